@@ -1,0 +1,408 @@
+/*
+ * adapter.cc: the only C++ in membench. It registers every C benchmark instance with
+ * Google Benchmark, so all of its flags and reporters work, and it owns main(): flags,
+ * pinning, counters, environment, progress and the result files.
+ *
+ * One run of an instance is one kernel call: KeepRunningBatch(n) with n = the iteration
+ * count Google Benchmark chose starts the timer, the kernel loops n times, the second call
+ * stops it. The harness adds two calls per run, nothing per iteration.
+ */
+#include <benchmark/benchmark.h>
+#include <regex.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "cli.h"
+#include "counters.h"
+#include "env.h"
+#include "membench.h"
+#include "registry.h"
+#include "results.h"
+#include "topology.h"
+}
+
+namespace {
+
+struct Harness {
+  mb_options_t opt{};
+  hwloc_topology_t topo = nullptr;
+  mb_topo_summary_t summary{};
+  mb_env_t env{};
+  mb_config_t config{};
+  int pu = -1;             /* PU we are bound to, -1 when unpinned */
+  int membind = 0;
+  std::string pin_note;    /* why unpinned, if so */
+  mb_counters_t counters{};
+  char machine[128] = "";
+  mb_instance_t *insts = nullptr;
+  int ninst = 0;
+  /* The instance whose setup is live (reused across calibration runs and repetitions). */
+  const mb_instance_t *cur = nullptr;
+  mb_run_t run{};
+  bool cur_ok = false;
+  /* Progress. */
+  const mb_instance_t *last_seen = nullptr;
+  int selected = 0, started = 0;
+  std::string family;
+  std::set<const mb_instance_t *> skipped, failed, migrated; /* distinct instances */
+};
+
+Harness H;
+
+/* Events reported per run rather than per iteration: a count of rare events. */
+bool per_run_event(const char *name) {
+  return !strcmp(name, "cpu-migrations") || !strcmp(name, "context-switches");
+}
+
+void teardown_current() {
+  if (H.cur && H.cur_ok && H.cur->bench->teardown) H.cur->bench->teardown(&H.run);
+  H.cur = nullptr;
+  H.cur_ok = false;
+}
+
+void progress(const mb_instance_t *inst) {
+  if (inst == H.last_seen) return;
+  H.last_seen = inst;
+  H.started++;
+  if (H.family != inst->bench->family) {
+    H.family = inst->bench->family;
+    fprintf(stderr, "membench: [%d/%d] family %s\n", H.started, H.selected, H.family.c_str());
+  }
+}
+
+/* Setup for `inst`, or reuse the live one. False when the benchmark cannot run. */
+bool prepare(const mb_instance_t *inst) {
+  progress(inst);
+  if (H.cur == inst && !inst->bench->fresh_setup) return H.cur_ok;
+  teardown_current();
+  H.cur = inst;
+  mb_run_init(&H.run, inst, &H.config);
+  H.cur_ok = !inst->bench->setup || inst->bench->setup(&H.run) == 0;
+  return H.cur_ok;
+}
+
+void report_reason(benchmark::State &st, const mb_run_t &run) {
+  std::string msg = std::string(run.failed ? "failed: " : "skipped: ") + run.reason;
+  (run.failed ? H.failed : H.skipped).insert(H.cur);
+  st.SkipWithError(msg.c_str());
+}
+
+void run_instance(benchmark::State &st, const mb_instance_t *inst) {
+  if (!prepare(inst)) {
+    report_reason(st, H.run);
+    return;
+  }
+  mb_run_t &run = H.run;
+  const benchmark::IterationCount n = st.max_iterations;
+  uint64_t result = 0;
+  const int cpu_before = sched_getcpu();
+  mb_counters_start(&H.counters);
+  while (st.KeepRunningBatch(n)) result = inst->bench->kernel((uint64_t)n, run.data);
+  mb_counters_stop(&H.counters);
+  const int cpu_after = sched_getcpu();
+  benchmark::DoNotOptimize(result);
+
+  if (inst->bench->verify && inst->bench->verify(&run, result, (uint64_t)n)) {
+    report_reason(st, run);
+    if (inst->bench->fresh_setup) teardown_current();
+    return;
+  }
+  if (run.bytes_per_iter > 0) st.SetBytesProcessed((int64_t)(run.bytes_per_iter * (double)n));
+  if (run.items_per_iter > 0) st.SetItemsProcessed((int64_t)(run.items_per_iter * (double)n));
+
+  mb_counter_values_t v;
+  mb_counters_read(&H.counters, &v);
+  double migrations = 0;
+  for (int i = 0; i < H.counters.n; i++) {
+    if (std::isnan(v.value[i])) continue; /* not counted: no number, not a zero */
+    const char *name = H.counters.ev[i].name;
+    if (per_run_event(name))
+      st.counters[name] = benchmark::Counter(v.value[i]);
+    else
+      st.counters[name] = benchmark::Counter(v.value[i], benchmark::Counter::kAvgIterations);
+    if (v.scaled[i]) st.counters[std::string(name) + ".scaled"] = 1;
+    if (!strcmp(name, "cpu-migrations")) migrations = v.value[i];
+  }
+  for (int i = 0; i < run.ncounters; i++) {
+    benchmark::Counter::Flags f = benchmark::Counter::kDefaults;
+    if (run.counters[i].kind == MB_COUNTER_PER_ITER) f = benchmark::Counter::kAvgIterations;
+    if (run.counters[i].kind == MB_COUNTER_RATE) f = benchmark::Counter::kIsRate;
+    st.counters[run.counters[i].name] = benchmark::Counter(run.counters[i].value, f);
+  }
+  /* Pinning proof: where we ran, and whether we moved. */
+  st.counters["mb_pu"] = cpu_after;
+  bool moved = migrations > 0 || cpu_before != cpu_after || (H.pu >= 0 && cpu_after != H.pu);
+  if (moved) {
+    st.counters["mb_migrated"] = 1;
+    H.migrated.insert(inst);
+    fprintf(stderr, "membench: warning: %s migrated (cpu %d -> %d, %.0f migrations)\n", inst->name,
+            cpu_before, cpu_after, migrations);
+  }
+  if (inst->bench->fresh_setup) teardown_current();
+}
+
+/* Google Benchmark's name for an instance, for counting what the filter selects. */
+std::string gb_name(const mb_instance_t *inst) {
+  std::string n = inst->name;
+  if (inst->bench->iterations) n += "/iterations:" + std::to_string(inst->bench->iterations);
+  if (inst->bench->repetitions) n += "/repeats:" + std::to_string(inst->bench->repetitions);
+  return n;
+}
+
+int count_selected(const char *filter) {
+  std::string spec = filter ? filter : "";
+  if (spec.empty() || spec == "all") spec = ".";
+  bool negative = spec[0] == '-';
+  if (negative) spec = spec.substr(1);
+  regex_t re;
+  if (regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB)) return H.ninst;
+  int n = 0;
+  for (int i = 0; i < H.ninst; i++)
+    n += (regexec(&re, gb_name(&H.insts[i]).c_str(), 0, nullptr, 0) == 0) != negative;
+  regfree(&re);
+  return n;
+}
+
+[[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("membench: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+void choose_and_pin() {
+  H.pu = H.opt.cpu >= 0 ? H.opt.cpu : mb_topo_default_pu(H.topo);
+  char why[256] = "";
+  if (H.pu < 0 || mb_topo_bind_thread(H.topo, H.pu, &H.membind, why, sizeof why)) {
+    H.pin_note = H.pu < 0 ? "no PU found in the topology" : why;
+    fprintf(stderr, "membench: warning: cannot pin (%s); running unpinned, and the results say so\n",
+            H.pin_note.c_str());
+    H.pu = -1;
+  }
+}
+
+json_t *membench_context(int argc, char **argv) {
+  json_t *m = json_object();
+  json_object_set_new(m, "machine", json_string(H.machine));
+  json_object_set_new(m, "cpu_model", json_string(H.env.cpu_model));
+  json_object_set_new(m, "pinned", json_boolean(H.pu >= 0));
+  json_object_set_new(m, "pu", json_integer(H.pu));
+  if (!H.pin_note.empty()) json_object_set_new(m, "unpinned_reason", json_string(H.pin_note.c_str()));
+  json_object_set_new(m, "membind", json_boolean(H.membind));
+  json_object_set_new(m, "quick", json_boolean(H.opt.quick));
+  json_object_set_new(m, "long", json_boolean(H.opt.long_sweep));
+  json_t *topo = json_object();
+  json_object_set_new(topo, "packages", json_integer(H.summary.packages));
+  json_object_set_new(topo, "numa_nodes", json_integer(H.summary.numa_nodes));
+  json_object_set_new(topo, "cores", json_integer(H.summary.cores));
+  json_object_set_new(topo, "pus", json_integer(H.summary.pus));
+  json_object_set_new(topo, "smt", json_integer(H.summary.smt));
+  json_object_set_new(topo, "cache_line", json_integer(H.summary.cache_line));
+  json_t *caches = json_array();
+  for (int l = 1; l <= 4; l++) {
+    if (!H.summary.cache_size[l]) continue;
+    json_t *c = json_object();
+    json_object_set_new(c, "level", json_integer(l));
+    json_object_set_new(c, "bytes", json_integer((json_int_t)H.summary.cache_size[l]));
+    json_object_set_new(c, "count", json_integer(H.summary.cache_count[l]));
+    json_array_append_new(caches, c);
+  }
+  json_object_set_new(topo, "caches_hwloc", caches);
+  json_object_set_new(m, "topology", topo);
+  json_t *avail = json_array(), *unavail = json_object();
+  for (int i = 0; i < H.counters.n; i++) {
+    if (H.counters.ev[i].available) json_array_append_new(avail, json_string(H.counters.ev[i].name));
+    else json_object_set_new(unavail, H.counters.ev[i].name, json_string(H.counters.ev[i].why));
+  }
+  json_t *ctr = json_object();
+  json_object_set_new(ctr, "available", avail);
+  json_object_set_new(ctr, "unavailable", unavail);
+  json_object_set_new(m, "counters", ctr);
+  json_t *warns = json_array();
+  for (int i = 0; i < H.env.nwarn; i++) json_array_append_new(warns, json_string(H.env.warn[i]));
+  json_object_set_new(m, "warnings", warns);
+  json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size()));
+  json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size()));
+  json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size()));
+  json_t *args = json_array();
+  for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  json_object_set_new(m, "argv", args);
+  json_t *wrap = json_object();
+  json_object_set_new(wrap, "membench", m);
+  return wrap;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::vector<char *> orig(argv, argv + argc);
+  char err[512] = "";
+  if (mb_cli_parse(&argc, argv, &H.opt, err, sizeof err)) die("%s", err);
+  if (H.opt.help) fputs(mb_cli_help, stdout);
+
+  /* Everything that can be wrong with the request is checked before anything runs. */
+  if (mb_counters_parse(H.opt.counters ? H.opt.counters : MB_DEFAULT_COUNTERS, &H.counters, err, sizeof err))
+    die("%s", err);
+  if (H.opt.machine && !mb_machine_name_valid(H.opt.machine))
+    die("machine name '%s' is not usable as a directory name (letters, digits, '.', '_', '-')", H.opt.machine);
+  if (H.opt.out_dir && H.opt.bm_out_format && strcmp(H.opt.bm_out_format, "json"))
+    die("--mb_out_dir writes JSON; --benchmark_out_format=%s conflicts with it", H.opt.bm_out_format);
+  if (mb_topo_load(&H.topo)) die("cannot load the hwloc topology: %s", strerror(errno));
+  mb_topo_set_current(H.topo);
+  mb_topo_summarize(H.topo, &H.summary);
+  mb_env_capture(&H.env, &H.summary);
+  if (H.opt.machine) snprintf(H.machine, sizeof H.machine, "%s", H.opt.machine);
+  else mb_machine_name(H.machine, sizeof H.machine, H.env.cpu_model, H.summary.cores);
+
+  /* Output paths are named now (Google Benchmark needs the temporary's name), but nothing
+   * is created until every check has passed. */
+  char gb_tmp[4096] = "", stamp_path[4096] = "", latest[4096] = "", user_out[4096] = "";
+  std::string out_dir_machine;
+  const bool writes = !H.opt.bm_list && !H.opt.help && (H.opt.out_dir || H.opt.bm_out);
+  if (writes) {
+    mb_results_guard();
+    if (H.opt.out_dir) {
+      out_dir_machine = std::string(H.opt.out_dir) + "/" + H.machine;
+      if (mb_results_stamp_path(stamp_path, sizeof stamp_path - 16, H.opt.out_dir, H.machine))
+        die("results path too long");
+      snprintf(latest, sizeof latest, "%s/latest.json", out_dir_machine.c_str());
+    }
+    if (H.opt.bm_out) snprintf(user_out, sizeof user_out, "%s", H.opt.bm_out);
+    if (mb_results_tmp(gb_tmp, sizeof gb_tmp, *stamp_path ? stamp_path : user_out))
+      die("cannot name a temporary output file: %s", strerror(errno));
+  }
+
+  /* A chosen CPU must exist before anything else happens. */
+  if (H.opt.cpu >= 0 && !mb_topo_has_pu(H.topo, H.opt.cpu))
+    die("--mb_cpu=%d: no such CPU here (available PUs by OS index: %s)", H.opt.cpu, H.summary.pu_list);
+
+  H.config.quick = H.opt.quick;
+  H.config.long_sweep = H.opt.long_sweep;
+  H.config.mem_available = mb_mem_available();
+  for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
+  H.config.cache_line = H.summary.cache_line ? H.summary.cache_line : 64;
+  H.config.cycles_per_ns = H.env.mhz / 1000.0;
+  mb_set_config(&H.config);
+
+  H.ninst = mb_registry_expand(&H.config, &H.insts, err, sizeof err);
+  if (H.ninst < 0) die("%s", err);
+  for (int i = 0; i < H.ninst; i++) {
+    const mb_instance_t *inst = &H.insts[i];
+    auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
+    if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
+    if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
+  }
+  H.selected = count_selected(H.opt.bm_filter);
+
+  /* Google Benchmark's argv: ours minus --mb_*, plus the output and default min time. */
+  std::vector<std::string> extra;
+  if (!H.opt.bm_min_time_given) extra.push_back(H.opt.quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.1");
+  if (*gb_tmp) {
+    extra.push_back(std::string("--benchmark_out=") + gb_tmp);
+    extra.push_back(std::string("--benchmark_out_format=") + (H.opt.bm_out_format ? H.opt.bm_out_format : "json"));
+  }
+  std::vector<char *> gbargv(argv, argv + argc);
+  for (auto &e : extra) gbargv.push_back(&e[0]);
+  gbargv.push_back(nullptr);
+  int gbargc = (int)gbargv.size() - 1;
+  benchmark::Initialize(&gbargc, gbargv.data());
+  if (benchmark::ReportUnrecognizedArguments(gbargc, gbargv.data())) {
+    if (*gb_tmp) mb_results_discard(gb_tmp);
+    return 2;
+  }
+  for (int i = 0; i < H.env.n; i++) benchmark::AddCustomContext(H.env.kv[i].key, H.env.kv[i].value);
+  benchmark::AddCustomContext("mb_machine", H.machine);
+
+  if (!H.opt.bm_list && H.selected == 0) {
+    if (*gb_tmp) mb_results_discard(gb_tmp);
+    die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
+  }
+  if (writes) {
+    if (!out_dir_machine.empty() && mb_mkdir_p(out_dir_machine.c_str(), err, sizeof err)) {
+      mb_results_discard(gb_tmp);
+      die("%s", err);
+    }
+    FILE *probe = fopen(gb_tmp, "w");
+    if (!probe) {
+      int e = errno;
+      mb_results_discard(gb_tmp);
+      die("cannot write beside %s: %s", *stamp_path ? stamp_path : user_out, strerror(e));
+    }
+    fclose(probe);
+  }
+  if (!H.opt.bm_list && !H.opt.help) {
+    choose_and_pin();
+    int avail = mb_counters_probe(&H.counters);
+    std::string missing;
+    for (int i = 0; i < H.counters.n; i++)
+      if (!H.counters.ev[i].available)
+        missing += std::string("\n  ") + H.counters.ev[i].name + ": " + H.counters.ev[i].why;
+    if (!missing.empty())
+      fprintf(stderr, "membench: warning: %d of %d counters unavailable, reported as absent (not zero):%s\n",
+              H.counters.n - avail, H.counters.n, missing.c_str());
+    mb_counters_open(&H.counters);
+    H.config.pu = H.pu;
+    mb_set_config(&H.config);
+    for (int i = 0; i < H.env.nwarn; i++) fprintf(stderr, "membench: warning: %s\n", H.env.warn[i]);
+  }
+
+  benchmark::AddCustomContext("mb_pu", std::to_string(H.pu));
+  benchmark::AddCustomContext("mb_pinned", H.pu >= 0 ? "true" : "false");
+  benchmark::RunSpecifiedBenchmarks();
+  teardown_current();
+  benchmark::Shutdown();
+  mb_counters_close(&H.counters);
+
+  int rc = H.failed.empty() ? 0 : 1;
+  if (*gb_tmp) {
+    const char *fmt = H.opt.bm_out_format ? H.opt.bm_out_format : "json";
+    if (!strcmp(fmt, "json")) {
+      json_t *extra_ctx = membench_context((int)orig.size(), orig.data());
+      int bad = 0;
+      if (*user_out) {
+        char tmp2[4096];
+        /* A second copy of Google Benchmark's output for the user's path. */
+        if (*stamp_path) {
+          if (mb_results_tmp(tmp2, sizeof tmp2, user_out) || link(gb_tmp, tmp2)) bad = 1;
+          else if (mb_results_install_json(tmp2, extra_ctx, user_out, sizeof user_out, 0, nullptr, err, sizeof err)) bad = 1;
+        } else if (mb_results_install_json(gb_tmp, extra_ctx, user_out, sizeof user_out, 0, nullptr, err, sizeof err)) {
+          bad = 1;
+        }
+        if (!bad) fprintf(stderr, "membench: results in %s\n", user_out);
+      }
+      if (!bad && *stamp_path) {
+        if (mb_results_install_json(gb_tmp, extra_ctx, stamp_path, sizeof stamp_path, 1, latest, err, sizeof err)) bad = 1;
+        else fprintf(stderr, "membench: results in %s (and %s)\n", stamp_path, latest);
+      }
+      json_decref(extra_ctx);
+      if (bad) {
+        mb_results_discard(gb_tmp);
+        fprintf(stderr, "membench: %s\n", err);
+        rc = 2;
+      }
+    } else if (mb_results_install_raw(gb_tmp, user_out, err, sizeof err)) {
+      fprintf(stderr, "membench: %s\n", err);
+      rc = 2;
+    }
+  }
+  if (!H.opt.bm_list)
+    fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated\n",
+            H.selected, (int)H.skipped.size(), (int)H.failed.size(), (int)H.migrated.size());
+  free(H.insts);
+  hwloc_topology_destroy(H.topo);
+  return rc;
+}

@@ -1,0 +1,139 @@
+/*
+ * cli.c: parsing of --mb_* flags. Values are checked strictly (whole string, in range):
+ * "--mb_cpu=1x" is an error, not CPU 1.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char mb_cli_help[] =
+    "membench flags (every --benchmark_* flag of Google Benchmark works too):\n"
+    "  --mb_cpu=N          run on the PU with OS index N (default: first PU of the second core)\n"
+    "  --mb_quick          smallest useful sweeps and short min time (CI, smoke runs)\n"
+    "  --mb_long           the long sweeps (larger working sets, more points); slow on purpose\n"
+    "  --mb_counters=LIST  perf events, comma-separated: perf names (cycles, instructions,\n"
+    "                      L1-dcache-load-misses, page-faults, cpu-migrations, ...) or libpfm4\n"
+    "                      native names; 'none' for no counters. Default: " "cycles,instructions,\n"
+    "                      L1-dcache-load-misses,LLC-load-misses,dTLB-load-misses,branch-misses,\n"
+    "                      page-faults,context-switches,cpu-migrations,task-clock\n"
+    "  --mb_out_dir=DIR    write DIR/<machine>/<UTC timestamp>.json and DIR/<machine>/latest.json\n"
+    "  --mb_machine=NAME   the machine name for results (default: from CPU model and cores;\n"
+    "                      also $MB_MACHINE)\n"
+    "Result files are written atomically: an interrupted run leaves earlier results as they were.\n";
+
+/* "--name" or "--name=value": returns the value ("" for a bare flag), NULL if not this flag. */
+static const char *flag_value(const char *arg, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n)) return NULL;
+  if (arg[n] == 0) return "";
+  if (arg[n] == '=') return arg + n + 1;
+  return NULL;
+}
+
+static int parse_bool(const char *v, int *out) {
+  if (!*v || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes")) *out = 1;
+  else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no")) *out = 0;
+  else return -1;
+  return 0;
+}
+
+static int parse_int(const char *v, long lo, long hi, int *out) {
+  char *end;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (!*v || *end || errno || x < lo || x > hi) return -1;
+  *out = (int)x;
+  return 0;
+}
+
+int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t errlen) {
+  memset(opt, 0, sizeof *opt);
+  opt->cpu = -1;
+  opt->machine = getenv("MB_MACHINE");
+  if (opt->machine && !*opt->machine) opt->machine = NULL;
+  int w = 1;
+  for (int i = 1; i < *argc; i++) {
+    const char *a = argv[i], *v;
+    int keep = 1;
+    if (!strncmp(a, "--mb_", 5)) {
+      keep = 0;
+      if ((v = flag_value(a, "--mb_cpu"))) {
+        if (parse_int(v, 0, INT_MAX, &opt->cpu)) {
+          snprintf(err, errlen, "--mb_cpu: '%s' is not a CPU number (an OS index, 0 or more)", v);
+          return -1;
+        }
+      } else if ((v = flag_value(a, "--mb_quick"))) {
+        if (parse_bool(v, &opt->quick)) goto badbool;
+      } else if ((v = flag_value(a, "--mb_long"))) {
+        if (parse_bool(v, &opt->long_sweep)) goto badbool;
+      } else if ((v = flag_value(a, "--mb_counters"))) {
+        opt->counters = v;
+      } else if ((v = flag_value(a, "--mb_out_dir"))) {
+        if (!*v) {
+          snprintf(err, errlen, "--mb_out_dir needs a directory: --mb_out_dir=DIR");
+          return -1;
+        }
+        opt->out_dir = v;
+      } else if ((v = flag_value(a, "--mb_machine"))) {
+        opt->machine = v;
+      } else if ((v = flag_value(a, "--mb_help"))) {
+        opt->help = 1;
+      } else {
+        snprintf(err, errlen, "unknown flag '%s' (see --help for the --mb_* flags)", a);
+        return -1;
+      }
+    } else if ((v = flag_value(a, "--benchmark_out"))) {
+      keep = 0;
+      if (!*v) {
+        snprintf(err, errlen, "--benchmark_out needs a file name: --benchmark_out=PATH");
+        return -1;
+      }
+      opt->bm_out = v;
+    } else if ((v = flag_value(a, "--benchmark_out_format"))) {
+      keep = 0;
+      if (strcmp(v, "json") && strcmp(v, "console") && strcmp(v, "csv")) {
+        snprintf(err, errlen, "--benchmark_out_format: '%s' is not one of json, console, csv", v);
+        return -1;
+      }
+      opt->bm_out_format = v;
+    } else if ((v = flag_value(a, "--benchmark_filter"))) {
+      opt->bm_filter = v;
+    } else if ((v = flag_value(a, "--benchmark_min_time"))) {
+      char *end;
+      double t = strtod(v, &end);
+      if (!*v || *end || !(t > 0)) {
+        snprintf(err, errlen, "--benchmark_min_time: '%s' is not a positive number of seconds", v);
+        return -1;
+      }
+      opt->bm_min_time_given = 1;
+    } else if ((v = flag_value(a, "--benchmark_repetitions"))) {
+      int r;
+      if (parse_int(v, 1, 1000000, &r)) {
+        snprintf(err, errlen, "--benchmark_repetitions: '%s' is not a whole number of at least 1", v);
+        return -1;
+      }
+      opt->bm_repetitions_given = 1;
+    } else if ((v = flag_value(a, "--benchmark_list_tests"))) {
+      if (parse_bool(v, &opt->bm_list)) goto badbool;
+    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      opt->help = 1;
+    }
+    if (keep) argv[w++] = argv[i];
+    continue;
+  badbool:
+    snprintf(err, errlen, "%s: expected true or false", a);
+    return -1;
+  }
+  *argc = w;
+  argv[w] = NULL;
+  if (opt->quick && opt->long_sweep) {
+    snprintf(err, errlen, "--mb_quick and --mb_long contradict each other: choose one");
+    return -1;
+  }
+  return 0;
+}

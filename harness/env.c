@@ -1,0 +1,227 @@
+/*
+ * env.c: capture of the machine and build context for the results.
+ *
+ * Values are strings because Google Benchmark's context takes strings; the results writer
+ * also stores typed copies of the topology numbers. A missing file is "unknown", never
+ * a guess: in a VM most of /sys/devices/system/cpu/cpufreq is absent.
+ */
+#define _GNU_SOURCE
+#include "env.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <hwloc.h>
+#include <jansson.h>
+#include <perfmon/pfmlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "mb_build_info.h" /* generated: MB_GIT_REVISION, MB_COMPILER, MB_C_FLAGS... */
+
+int mb_read_line(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  if (!fgets(buf, (int)len, f)) {
+    fclose(f);
+    errno = EIO;
+    return -1;
+  }
+  fclose(f);
+  buf[strcspn(buf, "\n")] = 0;
+  return 0;
+}
+
+void mb_env_set(mb_env_t *env, const char *key, const char *fmt, ...) {
+  int i;
+  for (i = 0; i < env->n; i++)
+    if (!strcmp(env->kv[i].key, key)) break;
+  if (i == MB_ENV_MAX) return;
+  if (i == env->n) env->n++;
+  snprintf(env->kv[i].key, sizeof env->kv[i].key, "%s", key);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(env->kv[i].value, sizeof env->kv[i].value, fmt, ap);
+  va_end(ap);
+}
+
+const char *mb_env_get(const mb_env_t *env, const char *key) {
+  for (int i = 0; i < env->n; i++)
+    if (!strcmp(env->kv[i].key, key)) return env->kv[i].value;
+  return NULL;
+}
+
+static void warn(mb_env_t *env, const char *fmt, ...) {
+  if (env->nwarn == MB_ENV_WARN_MAX) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(env->warn[env->nwarn++], sizeof env->warn[0], fmt, ap);
+  va_end(ap);
+}
+
+/* A /sys or /proc value, or "unknown". */
+static void set_file(mb_env_t *env, const char *key, const char *path) {
+  char buf[256];
+  if (mb_read_line(path, buf, sizeof buf)) snprintf(buf, sizeof buf, "unknown");
+  mb_env_set(env, key, "%s", buf);
+}
+
+/* The bracketed choice in a sysfs list such as "always [madvise] never". */
+static void set_bracketed(mb_env_t *env, const char *key, const char *path) {
+  char buf[256], *l, *r;
+  if (mb_read_line(path, buf, sizeof buf)) {
+    mb_env_set(env, key, "unknown");
+    return;
+  }
+  if ((l = strchr(buf, '[')) && (r = strchr(l, ']'))) {
+    *r = 0;
+    mb_env_set(env, key, "%s", l + 1);
+  } else {
+    mb_env_set(env, key, "%s", buf);
+  }
+}
+
+unsigned long long mb_mem_available(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  char line[256];
+  unsigned long long kb = 0;
+  if (!f) return 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
+  fclose(f);
+  return kb * 1024ULL;
+}
+
+static void cpuinfo(mb_env_t *env, char *flags_hypervisor) {
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  char line[4096];
+  *flags_hypervisor = 0;
+  snprintf(env->cpu_model, sizeof env->cpu_model, "unknown");
+  if (!f) return;
+  int got_model = 0, got_flags = 0, got_mhz = 0;
+  while (fgets(line, sizeof line, f) && !(got_model && got_flags && got_mhz)) {
+    char *colon = strchr(line, ':');
+    if (!colon) continue;
+    char *val = colon + 1;
+    while (*val == ' ') val++;
+    val[strcspn(val, "\n")] = 0;
+    if (!got_model && !strncmp(line, "model name", 10)) {
+      snprintf(env->cpu_model, sizeof env->cpu_model, "%s", val);
+      got_model = 1;
+    } else if (!got_mhz && !strncmp(line, "cpu MHz", 7)) {
+      env->mhz = atof(val);
+      got_mhz = 1;
+    } else if (!got_flags && !strncmp(line, "flags", 5)) {
+      *flags_hypervisor = strstr(val, " hypervisor") != NULL;
+      got_flags = 1;
+    }
+  }
+  fclose(f);
+}
+
+void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
+  memset(env, 0, sizeof *env);
+  char hyp;
+  cpuinfo(env, &hyp);
+  env->in_vm = hyp;
+  mb_env_set(env, "mb_cpu_model", "%s", env->cpu_model);
+  if (env->mhz > 0) mb_env_set(env, "mb_cpu_mhz", "%.0f", env->mhz);
+  mb_env_set(env, "mb_virtualized", "%s", hyp ? "yes (hypervisor flag set)" : "no");
+
+  /* Topology, as hwloc reports it (cache sizes may be wrong in a VM: see the hierarchy
+   * family for what the latency curve shows). */
+  mb_env_set(env, "mb_topo_packages", "%d", t->packages);
+  mb_env_set(env, "mb_topo_numa_nodes", "%d", t->numa_nodes);
+  mb_env_set(env, "mb_topo_cores", "%d", t->cores);
+  mb_env_set(env, "mb_topo_pus", "%d", t->pus);
+  mb_env_set(env, "mb_topo_pu_list", "%s", t->pu_list);
+  for (int l = 1; l <= 4; l++) {
+    char key[32];
+    snprintf(key, sizeof key, "mb_topo_l%d_bytes", l);
+    if (t->cache_size[l]) mb_env_set(env, key, "%llu", (unsigned long long)t->cache_size[l]);
+    snprintf(key, sizeof key, "mb_topo_l%d_count", l);
+    if (t->cache_size[l]) mb_env_set(env, key, "%d", t->cache_count[l]);
+  }
+  mb_env_set(env, "mb_topo_cache_line", "%u", t->cache_line);
+
+  /* Frequency and noise sources. */
+  set_file(env, "mb_governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  char buf[256];
+  if (!mb_read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof buf))
+    mb_env_set(env, "mb_boost", "%s", !strcmp(buf, "1") ? "on" : "off");
+  else if (!mb_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof buf))
+    mb_env_set(env, "mb_boost", "%s", !strcmp(buf, "0") ? "on" : "off");
+  else
+    mb_env_set(env, "mb_boost", "unknown");
+  set_file(env, "mb_smt_active", "/sys/devices/system/cpu/smt/active");
+  set_bracketed(env, "mb_thp_enabled", "/sys/kernel/mm/transparent_hugepage/enabled");
+  set_bracketed(env, "mb_thp_defrag", "/sys/kernel/mm/transparent_hugepage/defrag");
+  set_file(env, "mb_aslr", "/proc/sys/kernel/randomize_va_space");
+  set_file(env, "mb_perf_event_paranoid", "/proc/sys/kernel/perf_event_paranoid");
+
+  struct utsname u;
+  if (!uname(&u)) mb_env_set(env, "mb_kernel", "%s %s %s", u.sysname, u.release, u.machine);
+
+  /* Build. */
+  mb_env_set(env, "mb_compiler", "%s", MB_COMPILER);
+  mb_env_set(env, "mb_c_flags", "%s", MB_C_FLAGS);
+  mb_env_set(env, "mb_build_type", "%s", MB_BUILD_TYPE);
+  mb_env_set(env, "mb_native", "%s", MB_NATIVE_ON ? "on" : "off");
+  mb_env_set(env, "mb_git_revision", "%s", MB_GIT_REVISION);
+
+  /* Libraries. */
+  unsigned hv = hwloc_get_api_version();
+  mb_env_set(env, "mb_lib_hwloc", "%s (API %u.%u.%u)", HWLOC_VERSION, hv >> 16, (hv >> 8) & 0xff, hv & 0xff);
+  mb_env_set(env, "mb_lib_benchmark", "%s", MB_BENCHMARK_VERSION);
+  mb_env_set(env, "mb_lib_glibc", "%s", gnu_get_libc_version());
+  mb_env_set(env, "mb_lib_jansson", "%s", jansson_version_str());
+  int pv = pfm_get_version();
+  mb_env_set(env, "mb_lib_pfm", "API %d.%d", PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
+
+  /* What makes numbers noisy: say so, do not refuse. */
+  const char *gov = mb_env_get(env, "mb_governor");
+  if (strcmp(gov, "performance") && strcmp(gov, "unknown"))
+    warn(env, "CPU frequency governor is '%s', not 'performance': timings will vary", gov);
+  if (!strcmp(mb_env_get(env, "mb_boost"), "on"))
+    warn(env, "boost/turbo is on: the clock depends on temperature and load");
+  if (hyp)
+    warn(env, "running in a virtual machine: the hypervisor adds noise, and hwloc's cache sizes may be wrong");
+}
+
+void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores) {
+  size_t w = 0;
+  int dash = 1; /* suppress leading and repeated dashes */
+  static const char *drop[] = {"(r)", "(tm)", "processor", "cpu", NULL};
+  char model[256];
+  snprintf(model, sizeof model, "%s", cpu_model);
+  for (char *p = model; *p; p++) *p = (char)tolower((unsigned char)*p);
+  for (int i = 0; drop[i]; i++) {
+    char *hit;
+    while ((hit = strstr(model, drop[i]))) memset(hit, ' ', strlen(drop[i]));
+  }
+  /* "@ 2.10ghz" and after: the nominal clock is not part of the part's name. */
+  char *at = strchr(model, '@');
+  if (at) *at = 0;
+  for (const char *p = model; *p && w + 1 < len; p++) {
+    if (isalnum((unsigned char)*p)) {
+      buf[w++] = *p;
+      dash = 0;
+    } else if (!dash) {
+      buf[w++] = '-';
+      dash = 1;
+    }
+  }
+  while (w > 0 && buf[w - 1] == '-') w--;
+  if (w == 0 && len > 8) w = (size_t)snprintf(buf, len, "unknown");
+  snprintf(buf + w, len - w, "-%dc", cores);
+}
+
+int mb_machine_name_valid(const char *name) {
+  if (!*name || *name == '.' || strlen(name) > 100) return 0;
+  for (const char *p = name; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') return 0;
+  return 1;
+}

@@ -1,0 +1,58 @@
+/*
+ * env.h: what the results must say about the machine and the build, and warnings about
+ * settings that make numbers noisy. Everything is read from /proc, /sys, uname and the
+ * libraries at start-up; nothing here changes a setting.
+ */
+#ifndef MB_ENV_H
+#define MB_ENV_H
+
+#include <stddef.h>
+
+#include "topology.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MB_ENV_MAX 64
+#define MB_ENV_WARN_MAX 8
+
+typedef struct mb_env {
+  int n;
+  struct {
+    char key[48];   /* mb_* context key */
+    char value[512];
+  } kv[MB_ENV_MAX];
+  int nwarn;
+  char warn[MB_ENV_WARN_MAX][200]; /* settings that make numbers noisy */
+  char cpu_model[128];
+  int in_vm;
+  double mhz;        /* 'cpu MHz' of the first CPU in /proc/cpuinfo, 0 if absent */
+} mb_env_t;
+
+/* Capture the environment: CPU model, governor, boost, SMT, THP, ASLR, kernel, compiler
+ * and flags, library versions, git revision, topology summary. */
+void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *topo);
+
+/* Add or replace one key. */
+void mb_env_set(mb_env_t *env, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The value of key, or NULL. */
+const char *mb_env_get(const mb_env_t *env, const char *key);
+
+/* A stable machine name from the CPU model and core count: lower case, [a-z0-9-] only,
+ * e.g. "amd-epyc-2c". Writes into buf (at least 64 bytes). */
+void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores);
+
+/* 1 if name is usable as a directory name ([A-Za-z0-9._-], not starting with '.'). */
+int mb_machine_name_valid(const char *name);
+
+/* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
+unsigned long long mb_mem_available(void);
+
+/* Read the first line of a file into buf without the newline; 0, or -1 with errno. */
+int mb_read_line(const char *path, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,171 @@
+/*
+ * membench.h: the C benchmark API every family in benches/ uses.
+ *
+ * A benchmark is a kernel plus a descriptor, registered with one line:
+ *
+ *   static uint64_t k_empty(uint64_t iters, void *data) { ... loop iters times ... }
+ *   MB_BENCH(.family = "harness", .variant = "empty", .kernel = k_empty, .items_per_iter = 1);
+ *
+ * The kernel runs its own loop over the iteration count it is given and returns a value
+ * that depends on the work, so the harness costs nothing per iteration and the compiler
+ * cannot delete the loop. The harness times exactly one kernel call per run.
+ *
+ * Order of events for one benchmark instance (one descriptor with one set of arguments):
+ *   1. the thread is already pinned (see --mb_cpu) and its memory bound to the local node;
+ *   2. setup(run) allocates and first-touches the working set, on that pinned thread;
+ *   3. counters enabled, timer started, kernel(iters, run->data), timer stopped, counters off;
+ *   4. verify(run, result, iters) checks the work was really done (checksum, count, depth);
+ *   5. teardown(run) once the instance is finished (setup is reused across Google Benchmark's
+ *      calibration runs and repetitions, unless .fresh_setup asks for a new one each run).
+ *
+ * Names read family/variant/argname:value[/argname:value], e.g. "harness/empty" or
+ * "hierarchy/latency_random/ws:32768".
+ *
+ * Error rule (as hwloc's): functions return 0 on success, -1 with errno set on failure.
+ * setup and verify return 0 to go on, or the value of mb_skip()/mb_fail(), which record a
+ * reason; a skipped benchmark is reported with its reason and the suite carries on.
+ */
+#ifndef MEMBENCH_H
+#define MEMBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MB_MAX_ARGS 2       /* arguments per benchmark instance */
+#define MB_MAX_COUNTERS 16  /* user counters a benchmark may report */
+#define MB_END INT64_MIN    /* terminates an argument list */
+
+/* An argument list literal: MB_ARGS(16, 32, 64). With two argument names, values come in
+ * pairs: MB_ARGS(a0, b0, a1, b1). */
+#define MB_ARGS(...) ((const int64_t[]){__VA_ARGS__, MB_END})
+
+typedef struct mb_bench mb_bench_t;
+
+/* How a user counter is reported (mapped to Google Benchmark's Counter flags). */
+typedef enum mb_counter_kind {
+  MB_COUNTER_VALUE = 0,    /* reported as given */
+  MB_COUNTER_PER_ITER = 1, /* divided by the iteration count */
+  MB_COUNTER_RATE = 2,     /* divided by the elapsed time: per second */
+} mb_counter_kind_t;
+
+/* What the harness tells a benchmark about the run it is part of. */
+typedef struct mb_config {
+  int quick;                 /* --mb_quick: smallest useful sweep, for CI and smoke runs */
+  int long_sweep;            /* --mb_long: the long sweeps, on purpose */
+  int pu;                    /* OS index of the PU the benchmark thread is bound to, -1 if unpinned */
+  uint64_t mem_available;    /* MemAvailable in bytes at start (0 when unknown) */
+  uint64_t cache_size[5];    /* data/unified cache size per level 1..4 as hwloc reports it (0: none) */
+  uint64_t cache_line;       /* L1d line size in bytes (64 if unknown) */
+  double cycles_per_ns;      /* nominal clock in GHz if known, else 0 */
+} mb_config_t;
+
+/* One run of a benchmark instance: arguments in, working data and counters out. */
+typedef struct mb_run {
+  int64_t arg[MB_MAX_ARGS];  /* this instance's argument values */
+  void *data;                /* set by setup, handed to the kernel */
+  double bytes_per_iter;     /* bytes moved per iteration; starts as the descriptor's value */
+  double items_per_iter;     /* items processed per iteration; likewise */
+  const mb_bench_t *bench;   /* the descriptor */
+  const mb_config_t *config; /* the harness configuration */
+  /* Filled through mb_skip, mb_fail and mb_counter; read by the harness. */
+  char reason[256];
+  int failed;                /* reason is a verification failure, not a skip */
+  int ncounters;
+  struct {
+    char name[48];
+    double value;
+    mb_counter_kind_t kind;
+  } counters[MB_MAX_COUNTERS];
+} mb_run_t;
+
+/* The kernel: run the work `iters` times, return something that depends on all of it. */
+typedef uint64_t (*mb_kernel_fn)(uint64_t iters, void *data);
+
+/* Argument lists computed at start-up (from the topology, MemAvailable, quick mode). */
+typedef struct mb_arglist {
+  int n;          /* tuples so far */
+  int cap;        /* tuples allocated */
+  int64_t *vals;  /* n * nargs values */
+  int nargs;      /* values per tuple */
+} mb_arglist_t;
+
+struct mb_bench {
+  const char *family;                 /* first name component, e.g. "hierarchy" */
+  const char *variant;                /* second, e.g. "latency_random" */
+  mb_kernel_fn kernel;                /* required */
+  int (*setup)(mb_run_t *run);        /* optional: allocate, first-touch, may mb_skip() */
+  void (*teardown)(mb_run_t *run);    /* optional: free what setup made */
+  int (*verify)(mb_run_t *run, uint64_t result, uint64_t iters); /* optional: may mb_fail() */
+  const char *argnames[MB_MAX_ARGS];  /* e.g. {"ws"}; NULL-terminated, at most MB_MAX_ARGS */
+  const int64_t *args;                /* default argument values (MB_ARGS), or NULL */
+  const int64_t *quick_args;          /* under --mb_quick, if different from args */
+  const int64_t *long_args;           /* under --mb_long, if different from args */
+  /* Or computed: add tuples with mb_arglist_add(); takes precedence over the lists. */
+  int (*args_fn)(mb_arglist_t *list, const mb_config_t *config);
+  double bytes_per_iter;              /* static per-iteration accounting (setup may change it) */
+  double items_per_iter;
+  uint64_t iterations;                /* fixed iteration count; 0 lets Google Benchmark choose */
+  int fresh_setup;                    /* nonzero: setup/teardown around every run */
+  int repetitions;                    /* default repetitions for this benchmark (0: global) */
+  const char *doc;                    /* one line: what it measures */
+};
+
+/* Register a descriptor (the MB_BENCH macro calls this from a constructor). */
+void mb_register(mb_bench_t *bench);
+
+#define MB_CAT_(a, b) a##b
+#define MB_CAT(a, b) MB_CAT_(a, b)
+/* One line per benchmark: MB_BENCH(.family = ..., .variant = ..., .kernel = ...); */
+#define MB_BENCH(...)                                                              \
+  static mb_bench_t MB_CAT(mb_desc_, __LINE__) = {__VA_ARGS__};                   \
+  __attribute__((constructor)) static void MB_CAT(mb_reg_, __LINE__)(void) {        \
+    mb_register(&MB_CAT(mb_desc_, __LINE__));                                       \
+  }                                                                                 \
+  typedef int MB_CAT(mb_semicolon_, __LINE__)
+
+/* Append one tuple (nargs values) to a computed argument list. 0, or -1 with ENOMEM. */
+int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple);
+int mb_arglist_add1(mb_arglist_t *list, int64_t value);
+
+/* Skip this benchmark here, with a reason (printf format). Returns a nonzero value for
+ * setup to return. */
+int mb_skip(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The work was not done right (checksum mismatch...): the run is reported as an error. */
+int mb_fail(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a user counter with this run (e.g. a measured depth). Later values replace
+ * earlier ones of the same name. */
+void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind);
+
+/* The harness configuration (valid after start-up; families may read it in args_fn). */
+const mb_config_t *mb_get_config(void);
+
+/* Placement for multi-threaded benchmarks; see harness/topology.h for the policies. */
+typedef enum mb_policy { MB_COMPACT = 0, MB_SCATTER = 1 } mb_policy_t;
+/* Fill pus[0..n) with OS indices of PUs for n threads on this machine. 0, or -1 with
+ * EINVAL when n is larger than the PUs available. */
+int mb_place(mb_policy_t policy, int n, int *pus);
+/* Bind the calling thread (and its memory) to PU `pu` (OS index). 0, or -1 with errno. */
+int mb_bind_self(int pu);
+
+/* Keep values and memory from being optimised away. The asm tells the compiler the value
+ * is read (and may be changed), at the cost of no instruction. */
+static inline void mb_sink_u64(uint64_t *v) { __asm__ volatile("" : "+r"(*v)); }
+static inline void mb_sink_ptr(void *p) { __asm__ volatile("" : : "r"(p) : "memory"); }
+#if defined(__x86_64__) || defined(__i386__)
+static inline void mb_sink_double(double *v) { __asm__ volatile("" : "+x"(*v)); }
+#else
+static inline void mb_sink_double(double *v) { __asm__ volatile("" : "+m"(*v)); }
+#endif
+/* All memory may have been read and written: stores before it cannot be dropped. */
+static inline void mb_clobber(void) { __asm__ volatile("" : : : "memory"); }
+/* Hide a value's origin from the optimiser (it cannot prove what comes out). */
+#define MB_OPAQUE(x) ({ __typeof__(x) mb_o_ = (x); __asm__ volatile("" : "+r"(mb_o_)); mb_o_; })
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEMBENCH_H */

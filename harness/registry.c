@@ -1,0 +1,207 @@
+/*
+ * registry.c: collects descriptors from the MB_BENCH constructors and expands them into
+ * named instances. Also the small run-side API (mb_skip, mb_fail, mb_counter), since it
+ * only touches mb_run_t.
+ */
+#define _GNU_SOURCE
+#include "registry.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static mb_bench_t **benches;
+static int nbenches, capbenches;
+static mb_config_t the_config = {.pu = -1, .cache_line = 64};
+
+void mb_register(mb_bench_t *bench) {
+  if (nbenches == capbenches) {
+    int cap = capbenches ? capbenches * 2 : 64;
+    mb_bench_t **nb = realloc(benches, (size_t)cap * sizeof *nb);
+    if (!nb) {
+      /* Constructors cannot report errors; the benchmark simply is not registered, and
+       * expansion says so. */
+      return;
+    }
+    benches = nb;
+    capbenches = cap;
+  }
+  benches[nbenches++] = bench;
+}
+
+int mb_registry_count(void) { return nbenches; }
+
+void mb_set_config(const mb_config_t *config) { the_config = *config; }
+const mb_config_t *mb_get_config(void) { return &the_config; }
+
+static int nargs_of(const mb_bench_t *b) {
+  int n = 0;
+  while (n < MB_MAX_ARGS && b->argnames[n]) n++;
+  return n;
+}
+
+int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple) {
+  if (list->n == list->cap) {
+    int cap = list->cap ? list->cap * 2 : 16;
+    int64_t *nv = realloc(list->vals, (size_t)cap * (size_t)(list->nargs ? list->nargs : 1) * sizeof *nv);
+    if (!nv) {
+      errno = ENOMEM;
+      return -1;
+    }
+    list->vals = nv;
+    list->cap = cap;
+  }
+  for (int i = 0; i < list->nargs; i++) list->vals[list->n * list->nargs + i] = tuple[i];
+  list->n++;
+  return 0;
+}
+
+int mb_arglist_add1(mb_arglist_t *list, int64_t value) { return mb_arglist_add(list, &value); }
+
+int mb_format_name(char *buf, size_t len, const mb_bench_t *b, const int64_t *args) {
+  int w = snprintf(buf, len, "%s/%s", b->family, b->variant);
+  for (int i = 0; i < nargs_of(b) && w >= 0 && (size_t)w < len; i++)
+    w += snprintf(buf + w, len - (size_t)w, "/%s:%lld", b->argnames[i], (long long)args[i]);
+  if (w < 0 || (size_t)w >= len) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  return 0;
+}
+
+static int by_family(const void *a, const void *b) {
+  const mb_bench_t *x = *(mb_bench_t *const *)a, *y = *(mb_bench_t *const *)b;
+  int c = strcmp(x->family, y->family);
+  if (c) return c;
+  /* Stable within a family: registration order is kept by comparing addresses of the
+   * slots, which qsort does not preserve, so the caller sorts (index, bench) pairs. */
+  return 0;
+}
+
+int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen) {
+  mb_instance_t *insts = NULL;
+  int n = 0, cap = 0, rc = -1;
+  mb_arglist_t list = {0};
+  /* Sort by family with a stable merge: insertion sort on a copy (tens of descriptors). */
+  mb_bench_t **sorted = malloc((size_t)(nbenches ? nbenches : 1) * sizeof *sorted);
+  if (!sorted) goto nomem;
+  for (int i = 0; i < nbenches; i++) {
+    int j = i;
+    while (j > 0 && by_family(&sorted[j - 1], &benches[i]) > 0) {
+      sorted[j] = sorted[j - 1];
+      j--;
+    }
+    sorted[j] = benches[i];
+  }
+  for (int bi = 0; bi < nbenches; bi++) {
+    const mb_bench_t *b = sorted[bi];
+    int na = nargs_of(b);
+    if (!b->family || !b->variant || !b->kernel) {
+      snprintf(err, errlen, "benchmark #%d is registered without family, variant or kernel", bi);
+      errno = EINVAL;
+      goto out;
+    }
+    free(list.vals);
+    list = (mb_arglist_t){.nargs = na};
+    if (b->args_fn) {
+      if (b->args_fn(&list, config) != 0) {
+        snprintf(err, errlen, "%s/%s: computing its arguments failed", b->family, b->variant);
+        errno = EINVAL;
+        goto out;
+      }
+    } else if (na > 0) {
+      const int64_t *src = b->args;
+      if (config->quick && b->quick_args) src = b->quick_args;
+      if (config->long_sweep && b->long_args) src = b->long_args;
+      if (!src) {
+        snprintf(err, errlen, "%s/%s: names arguments but lists no values", b->family, b->variant);
+        errno = EINVAL;
+        goto out;
+      }
+      int cnt = 0;
+      while (src[cnt] != MB_END) cnt++;
+      if (cnt % na) {
+        snprintf(err, errlen, "%s/%s: %d argument values are not whole tuples of %d", b->family,
+                 b->variant, cnt, na);
+        errno = EINVAL;
+        goto out;
+      }
+      for (int i = 0; i < cnt; i += na)
+        if (mb_arglist_add(&list, src + i)) goto nomem;
+    } else {
+      int64_t none[MB_MAX_ARGS] = {0};
+      list.nargs = 0;
+      if (mb_arglist_add(&list, none)) goto nomem;
+    }
+    for (int t = 0; t < list.n; t++) {
+      if (n == cap) {
+        cap = cap ? cap * 2 : 64;
+        mb_instance_t *ni = realloc(insts, (size_t)cap * sizeof *ni);
+        if (!ni) goto nomem;
+        insts = ni;
+      }
+      mb_instance_t *in = &insts[n];
+      memset(in, 0, sizeof *in);
+      in->bench = b;
+      for (int i = 0; i < na; i++) in->arg[i] = list.vals[t * na + i];
+      if (mb_format_name(in->name, sizeof in->name, b, in->arg)) {
+        snprintf(err, errlen, "%s/%s: name too long", b->family, b->variant);
+        goto out;
+      }
+      n++;
+    }
+  }
+  *out = insts;
+  insts = NULL;
+  rc = n;
+  goto out;
+nomem:
+  snprintf(err, errlen, "out of memory while listing benchmarks");
+  errno = ENOMEM;
+out:
+  free(list.vals);
+  free(sorted);
+  free(insts);
+  return rc;
+}
+
+void mb_run_init(mb_run_t *run, const mb_instance_t *inst, const mb_config_t *config) {
+  memset(run, 0, sizeof *run);
+  memcpy(run->arg, inst->arg, sizeof run->arg);
+  run->bench = inst->bench;
+  run->config = config;
+  run->bytes_per_iter = inst->bench->bytes_per_iter;
+  run->items_per_iter = inst->bench->items_per_iter;
+}
+
+/* Skips and failures differ only in how the harness reports them: a skip says the
+ * benchmark cannot run here, a failure that its work came out wrong. */
+static int vreason(mb_run_t *run, int failed, const char *fmt, va_list ap) {
+  vsnprintf(run->reason, sizeof run->reason, fmt, ap);
+  run->failed = failed;
+  return 1;
+}
+
+#define MB_REASON_FN(fn, failed)                          \
+  int fn(mb_run_t *run, const char *fmt, ...) {           \
+    va_list ap;                                           \
+    va_start(ap, fmt);                                    \
+    int r = vreason(run, failed, fmt, ap);                \
+    va_end(ap);                                           \
+    return r;                                             \
+  }
+MB_REASON_FN(mb_skip, 0)
+MB_REASON_FN(mb_fail, 1)
+
+void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind) {
+  int i;
+  for (i = 0; i < run->ncounters; i++)
+    if (!strcmp(run->counters[i].name, name)) break;
+  if (i == MB_MAX_COUNTERS) return; /* full: documented limit */
+  if (i == run->ncounters) run->ncounters++;
+  snprintf(run->counters[i].name, sizeof run->counters[i].name, "%s", name);
+  run->counters[i].value = value;
+  run->counters[i].kind = kind;
+}

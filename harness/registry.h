@@ -1,0 +1,44 @@
+/*
+ * registry.h: the list of registered benchmarks, expanded into named instances.
+ *
+ * An instance is one descriptor with one tuple of argument values; its name is
+ * family/variant[/argname:value...]. Expansion happens once, after the configuration is
+ * known (quick/long mode and computed argument lists depend on it).
+ */
+#ifndef MB_REGISTRY_H
+#define MB_REGISTRY_H
+
+#include "membench.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mb_instance {
+  const mb_bench_t *bench;
+  int64_t arg[MB_MAX_ARGS];
+  char name[160];
+} mb_instance_t;
+
+/* Expand every registered descriptor under `config`. Returns the number of instances and
+ * sets *out (owned by the registry), or -1 with errno (ENOMEM; EINVAL for a descriptor
+ * that is malformed, with a message in err). Descriptors come out sorted by family, then
+ * in registration order within a family. */
+int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen);
+
+/* Number of registered descriptors. */
+int mb_registry_count(void);
+
+/* Set the configuration mb_get_config() returns. */
+void mb_set_config(const mb_config_t *config);
+
+/* Clear a run for an instance: arguments, per-iteration accounting, no counters. */
+void mb_run_init(mb_run_t *run, const mb_instance_t *inst, const mb_config_t *config);
+
+/* Format a name from its parts into buf; returns 0, or -1 with ENAMETOOLONG. */
+int mb_format_name(char *buf, size_t len, const mb_bench_t *b, const int64_t *args);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,317 @@
+/*
+ * results.c: atomic installation of result files.
+ *
+ * The signal handler only calls async-signal-safe functions (unlink, signal, raise,
+ * getpid) on paths stored in fixed arrays. Benchmarks that fork (overflow probes) inherit
+ * the handler: the pid check keeps a child that dies by design from deleting the parent's
+ * files.
+ */
+#define _GNU_SOURCE
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MB_TMP_SLOTS 4
+static char tmp_paths[MB_TMP_SLOTS][4096];
+static volatile sig_atomic_t tmp_used[MB_TMP_SLOTS];
+static pid_t owner_pid;
+
+static void on_signal(int sig) {
+  if (getpid() == owner_pid)
+    for (int i = 0; i < MB_TMP_SLOTS; i++)
+      if (tmp_used[i]) unlink(tmp_paths[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void mb_results_guard(void) {
+  /* Once per process: a process that forks and then writes results of its own calls this
+   * again and becomes the owner of its own temporaries. */
+  if (owner_pid == getpid()) return;
+  owner_pid = getpid();
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* SA_ONSTACK: a stack overflow in the harness itself still reaches the handler when
+     * an alternate stack is installed. */
+    sa.sa_flags = SA_ONSTACK;
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+int mb_results_tmp(char *buf, size_t len, const char *final_path) {
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", final_path);
+  char *base = basename(copy);
+  char dcopy[4096];
+  snprintf(dcopy, sizeof dcopy, "%s", final_path);
+  char *dir = dirname(dcopy);
+  static unsigned seq;
+  int w = snprintf(buf, len, "%s/.%s.%d.%u.tmp", dir, base, (int)getpid(), seq++);
+  if (w < 0 || (size_t)w >= len || (size_t)w >= sizeof tmp_paths[0]) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (int i = 0; i < MB_TMP_SLOTS; i++)
+    if (!tmp_used[i]) {
+      memcpy(tmp_paths[i], buf, (size_t)w + 1);
+      tmp_used[i] = 1;
+      return 0;
+    }
+  errno = EMFILE;
+  return -1;
+}
+
+void mb_results_discard(const char *tmp) {
+  unlink(tmp);
+  for (int i = 0; i < MB_TMP_SLOTS; i++)
+    if (tmp_used[i] && !strcmp(tmp_paths[i], tmp)) tmp_used[i] = 0;
+}
+
+int mb_mkdir_p(const char *dir, char *err, size_t errlen) {
+  char buf[4096];
+  int w = snprintf(buf, sizeof buf, "%s", dir);
+  if (w <= 0 || (size_t)w >= sizeof buf) {
+    snprintf(err, errlen, "directory name too long");
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (char *p = buf + 1;; p++) {
+    if (*p == '/' || *p == 0) {
+      char c = *p;
+      *p = 0;
+      if (mkdir(buf, 0755) && errno != EEXIST) {
+        int e = errno;
+        snprintf(err, errlen, "cannot create directory %s: %s", buf, strerror(e));
+        errno = e;
+        return -1;
+      }
+      *p = c;
+      if (!c) break;
+    }
+  }
+  struct stat st;
+  if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s is not a directory", dir);
+    errno = ENOTDIR;
+    return -1;
+  }
+  if (access(dir, W_OK)) {
+    int e = errno;
+    snprintf(err, errlen, "cannot write in %s: %s", dir, strerror(e));
+    errno = e;
+    return -1;
+  }
+  return 0;
+}
+
+int mb_results_stamp_path(char *buf, size_t len, const char *dir, const char *machine) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%SZ", &tm);
+  int w = snprintf(buf, len, "%s/%s/%s.json", dir, machine, stamp);
+  if (w < 0 || (size_t)w >= len) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  return 0;
+}
+
+/* Write json to a new temporary beside `near`, fsync it. */
+static int write_tmp_json(json_t *doc, const char *near, char *tmp, size_t tmplen, char *err, size_t errlen) {
+  if (mb_results_tmp(tmp, tmplen, near)) {
+    snprintf(err, errlen, "cannot name a temporary file for %s: %s", near, strerror(errno));
+    return -1;
+  }
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) goto fail;
+  if (json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
+    errno = EIO;
+    close(fd);
+    goto fail;
+  }
+  if (write(fd, "\n", 1) != 1 || fsync(fd)) {
+    close(fd);
+    goto fail;
+  }
+  if (close(fd)) goto fail;
+  return 0;
+fail:;
+  int e = errno;
+  snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
+  mb_results_discard(tmp);
+  errno = e;
+  return -1;
+}
+
+static void sync_dir_of(const char *path) {
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", path);
+  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+/* Google Benchmark writes non-finite numbers (the CV of an all-zero counter) as bare NaN,
+ * -nan or inf, which JSON does not allow. Outside strings they become null: "undefined",
+ * which every JSON reader accepts. */
+static json_t *load_sanitized(const char *path, json_error_t *jerr) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(jerr->text, sizeof jerr->text, "%s", strerror(errno));
+    jerr->line = 0;
+    return NULL;
+  }
+  size_t cap = 1 << 16, len = 0, r;
+  char *buf = malloc(cap + 8);
+  while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
+    len += r;
+    if (len == cap) {
+      char *nb = realloc(buf, cap * 2 + 8);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (!buf) {
+    snprintf(jerr->text, sizeof jerr->text, "out of memory");
+    jerr->line = 0;
+    return NULL;
+  }
+  /* Sanitizing can lengthen "nan"/"inf" (3) to "null" (4): work on a copy with room. */
+  char *out = malloc(len * 2 + 8);
+  size_t olen = 0;
+  if (out) {
+    int in_str = 0;
+    for (size_t i = 0; i < len;) {
+      char ch = buf[i];
+      if (!in_str && (ch == 'n' || ch == 'i' || ch == '-' || ch == 'N' || ch == 'I')) {
+        static const char *bad[] = {"-Infinity", "Infinity", "-NaN", "NaN", "-nan", "nan", "-inf", "inf", NULL};
+        int k;
+        for (k = 0; bad[k]; k++) {
+          size_t bl = strlen(bad[k]);
+          if (i + bl <= len && !memcmp(buf + i, bad[k], bl))
+            break;
+        }
+        if (bad[k]) {
+          memcpy(out + olen, "null", 4);
+          olen += 4;
+          i += strlen(bad[k]);
+          continue;
+        }
+      }
+      out[olen++] = ch;
+      if (in_str && ch == '\\' && i + 1 < len) {
+        out[olen++] = buf[++i];
+      } else if (ch == '"') {
+        in_str = !in_str;
+      }
+      i++;
+    }
+  }
+  free(buf);
+  if (!out) {
+    snprintf(jerr->text, sizeof jerr->text, "out of memory");
+    jerr->line = 0;
+    return NULL;
+  }
+  json_t *doc = json_loadb(out, olen, 0, jerr);
+  free(out);
+  return doc;
+}
+
+int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
+                            int noreplace, const char *latest, char *err, size_t errlen) {
+  json_error_t jerr;
+  char tmp2[4096] = "", tmp3[4096] = "";
+  int rc = -1;
+  json_t *doc = load_sanitized(tmp, &jerr);
+  if (!doc || !json_is_object(json_object_get(doc, "context")) ||
+      !json_is_array(json_object_get(doc, "benchmarks"))) {
+    snprintf(err, errlen, "Google Benchmark's output %s is not complete JSON (%s at line %d): no result written",
+             tmp, doc ? "no context or benchmarks" : jerr.text, jerr.line);
+    errno = EINVAL;
+    goto out;
+  }
+  if (extra) json_object_update(json_object_get(doc, "context"), extra);
+  if (write_tmp_json(doc, final_path, tmp2, sizeof tmp2, err, errlen)) goto out;
+  if (noreplace) {
+    /* link() never replaces: an earlier result with the same name stays as it was. */
+    char base[4096];
+    size_t bl = strlen(final_path);
+    if (bl < 5 || strcmp(final_path + bl - 5, ".json")) {
+      snprintf(err, errlen, "%s: result names end in .json", final_path);
+      errno = EINVAL;
+      goto out;
+    }
+    snprintf(base, sizeof base, "%.*s", (int)(bl - 5), final_path);
+    for (int k = 0;; k++) {
+      if (k) snprintf(final_path, final_len, "%s-%d.json", base, k);
+      if (link(tmp2, final_path) == 0) break;
+      if (errno != EEXIST || k == 99) {
+        int e = errno;
+        snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
+        errno = e;
+        goto out;
+      }
+    }
+  } else if (rename(tmp2, final_path)) {
+    int e = errno;
+    snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
+    errno = e;
+    goto out;
+  }
+  sync_dir_of(final_path);
+  if (latest) {
+    if (write_tmp_json(doc, latest, tmp3, sizeof tmp3, err, errlen)) goto out;
+    if (rename(tmp3, latest)) {
+      int e = errno;
+      snprintf(err, errlen, "cannot install %s: %s", latest, strerror(e));
+      errno = e;
+      goto out;
+    }
+    sync_dir_of(latest);
+  }
+  rc = 0;
+out:
+  json_decref(doc);
+  mb_results_discard(tmp);
+  if (*tmp2) mb_results_discard(tmp2);
+  if (*tmp3) mb_results_discard(tmp3);
+  return rc;
+}
+
+int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen) {
+  int rc = 0;
+  if (rename(tmp, final_path)) {
+    int e = errno;
+    snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
+    errno = e;
+    rc = -1;
+  } else {
+    sync_dir_of(final_path);
+  }
+  mb_results_discard(tmp);
+  return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * results.h: result files, written so that nothing is ever half there.
+ *
+ * Google Benchmark writes into a hidden temporary file beside the destination; when the run
+ * is over, membench reads it back (a JSON file must parse: a truncated one never becomes a
+ * result), adds its own context, writes a second temporary file, fsyncs it and links it into
+ * place. A timestamped result is never replaced (link fails on an existing name, and the
+ * next free name is taken); latest.json is replaced by rename, atomically. If the process is
+ * interrupted (SIGINT, SIGTERM, SIGHUP) or crashes (SIGSEGV, SIGBUS, SIGABRT, SIGFPE), the
+ * temporary files are removed and earlier results are untouched.
+ *
+ * Functions return 0 on success and -1 with errno and a message in err on failure.
+ */
+#ifndef MB_RESULTS_H
+#define MB_RESULTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Install the signal handlers that remove registered temporary files (once). */
+void mb_results_guard(void);
+
+/* Make a temporary path beside `final_path` (same directory, so rename is atomic) and
+ * register it for removal on interruption. */
+int mb_results_tmp(char *buf, size_t len, const char *final_path);
+
+/* Remove a registered temporary file and forget it. */
+void mb_results_discard(const char *tmp);
+
+/* Create dir and its parents (mode 0755). */
+int mb_mkdir_p(const char *dir, char *err, size_t errlen);
+
+/* "<dir>/<machine>/<UTC timestamp>.json" for now. */
+int mb_results_stamp_path(char *buf, size_t len, const char *dir, const char *machine);
+
+/* Take Google Benchmark's JSON output in `tmp`, add `extra` (its keys go into the context
+ * object; the reference is borrowed), and install it as `final_path`: without replacing
+ * an existing file when noreplace is set (a "-1", "-2"... suffix is added instead; the name
+ * used is written back into final_path, which must have room for 16 more bytes). When
+ * `latest` is not NULL the same content is also installed there, replacing it. `tmp` is
+ * removed in every case. */
+int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
+                            int noreplace, const char *latest, char *err, size_t errlen);
+
+/* Install a non-JSON output (console or csv format) as final_path, replacing it. */
+int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,205 @@
+/*
+ * topology.c: placement and binding on an hwloc topology.
+ *
+ * The placement order is computed over cores, not PUs, so that SMT siblings come last in
+ * both policies: a second hyperthread shares the core's L1 and execution units and would
+ * change what a two-thread benchmark measures.
+ */
+#define _GNU_SOURCE
+#include "topology.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mb_topo_load(hwloc_topology_t *out) {
+  hwloc_topology_t t;
+  if (hwloc_topology_init(&t)) return -1;
+  if (hwloc_topology_load(t)) {
+    int e = errno;
+    hwloc_topology_destroy(t);
+    errno = e;
+    return -1;
+  }
+  *out = t;
+  return 0;
+}
+
+/* The objects that stand for cores: Core objects, or PUs where the topology has none. */
+static hwloc_obj_type_t core_type(hwloc_topology_t topo) {
+  return hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
+}
+
+int mb_topo_default_pu(hwloc_topology_t topo) {
+  hwloc_obj_type_t ct = core_type(topo);
+  int ncores = hwloc_get_nbobjs_by_type(topo, ct);
+  if (ncores <= 0) {
+    errno = ENODEV;
+    return -1;
+  }
+  hwloc_obj_t core = hwloc_get_obj_by_type(topo, ct, ncores > 1 ? 1 : 0);
+  hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU, 0);
+  if (!pu) {
+    errno = ENODEV;
+    return -1;
+  }
+  return (int)pu->os_index;
+}
+
+int mb_topo_has_pu(hwloc_topology_t topo, int os) {
+  if (os < 0) return 0;
+  hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(topo, (unsigned)os);
+  return pu && hwloc_bitmap_isincluded(pu->cpuset, hwloc_topology_get_allowed_cpuset(topo));
+}
+
+int mb_policy_parse(const char *s, mb_policy_t *out) {
+  if (!strcmp(s, "compact")) *out = MB_COMPACT;
+  else if (!strcmp(s, "scatter")) *out = MB_SCATTER;
+  else {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Cores under `obj`, interleaved round-robin across its children, recursively: the first
+ * core of each child, then the second of each, ... Returns the count written to out. */
+static int interleave(hwloc_topology_t topo, hwloc_obj_t obj, hwloc_obj_type_t ct, hwloc_obj_t *out) {
+  if (obj->type == ct) {
+    out[0] = obj;
+    return 1;
+  }
+  if (obj->arity == 0) return 0;
+  int total = hwloc_get_nbobjs_inside_cpuset_by_type(topo, obj->cpuset, ct);
+  if (total <= 0) return 0;
+  hwloc_obj_t *buf = malloc((size_t)total * sizeof *buf);
+  int *start = calloc(obj->arity, sizeof *start), *len = calloc(obj->arity, sizeof *len);
+  int n = 0, w = 0;
+  if (!buf || !start || !len) goto out;
+  for (unsigned c = 0; c < obj->arity; c++) {
+    start[c] = n;
+    len[c] = interleave(topo, obj->children[c], ct, buf + n);
+    n += len[c];
+  }
+  for (int round = 0; w < n; round++)
+    for (unsigned c = 0; c < obj->arity; c++)
+      if (round < len[c]) out[w++] = buf[start[c] + round];
+out:
+  free(buf);
+  free(start);
+  free(len);
+  return w;
+}
+
+int mb_topo_place(hwloc_topology_t topo, mb_policy_t policy, int n, int *pus) {
+  hwloc_obj_type_t ct = core_type(topo);
+  int ncores = hwloc_get_nbobjs_by_type(topo, ct);
+  int npus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+  if (n < 1 || n > npus || ncores <= 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  hwloc_obj_t *cores = malloc((size_t)ncores * sizeof *cores);
+  if (!cores) return -1;
+  int got;
+  if (policy == MB_SCATTER) {
+    got = interleave(topo, hwloc_get_root_obj(topo), ct, cores);
+  } else {
+    for (got = 0; got < ncores; got++) cores[got] = hwloc_get_obj_by_type(topo, ct, (unsigned)got);
+  }
+  /* Pass k takes the k-th PU of every core: SMT siblings only after all cores. */
+  int w = 0;
+  for (int k = 0; w < n; k++) {
+    int any = 0;
+    for (int c = 0; c < got && w < n; c++) {
+      hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topo, cores[c]->cpuset, HWLOC_OBJ_PU, (unsigned)k);
+      if (pu) {
+        pus[w++] = (int)pu->os_index;
+        any = 1;
+      }
+    }
+    if (!any) break;
+  }
+  free(cores);
+  if (w < n) {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+int mb_topo_bind_thread(hwloc_topology_t topo, int os, int *membind, char *why, size_t whylen) {
+  *membind = 0;
+  hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(topo, (unsigned)os);
+  if (!pu) {
+    snprintf(why, whylen, "no PU with OS index %d", os);
+    errno = EINVAL;
+    return -1;
+  }
+  if (hwloc_set_cpubind(topo, pu->cpuset, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT)) {
+    int e = errno;
+    snprintf(why, whylen, "hwloc_set_cpubind(PU %d): %s", os, strerror(e));
+    errno = e;
+    return -1;
+  }
+  /* The kernel moves the thread at its next scheduling point; make that now, then check. */
+  sched_yield();
+  int cpu = sched_getcpu();
+  if (cpu != os) {
+    snprintf(why, whylen, "bound to PU %d but running on CPU %d", os, cpu);
+    errno = EAGAIN;
+    return -1;
+  }
+  if (pu->nodeset && !hwloc_bitmap_iszero(pu->nodeset) &&
+      hwloc_set_membind(topo, pu->nodeset, HWLOC_MEMBIND_BIND,
+                        HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) == 0)
+    *membind = 1;
+  return 0;
+}
+
+void mb_topo_summarize(hwloc_topology_t topo, mb_topo_summary_t *s) {
+  memset(s, 0, sizeof *s);
+  s->packages = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE);
+  s->numa_nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+  s->cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+  s->pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+  if (s->cores <= 0) s->cores = s->pus;
+  s->smt = s->cores > 0 ? s->pus / s->cores : 1;
+  static const hwloc_obj_type_t level_type[5] = {HWLOC_OBJ_TYPE_MAX, HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE,
+                                                  HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE};
+  for (int lvl = 1; lvl <= 4; lvl++) {
+    /* L1CACHE objects are data or unified caches; instruction caches are L1ICACHE. */
+    int cnt = hwloc_get_nbobjs_by_type(topo, level_type[lvl]);
+    if (cnt <= 0) continue;
+    hwloc_obj_t c = hwloc_get_obj_by_type(topo, level_type[lvl], 0);
+    s->cache_size[lvl] = c->attr->cache.size;
+    s->cache_count[lvl] = cnt;
+    if (lvl == 1) s->cache_line = c->attr->cache.linesize;
+  }
+  hwloc_bitmap_list_snprintf(s->pu_list, sizeof s->pu_list, hwloc_topology_get_allowed_cpuset(topo));
+}
+
+/* The topology the running harness loaded, for the public placement API. */
+static hwloc_topology_t current;
+
+void mb_topo_set_current(hwloc_topology_t topo) { current = topo; }
+
+int mb_place(mb_policy_t policy, int n, int *pus) {
+  if (!current) {
+    errno = ENODEV;
+    return -1;
+  }
+  return mb_topo_place(current, policy, n, pus);
+}
+
+int mb_bind_self(int pu) {
+  char why[256];
+  int membind;
+  if (!current) {
+    errno = ENODEV;
+    return -1;
+  }
+  return mb_topo_bind_thread(current, pu, &membind, why, sizeof why);
+}

@@ -1,0 +1,75 @@
+/*
+ * topology.h: the machine as hwloc sees it, where benchmarks run, and binding.
+ *
+ * Every function takes the topology it works on, so that placement can be computed (and
+ * tested) on imported topologies: HWLOC_XMLFILE=file.xml or HWLOC_SYNTHETIC="pack:2 core:4
+ * pu:2" in the environment, or hwloc_topology_set_xml() before loading. Binding only works
+ * on the topology of this system.
+ *
+ * CPUs are named by OS index (P#), as taskset, /proc/cpuinfo and --mb_cpu do.
+ *
+ * Placement policies for n threads (SMT-aware: SMT siblings are used only after every
+ * core already has a thread, in both policies):
+ *   compact  cores in topology order, so consecutive threads share the closest cache that
+ *            distinct cores share (L2 or L3), then the same package, and so on;
+ *   scatter  cores interleaved round-robin at every level of the tree, so threads spread
+ *            over the highest distinct level first (packages, then NUMA nodes/dies/L3
+ *            groups within each, then L2 groups...).
+ *
+ * Functions return 0 (or a count) on success and -1 with errno set on failure.
+ */
+#ifndef MB_TOPOLOGY_H
+#define MB_TOPOLOGY_H
+
+#include <hwloc.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "membench.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mb_topo_summary {
+  int packages, numa_nodes, cores, pus; /* counts in the allowed part of the machine */
+  int smt;                              /* PUs per core (1: no SMT) */
+  uint64_t cache_size[5];               /* data or unified cache, per level 1..4; 0: none */
+  int cache_count[5];                   /* how many caches of that level */
+  unsigned cache_line;                  /* L1d line size, 0 unknown */
+  char pu_list[128];                    /* allowed PUs by OS index, e.g. "0-1" */
+} mb_topo_summary_t;
+
+/* Load the topology of this system (or of HWLOC_XMLFILE / HWLOC_SYNTHETIC). */
+int mb_topo_load(hwloc_topology_t *out);
+
+/* The default PU: the first PU of the second core when there is more than one core (core
+ * 0 takes most interrupts and housekeeping), else the first PU. OS index, or -1 with
+ * ENODEV when the topology has no PU. */
+int mb_topo_default_pu(hwloc_topology_t topo);
+
+/* Is `os` the OS index of an allowed PU? 1 yes, 0 no. */
+int mb_topo_has_pu(hwloc_topology_t topo, int os);
+
+/* Fill pus[0..n) with OS indices for n threads under `policy`. -1 with EINVAL when n < 1
+ * or n is larger than the number of PUs. */
+int mb_topo_place(hwloc_topology_t topo, mb_policy_t policy, int n, int *pus);
+
+/* Parse "compact" or "scatter". -1 with EINVAL otherwise. */
+int mb_policy_parse(const char *s, mb_policy_t *out);
+
+/* Bind the calling thread to PU `os` (THREAD|STRICT) and its memory to that PU's local
+ * NUMA node(s). Returns 0 when the CPU binding held (*membind says whether memory binding
+ * did), -1 with errno and a reason in why when it did not. */
+int mb_topo_bind_thread(hwloc_topology_t topo, int os, int *membind, char *why, size_t whylen);
+
+/* Make `topo` the one mb_place() and mb_bind_self() use. */
+void mb_topo_set_current(hwloc_topology_t topo);
+
+/* Summarise the topology for the results context. */
+void mb_topo_summarize(hwloc_topology_t topo, mb_topo_summary_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

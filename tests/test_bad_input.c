@@ -1,0 +1,65 @@
+/*
+ * test_bad_input.c: bad command lines end with one clear line on stderr and a nonzero exit,
+ * before anything runs, and no result file is touched.
+ * Usage: test_bad_input path/to/membench
+ */
+#include "testutil.h"
+
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  char dir[64], arg_dir[128], mdir[160], earlier[256], latest[256];
+  test_tmpdir(dir);
+  snprintf(arg_dir, sizeof arg_dir, "--mb_out_dir=%s", dir);
+  snprintf(mdir, sizeof mdir, "%s/test-machine", dir);
+  snprintf(earlier, sizeof earlier, "%s/2020-01-01T00-00-00Z.json", mdir);
+  snprintf(latest, sizeof latest, "%s/latest.json", mdir);
+  if (mkdir(mdir, 0755)) return 2;
+  FILE *f = fopen(earlier, "w");
+  fputs("{\"context\": {}, \"benchmarks\": []}\n", f);
+  fclose(f);
+  f = fopen(latest, "w");
+  fputs("{\"context\": {}, \"benchmarks\": []}\n", f);
+  fclose(f);
+  char *before_e = test_slurp(earlier), *before_l = test_slurp(latest);
+
+  struct {
+    const char *arg;
+    const char *says; /* a word the message must contain */
+  } cases[] = {
+      {"--mb_bogus=1", "unknown flag"},
+      {"--mb_cpu=9999", "no such CPU"},
+      {"--mb_cpu=one", "--mb_cpu"},
+      {"--mb_cpu=-1", "--mb_cpu"},
+      {"--mb_counters=not-an-event", "not-an-event"},
+      {"--benchmark_min_time=soon", "min_time"},
+      {"--benchmark_repetitions=0", "repetitions"},
+      {"--mb_machine=../escape", "machine name"},
+      {"--benchmark_filter=^no_such_benchmark$", "no benchmark matches"},
+      {"--benchmark_bogus_flag=1", "unrecognized"},
+      {"--mb_quick=perhaps", "true or false"},
+      {"--benchmark_out_format=yaml", "out_format"},
+  };
+  test_proc_t *p = malloc(sizeof *p);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *av[] = {argv[1], "--benchmark_min_time=0.001", arg_dir, "--mb_machine=test-machine", (char *)cases[i].arg,
+                  NULL};
+    if (!strncmp(cases[i].arg, "--mb_machine", 12)) av[3] = (char *)cases[i].arg, av[4] = NULL;
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    int ok = p->exited && p->status != 0 && test_lines(p->err) == 1 && strstr(p->err, cases[i].says) &&
+             p->out[0] == 0;
+    if (!ok)
+      fprintf(stderr, "case %s: exit %d, stdout '%.200s', stderr (%d lines):\n%s\n", cases[i].arg, p->status, p->out,
+              test_lines(p->err), p->err);
+    CHECK(ok);
+    CHECK_EQ_INT(test_count_dir(mdir), 2);
+    CHECK_EQ_INT(test_count_dir(dir), 1);
+  }
+  char *after_e = test_slurp(earlier), *after_l = test_slurp(latest);
+  CHECK(after_e && !strcmp(before_e, after_e));
+  CHECK(after_l && !strcmp(before_l, after_l));
+  free(before_e), free(before_l), free(after_e), free(after_l), free(p);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  return TEST_EXIT();
+}

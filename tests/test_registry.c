@@ -1,0 +1,95 @@
+/*
+ * test_registry.c: registration by one MB_BENCH line, expansion into named instances under
+ * default, quick and long configurations, computed argument lists, malformed descriptors,
+ * and the run-side API (mb_skip, mb_fail, mb_counter).
+ */
+#include "registry.h"
+#include "testutil.h"
+
+static uint64_t k_loop(uint64_t iters, void *data) {
+  (void)data;
+  return iters;
+}
+
+static int sizes_fn(mb_arglist_t *l, const mb_config_t *c) {
+  for (int64_t s = 1024; s <= (c->quick ? 2048 : 8192); s *= 2) mb_arglist_add1(l, s);
+  return 0;
+}
+
+MB_BENCH(.family = "zeta", .variant = "last", .kernel = k_loop);
+MB_BENCH(.family = "alpha", .variant = "one", .kernel = k_loop, .argnames = {"size"}, .args = MB_ARGS(8, 16, 32),
+         .quick_args = MB_ARGS(8), .long_args = MB_ARGS(8, 16, 32, 64));
+MB_BENCH(.family = "alpha", .variant = "two", .kernel = k_loop, .argnames = {"n", "stride"}, .args = MB_ARGS(64, 1, 64, 8));
+MB_BENCH(.family = "alpha", .variant = "computed", .kernel = k_loop, .argnames = {"ws"}, .args_fn = sizes_fn,
+         .bytes_per_iter = 64, .items_per_iter = 1);
+
+/* Registered by hand in main, after the good ones have been checked. */
+static mb_bench_t bad = {.family = "bad", .variant = "odd", .kernel = k_loop, .argnames = {"a", "b"}, .args = MB_ARGS(1, 2, 3)};
+
+static int find(mb_instance_t *in, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(in[i].name, name)) return i;
+  return -1;
+}
+
+int main(void) {
+  char err[256];
+  mb_instance_t *in;
+  mb_config_t cfg = {.pu = -1};
+  CHECK_EQ_INT(mb_registry_count(), 4);
+
+  int n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK_EQ_INT(n, 1 + 3 + 2 + 4);
+  /* Sorted by family, registration order kept inside a family. */
+  CHECK_STR(in[0].name, "alpha/one/size:8");
+  CHECK_STR(in[2].name, "alpha/one/size:32");
+  CHECK_STR(in[3].name, "alpha/two/n:64/stride:1");
+  CHECK_STR(in[4].name, "alpha/two/n:64/stride:8");
+  CHECK_STR(in[5].name, "alpha/computed/ws:1024");
+  CHECK_STR(in[8].name, "alpha/computed/ws:8192");
+  CHECK_STR(in[n - 1].name, "zeta/last");
+  CHECK_EQ_INT(in[4].arg[0], 64);
+  CHECK_EQ_INT(in[4].arg[1], 8);
+
+  mb_run_t run;
+  mb_run_init(&run, &in[5], &cfg);
+  CHECK_EQ_INT(run.arg[0], 1024);
+  CHECK(run.bytes_per_iter == 64 && run.items_per_iter == 1);
+  CHECK(run.config == &cfg);
+  free(in);
+
+  cfg.quick = 1;
+  n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK_EQ_INT(n, 1 + 1 + 2 + 2);
+  CHECK(find(in, n, "alpha/one/size:16") < 0);
+  CHECK(find(in, n, "alpha/computed/ws:2048") >= 0);
+  free(in);
+
+  cfg.quick = 0;
+  cfg.long_sweep = 1;
+  n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK(find(in, n, "alpha/one/size:64") >= 0);
+  free(in);
+
+  /* Skip, fail and counters are recorded on the run. */
+  CHECK(mb_skip(&run, "needs %d GiB", 4) != 0);
+  CHECK_STR(run.reason, "needs 4 GiB");
+  CHECK_EQ_INT(run.failed, 0);
+  CHECK(mb_fail(&run, "checksum %x", 0xbad) != 0);
+  CHECK_STR(run.reason, "checksum bad");
+  CHECK_EQ_INT(run.failed, 1);
+  mb_counter(&run, "depth", 10, MB_COUNTER_VALUE);
+  mb_counter(&run, "depth", 12, MB_COUNTER_VALUE);
+  mb_counter(&run, "faults", 3, MB_COUNTER_PER_ITER);
+  CHECK_EQ_INT(run.ncounters, 2);
+  CHECK(run.counters[0].value == 12);
+
+  /* Malformed: two argument names but an odd count of values. */
+  mb_register(&bad);
+  cfg.long_sweep = 0;
+  errno = 0;
+  CHECK_EQ_INT(mb_registry_expand(&cfg, &in, err, sizeof err), -1);
+  CHECK_EQ_INT(errno, EINVAL);
+  CHECK(strstr(err, "bad/odd") != NULL);
+  return TEST_EXIT();
+}
