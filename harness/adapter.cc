@@ -241,6 +241,10 @@ json_t *membench_context(int argc, char **argv) {
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   json_object_set_new(m, "argv", args);
+  /* What the families added (process layout...), typed as strings. */
+  json_t *fam = json_object();
+  for (int i = 0; i < mb_context_count(); i++) json_object_set_new(fam, mb_context_key(i), json_string(mb_context_value(i)));
+  json_object_set_new(m, "families", fam);
   json_t *wrap = json_object();
   json_object_set_new(wrap, "membench", m);
   return wrap;
@@ -326,6 +330,7 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < H.env.n; i++) benchmark::AddCustomContext(H.env.kv[i].key, H.env.kv[i].value);
   benchmark::AddCustomContext("mb_machine", H.machine);
+  for (int i = 0; i < mb_context_count(); i++) benchmark::AddCustomContext(mb_context_key(i), mb_context_value(i));
 
   if (!H.opt.bm_list && H.selected == 0) {
     if (*gb_tmp) mb_results_discard(gb_tmp);

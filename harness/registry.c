@@ -33,6 +33,47 @@ void mb_register(mb_bench_t *bench) {
 
 int mb_registry_count(void) { return nbenches; }
 
+static struct {
+  char *key, *value;
+} *ctx;
+static int nctx;
+
+int mb_context_add(const char *key, const char *fmt, ...) {
+  char *value;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = vasprintf(&value, fmt, ap);
+  va_end(ap);
+  if (r < 0) {
+    errno = ENOMEM;
+    return -1;
+  }
+  for (int i = 0; i < nctx; i++)
+    if (!strcmp(ctx[i].key, key)) {
+      free(ctx[i].value);
+      ctx[i].value = value;
+      return 0;
+    }
+  void *nc = realloc(ctx, (size_t)(nctx + 1) * sizeof *ctx);
+  char *k = strdup(key);
+  if (!nc || !k) {
+    if (nc) ctx = nc;
+    free(k);
+    free(value);
+    errno = ENOMEM;
+    return -1;
+  }
+  ctx = nc;
+  ctx[nctx].key = k;
+  ctx[nctx].value = value;
+  nctx++;
+  return 0;
+}
+
+int mb_context_count(void) { return nctx; }
+const char *mb_context_key(int i) { return ctx[i].key; }
+const char *mb_context_value(int i) { return ctx[i].value; }
+
 void mb_set_config(const mb_config_t *config) { the_config = *config; }
 const mb_config_t *mb_get_config(void) { return &the_config; }
 

@@ -29,6 +29,11 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
 /* Number of registered descriptors. */
 int mb_registry_count(void);
 
+/* Context entries families added with mb_context_add(): count, and key/value by index. */
+int mb_context_count(void);
+const char *mb_context_key(int i);
+const char *mb_context_value(int i);
+
 /* Set the configuration mb_get_config() returns. */
 void mb_set_config(const mb_config_t *config);
 

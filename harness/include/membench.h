@@ -140,6 +140,12 @@ int mb_fail(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2
  * earlier ones of the same name. */
 void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind);
 
+/* Add a string to the results context (key should start with the family's name, e.g.
+ * "stack_layout_heap"); call from a constructor, args_fn or setup. Later values of a key
+ * replace earlier ones; entries added after the run has started reach the JSON file but
+ * not the console header. 0, or -1 with ENOMEM. */
+int mb_context_add(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The harness configuration (valid after start-up; families may read it in args_fn). */
 const mb_config_t *mb_get_config(void);
 

@@ -1,0 +1,582 @@
+/*
+ * stack.c: what a stack allocation, a heap allocation and fresh memory cost (lesson claims
+ * C2, C3, C13, C14).
+ *
+ * Names: stack/<variant>/<arg>:<value>
+ *   call/size:0                 an indirect call to an empty function: the baseline of the
+ *                               array and alloca variants, which must call a function per
+ *                               allocation (a frame allocated in the loop's own function
+ *                               would be hoisted out of the loop)
+ *   array[_touched]/size:N      a fixed-size char[N] on the stack, in its own function
+ *   alloca[_touched]/size:N     alloca(N) in its own function
+ *   vla[_touched]/size:N        char buf[n] in the loop body: allocated and released each
+ *                               iteration without a call (sub/restore of the stack pointer)
+ *   malloc[_touched]/size:N     malloc(N) + free
+ *   calloc[_touched]/size:N     calloc(1, N) + free
+ *   malloc_memset/size:N        malloc(N) + memset(0) + free
+ *     _touched: one store to every cache line of the block before it is released, so the
+ *     cost of the allocation and the cost of the memory are separated.
+ *   heap_first_touch/pages:N    mmap N fresh 4 KiB pages, touch each, munmap: page faults
+ *   heap_populate/pages:N       the same with MAP_POPULATE (faulted in by mmap itself)
+ *   heap_hugepage/pages:N       the same in a 2 MiB-aligned region with MADV_HUGEPAGE;
+ *                               counter huge_pages = whether the kernel gave one
+ *   heap_malloc/size:N          malloc(N) + touch every page + free, across glibc's mmap
+ *                               threshold (dynamic: it rises after the first free of an
+ *                               mmap'd block); counter mmapped = the block came from mmap
+ *   heap_malloc_fixed/size:N    the same after mallopt(M_MMAP_THRESHOLD, 128 KiB), which
+ *                               fixes the threshold for the rest of the process: these run
+ *                               last in the family
+ *   threads/stack_kib:S/threads:T  create + join T threads with S KiB stacks; counters
+ *                               vm_kib_per_thread (VmSize growth: reserved) and
+ *                               rss_kib_per_thread (VmRSS growth: resident) while all live
+ *
+ * Every kernel counts its allocations (verify: one per iteration, none failed). Sizes that
+ * do not fit in the stack that is left are skipped with the reason.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "membench.h"
+#include "stackinfo.h"
+
+#define LINE 64
+#define PAGE 4096
+
+/* Sizes 16 B .. 1 MiB, powers of two. */
+#define SIZES(X)                                                                                              \
+  X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048) X(4096) X(8192) X(16384) X(32768) X(65536) X(131072) \
+      X(262144) X(524288) X(1048576)
+#define SIZE_LIST(N) N,
+static const int64_t size_args[] = {SIZES(SIZE_LIST) MB_END};
+static const int64_t size_quick[] = {16, 4096, 1048576, MB_END};
+
+/* The size rides in the data pointer: no allocation in setup. */
+static inline size_t size_of(void *data) { return (size_t)(uintptr_t)data; }
+
+/* One call per allocation; returns 1 so the kernel can count calls. */
+__attribute__((noinline)) static uint64_t empty_call(void) {
+  mb_clobber();
+  return 1;
+}
+
+/* Fixed-size arrays: one function per size, as a fixed-size array needs. */
+#define ARRAY_FNS(N)                                           \
+  __attribute__((noinline)) static uint64_t array_##N(void) {  \
+    char buf[N];                                               \
+    mb_sink_ptr(buf);                                          \
+    return 1;                                                  \
+  }                                                            \
+  __attribute__((noinline)) static uint64_t array_t_##N(void) { \
+    char buf[N];                                               \
+    for (size_t i = 0; i < (N); i += LINE) buf[i] = (char)i;   \
+    mb_sink_ptr(buf);                                          \
+    return 1;                                                  \
+  }
+SIZES(ARRAY_FNS)
+
+typedef uint64_t (*alloc_fn)(void);
+#define ARRAY_ENTRY(N) {N, array_##N, array_t_##N},
+static const struct {
+  size_t size;
+  alloc_fn plain, touched;
+} array_fns[] = {SIZES(ARRAY_ENTRY)};
+
+static alloc_fn array_fn(size_t n, int touched) {
+  for (size_t i = 0; i < sizeof array_fns / sizeof array_fns[0]; i++)
+    if (array_fns[i].size == n) return touched ? array_fns[i].touched : array_fns[i].plain;
+  return NULL;
+}
+
+/* The kernels of the array variants get the function itself as data. */
+static uint64_t k_call_fn(uint64_t iters, void *data) {
+  alloc_fn f = (alloc_fn)data;
+  uint64_t n = 0;
+  for (uint64_t i = 0; i < iters; i++) n += f();
+  return n;
+}
+
+__attribute__((noinline)) static uint64_t alloca_plain(size_t n) {
+  char *p = alloca(n);
+  mb_sink_ptr(p);
+  return 1;
+}
+
+__attribute__((noinline)) static uint64_t alloca_touched(size_t n) {
+  char *p = alloca(n);
+  for (size_t i = 0; i < n; i += LINE) p[i] = (char)i;
+  mb_sink_ptr(p);
+  return 1;
+}
+
+static uint64_t k_alloca(uint64_t iters, void *data) {
+  size_t n = size_of(data);
+  uint64_t c = 0;
+  for (uint64_t i = 0; i < iters; i++) c += alloca_plain(MB_OPAQUE(n));
+  return c;
+}
+
+static uint64_t k_alloca_touched(uint64_t iters, void *data) {
+  size_t n = size_of(data);
+  uint64_t c = 0;
+  for (uint64_t i = 0; i < iters; i++) c += alloca_touched(MB_OPAQUE(n));
+  return c;
+}
+
+static uint64_t k_vla(uint64_t iters, void *data) {
+  size_t n = size_of(data);
+  uint64_t c = 0;
+  for (uint64_t i = 0; i < iters; i++) {
+    char buf[MB_OPAQUE(n)];
+    mb_sink_ptr(buf);
+    c++;
+  }
+  return c;
+}
+
+static uint64_t k_vla_touched(uint64_t iters, void *data) {
+  size_t n = size_of(data);
+  uint64_t c = 0;
+  for (uint64_t i = 0; i < iters; i++) {
+    char buf[MB_OPAQUE(n)];
+    for (size_t j = 0; j < n; j += LINE) buf[j] = (char)j;
+    mb_sink_ptr(buf);
+    c++;
+  }
+  return c;
+}
+
+/* Heap kernels: the sink makes the pointer escape, so the compiler cannot delete the
+ * malloc/free pair (GCC and Clang do, for pairs they can see through). */
+#define HEAP_KERNEL(name, ALLOC, TOUCH)                        \
+  static uint64_t name(uint64_t iters, void *data) {           \
+    size_t n = size_of(data);                                  \
+    uint64_t ok = 0;                                           \
+    for (uint64_t i = 0; i < iters; i++) {                     \
+      char *p = ALLOC;                                         \
+      mb_sink_ptr(p);                                          \
+      if (p) {                                                 \
+        TOUCH;                                                 \
+        ok++;                                                  \
+      }                                                        \
+      free(p);                                                 \
+    }                                                          \
+    return ok;                                                 \
+  }
+#define NO_TOUCH mb_clobber()
+#define TOUCH_LINES for (size_t j = 0; j < n; j += LINE) p[j] = (char)j; mb_sink_ptr(p)
+#define TOUCH_PAGES for (size_t j = 0; j < n; j += PAGE) p[j] = (char)j; mb_sink_ptr(p)
+#define MEMSET memset(p, 0, n); mb_sink_ptr(p)
+HEAP_KERNEL(k_malloc, malloc(n), NO_TOUCH)
+HEAP_KERNEL(k_malloc_touched, malloc(n), TOUCH_LINES)
+HEAP_KERNEL(k_calloc, calloc(1, n), NO_TOUCH)
+HEAP_KERNEL(k_calloc_touched, calloc(1, n), TOUCH_LINES)
+HEAP_KERNEL(k_malloc_memset, malloc(n), MEMSET)
+HEAP_KERNEL(k_heap_malloc, malloc(n), TOUCH_PAGES)
+
+static int v_count(mb_run_t *run, uint64_t result, uint64_t iters) {
+  if (result != iters)
+    return mb_fail(run, "%llu of %llu allocations done", (unsigned long long)result, (unsigned long long)iters);
+  return 0;
+}
+
+/* Setups. Stack variants are skipped when the size does not fit in what is left of the
+ * stack (with room for the harness's own frames). */
+#define STACK_MARGIN (256 * 1024)
+
+static int fits_stack(mb_run_t *run) {
+  size_t n = (size_t)run->arg[0], left = mb_stack_remaining();
+  if (n + STACK_MARGIN > left)
+    return mb_skip(run, "%zu bytes do not fit in the %zu bytes of stack left (RLIMIT_STACK)", n, left);
+  return 0;
+}
+
+static int s_size(mb_run_t *run) {
+  run->data = (void *)(uintptr_t)run->arg[0];
+  run->bytes_per_iter = 0;
+  return 0;
+}
+
+static int s_stack(mb_run_t *run) { return fits_stack(run) ? 1 : s_size(run); }
+
+static int s_array(mb_run_t *run, int touched) {
+  if (fits_stack(run)) return 1;
+  run->data = (void *)array_fn((size_t)run->arg[0], touched);
+  return run->data ? 0 : mb_skip(run, "no fixed-size function for %lld bytes", (long long)run->arg[0]);
+}
+static int s_array_plain(mb_run_t *run) { return s_array(run, 0); }
+static int s_array_touched(mb_run_t *run) { return s_array(run, 1); }
+static int s_call(mb_run_t *run) {
+  run->data = (void *)empty_call;
+  return 0;
+}
+
+/* ---- Where heap memory comes from ---- */
+
+typedef struct fresh {
+  size_t pages;
+  int flags;     /* extra mmap flags */
+  int huge;      /* align to 2 MiB and MADV_HUGEPAGE */
+} fresh_t;
+
+#define HUGE (2UL << 20)
+
+static char *map_fresh(const fresh_t *f, char **base, size_t *maplen) {
+  size_t len = f->pages * PAGE;
+  *maplen = f->huge ? len + HUGE : len;
+  char *m = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | f->flags, -1, 0);
+  if (m == MAP_FAILED) return NULL;
+  *base = m;
+  char *p = m;
+  if (f->huge) {
+    p = (char *)(((uintptr_t)m + HUGE - 1) & ~(HUGE - 1));
+    madvise(p, len, MADV_HUGEPAGE);
+  } else {
+    /* 4 KiB pages, so the fault count is the page count whatever THP is set to. */
+    madvise(p, len, MADV_NOHUGEPAGE);
+  }
+  return p;
+}
+
+static uint64_t k_fresh(uint64_t iters, void *data) {
+  const fresh_t *f = data;
+  uint64_t touched = 0;
+  for (uint64_t i = 0; i < iters; i++) {
+    char *base;
+    size_t maplen;
+    char *p = map_fresh(f, &base, &maplen);
+    if (!p) continue;
+    for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = (char)j;
+    mb_clobber();
+    touched += f->pages;
+    munmap(base, maplen);
+  }
+  return touched;
+}
+
+static int v_fresh(mb_run_t *run, uint64_t result, uint64_t iters) {
+  const fresh_t *f = run->data;
+  if (result != iters * f->pages) return mb_fail(run, "touched %llu pages, expected %llu", (unsigned long long)result,
+                                                 (unsigned long long)(iters * f->pages));
+  return 0;
+}
+
+/* AnonHugePages of the mapping that contains p, in kB, from /proc/self/smaps; -1 unknown. */
+static long anon_huge_kb(const void *p) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  int in = 0;
+  long kb = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+      in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+      continue;
+    }
+    if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) break;
+  }
+  fclose(f);
+  return kb;
+}
+
+static int s_fresh(mb_run_t *run, int flags, int huge) {
+  fresh_t *f = malloc(sizeof *f);
+  if (!f) return mb_skip(run, "out of memory");
+  f->pages = (size_t)run->arg[0];
+  f->flags = flags;
+  f->huge = huge;
+  run->data = f;
+  run->items_per_iter = (double)f->pages; /* items = pages: items_per_second is pages/s */
+  run->bytes_per_iter = (double)(f->pages * PAGE);
+  if (huge) {
+    /* Did the kernel give huge pages here? Ask once, outside the timed region. */
+    char *base;
+    size_t maplen;
+    char *p = map_fresh(f, &base, &maplen);
+    if (!p) return mb_skip(run, "mmap of %zu pages failed: %s", f->pages, strerror(errno));
+    for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = 1;
+    long kb = anon_huge_kb(p);
+    munmap(base, maplen);
+    mb_counter(run, "huge_pages", kb > 0 ? 1 : 0, MB_COUNTER_VALUE);
+    mb_counter(run, "anon_huge_kb", (double)kb, MB_COUNTER_VALUE);
+  }
+  return 0;
+}
+static int s_first_touch(mb_run_t *run) { return s_fresh(run, 0, 0); }
+static int s_populate(mb_run_t *run) { return s_fresh(run, MAP_POPULATE, 0); }
+static int s_hugepage(mb_run_t *run) { return s_fresh(run, 0, 1); }
+static void t_free(mb_run_t *run) { free(run->data); }
+
+/* glibc marks a chunk that came from mmap with bit 1 of its size word (IS_MMAPPED). */
+static int came_from_mmap(const void *p) {
+  size_t head;
+  /* Read the word before the block through an opaque address: the compiler sees a
+   * malloc'd object and would (rightly, in ISO C) call p[-1] out of bounds. */
+  memcpy(&head, (const char *)MB_OPAQUE((uintptr_t)p) - sizeof head, sizeof head);
+  return (head & 2) != 0;
+}
+
+static int v_heap_malloc(mb_run_t *run, uint64_t result, uint64_t iters) {
+  if (v_count(run, result, iters)) return 1;
+  /* The steady state after the run: where does a block of this size come from now? */
+  char *p = malloc((size_t)run->arg[0]);
+  if (!p) return mb_fail(run, "malloc failed");
+  mb_counter(run, "mmapped", came_from_mmap(p), MB_COUNTER_VALUE);
+  free(p);
+  return 0;
+}
+
+static int s_heap_malloc(mb_run_t *run) { return s_size(run); }
+
+static int s_heap_malloc_fixed(mb_run_t *run) {
+  /* Fixing the threshold also turns off glibc's dynamic adjustment for the process. glibc
+   * serves a request from the top of the heap before it considers mmap, so the trim
+   * threshold goes back to its default (2 x 128 KiB) too, and the top is trimmed now:
+   * otherwise a top grown by earlier benchmarks serves 1 MiB blocks without any mmap. */
+  if (!mallopt(M_MMAP_THRESHOLD, 128 * 1024) || !mallopt(M_TRIM_THRESHOLD, 256 * 1024))
+    return mb_skip(run, "mallopt refused to fix the thresholds");
+  malloc_trim(0);
+  mb_context_add("stack_mmap_threshold", "fixed at 131072 (trim 262144) by stack/heap_malloc_fixed; glibc's dynamic threshold is off from there on");
+  return s_heap_malloc(run);
+}
+
+/* ---- Thread stacks ---- */
+
+typedef struct threads {
+  size_t stack;
+  int n;
+  pthread_t *tid;
+  int gate;            /* setup only: read end of a pipe the threads block on; -1 when timed */
+  int alive;           /* setup only: threads that have started (atomic) */
+} threads_t;
+
+static void *thread_body(void *arg) {
+  threads_t *t = arg;
+  if (t->gate >= 0) {
+    char c;
+    __atomic_add_fetch(&t->alive, 1, __ATOMIC_SEQ_CST);
+    /* Blocks until the write end is closed: all threads stay alive while we measure. */
+    while (read(t->gate, &c, 1) < 0 && errno == EINTR) {
+    }
+  }
+  return (void *)1;
+}
+
+static int start_threads(threads_t *t) {
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setstacksize(&a, t->stack);
+  int started = 0;
+  for (; started < t->n; started++)
+    if (pthread_create(&t->tid[started], &a, thread_body, t)) break;
+  pthread_attr_destroy(&a);
+  return started;
+}
+
+static uint64_t join_threads(threads_t *t, int started) {
+  uint64_t ok = 0;
+  for (int i = 0; i < started; i++) {
+    void *r;
+    if (!pthread_join(t->tid[i], &r) && r == (void *)1) ok++;
+  }
+  return ok;
+}
+
+static uint64_t k_threads(uint64_t iters, void *data) {
+  threads_t *t = data;
+  uint64_t ok = 0;
+  for (uint64_t i = 0; i < iters; i++) ok += join_threads(t, start_threads(t));
+  return ok;
+}
+
+static int v_threads(mb_run_t *run, uint64_t result, uint64_t iters) {
+  threads_t *t = run->data;
+  if (result != iters * (uint64_t)t->n)
+    return mb_fail(run, "%llu of %llu threads ran", (unsigned long long)result, (unsigned long long)(iters * t->n));
+  return 0;
+}
+
+/* VmSize and VmRSS in kB from /proc/self/status. */
+static void vm_kb(long *size, long *rss) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  *size = *rss = -1;
+  if (!f) return;
+  while (fgets(line, sizeof line, f)) {
+    sscanf(line, "VmSize: %ld kB", size);
+    sscanf(line, "VmRSS: %ld kB", rss);
+  }
+  fclose(f);
+}
+
+/* Start t->n threads, hold them alive, and measure VmSize/VmRSS growth. Returns the
+ * number started. */
+static int measure_threads(threads_t *t, long *dvs, long *drss) {
+  int gate[2];
+  if (pipe(gate)) return -1;
+  t->gate = gate[0];
+  t->alive = 0;
+  long vs0, rss0, vs1, rss1;
+  vm_kb(&vs0, &rss0);
+  int started = start_threads(t);
+  while (__atomic_load_n(&t->alive, __ATOMIC_SEQ_CST) < started) sched_yield();
+  vm_kb(&vs1, &rss1);
+  close(gate[1]); /* release them */
+  join_threads(t, started);
+  close(gate[0]);
+  t->gate = -1;
+  *dvs = vs1 - vs0;
+  *drss = rss1 - rss0;
+  return started;
+}
+
+/* The measurement runs in a fresh exec of this binary: glibc caches the stacks of joined
+ * threads (up to 40 MiB) and reuses them, so in a process that has already run threads,
+ * VmSize no longer shows what a new thread reserves. MB_STACK_PROBE="KIB,N" makes the
+ * fresh process print "started vm_kib rss_kib" and exit before main. */
+__attribute__((constructor)) static void stack_probe_child(void) {
+  const char *spec = getenv("MB_STACK_PROBE");
+  long kib;
+  int n;
+  if (!spec || sscanf(spec, "%ld,%d", &kib, &n) != 2 || n < 1 || n > 100000) return;
+  threads_t t = {.stack = (size_t)kib * 1024, .n = n, .gate = -1};
+  t.tid = calloc((size_t)n, sizeof *t.tid);
+  long dvs = 0, drss = 0;
+  int started = t.tid ? measure_threads(&t, &dvs, &drss) : -1;
+  printf("%d %ld %ld\n", started, dvs, drss);
+  fflush(stdout);
+  _exit(started == n ? 0 : 1);
+}
+
+static int probe_fresh(mb_run_t *run, threads_t *t, long *dvs, long *drss) {
+  int fd[2];
+  if (pipe(fd)) return mb_skip(run, "pipe: %s", strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) return mb_skip(run, "fork: %s", strerror(errno));
+  if (pid == 0) {
+    char spec[64];
+    snprintf(spec, sizeof spec, "%zu,%d", t->stack / 1024, t->n);
+    setenv("MB_STACK_PROBE", spec, 1);
+    dup2(fd[1], 1);
+    close(fd[0]);
+    execl("/proc/self/exe", "membench", (char *)NULL);
+    _exit(127);
+  }
+  close(fd[1]);
+  char buf[128] = "";
+  ssize_t got = read(fd[0], buf, sizeof buf - 1);
+  close(fd[0]);
+  int st, started = -1;
+  waitpid(pid, &st, 0);
+  if (got <= 0 || sscanf(buf, "%d %ld %ld", &started, dvs, drss) != 3 || started != t->n)
+    return mb_skip(run, "could only create %d of %d threads with %zu KiB stacks", started, t->n, t->stack / 1024);
+  return 0;
+}
+
+static int s_threads(mb_run_t *run) {
+  threads_t *t = calloc(1, sizeof *t);
+  if (!t) return mb_skip(run, "out of memory");
+  t->stack = (size_t)run->arg[0] * 1024;
+  t->n = (int)run->arg[1];
+  t->gate = -1;
+  t->tid = calloc((size_t)t->n, sizeof *t->tid);
+  run->data = t;
+  run->items_per_iter = t->n;
+  if (!t->tid) return mb_skip(run, "out of memory");
+  long dvs, drss;
+  if (probe_fresh(run, t, &dvs, &drss)) return 1;
+  mb_counter(run, "vm_kib_per_thread", (double)dvs / t->n, MB_COUNTER_VALUE);
+  mb_counter(run, "rss_kib_per_thread", (double)drss / t->n, MB_COUNTER_VALUE);
+  mb_counter(run, "vm_mib_total", (double)dvs / 1024.0, MB_COUNTER_VALUE);
+  return 0;
+}
+
+static void t_threads(mb_run_t *run) {
+  threads_t *t = run->data;
+  if (t) free(t->tid);
+  free(t);
+}
+
+/* ---- Process layout, for the report's memory map ---- */
+
+static int layout_data = 42;  /* .data */
+static int layout_bss;        /* .bss */
+
+__attribute__((constructor)) static void record_layout(void) {
+  int local;
+  void *small = malloc(64), *large = malloc(4 << 20);
+  mb_context_add("stack_layout_text", "%p", (void *)record_layout);
+  mb_context_add("stack_layout_data", "%p", (void *)&layout_data);
+  mb_context_add("stack_layout_bss", "%p", (void *)&layout_bss);
+  mb_context_add("stack_layout_heap", "%p (malloc 64 B)", small);
+  mb_context_add("stack_layout_mmap", "%p (malloc 4 MiB)", large);
+  mb_context_add("stack_layout_stack", "%p (a local in the main thread)", (void *)&local);
+  /* The regions themselves, from /proc/self/maps: [heap], [stack], and the program. */
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512], maps[2048] = "";
+  size_t w = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    if (!strstr(line, "[heap]") && !strstr(line, "[stack]") && !strstr(line, "membench")) continue;
+    unsigned long lo, hi;
+    char perms[8], *name = strrchr(line, ' ');
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || !name) continue;
+    name[strcspn(name, "\n")] = 0;
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name + 1;
+    int n = snprintf(maps + w, sizeof maps - w, "%s%lx-%lx %s %s", w ? "; " : "", lo, hi, perms, base);
+    if (n < 0 || (size_t)n >= sizeof maps - w) break;
+    w += (size_t)n;
+  }
+  if (f) fclose(f);
+  mb_context_add("stack_layout_maps", "%s", maps);
+  mb_stack_info_t si;
+  if (!mb_stack_info(&si)) mb_context_add("stack_main_stack_bytes", "%zu", (size_t)(si.hi - si.lo));
+  pthread_attr_t a;
+  size_t def = 0;
+  if (!pthread_attr_init(&a)) {
+    pthread_attr_getstacksize(&a, &def);
+    pthread_attr_destroy(&a);
+  }
+  mb_context_add("stack_thread_default_bytes", "%zu", def);
+  free(small);
+  free(large);
+}
+
+/* ---- Registration ---- */
+
+static const int64_t pages_args[] = {64, 512, MB_END};
+static const int64_t pages_quick[] = {64, MB_END};
+static const int64_t huge_args[] = {512, MB_END};
+/* Around glibc's default 128 KiB threshold. */
+static const int64_t thr_args[] = {65536, 126976, 131072, 135168, 196608, 262144, 524288, 1048576, MB_END};
+static const int64_t thr_quick[] = {65536, 262144, MB_END};
+static const int64_t thread_args[] = {8192, 1, 8192, 4, 8192, 16, 8192, 64, 2048, 1, 2048, 4, 2048, 16, 2048, 64, MB_END};
+static const int64_t thread_quick[] = {8192, 16, 2048, 16, MB_END};
+
+#define SZ .argnames = {"size"}, .args = size_args, .quick_args = size_quick, .verify = v_count, .items_per_iter = 1
+MB_BENCH(.family = "stack", .variant = "call", .kernel = k_call_fn, .setup = s_call, .argnames = {"size"}, .args = MB_ARGS(0), .verify = v_count, .items_per_iter = 1, .doc = "indirect call to an empty function");
+MB_BENCH(.family = "stack", .variant = "array", .kernel = k_call_fn, .setup = s_array_plain, SZ, .doc = "fixed-size stack array in a called function");
+MB_BENCH(.family = "stack", .variant = "array_touched", .kernel = k_call_fn, .setup = s_array_touched, SZ, .doc = "the same, every line stored to");
+MB_BENCH(.family = "stack", .variant = "alloca", .kernel = k_alloca, .setup = s_stack, SZ, .doc = "alloca in a called function");
+MB_BENCH(.family = "stack", .variant = "alloca_touched", .kernel = k_alloca_touched, .setup = s_stack, SZ, .doc = "the same, every line stored to");
+MB_BENCH(.family = "stack", .variant = "vla", .kernel = k_vla, .setup = s_stack, SZ, .doc = "VLA in the loop body");
+MB_BENCH(.family = "stack", .variant = "vla_touched", .kernel = k_vla_touched, .setup = s_stack, SZ, .doc = "the same, every line stored to");
+MB_BENCH(.family = "stack", .variant = "malloc", .kernel = k_malloc, .setup = s_size, SZ, .doc = "malloc + free");
+MB_BENCH(.family = "stack", .variant = "malloc_touched", .kernel = k_malloc_touched, .setup = s_size, SZ, .doc = "malloc, store to every line, free");
+MB_BENCH(.family = "stack", .variant = "calloc", .kernel = k_calloc, .setup = s_size, SZ, .doc = "calloc + free");
+MB_BENCH(.family = "stack", .variant = "calloc_touched", .kernel = k_calloc_touched, .setup = s_size, SZ, .doc = "calloc, store to every line, free");
+MB_BENCH(.family = "stack", .variant = "malloc_memset", .kernel = k_malloc_memset, .setup = s_size, SZ, .doc = "malloc + memset + free");
+MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .setup = s_first_touch, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap, first touch of each 4 KiB page, munmap");
+MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
+MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
+MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
+MB_BENCH(.family = "stack", .variant = "heap_malloc", .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold");
+MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt");
