@@ -17,6 +17,7 @@
  *     _touched: one store to every cache line of the block before it is released, so the
  *     cost of the allocation and the cost of the memory are separated.
  *   heap_first_touch/pages:N    mmap N fresh 4 KiB pages, touch each, munmap: page faults
+ *   heap_untouched/pages:N      mmap N pages and munmap them untouched: a reservation
  *   heap_populate/pages:N       the same with MAP_POPULATE (faulted in by mmap itself)
  *   heap_hugepage/pages:N       the same in a 2 MiB-aligned region with MADV_HUGEPAGE;
  *                               counter huge_pages = whether the kernel gave one
@@ -117,19 +118,16 @@ __attribute__((noinline)) static uint64_t alloca_touched(size_t n) {
   return 1;
 }
 
-static uint64_t k_alloca(uint64_t iters, void *data) {
-  size_t n = size_of(data);
-  uint64_t c = 0;
-  for (uint64_t i = 0; i < iters; i++) c += alloca_plain(MB_OPAQUE(n));
-  return c;
-}
-
-static uint64_t k_alloca_touched(uint64_t iters, void *data) {
-  size_t n = size_of(data);
-  uint64_t c = 0;
-  for (uint64_t i = 0; i < iters; i++) c += alloca_touched(MB_OPAQUE(n));
-  return c;
-}
+/* A direct call per allocation; the size is opaque so the callee cannot be specialised. */
+#define CALL_KERNEL(name, fn)                                               \
+  static uint64_t name(uint64_t iters, void *data) {                        \
+    size_t n = size_of(data);                                               \
+    uint64_t c = 0;                                                         \
+    for (uint64_t i = 0; i < iters; i++) c += fn(MB_OPAQUE(n));             \
+    return c;                                                               \
+  }
+CALL_KERNEL(k_alloca, alloca_plain)
+CALL_KERNEL(k_alloca_touched, alloca_touched)
 
 static uint64_t k_vla(uint64_t iters, void *data) {
   size_t n = size_of(data);
@@ -225,6 +223,7 @@ typedef struct fresh {
   size_t pages;
   int flags;     /* extra mmap flags */
   int huge;      /* align to 2 MiB and MADV_HUGEPAGE */
+  int untouched; /* map and unmap only: what a reservation costs */
 } fresh_t;
 
 #define HUGE (2UL << 20)
@@ -254,8 +253,9 @@ static uint64_t k_fresh(uint64_t iters, void *data) {
     size_t maplen;
     char *p = map_fresh(f, &base, &maplen);
     if (!p) continue;
-    for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = (char)j;
-    mb_clobber();
+    if (!f->untouched)
+      for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = (char)j;
+    mb_sink_ptr(p);
     touched += f->pages;
     munmap(base, maplen);
   }
@@ -288,12 +288,13 @@ static long anon_huge_kb(const void *p) {
   return kb;
 }
 
-static int s_fresh(mb_run_t *run, int flags, int huge) {
+static int s_fresh(mb_run_t *run, int flags, int huge, int untouched) {
   fresh_t *f = malloc(sizeof *f);
   if (!f) return mb_skip(run, "out of memory");
   f->pages = (size_t)run->arg[0];
   f->flags = flags;
   f->huge = huge;
+  f->untouched = untouched;
   run->data = f;
   run->items_per_iter = (double)f->pages; /* items = pages: items_per_second is pages/s */
   run->bytes_per_iter = (double)(f->pages * PAGE);
@@ -311,9 +312,10 @@ static int s_fresh(mb_run_t *run, int flags, int huge) {
   }
   return 0;
 }
-static int s_first_touch(mb_run_t *run) { return s_fresh(run, 0, 0); }
-static int s_populate(mb_run_t *run) { return s_fresh(run, MAP_POPULATE, 0); }
-static int s_hugepage(mb_run_t *run) { return s_fresh(run, 0, 1); }
+static int s_first_touch(mb_run_t *run) { return s_fresh(run, 0, 0, 0); }
+static int s_untouched(mb_run_t *run) { return s_fresh(run, 0, 0, 1); }
+static int s_populate(mb_run_t *run) { return s_fresh(run, MAP_POPULATE, 0, 0); }
+static int s_hugepage(mb_run_t *run) { return s_fresh(run, 0, 1, 0); }
 static void t_free(mb_run_t *run) { free(run->data); }
 
 /* glibc marks a chunk that came from mmap with bit 1 of its size word (IS_MMAPPED). */
@@ -575,6 +577,7 @@ MB_BENCH(.family = "stack", .variant = "calloc", .kernel = k_calloc, .setup = s_
 MB_BENCH(.family = "stack", .variant = "calloc_touched", .kernel = k_calloc_touched, .setup = s_size, SZ, .doc = "calloc, store to every line, free");
 MB_BENCH(.family = "stack", .variant = "malloc_memset", .kernel = k_malloc_memset, .setup = s_size, SZ, .doc = "malloc + memset + free");
 MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .setup = s_first_touch, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap, first touch of each 4 KiB page, munmap");
+MB_BENCH(.family = "stack", .variant = "heap_untouched", .kernel = k_fresh, .setup = s_untouched, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap and munmap N pages, never touched");
 MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
 MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
 MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");

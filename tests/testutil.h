@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -78,6 +79,9 @@ static inline void read_all(int fd, char *buf, size_t cap) {
   buf[n] = 0;
 }
 
+/* If nonzero, the child's RLIMIT_STACK soft limit (bytes) for the next test_run. */
+static size_t test_child_stack_limit;
+
 /* Run argv (NULL-terminated); if kill_after_ms > 0, send kill_sig after that long. The
  * captured output is drained through temporary files so a chatty child never blocks. */
 static inline int test_run(test_proc_t *p, char *const argv[], int kill_after_ms, int kill_sig) {
@@ -92,6 +96,12 @@ static inline int test_run(test_proc_t *p, char *const argv[], int kill_after_ms
     dup2(efd, 2);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
+    if (test_child_stack_limit) {
+      struct rlimit rl;
+      getrlimit(RLIMIT_STACK, &rl);
+      rl.rlim_cur = test_child_stack_limit;
+      setrlimit(RLIMIT_STACK, &rl);
+    }
     execv(argv[0], argv);
     _exit(127);
   }

@@ -1,0 +1,325 @@
+/*
+ * recursion.c: recursion's cost per call and how deep it can go (lesson claims C1, C7,
+ * C8, C9).
+ *
+ * Names: recursion/<variant>/<arg>:<value>
+ *   sum_recursive/n:N        sum of 1..N by recursion, one call per term (not turned into a
+ *                            loop: the addition happens after the call returns)
+ *   sum_iterative/n:N        the same sum by a loop; items = terms, so ns per term compare
+ *   overflow_main/frame:F    recurse with F bytes of locals per frame on the main thread's
+ *                            stack (RLIMIT_STACK) until the guard stops it
+ *   overflow_thread/stack_kib:S/frame:F   the same on a thread created with an S KiB stack
+ *   vla_max/stack:0          the largest VLA the main thread's stack takes, found by
+ *                            bisection, each try in its own child process
+ *
+ * Overflow never takes the harness down: each probe runs in a forked child whose SIGSEGV
+ * handler (on an alternate signal stack) writes what it saw to a pipe. Counters: depth,
+ * frame_bytes (measured from the addresses of the first and the deepest frame),
+ * expected_depth (usable stack from the first frame / frame_bytes), signal (11 = SIGSEGV),
+ * fault_below_stack (bytes between the faulting address and the lowest usable stack
+ * address: within one frame means the guard caught it), stack_bytes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "membench.h"
+#include "stackinfo.h"
+
+/* ---- Sum of 1..n ---- */
+
+__attribute__((noinline)) static uint64_t sum_rec(uint64_t n) {
+  if (n == 0) return 0;
+  uint64_t r = sum_rec(n - 1);
+  __asm__ volatile("" : "+r"(r)); /* the add stays after the call: no accumulator loop */
+  return r + n;
+}
+
+__attribute__((noinline)) static uint64_t sum_iter(uint64_t n) {
+  uint64_t s = 0;
+  for (uint64_t i = 1; i <= n; i++) {
+    s += i;
+    __asm__ volatile("" : "+r"(s)); /* one add per term: no closed form, no vectors */
+  }
+  return s;
+}
+
+#define SUM_KERNEL(name, fn)                                                     \
+  static uint64_t name(uint64_t iters, void *data) {                             \
+    uint64_t n = (uint64_t)(uintptr_t)data, acc = 0;                             \
+    for (uint64_t i = 0; i < iters; i++) acc += fn(MB_OPAQUE(n));                \
+    return acc;                                                                  \
+  }
+SUM_KERNEL(k_sum_rec, sum_rec)
+SUM_KERNEL(k_sum_iter, sum_iter)
+
+static int s_sum(mb_run_t *run) {
+  run->data = (void *)(uintptr_t)run->arg[0];
+  run->items_per_iter = (double)run->arg[0]; /* terms: items_per_second is calls/s */
+  return 0;
+}
+
+static int v_sum(mb_run_t *run, uint64_t result, uint64_t iters) {
+  uint64_t n = (uint64_t)run->arg[0], want = iters * (n * (n + 1) / 2);
+  if (result != want)
+    return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
+  return 0;
+}
+
+/* ---- Overflow probes ---- */
+
+typedef struct probe_result {
+  uint64_t depth;     /* deepest frame entered */
+  uintptr_t fault;    /* si_addr of the SIGSEGV */
+  uintptr_t sp1;      /* address of the first frame's locals */
+  uintptr_t spn;      /* address of the deepest frame's locals */
+  uintptr_t lo, hi;   /* usable stack of the probing thread */
+  size_t guard;
+  int sig;
+} probe_result_t;
+
+/* Child-side state: written by the recursion, read by the signal handler. */
+static volatile uint64_t g_depth;
+static volatile uintptr_t g_sp1, g_spn;
+static int g_pipe = -1;
+static probe_result_t g_res;
+
+static void on_overflow(int sig, siginfo_t *si, void *uc) {
+  (void)uc;
+  g_res.depth = g_depth;
+  g_res.fault = (uintptr_t)si->si_addr;
+  g_res.sp1 = g_sp1;
+  g_res.spn = g_spn;
+  g_res.sig = sig;
+  if (write(g_pipe, &g_res, sizeof g_res) != (ssize_t)sizeof g_res) _exit(3);
+  _exit(0);
+}
+
+static volatile uint64_t g_limit = UINT64_MAX; /* never reached: stops -Winfinite-recursion */
+
+/* One recursive function per frame size: F bytes of volatile locals, both ends touched,
+ * and work after the call so it is not a tail call. */
+#define REC_FN(F)                                                      \
+  __attribute__((noinline)) static uint64_t rec_##F(uint64_t d) {      \
+    volatile char buf[F];                                              \
+    buf[0] = (char)d;                                                  \
+    buf[(F) - 1] = (char)d;                                            \
+    g_depth = d;                                                       \
+    g_spn = (uintptr_t)buf;                                            \
+    if (d == 1) g_sp1 = (uintptr_t)buf;                                \
+    if (d >= g_limit) return buf[0];                                   \
+    return rec_##F(d + 1) + buf[(F) / 2];                              \
+  }
+#define FRAMES(X) X(16) X(64) X(256) X(1024) X(4096)
+FRAMES(REC_FN)
+#define REC_ENTRY(F) {F, rec_##F},
+static const struct {
+  int64_t frame;
+  uint64_t (*fn)(uint64_t);
+} rec_fns[] = {FRAMES(REC_ENTRY)};
+
+static void arm_handler(void) {
+  /* The overflowing thread has no stack left: the handler runs on its own. */
+  static char altstack[64 * 1024];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+  sigaltstack(&ss, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_overflow;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+}
+
+typedef struct probe {
+  uint64_t (*fn)(uint64_t);
+  int64_t frame;
+  size_t thread_stack; /* 0: the main thread's stack */
+  probe_result_t res;
+} probe_t;
+
+static void *probe_thread(void *arg) {
+  probe_t *p = arg;
+  mb_stack_info_t si;
+  mb_stack_info(&si);
+  g_res.lo = si.lo;
+  g_res.hi = si.hi;
+  g_res.guard = si.guard;
+  arm_handler(); /* sigaltstack is per thread */
+  p->fn(1);
+  return NULL;
+}
+
+/* Fork, recurse in the child until it faults, read what the handler saw. */
+static int run_probe(probe_t *p) {
+  int fd[2];
+  if (pipe(fd)) return -1;
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    close(fd[0]);
+    g_pipe = fd[1];
+    if (p->thread_stack) {
+      pthread_attr_t a;
+      pthread_t t;
+      pthread_attr_init(&a);
+      pthread_attr_setstacksize(&a, p->thread_stack);
+      if (pthread_create(&t, &a, probe_thread, p)) _exit(4);
+      pthread_join(t, NULL);
+    } else {
+      probe_thread(p);
+    }
+    _exit(5); /* not reached: the recursion does not end */
+  }
+  close(fd[1]);
+  memset(&p->res, 0, sizeof p->res);
+  ssize_t got = read(fd[0], &p->res, sizeof p->res);
+  close(fd[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  if (got != (ssize_t)sizeof p->res) {
+    /* The handler did not report: say how the child ended. */
+    p->res.sig = WIFSIGNALED(st) ? WTERMSIG(st) : -WEXITSTATUS(st);
+    p->res.depth = 0;
+  }
+  return 0;
+}
+
+static uint64_t k_overflow(uint64_t iters, void *data) {
+  probe_t *p = data;
+  uint64_t d = 0;
+  for (uint64_t i = 0; i < iters; i++) {
+    run_probe(p);
+    d += p->res.depth;
+  }
+  return d;
+}
+
+static int s_overflow(mb_run_t *run, int thread) {
+  probe_t *p = calloc(1, sizeof *p);
+  if (!p) return mb_skip(run, "out of memory");
+  run->data = p;
+  p->thread_stack = thread ? (size_t)run->arg[0] * 1024 : 0;
+  p->frame = run->arg[thread ? 1 : 0];
+  for (size_t i = 0; i < sizeof rec_fns / sizeof rec_fns[0]; i++)
+    if (rec_fns[i].frame == p->frame) p->fn = rec_fns[i].fn;
+  if (!p->fn) return mb_skip(run, "no recursive function with %lld-byte frames", (long long)p->frame);
+  if (!thread) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY)
+      return mb_skip(run, "RLIMIT_STACK is unlimited: the main stack has no fixed end to find");
+  }
+  return 0;
+}
+static int s_overflow_main(mb_run_t *run) { return s_overflow(run, 0); }
+static int s_overflow_thread(mb_run_t *run) { return s_overflow(run, 1); }
+static void t_free(mb_run_t *run) { free(run->data); }
+
+static int v_overflow(mb_run_t *run, uint64_t result, uint64_t iters) {
+  (void)iters;
+  const probe_t *p = run->data;
+  const probe_result_t *r = &p->res;
+  if (result == 0 || r->depth < 2)
+    return mb_fail(run, "the probe reported no depth (child ended with %s %d)", r->sig > 0 ? "signal" : "status",
+                   r->sig > 0 ? r->sig : -r->sig);
+  double frame = (double)(r->sp1 - r->spn) / (double)(r->depth - 1);
+  double usable = (double)(r->sp1 - r->lo);
+  mb_counter(run, "depth", (double)r->depth, MB_COUNTER_VALUE);
+  mb_counter(run, "frame_bytes", frame, MB_COUNTER_VALUE);
+  mb_counter(run, "expected_depth", usable / frame, MB_COUNTER_VALUE);
+  mb_counter(run, "stack_bytes", (double)(r->hi - r->lo), MB_COUNTER_VALUE);
+  mb_counter(run, "signal", r->sig, MB_COUNTER_VALUE);
+  /* Below the lowest usable address by less than a frame (+ red zone): the guard. */
+  mb_counter(run, "fault_below_stack", (double)r->lo - (double)r->fault, MB_COUNTER_VALUE);
+  mb_counter(run, "guard_bytes", (double)r->guard, MB_COUNTER_VALUE);
+  return 0;
+}
+
+/* ---- The largest VLA ---- */
+
+/* Does a VLA of n bytes, every page touched (deepest first), fit? In a child. */
+__attribute__((noinline)) static int vla_child(size_t n) {
+  volatile char buf[n];
+  for (size_t i = 0; i < n; i += 4096) buf[i] = 1;
+  buf[n - 1] = 1;
+  return buf[0];
+}
+
+static int vla_fits(size_t n) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    signal(SIGSEGV, SIG_DFL);
+    _exit(vla_child(n) == 1 ? 0 : 1);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+typedef struct vla_probe {
+  size_t max;       /* largest that fitted */
+  int fits_4mib;
+  size_t remaining; /* stack left when the probe started */
+} vla_probe_t;
+
+static uint64_t k_vla_max(uint64_t iters, void *data) {
+  vla_probe_t *v = data;
+  for (uint64_t it = 0; it < iters; it++) {
+    v->remaining = mb_stack_remaining();
+    size_t lo = 4096, hi = (size_t)1 << 30; /* lo fits, hi does not (checked below) */
+    if (vla_fits(lo) != 1) return 0;
+    while (hi - lo > 4096) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (vla_fits(mid) == 1) lo = mid;
+      else hi = mid;
+    }
+    v->max = lo;
+    v->fits_4mib = vla_fits((size_t)4 << 20) == 1;
+  }
+  return v->max;
+}
+
+static int s_vla_max(mb_run_t *run) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > ((rlim_t)1 << 29))
+    return mb_skip(run, "RLIMIT_STACK is unlimited or over 512 MiB: no VLA limit to find safely");
+  run->data = calloc(1, sizeof(vla_probe_t));
+  return run->data ? 0 : mb_skip(run, "out of memory");
+}
+
+static int v_vla_max(mb_run_t *run, uint64_t result, uint64_t iters) {
+  (void)iters;
+  const vla_probe_t *v = run->data;
+  if (!result) return mb_fail(run, "not even a 4 KiB VLA fitted");
+  struct rlimit rl;
+  getrlimit(RLIMIT_STACK, &rl);
+  mb_counter(run, "max_vla_bytes", (double)v->max, MB_COUNTER_VALUE);
+  mb_counter(run, "max_vla_ints", (double)(v->max / sizeof(int)), MB_COUNTER_VALUE);
+  mb_counter(run, "stack_left_bytes", (double)v->remaining, MB_COUNTER_VALUE);
+  mb_counter(run, "rlimit_stack_bytes", (double)rl.rlim_cur, MB_COUNTER_VALUE);
+  mb_counter(run, "fits_4mib", v->fits_4mib, MB_COUNTER_VALUE);
+  return 0;
+}
+
+/* ---- Registration ---- */
+
+static const int64_t frame_args[] = {16, 64, 256, 1024, 4096, MB_END};
+static const int64_t frame_quick[] = {64, 4096, MB_END};
+static const int64_t thread_frame_args[] = {256, 16, 256, 256, 256, 4096, 2048, 16, 2048, 256, 2048, 4096,
+                                            8192, 16, 8192, 256, 8192, 4096, MB_END};
+static const int64_t thread_frame_quick[] = {256, 256, 2048, 256, MB_END};
+
+MB_BENCH(.family = "recursion", .variant = "sum_recursive", .kernel = k_sum_rec, .setup = s_sum, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "recursive sum of 1..n, per call");
+MB_BENCH(.family = "recursion", .variant = "sum_iterative", .kernel = k_sum_iter, .setup = s_sum, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "iterative sum of 1..n, per term");
+MB_BENCH(.family = "recursion", .variant = "overflow_main", .kernel = k_overflow, .setup = s_overflow_main, .teardown = t_free, .verify = v_overflow, .argnames = {"frame"}, .args = frame_args, .quick_args = frame_quick, .iterations = 1, .doc = "depth at stack overflow on the main thread");
+MB_BENCH(.family = "recursion", .variant = "overflow_thread", .kernel = k_overflow, .setup = s_overflow_thread, .teardown = t_free, .verify = v_overflow, .argnames = {"stack_kib", "frame"}, .args = thread_frame_args, .quick_args = thread_frame_quick, .iterations = 1, .doc = "depth at stack overflow on a thread");
+MB_BENCH(.family = "recursion", .variant = "vla_max", .kernel = k_vla_max, .setup = s_vla_max, .teardown = t_free, .verify = v_vla_max, .argnames = {"stack"}, .args = MB_ARGS(0), .iterations = 1, .doc = "largest VLA on the main stack, found safely");
