@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "membench.h"
+#include "smaps.h"
 #include "stackinfo.h"
 
 #define LINE 64
@@ -269,25 +270,6 @@ static int v_fresh(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
-/* AnonHugePages of the mapping that contains p, in kB, from /proc/self/smaps; -1 unknown. */
-static long anon_huge_kb(const void *p) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  int in = 0;
-  long kb = -1;
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-      in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
-      continue;
-    }
-    if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) break;
-  }
-  fclose(f);
-  return kb;
-}
-
 static int s_fresh(mb_run_t *run, int flags, int huge, int untouched) {
   fresh_t *f = malloc(sizeof *f);
   if (!f) return mb_skip(run, "out of memory");
@@ -305,7 +287,7 @@ static int s_fresh(mb_run_t *run, int flags, int huge, int untouched) {
     char *p = map_fresh(f, &base, &maplen);
     if (!p) return mb_skip(run, "mmap of %zu pages failed: %s", f->pages, strerror(errno));
     for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = 1;
-    long kb = anon_huge_kb(p);
+    long kb = mb_anon_huge_kb(p);
     munmap(base, maplen);
     mb_counter(run, "huge_pages", kb > 0 ? 1 : 0, MB_COUNTER_VALUE);
     mb_counter(run, "anon_huge_kb", (double)kb, MB_COUNTER_VALUE);
@@ -580,6 +562,6 @@ MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .s
 MB_BENCH(.family = "stack", .variant = "heap_untouched", .kernel = k_fresh, .setup = s_untouched, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap and munmap N pages, never touched");
 MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
 MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
-MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
+MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
 MB_BENCH(.family = "stack", .variant = "heap_malloc", .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold");
 MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt");

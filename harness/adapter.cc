@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 #include <regex.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -107,8 +108,12 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   uint64_t result = 0;
   const int cpu_before = sched_getcpu();
   mb_counters_start(&H.counters);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0); /* outside Google Benchmark's timer: for verify */
   while (st.KeepRunningBatch(n)) result = inst->bench->kernel((uint64_t)n, run.data);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
   mb_counters_stop(&H.counters);
+  run.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
   const int cpu_after = sched_getcpu();
   benchmark::DoNotOptimize(result);
 
@@ -156,6 +161,7 @@ std::string gb_name(const mb_instance_t *inst) {
   std::string n = inst->name;
   if (inst->bench->iterations) n += "/iterations:" + std::to_string(inst->bench->iterations);
   if (inst->bench->repetitions) n += "/repeats:" + std::to_string(inst->bench->repetitions);
+  if (inst->bench->real_time) n += "/real_time";
   return n;
 }
 
@@ -297,6 +303,14 @@ int main(int argc, char **argv) {
   H.config.quick = H.opt.quick;
   H.config.long_sweep = H.opt.long_sweep;
   H.config.mem_available = mb_mem_available();
+  /* MB_MEM_AVAILABLE=BYTES caps working sets below what the machine has (a shared box, a
+   * test): never above it. */
+  if (const char *cap = getenv("MB_MEM_AVAILABLE")) {
+    char *end;
+    unsigned long long v = strtoull(cap, &end, 10);
+    if (!*cap || *end || v == 0) die("MB_MEM_AVAILABLE: '%s' is not a number of bytes", cap);
+    if (!H.config.mem_available || v < H.config.mem_available) H.config.mem_available = v;
+  }
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
   H.config.cache_line = H.summary.cache_line ? H.summary.cache_line : 64;
   H.config.cycles_per_ns = H.env.mhz / 1000.0;
@@ -309,6 +323,7 @@ int main(int argc, char **argv) {
     auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
     if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
     if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
+    if (inst->bench->real_time) b->UseRealTime();
   }
   H.selected = count_selected(H.opt.bm_filter);
 

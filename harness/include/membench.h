@@ -71,6 +71,7 @@ typedef struct mb_run {
   double items_per_iter;     /* items processed per iteration; likewise */
   const mb_bench_t *bench;   /* the descriptor */
   const mb_config_t *config; /* the harness configuration */
+  double seconds;            /* set before verify: wall time of the kernel call just made */
   /* Filled through mb_skip, mb_fail and mb_counter; read by the harness. */
   char reason[256];
   int failed;                /* reason is a verification failure, not a skip */
@@ -111,6 +112,8 @@ struct mb_bench {
   uint64_t iterations;                /* fixed iteration count; 0 lets Google Benchmark choose */
   int fresh_setup;                    /* nonzero: setup/teardown around every run */
   int repetitions;                    /* default repetitions for this benchmark (0: global) */
+  int real_time;                      /* rates from wall time: the work runs in other threads
+                                         or processes, not in the timed thread's CPU time */
   const char *doc;                    /* one line: what it measures */
 };
 
@@ -169,7 +172,7 @@ static inline void mb_sink_double(double *v) { __asm__ volatile("" : "+m"(*v)); 
 /* All memory may have been read and written: stores before it cannot be dropped. */
 static inline void mb_clobber(void) { __asm__ volatile("" : : : "memory"); }
 /* Hide a value's origin from the optimiser (it cannot prove what comes out). */
-#define MB_OPAQUE(x) ({ __typeof__(x) mb_o_ = (x); __asm__ volatile("" : "+r"(mb_o_)); mb_o_; })
+#define MB_OPAQUE(x) ({ __auto_type mb_o_ = (x); /* unqualified: lvalue conversion */ __asm__ volatile("" : "+r"(mb_o_)); mb_o_; })
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,54 @@
+/*
+ * chase.h: the pointer-chase chain of the hierarchy family. Header-only so the tests can
+ * check the builder: one cycle, through every node.
+ */
+#ifndef MB_CHASE_H
+#define MB_CHASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define MB_CHASE_LINE 64 /* one node per cache line */
+
+/* xorshift64*: reproducible shuffles. */
+static inline uint64_t mb_rng_next(uint64_t *s) {
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return *s * 2685821657736338717ULL;
+}
+
+/* Link `nodes` lines at base into one cycle: random (Sattolo's algorithm: a uniformly
+ * random cyclic permutation, so a single cycle) or sequential (each line to the next).
+ * Fills order[k] with the node reached after k steps from node 0 (may be NULL). Returns
+ * the length of the cycle through node 0, found by walking it: `nodes` when the chain is
+ * right; 0 when out of memory. */
+static inline size_t mb_chase_build(char *base, size_t nodes, int random_order, uint32_t *order, uint64_t seed) {
+  uint32_t *perm = malloc(nodes * sizeof *perm);
+  if (!perm) return 0;
+  for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)i;
+  if (random_order) {
+    uint64_t s = seed | 1;
+    for (size_t i = nodes - 1; i > 0; i--) {
+      size_t j = (size_t)(mb_rng_next(&s) % i); /* j < i, never i: one cycle */
+      uint32_t t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+  } else {
+    for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)((i + 1) % nodes);
+  }
+  for (size_t i = 0; i < nodes; i++) *(void **)(base + i * MB_CHASE_LINE) = base + (size_t)perm[i] * MB_CHASE_LINE;
+  free(perm);
+  size_t len = 0;
+  char *p = base;
+  do {
+    if (order && len < nodes) order[len] = (uint32_t)((size_t)(p - base) / MB_CHASE_LINE);
+    p = *(char **)p;
+    len++;
+  } while (p != base && len <= nodes);
+  return len;
+}
+
+#endif
