@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# compare_refs.sh: membench's hierarchy family side by side with the references, in one run,
+# on one PU (default 0: likwid-bench's S0 thread 0), and the run-to-run spread.
+#   - bandwidth: hierarchy/read|copy|triad against likwid-bench load_avx512, copy_avx512,
+#     triad_avx512 at 32 KiB, 512 KiB, 8 MiB, 1 GiB (ratio = membench / likwid-bench)
+#   - latency: hierarchy/latency_random against tools/chase_ref.c (an independent chase)
+#     at 16 KiB, 256 KiB, 4 MiB, 256 MiB, alternating, medians of three rounds
+#   - CV of the bandwidth points over 5 repetitions, and of latency per level
+# Usage: tools/compare_refs.sh [build dir] [cpu]. Needs likwid (Debian package) and a build.
+# This times things: it is a benchmark, not a test, and never runs in `make test`.
+set -euo pipefail
+build=${1:-build}
+cpu=${2:-0}
+command -v likwid-bench >/dev/null || { echo "compare_refs: likwid-bench not found (apt-get install likwid)" >&2; exit 2; }
+[ -x "$build/membench" ] || { echo "compare_refs: no $build/membench (run make)" >&2; exit 2; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+sizes="32768 524288 8388608 1073741824"
+lk_size() { case $1 in 32768) echo 32KB;; 524288) echo 512KB;; 8388608) echo 8MB;; 1073741824) echo 1GB;; esac; }
+
+echo "membench hierarchy vs references on PU $cpu ($(date -u +%FT%TZ))"
+"$build/membench" --mb_cpu="$cpu" --mb_counters=none --benchmark_repetitions=5 \
+  --benchmark_filter='^hierarchy/((read|copy|triad)/ws:(32768|524288|8388608|1073741824)|latency_random/ws:(16384|262144|4194304|268435456))$' \
+  --benchmark_out="$out/mb.json" >/dev/null 2>"$out/mb.err" || { cat "$out/mb.err" >&2; exit 1; }
+
+# median and CV of a membench benchmark: field = bytes_per_second or real_time
+mb() { /usr/bin/python3 - "$out/mb.json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); name, field = sys.argv[2], sys.argv[3]
+med = [b for b in d["benchmarks"] if b["name"] == name + "_median"]
+cv = [b for b in d["benchmarks"] if b["name"] == name + "_cv"]
+print(med[0][field] if med else "nan", cv[0][field] if cv else "nan")
+PY
+}
+
+printf '\n%-10s %-8s %14s %14s %8s %8s\n' op size "membench GB/s" "likwid GB/s" ratio "CV"
+for op in read:load_avx512 copy:copy_avx512 triad:triad_avx512; do
+  mbop=${op%%:*}; lkop=${op##*:}
+  for s in $sizes; do
+    read -r bps cv < <(mb "hierarchy/$mbop/ws:$s" bytes_per_second)
+    lk=$(likwid-bench -t "$lkop" -w "S0:$(lk_size "$s"):1" 2>/dev/null | awk '/^MByte\/s:/ {print $2}')
+    /usr/bin/python3 -c "
+bps, lk, cv = float('$bps'), float('${lk:-nan}') * 1e6, float('$cv')
+print('%-10s %-8s %14.1f %14.1f %8.3f %7.2f%%' % ('$mbop', '$(lk_size "$s")', bps / 1e9, lk / 1e9, bps / lk, 100 * cv))"
+  done
+done
+
+printf '\n%-10s %12s %8s\n' size "latency ns" "CV (5 reps)"
+for s in 16384 262144 4194304 268435456; do
+  read -r t cv < <(mb "hierarchy/latency_random/ws:$s" real_time)
+  /usr/bin/python3 -c "print('%-10s %12.2f %7.2f%%' % ('$s', $t, 100 * float('$cv')))"
+done
+
+# Latency: DRAM latency on a shared host drifts by 10-20% over minutes, so membench and the
+# reference alternate, three rounds each, and the medians are compared.
+printf '\n%-10s %12s %12s %8s\n' size "membench ns" "chase_ref ns" ratio
+for s in 16384 262144 4194304 268435456; do
+  m=() r=()
+  for round in 1 2 3; do
+    "$build/membench" --mb_cpu="$cpu" --mb_counters=none --benchmark_min_time=0.3 \
+      --benchmark_filter="^hierarchy/latency_random/ws:$s\$" --benchmark_format=json 2>/dev/null > "$out/lat.json"
+    m+=("$(/usr/bin/python3 -c "import json; print(json.load(open('$out/lat.json'))['benchmarks'][0]['real_time'])")")
+    r+=("$("$build/chase_ref" "$cpu" "$s" | awk '{print $2}')")
+  done
+  /usr/bin/python3 -c "
+import statistics as st
+m, r = st.median([${m[0]}, ${m[1]}, ${m[2]}]), st.median([${r[0]}, ${r[1]}, ${r[2]}])
+print('%-10s %12.2f %12.2f %8.3f' % ('$s', m, r, m / r))"
+done
+echo
+echo "note: likwid's triad is A = B*C + D (4 streams, 32 B/element); membench's is STREAM's"
+echo "a = b + s*c (3 streams, 24 B/element). Sizes are totals over all arrays in both."
