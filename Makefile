@@ -3,6 +3,7 @@
 #   make bench        the full suite; results/<machine>/<UTC>.json and latest.json
 #   make bench-quick  the quick suite (under a minute)
 #   make test         build and run the ctest programs
+#   make bench-deterministic   instruction counts under callgrind (GRIND_ARGS='--filter=RE')
 #   make compare BASE=a.json NEW=b.json   Google Benchmark's compare.py on two results
 #   make deps         install the Debian packages membench needs (as root)
 # Variables: BUILD (build dir), CMAKE_FLAGS (e.g. -DMB_WERROR=ON), ARGS (extra membench
@@ -21,7 +22,7 @@ DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
 	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev \
 	gnuplot-nox valgrind
 
-.PHONY: all deps build bench bench-quick test compare clean
+.PHONY: all deps build bench bench-quick bench-deterministic test compare clean
 
 all: build
 
@@ -50,6 +51,13 @@ bench: build
 
 bench-quick: build
 	$(BUILD)/membench --mb_quick --mb_out_dir=$(RESULTS) $(ARGS)
+
+# Instruction counts and simulated cache misses under callgrind: the same on every run, for
+# regression gates where timings are too noisy. A portable build (valgrind has no AVX-512).
+bench-deterministic: deps
+	@cmake -S . -B $(BUILD)-portable -DMB_NATIVE=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)-portable -j $(JOBS)
+	$(BUILD)-portable/mbgrind --out_dir=$(RESULTS) $(GRIND_ARGS) $(BUILD)-portable/membench
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 600

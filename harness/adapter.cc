@@ -9,6 +9,7 @@
  */
 #include <benchmark/benchmark.h>
 #include <regex.h>
+#include <valgrind/callgrind.h>
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,7 +111,13 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   mb_counters_start(&H.counters);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0); /* outside Google Benchmark's timer: for verify */
-  while (st.KeepRunningBatch(n)) result = inst->bench->kernel((uint64_t)n, run.data);
+  while (st.KeepRunningBatch(n)) {
+    /* Under callgrind (tools/mbgrind) events are collected for the kernel call only; run
+     * natively the toggles are a few register rotations. */
+    CALLGRIND_TOGGLE_COLLECT;
+    result = inst->bench->kernel((uint64_t)n, run.data);
+    CALLGRIND_TOGGLE_COLLECT;
+  }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   mb_counters_stop(&H.counters);
   run.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
@@ -159,7 +166,8 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
 /* Google Benchmark's name for an instance, for counting what the filter selects. */
 std::string gb_name(const mb_instance_t *inst) {
   std::string n = inst->name;
-  if (inst->bench->iterations) n += "/iterations:" + std::to_string(inst->bench->iterations);
+  if (H.opt.iterations) n += "/iterations:" + std::to_string(H.opt.iterations);
+  else if (inst->bench->iterations) n += "/iterations:" + std::to_string(inst->bench->iterations);
   if (inst->bench->repetitions) n += "/repeats:" + std::to_string(inst->bench->repetitions);
   if (inst->bench->real_time) n += "/real_time";
   return n;
@@ -321,7 +329,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
     auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
-    if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
+    if (H.opt.iterations) b->Iterations((benchmark::IterationCount)H.opt.iterations);
+    else if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
     if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
     if (inst->bench->real_time) b->UseRealTime();
   }

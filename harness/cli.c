@@ -24,6 +24,8 @@ const char mb_cli_help[] =
     "  --mb_out_dir=DIR    write DIR/<machine>/<UTC timestamp>.json and DIR/<machine>/latest.json\n"
     "  --mb_machine=NAME   the machine name for results (default: from CPU model and cores;\n"
     "                      also $MB_MACHINE)\n"
+    "  --mb_iterations=N   run every benchmark exactly N iterations (for deterministic counts\n"
+    "                      under callgrind: see tools/mbgrind)\n"
     "Result files are written atomically: an interrupted run leaves earlier results as they were.\n";
 
 /* "--name" or "--name=value": returns the value ("" for a bare flag), NULL if not this flag. */
@@ -81,6 +83,13 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         opt->out_dir = v;
       } else if ((v = flag_value(a, "--mb_machine"))) {
         opt->machine = v;
+      } else if ((v = flag_value(a, "--mb_iterations"))) {
+        int it;
+        if (parse_int(v, 1, INT_MAX, &it)) {
+          snprintf(err, errlen, "--mb_iterations: '%s' is not a whole number of at least 1", v);
+          return -1;
+        }
+        opt->iterations = it;
       } else if ((v = flag_value(a, "--mb_help"))) {
         opt->help = 1;
       } else {

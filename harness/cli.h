@@ -19,6 +19,8 @@ typedef struct mb_options {
   const char *counters;    /* --mb_counters=LIST; NULL: the default set */
   const char *out_dir;     /* --mb_out_dir=DIR: results go to DIR/<machine>/<UTC>.json + latest.json */
   const char *machine;     /* --mb_machine=NAME (or $MB_MACHINE); NULL: derived from the CPU */
+  long iterations;         /* --mb_iterations=N: every benchmark runs exactly N iterations
+                              (deterministic counts); 0: Google Benchmark chooses */
   int help;                /* --help or --mb_help */
   /* Google Benchmark flags membench reads (they stay in argv unless said otherwise). */
   const char *bm_out;      /* --benchmark_out=PATH (removed from argv: membench writes it) */

@@ -56,6 +56,8 @@ int main(void) {
   CHECK_EQ_INT(parse(&o, err, 1, "--mb_cpu="), -1);
   CHECK_EQ_INT(parse(&o, err, 1, "--mb_cpu=99999999999"), -1);
   CHECK_EQ_INT(parse(&o, err, 1, "--mb_quick=maybe"), -1);
+  CHECK_EQ_INT(parse(&o, err, 1, "--mb_iterations=0"), -1);
+  CHECK_EQ_INT(parse(&o, err, 1, "--mb_iterations=ten"), -1);
   CHECK_EQ_INT(parse(&o, err, 2, "--mb_quick", "--mb_long"), -1);
   CHECK_EQ_INT(parse(&o, err, 1, "--mb_out_dir="), -1);
   CHECK_EQ_INT(parse(&o, err, 1, "--benchmark_min_time=fast"), -1);
@@ -65,6 +67,8 @@ int main(void) {
   CHECK_EQ_INT(parse(&o, err, 1, "--benchmark_out="), -1);
   CHECK(strchr(err, '\n') == NULL);
 
+  CHECK_EQ_INT(parse(&o, err, 1, "--mb_iterations=1000"), 1);
+  CHECK_EQ_INT(o.iterations, 1000);
   CHECK_EQ_INT(parse(&o, err, 1, "--mb_quick=false"), 1);
   CHECK_EQ_INT(o.quick, 0);
   CHECK_EQ_INT(parse(&o, err, 1, "--help"), 2);
