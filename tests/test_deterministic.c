@@ -64,8 +64,6 @@ int main(int argc, char **argv) {
   json_decref(x);
   json_decref(y);
   free(p);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  test_rmtree(dir);
   return TEST_EXIT();
 }

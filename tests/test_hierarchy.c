@@ -151,8 +151,6 @@ int main(int argc, char **argv) {
   CHECK(p->status == 2 && strstr(p->err, "MB_MEM_AVAILABLE") && test_lines(p->err) == 1);
   unsetenv("MB_MEM_AVAILABLE");
   free(p);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  test_rmtree(dir);
   return TEST_EXIT();
 }

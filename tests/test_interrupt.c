@@ -44,8 +44,6 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < 3; i++) free(before[i]);
   free(p);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  test_rmtree(dir);
   return TEST_EXIT();
 }

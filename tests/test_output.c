@@ -129,8 +129,6 @@ int main(int argc, char **argv) {
   CHECK_EQ_INT(test_count_dir(mdir), 3);
 
   free(s1), free(l1), free(s1b), free(l2), free(p);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  test_rmtree(dir);
   return TEST_EXIT();
 }

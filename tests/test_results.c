@@ -110,8 +110,6 @@ int main(void) {
   free(a3);
   free(b);
   json_decref(extra);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup of %s failed\n", dir);
+  test_rmtree(dir);
   return TEST_EXIT();
 }

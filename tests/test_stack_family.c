@@ -113,8 +113,6 @@ int main(int argc, char **argv) {
   CHECK_EQ_INT(skipped, 3);
   json_decref(doc);
   free(p);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd)) fprintf(stderr, "cleanup failed\n");
+  test_rmtree(dir);
   return TEST_EXIT();
 }

@@ -147,6 +147,13 @@ static inline char *test_tmpdir(char *buf) {
   return mkdtemp(buf);
 }
 
+/* Remove a test's temporary directory and everything in it. */
+static inline void test_rmtree(const char *dir) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd)) fprintf(stderr, "cleanup of %s failed\n", dir);
+}
+
 /* Read a whole small file into a malloc'd string (NULL on error). */
 static inline char *test_slurp(const char *path) {
   FILE *f = fopen(path, "rb");
