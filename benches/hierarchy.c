@@ -325,11 +325,13 @@ static int s_stream(mb_run_t *run, int arrays, double bytes_per_elem) {
   /* Each array gets an equal share, a multiple of 512 bytes (the unrolled vector step). */
   st->n = (size_t)(ws / (uint64_t)arrays) / sizeof(double) & ~(size_t)63;
   if (st->n < 64) return mb_skip(run, "working set too small for %d arrays", arrays);
-  size_t per = st->n * sizeof(double);
-  if (region_alloc(&st->mem, per * (size_t)arrays, 0)) return mb_skip(run, "mmap: %s", strerror(errno));
+  /* Arrays start 1088 bytes (17 lines) apart modulo 4 KiB, as STREAM's OFFSET does: with
+   * equal low address bits a store to b[i] and the load of a[i] would falsely alias. */
+  size_t per = st->n * sizeof(double), gap = per + 1088;
+  if (region_alloc(&st->mem, gap * (size_t)arrays, 0)) return mb_skip(run, "mmap: %s", strerror(errno));
   st->a = (double *)st->mem.p;
-  st->b = arrays > 1 ? (double *)(st->mem.p + per) : NULL;
-  st->c = arrays > 2 ? (double *)(st->mem.p + 2 * per) : NULL;
+  st->b = arrays > 1 ? (double *)(st->mem.p + gap) : NULL;
+  st->c = arrays > 2 ? (double *)(st->mem.p + 2 * gap) : NULL;
   st->s = 3.0;
   for (size_t i = 0; i < st->n; i++) { /* first touch, on the pinned thread */
     st->a[i] = (double)(i % 1024);
