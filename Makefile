@@ -4,7 +4,8 @@
 #   make bench-quick  the quick suite (under a minute)
 #   make test         build and run the ctest programs
 #   make bench-deterministic   instruction counts under callgrind (GRIND_ARGS='--filter=RE')
-#   make compare BASE=a.json NEW=b.json   Google Benchmark's compare.py on two results
+#   make compare BASE=a.json NEW=b.json   the regression gate on two results (tools/mbcompare)
+#   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
 #   make deps         install the Debian packages membench needs (as root)
 # Variables: BUILD (build dir), CMAKE_FLAGS (e.g. -DMB_WERROR=ON), ARGS (extra membench
 # flags, e.g. ARGS='--benchmark_filter=harness --mb_cpu=1'), RESULTS (results dir).
@@ -22,7 +23,7 @@ DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
 	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev \
 	gnuplot-nox valgrind
 
-.PHONY: all deps build bench bench-quick bench-deterministic test compare clean
+.PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare clean
 
 all: build
 
@@ -62,11 +63,29 @@ bench-deterministic: deps
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 600
 
-# Side by side with Google Benchmark's own tool: Debian's python3 has scipy, the python3
-# on PATH may not.
-compare: deps
+# The regression gate on two results: median ratio, Mann-Whitney U p-value, verdict; exit 1
+# on a significant slowdown beyond the threshold. COMPARE_ARGS='--threshold=0.05
+# --family_threshold=hierarchy=0.2' to tune.
+compare: build
 	@if [ -z "$(BASE)" ] || [ -z "$(NEW)" ]; then echo "usage: make compare BASE=a.json NEW=b.json" >&2; exit 2; fi
-	/usr/bin/python3 /usr/share/benchmark/compare.py benchmarks $(BASE) $(NEW)
+	$(BUILD)/mbcompare $(COMPARE_ARGS) $(BASE) $(NEW)
+
+# CI regression tracking: a quick subset with 9 repetitions against the committed baseline
+# of this machine, results/<machine>/baseline.json (refresh it with bench-ci-baseline).
+CI_FILTER ?= ^(harness/empty|stack/(malloc|vla)/size:16|recursion/sum_(recursive|iterative)/n:900|hierarchy/latency_random/ws:(16384|262144)|hierarchy/read/ws:32768)$$
+CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
+
+bench-ci: build
+	@machine=$$($(BUILD)/membench --mb_machine_name) && base=$(RESULTS)/$$machine/baseline.json; \
+	if [ ! -f "$$base" ]; then echo "membench: no baseline for $$machine ($$base): run make bench-ci-baseline and commit it" >&2; exit 2; fi; \
+	out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	$(CI_RUN) --benchmark_out="$$out/new.json" >/dev/null || exit 2; \
+	$(BUILD)/mbcompare $(COMPARE_ARGS) "$$base" "$$out/new.json"
+
+bench-ci-baseline: build
+	@machine=$$($(BUILD)/membench --mb_machine_name) && mkdir -p $(RESULTS)/$$machine && \
+	$(CI_RUN) --benchmark_out=$(RESULTS)/$$machine/baseline.json >/dev/null && \
+	echo "membench: new baseline in $(RESULTS)/$$machine/baseline.json"
 
 clean:
 	rm -rf $(BUILD)

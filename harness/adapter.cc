@@ -285,6 +285,10 @@ int main(int argc, char **argv) {
   mb_env_capture(&H.env, &H.summary);
   if (H.opt.machine) snprintf(H.machine, sizeof H.machine, "%s", H.opt.machine);
   else mb_machine_name(H.machine, sizeof H.machine, H.env.cpu_model, H.summary.cores);
+  if (H.opt.print_machine) {
+    printf("%s\n", H.machine);
+    return 0;
+  }
 
   /* Output paths are named now (Google Benchmark needs the temporary's name), but nothing
    * is created until every check has passed. */

@@ -24,6 +24,7 @@ const char mb_cli_help[] =
     "  --mb_out_dir=DIR    write DIR/<machine>/<UTC timestamp>.json and DIR/<machine>/latest.json\n"
     "  --mb_machine=NAME   the machine name for results (default: from CPU model and cores;\n"
     "                      also $MB_MACHINE)\n"
+    "  --mb_machine_name   print the machine name results would be filed under, and exit\n"
     "  --mb_iterations=N   run every benchmark exactly N iterations (for deterministic counts\n"
     "                      under callgrind: see tools/mbgrind)\n"
     "Result files are written atomically: an interrupted run leaves earlier results as they were.\n";
@@ -81,6 +82,8 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
           return -1;
         }
         opt->out_dir = v;
+      } else if ((v = flag_value(a, "--mb_machine_name"))) {
+        opt->print_machine = 1;
       } else if ((v = flag_value(a, "--mb_machine"))) {
         opt->machine = v;
       } else if ((v = flag_value(a, "--mb_iterations"))) {
