@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "mwu.h"
+#include "tooldie.h"
 
 #define MAX_FAMILIES 32
 
@@ -48,16 +49,6 @@ typedef struct set {
   int deterministic;
 } set_t;
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("mbcompare: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  exit(2);
-}
 
 static double unit_ns(const char *u) {
   if (!u || !strcmp(u, "ns")) return 1;
@@ -154,6 +145,7 @@ static double median(const double *v, int n) {
 }
 
 int main(int argc, char **argv) {
+  mb_tool_name = "mbcompare";
   double threshold = 0.10, alpha = 0.05, tolerance = 0;
   const char *field = "real_time", *files[2] = {NULL, NULL};
   struct {

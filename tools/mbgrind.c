@@ -36,6 +36,7 @@
 #include "env.h"
 #include "results.h"
 #include "topology.h"
+#include "tooldie.h"
 
 /* Small, fast benchmarks from each family: the CI regression subset. */
 #define MB_GRIND_DEFAULT_FILTER                                                                      \
@@ -48,16 +49,6 @@
 #define MB_GRIND_D1 "--D1=49152,12,64"
 #define MB_GRIND_LL "--LL=8388608,16,64"
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("mbgrind: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  exit(2);
-}
 
 /* snprintf that refuses to truncate: a cut path would name the wrong file. */
 static void fmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
@@ -139,6 +130,7 @@ static char *regex_quote(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  mb_tool_name = "mbgrind";
   const char *filter = MB_GRIND_DEFAULT_FILTER, *out = NULL, *out_dir = NULL, *machine = NULL, *bin = NULL;
   long iterations = 1000;
   for (int i = 1; i < argc; i++) {

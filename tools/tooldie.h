@@ -1,0 +1,25 @@
+/*
+ * tooldie.h: how the command-line tools (mbgrind, mbcompare) end on bad input: one line on
+ * stderr, "PROGRAM: message", and exit status 2.
+ */
+#ifndef MB_TOOLDIE_H
+#define MB_TOOLDIE_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *mb_tool_name = "membench";
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s: ", mb_tool_name);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+#endif
