@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,7 +153,7 @@ static void *probe_thread(void *arg) {
   mb_stack_info(&si);
   g_res.lo = si.lo;
   g_res.hi = si.hi;
-  g_res.guard = si.guard;
+  if (!p->thread_stack) g_res.guard = si.guard;
   arm_handler(); /* sigaltstack is per thread */
   p->fn(1);
   return NULL;
@@ -168,10 +169,17 @@ static int run_probe(probe_t *p) {
     close(fd[0]);
     g_pipe = fd[1];
     if (p->thread_stack) {
+      /* A stack of exactly the size named, mapped here with a guard page below it: glibc
+       * would otherwise reuse a cached stack of a joined thread up to 4x larger (after
+       * threads with 8 MiB stacks, a "2 MiB" thread got 8 MiB). */
+      size_t guard = 4096;
+      char *mem = mmap(NULL, p->thread_stack + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (mem == MAP_FAILED || mprotect(mem, guard, PROT_NONE)) _exit(6);
       pthread_attr_t a;
       pthread_t t;
       pthread_attr_init(&a);
-      pthread_attr_setstacksize(&a, p->thread_stack);
+      pthread_attr_setstack(&a, mem + guard, p->thread_stack);
+      g_res.guard = guard;
       if (pthread_create(&t, &a, probe_thread, p)) _exit(4);
       pthread_join(t, NULL);
     } else {
@@ -230,6 +238,8 @@ static int v_overflow(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (result == 0 || r->depth < 2)
     return mb_fail(run, "the probe reported no depth (child ended with %s %d)", r->sig > 0 ? "signal" : "status",
                    r->sig > 0 ? r->sig : -r->sig);
+  if (p->thread_stack && r->hi - r->lo != p->thread_stack)
+    return mb_fail(run, "the thread ran on a %zu-byte stack, not the %zu bytes named", (size_t)(r->hi - r->lo), p->thread_stack);
   double frame = (double)(r->sp1 - r->spn) / (double)(r->depth - 1);
   double usable = (double)(r->sp1 - r->lo);
   mb_counter(run, "depth", (double)r->depth, MB_COUNTER_VALUE);
