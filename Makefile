@@ -3,6 +3,7 @@
 #   make bench        the full suite; results/<machine>/<UTC>.json and latest.json
 #   make bench-quick  the quick suite (under a minute)
 #   make test         build and run the ctest programs
+#   make plots        charts of the newest result (or RESULT=file.json) into results/<machine>/charts
 #   make bench-deterministic   instruction counts under callgrind (GRIND_ARGS='--filter=RE')
 #   make compare BASE=a.json NEW=b.json   the regression gate on two results (tools/mbcompare)
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
@@ -23,7 +24,7 @@ DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
 	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev \
 	gnuplot-nox valgrind
 
-.PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare clean
+.PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare plots clean
 
 all: build
 
@@ -49,6 +50,16 @@ build: deps
 
 bench: build
 	$(BUILD)/membench --mb_out_dir=$(RESULTS) $(ARGS)
+	@$(MAKE) --no-print-directory plots RESULT=
+
+# Charts (SVG and PNG) of a result into results/<machine>/charts/: the newest result of
+# this machine, or RESULT=path/to/result.json.
+plots: build
+	@result="$(RESULT)"; \
+	if [ -z "$$result" ]; then result=$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json; fi; \
+	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
+	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
+	bash plots/draw.sh "$$result" $(RESULTS)/$$machine/charts $(BUILD)/mbextract
 
 bench-quick: build
 	$(BUILD)/membench --mb_quick --mb_out_dir=$(RESULTS) $(ARGS)

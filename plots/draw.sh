@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# draw.sh RESULT OUTDIR MBEXTRACT: every chart of a membench result, as SVG and PNG.
+# The data come from the result through mbextract; a chart whose families are not in the
+# result is skipped with a line saying so.
+set -euo pipefail
+result=$1 out=$2 ex=$3
+here=$(cd "$(dirname "$0")" && pwd)
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+mkdir -p "$out"
+x() { "$ex" "$result" "$@"; }
+
+# Series: file name, prefix, field.
+while read -r f prefix field; do
+  x "$prefix" "$field" > "$data/$f.dat"
+done <<'LIST'
+lat_random hierarchy/latency_random real_time
+lat_seq hierarchy/latency_seq real_time
+lat_huge hierarchy/latency_huge real_time
+bw_read hierarchy/read bytes_per_second
+bw_write hierarchy/write bytes_per_second
+bw_copy hierarchy/copy bytes_per_second
+bw_triad hierarchy/triad bytes_per_second
+bw_write_nt hierarchy/write_nt bytes_per_second
+bw_copy_nt hierarchy/copy_nt bytes_per_second
+stride hierarchy/stride real_time
+st_call stack/call real_time
+st_array stack/array real_time
+st_alloca stack/alloca real_time
+st_vla stack/vla real_time
+st_malloc stack/malloc real_time
+st_calloc stack/calloc real_time
+st_memset stack/malloc_memset real_time
+st_array_t stack/array_touched real_time
+st_alloca_t stack/alloca_touched real_time
+st_vla_t stack/vla_touched real_time
+st_malloc_t stack/malloc_touched real_time
+st_calloc_t stack/calloc_touched real_time
+rec_main recursion/overflow_main depth
+rec_256 recursion/overflow_thread/stack_kib:256 depth
+rec_2048 recursion/overflow_thread/stack_kib:2048 depth
+rec_8192 recursion/overflow_thread/stack_kib:8192 depth
+thr_vm_8192 stack/threads/stack_kib:8192 vm_kib_per_thread
+thr_rss_8192 stack/threads/stack_kib:8192 rss_kib_per_thread
+thr_vm_2048 stack/threads/stack_kib:2048 vm_kib_per_thread
+thr_rss_2048 stack/threads/stack_kib:2048 rss_kib_per_thread
+pf_untouched stack/heap_untouched real_time
+pf_first stack/heap_first_touch real_time
+pf_populate stack/heap_populate real_time
+pf_huge stack/heap_hugepage real_time
+thr_malloc stack/heap_malloc mmapped
+LIST
+
+# Cache sizes as vertical lines: dashed for hwloc's claim, solid for what the curve showed.
+x --caches | awk '
+  $1 == "hwloc"    { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lw 1 lc rgb \"#888888\"\n", $3, $3;
+                     printf "set label \"hwloc L%s\" at %s, graph 0.97 right rotate by 90 font \",9\" tc rgb \"#666666\"\n", $2, $3 }
+  $1 == "detected" { printf "set arrow from %s, graph 0 to %s, graph 1 nohead lw 1.5 lc rgb \"#cc3333\"\n", $3, $3;
+                     printf "set label \"detected L%s\" at %s, graph 0.03 left rotate by 90 font \",9\" tc rgb \"#cc3333\"\n", $2, $3 }' \
+  > "$data/caches.gp"
+
+# Page-fault cost per 4 KiB page at 512 pages, as bars.
+: > "$data/pagefault.dat"
+for s in untouched:pf_untouched first_touch:pf_first populate:pf_populate huge_page:pf_huge; do
+  awk -v l="${s%%:*}" '$1 == 512 { printf "\"%s\" %.6g\n", l, $2 / 512 / 1000 }' "$data/${s##*:}.dat" >> "$data/pagefault.dat"
+done
+
+machine=$(x --machine 2>/dev/null || echo "?")
+stamp=$(basename "$result" .json)
+need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
+draw() {
+  local chart=$1; shift
+  if need "$@"; then
+    gnuplot -e "here='$here'; data='$data'; out='$out/$chart'; machine='$machine'; stamp='$stamp'" "$here/$chart.gp"
+    echo "plots: $out/$chart.svg and .png"
+  else
+    echo "plots: $chart skipped: its benchmarks are not in $result"
+  fi
+}
+draw latency lat_random
+draw bandwidth bw_read bw_write bw_copy bw_triad
+draw stride stride
+draw stack_alloc st_vla st_malloc
+draw recursion rec_main
+draw thread_stacks thr_vm_8192 thr_vm_2048
+draw pagefault pagefault

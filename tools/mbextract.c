@@ -1,0 +1,122 @@
+/*
+ * mbextract: one series of a result, as two columns for gnuplot. No hand-edited data: every
+ * chart is drawn from what this prints.
+ *
+ *   mbextract FILE PREFIX FIELD   "ARG VALUE" per benchmark named PREFIX/argname:ARG[/...],
+ *                                 ordered by ARG; VALUE is FIELD (real_time in ns,
+ *                                 bytes_per_second, items_per_second or any counter), the
+ *                                 median when there are repetitions; skipped and failed
+ *                                 runs are left out
+ *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
+ *   mbextract FILE --machine      the machine name the result was filed under
+ * Bad input: one line on stderr, exit 2. A series with no point prints nothing, exit 0.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tooldie.h"
+
+typedef struct point {
+  double arg, v[64];
+  int n;
+} point_t;
+
+static int by_arg(const void *a, const void *b) {
+  double x = ((const point_t *)a)->arg, y = ((const point_t *)b)->arg;
+  return (x > y) - (x < y);
+}
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double unit_ns(const char *u) {
+  if (!u || !strcmp(u, "ns")) return 1;
+  if (!strcmp(u, "us")) return 1e3;
+  if (!strcmp(u, "ms")) return 1e6;
+  return 1e9;
+}
+
+int main(int argc, char **argv) {
+  mb_tool_name = "mbextract";
+  if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
+  json_error_t e;
+  json_t *doc = json_load_file(argv[1], 0, &e);
+  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
+  json_t *ctx = json_object_get(doc, "context"), *benches = json_object_get(doc, "benchmarks");
+  if (!json_is_object(ctx) || !json_is_array(benches)) die("%s: not a Google Benchmark result", argv[1]);
+  size_t i;
+  json_t *b;
+  if (!strcmp(argv[2], "--machine")) {
+    const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
+    if (!m) die("%s: no mb_machine in the context: not a membench result", argv[1]);
+    printf("%s\n", m);
+    return 0;
+  }
+  if (!strcmp(argv[2], "--caches")) {
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(json_object_get(ctx, "membench"), "topology"), "caches_hwloc"), i, c)
+        printf("hwloc %lld %lld\n", (long long)json_integer_value(json_object_get(c, "level")),
+               (long long)json_integer_value(json_object_get(c, "bytes")));
+    json_array_foreach(benches, i, b) {
+      const char *name = json_string_value(json_object_get(b, "name"));
+      if (!name || strncmp(name, "hierarchy/boundaries/", 21)) continue;
+      for (int l = 1; l <= 8; l++) {
+        char key[32];
+        snprintf(key, sizeof key, "L%d_bytes", l);
+        json_t *v = json_object_get(b, key);
+        if (json_is_number(v)) printf("detected %d %.0f\n", l, json_number_value(v));
+      }
+      break;
+    }
+    return 0;
+  }
+  if (argc < 4) die("usage: mbextract FILE PREFIX FIELD");
+  const char *prefix = argv[2], *field = argv[3];
+  size_t pl = strlen(prefix);
+  point_t *pts = NULL;
+  int np = 0, cap = 0;
+  json_array_foreach(benches, i, b) {
+    const char *name = json_string_value(json_object_get(b, "name"));
+    const char *rt = json_string_value(json_object_get(b, "run_type"));
+    if (!name || strncmp(name, prefix, pl) || name[pl] != '/') continue;
+    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred"))) continue;
+    const char *colon = strchr(name + pl + 1, ':');
+    if (!colon) continue;
+    char *end;
+    double arg = strtod(colon + 1, &end);
+    if (end == colon + 1) continue;
+    json_t *v = json_object_get(b, field);
+    if (!json_is_number(v)) continue;
+    double val = json_number_value(v);
+    if (!strcmp(field, "real_time") || !strcmp(field, "cpu_time")) val *= unit_ns(json_string_value(json_object_get(b, "time_unit")));
+    int k;
+    for (k = 0; k < np; k++)
+      if (pts[k].arg == arg) break;
+    if (k == np) {
+      if (np == cap) {
+        cap = cap ? 2 * cap : 64;
+        pts = realloc(pts, (size_t)cap * sizeof *pts);
+        if (!pts) die("out of memory");
+      }
+      pts[np].arg = arg;
+      pts[np].n = 0;
+      np++;
+    }
+    if (pts[k].n < 64) pts[k].v[pts[k].n++] = val;
+  }
+  qsort(pts, (size_t)np, sizeof *pts, by_arg);
+  for (int k = 0; k < np; k++) {
+    qsort(pts[k].v, (size_t)pts[k].n, sizeof(double), by_value);
+    int n = pts[k].n;
+    double med = n % 2 ? pts[k].v[n / 2] : 0.5 * (pts[k].v[n / 2 - 1] + pts[k].v[n / 2]);
+    printf("%.17g %.17g\n", pts[k].arg, med);
+  }
+  free(pts);
+  json_decref(doc);
+  return 0;
+}
