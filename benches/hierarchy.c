@@ -695,6 +695,9 @@ static int duo_start(mb_run_t *run, duo_t **out, int pu0, int pu1, duo_fn fn, in
   /* Run once untimed: both threads have bound themselves by the end. */
   k_duo(16, d);
   if (!d->bound[0] || !d->bound[1]) return mb_skip(run, "cannot pin the threads to PUs %d and %d", pu0, pu1);
+  /* The results say where the two working threads ran (mb_pu is the waiting main thread). */
+  mb_counter(run, "thread0_pu", pu0, MB_COUNTER_VALUE);
+  mb_counter(run, "thread1_pu", pu1, MB_COUNTER_VALUE);
   run->items_per_iter = 1;
   return 0;
 }

@@ -2,7 +2,8 @@
 # compare_refs.sh: membench's hierarchy family side by side with the references, in one run,
 # on one PU (default 0: likwid-bench's S0 thread 0), and the run-to-run spread.
 #   - bandwidth: hierarchy/read|copy|triad against likwid-bench load_avx512, copy_avx512,
-#     triad_avx512 at 32 KiB, 512 KiB, 8 MiB, 1 GiB (ratio = membench / likwid-bench)
+#     triad_avx512 at 32 KiB, 512 KiB, 8 MiB, 1 GiB (ratio = membench / likwid-bench),
+#     alternating, medians of three rounds
 #   - latency: hierarchy/latency_random against tools/chase_ref.c (an independent chase)
 #     at 16 KiB, 256 KiB, 4 MiB, 256 MiB, alternating, medians of three rounds
 #   - CV of the bandwidth points over 5 repetitions, and of latency per level
@@ -34,15 +35,25 @@ print(med[0][field] if med else "nan", cv[0][field] if cv else "nan")
 PY
 }
 
+# Bandwidth: membench and likwid-bench alternate at each point, three rounds, and the
+# medians are compared, so drift of a shared host between the two does not land in the
+# ratio. CV: membench's spread over the 5 repetitions of the run above.
 printf '\n%-10s %-8s %14s %14s %8s %8s\n' op size "membench GB/s" "likwid GB/s" ratio "CV"
 for op in read:load_avx512 copy:copy_avx512 triad:triad_avx512; do
   mbop=${op%%:*}; lkop=${op##*:}
   for s in $sizes; do
-    read -r bps cv < <(mb "hierarchy/$mbop/ws:$s" bytes_per_second)
-    lk=$(likwid-bench -t "$lkop" -w "S0:$(lk_size "$s"):1" 2>/dev/null | awk '/^MByte\/s:/ {print $2}')
+    m=() l=()
+    for round in 1 2 3; do
+      "$build/membench" --mb_cpu="$cpu" --mb_counters=none --benchmark_min_time=0.2 \
+        --benchmark_filter="^hierarchy/$mbop/ws:$s\$" --benchmark_format=json 2>/dev/null > "$out/bw.json"
+      m+=("$(/usr/bin/python3 -c "import json; print(json.load(open('$out/bw.json'))['benchmarks'][0]['bytes_per_second'])")")
+      l+=("$(likwid-bench -t "$lkop" -w "S0:$(lk_size "$s"):1" 2>/dev/null | awk '/^MByte\/s:/ {print $2 * 1e6}')")
+    done
+    read -r _ cv < <(mb "hierarchy/$mbop/ws:$s" bytes_per_second)
     /usr/bin/python3 -c "
-bps, lk, cv = float('$bps'), float('${lk:-nan}') * 1e6, float('$cv')
-print('%-10s %-8s %14.1f %14.1f %8.3f %7.2f%%' % ('$mbop', '$(lk_size "$s")', bps / 1e9, lk / 1e9, bps / lk, 100 * cv))"
+import statistics as st
+m, l = st.median([${m[0]}, ${m[1]}, ${m[2]}]), st.median([${l[0]:-nan}, ${l[1]:-nan}, ${l[2]:-nan}])
+print('%-10s %-8s %14.1f %14.1f %8.3f %7.2f%%' % ('$mbop', '$(lk_size "$s")', m / 1e9, l / 1e9, m / l, 100 * float('$cv')))"
   done
 done
 
