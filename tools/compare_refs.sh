@@ -3,7 +3,8 @@
 # on one PU (default 0: likwid-bench's S0 thread 0), and the run-to-run spread.
 #   - bandwidth: hierarchy/read|copy|triad against likwid-bench load_avx512, copy_avx512,
 #     triad_avx512 at 32 KiB, 512 KiB, 8 MiB, 1 GiB (ratio = membench / likwid-bench),
-#     alternating, medians of three rounds
+#     alternating, medians of three rounds; triad also against stream_avx512, likwid's
+#     STREAM-style 3-stream triad, the like-for-like kernel
 #   - latency: hierarchy/latency_random against tools/chase_ref.c (an independent chase)
 #     at 16 KiB, 256 KiB, 4 MiB, 256 MiB, alternating, medians of three rounds
 #   - CV of the bandwidth points over 5 repetitions, and of latency per level
@@ -39,7 +40,7 @@ PY
 # medians are compared, so drift of a shared host between the two does not land in the
 # ratio. CV: membench's spread over the 5 repetitions of the run above.
 printf '\n%-10s %-8s %14s %14s %8s %8s\n' op size "membench GB/s" "likwid GB/s" ratio "CV"
-for op in read:load_avx512 copy:copy_avx512 triad:triad_avx512; do
+for op in read:load_avx512 copy:copy_avx512 triad:triad_avx512 triad:stream_avx512; do
   mbop=${op%%:*}; lkop=${op##*:}
   for s in $sizes; do
     m=() l=()
@@ -53,7 +54,7 @@ for op in read:load_avx512 copy:copy_avx512 triad:triad_avx512; do
     /usr/bin/python3 -c "
 import statistics as st
 m, l = st.median([${m[0]}, ${m[1]}, ${m[2]}]), st.median([${l[0]:-nan}, ${l[1]:-nan}, ${l[2]:-nan}])
-print('%-10s %-8s %14.1f %14.1f %8.3f %7.2f%%' % ('$mbop', '$(lk_size "$s")', m / 1e9, l / 1e9, m / l, 100 * float('$cv')))"
+print('%-10s %-8s %14.1f %14.1f %8.3f %7.2f%%  (%s)' % ('$mbop', '$(lk_size "$s")', m / 1e9, l / 1e9, m / l, 100 * float('$cv'), '$lkop'))"
   done
 done
 
@@ -80,5 +81,6 @@ m, r = st.median([${m[0]}, ${m[1]}, ${m[2]}]), st.median([${r[0]}, ${r[1]}, ${r[
 print('%-10s %12.2f %12.2f %8.3f' % ('$s', m, r, m / r))"
 done
 echo
-echo "note: likwid's triad is A = B*C + D (4 streams, 32 B/element); membench's is STREAM's"
-echo "a = b + s*c (3 streams, 24 B/element). Sizes are totals over all arrays in both."
+echo "note: likwid's triad_avx512 is A = B*C + D (4 streams, 32 B/element); membench's triad is"
+echo "STREAM's a = b + s*c (3 streams, 24 B/element), as likwid's stream_avx512 is: that row is"
+echo "the like-for-like one. Sizes are totals over all arrays in both."
