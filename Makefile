@@ -52,14 +52,17 @@ bench: build
 	$(BUILD)/membench --mb_out_dir=$(RESULTS) $(ARGS)
 	@$(MAKE) --no-print-directory plots RESULT=
 
-# Charts (SVG and PNG) of a result into results/<machine>/charts/: the newest result of
-# this machine, or RESULT=path/to/result.json.
+# Charts (SVG and PNG) of a result into results/<machine>/charts/ and the report beside them,
+# results/<machine>/REPORT.md: the newest result of this machine, or RESULT=path/to/result.json.
 plots: build
 	@result="$(RESULT)"; \
 	if [ -z "$$result" ]; then result=$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json; fi; \
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
-	bash plots/draw.sh "$$result" $(RESULTS)/$$machine/charts $(BUILD)/mbextract
+	bash plots/draw.sh "$$result" $(RESULTS)/$$machine/charts $(BUILD)/mbextract && \
+	$(BUILD)/mbreport "$$result" charts > $(RESULTS)/$$machine/.REPORT.md.tmp && \
+	mv $(RESULTS)/$$machine/.REPORT.md.tmp $(RESULTS)/$$machine/REPORT.md && \
+	echo "plots: $(RESULTS)/$$machine/REPORT.md"
 
 bench-quick: build
 	$(BUILD)/membench --mb_quick --mb_out_dir=$(RESULTS) $(ARGS)

@@ -1,0 +1,54 @@
+/*
+ * test_report.c: REPORT.md from the committed reference result has the machine, the cache
+ * table, a section per family present, and every claim C1-C16 with a verdict; families not
+ * built say "not measurable here yet"; a truncated result is one line and exit 2.
+ * Usage: test_report path/to/mbreport path/to/result.json
+ */
+#include "testutil.h"
+
+int main(int argc, char **argv) {
+  if (argc < 3) return 2;
+  if (access(argv[2], R_OK)) {
+    printf("SKIP: no result at %s\n", argv[2]);
+    return TEST_SKIP;
+  }
+  test_proc_t *p = malloc(sizeof *p);
+  char *av[] = {argv[1], argv[2], "charts", NULL};
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+  CHECK_EQ_INT(p->status, 0);
+  static const char *must[] = {"# membench report: ", "## The machine", "### Caches: what hwloc says", "| L1 |",
+                               "## Hierarchy", "![latency](charts/latency.png)", "## Stack and heap", "## Recursion",
+                               "## The lesson's claims", NULL};
+  for (int i = 0; must[i]; i++) {
+    if (!strstr(p->out, must[i])) fprintf(stderr, "missing: %s\n", must[i]);
+    CHECK(strstr(p->out, must[i]) != NULL);
+  }
+  for (int c = 1; c <= 16; c++) {
+    char row[16];
+    snprintf(row, sizeof row, "\n| C%d | ", c);
+    const char *r = strstr(p->out, row);
+    CHECK(r != NULL);
+    /* Every row ends in a verdict. */
+    if (r) {
+      const char *end = strchr(r + 1, '\n');
+      int known = 0;
+      for (const char *v = r; v && v < end; v++)
+        known |= !strncmp(v, "| holds", 7) || !strncmp(v, "| differs", 9) || !strncmp(v, "| not measurable here yet", 25);
+      CHECK(known);
+    }
+  }
+  CHECK(strstr(p->out, "the `alloc` family is not in this result") != NULL);
+
+  char dir[64], bad[128];
+  test_tmpdir(dir);
+  snprintf(bad, sizeof bad, "%s/bad.json", dir);
+  FILE *f = fopen(bad, "w");
+  fputs("{\"context\": {\"membench\": {", f);
+  fclose(f);
+  char *bv[] = {argv[1], bad, NULL};
+  CHECK_EQ_INT(test_run(p, bv, 0, 0), 0);
+  CHECK(p->status == 2 && test_lines(p->err) == 1 && p->out[0] == 0);
+  free(p);
+  test_rmtree(dir);
+  return TEST_EXIT();
+}

@@ -1,0 +1,268 @@
+/*
+ * mbreport: REPORT.md for one result: the machine (hwloc's claims beside what the latency
+ * curve showed), a section per family with its charts and a short table, and the lesson's
+ * claims (docs/CLAIMS.md) each with the value measured here and a verdict computed by the
+ * rule stated in its row. Claims whose family is not in the result say so.
+ *
+ * Usage: mbreport RESULT.json [CHARTS_DIR_RELATIVE_TO_THE_REPORT] > REPORT.md
+ * Bad input: one line on stderr, exit 2.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tooldie.h"
+
+static json_t *benches, *ctx, *mctx;
+
+/* The first non-aggregate, non-failed benchmark named exactly `name` (any Google Benchmark
+ * suffix such as /iterations:1 or /real_time allowed after it). */
+static json_t *bench(const char *name) {
+  size_t i, l = strlen(name);
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    const char *rt = json_string_value(json_object_get(b, "run_type"));
+    if (!n || strncmp(n, name, l) || (n[l] && n[l] != '/')) continue;
+    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred"))) continue;
+    return b;
+  }
+  return NULL;
+}
+
+static double num(json_t *b, const char *key) {
+  json_t *v = b ? json_object_get(b, key) : NULL;
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static double ns(const char *name) { return num(bench(name), "real_time"); }
+
+static const char *cstr(const char *key) {
+  const char *v = json_string_value(json_object_get(ctx, key));
+  return v ? v : "unknown";
+}
+
+static void size_str(char *buf, size_t len, double bytes) {
+  if (isnan(bytes)) snprintf(buf, len, "–");
+  else if (bytes >= 1 << 20) snprintf(buf, len, "%.3g MiB", bytes / (1 << 20));
+  else if (bytes >= 1 << 10) snprintf(buf, len, "%.3g KiB", bytes / (1 << 10));
+  else snprintf(buf, len, "%.0f B", bytes);
+}
+
+static int has_family(const char *family) {
+  size_t i, l = strlen(family);
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (n && !strncmp(n, family, l) && n[l] == '/') return 1;
+  }
+  return 0;
+}
+
+static void claim(const char *id, const char *text, const char *measured, const char *verdict) {
+  printf("| %s | %s | %s | %s |\n", id, text, measured, verdict);
+}
+
+static void not_here(const char *id, const char *text, const char *family) {
+  char m[160];
+  snprintf(m, sizeof m, "not measured: the `%s` family is not in this result", family);
+  claim(id, text, m, "not measurable here yet");
+}
+
+int main(int argc, char **argv) {
+  mb_tool_name = "mbreport";
+  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md");
+  const char *charts = argc > 2 ? argv[2] : "charts";
+  json_error_t e;
+  json_t *doc = json_load_file(argv[1], 0, &e);
+  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
+  ctx = json_object_get(doc, "context");
+  benches = json_object_get(doc, "benchmarks");
+  mctx = json_object_get(ctx, "membench");
+  if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
+  json_t *topo = json_object_get(mctx, "topology"), *fam = json_object_get(mctx, "families");
+  const char *base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+
+  printf("# membench report: %s\n\n", json_string_value(json_object_get(mctx, "machine")));
+  printf("Result `%s` of %s: git %s, %s, `%s`. Pinned: %s (PU %lld); %lld benchmarks skipped, %lld failed, "
+         "%lld migrated.\n\n",
+         base, cstr("date"), cstr("mb_git_revision"), cstr("mb_compiler"), cstr("mb_c_flags"),
+         json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
+         (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
+         (long long)json_integer_value(json_object_get(mctx, "migrated")));
+
+  printf("## The machine\n\n| | |\n|---|---|\n");
+  printf("| CPU | %s (%s MHz) |\n", cstr("mb_cpu_model"), cstr("mb_cpu_mhz"));
+  printf("| topology (hwloc) | %lld package(s), %lld NUMA node(s), %lld cores, %lld PUs |\n",
+         (long long)json_integer_value(json_object_get(topo, "packages")), (long long)json_integer_value(json_object_get(topo, "numa_nodes")),
+         (long long)json_integer_value(json_object_get(topo, "cores")), (long long)json_integer_value(json_object_get(topo, "pus")));
+  printf("| kernel | %s |\n| virtualized | %s |\n| governor / boost / SMT | %s / %s / %s |\n", cstr("mb_kernel"),
+         cstr("mb_virtualized"), cstr("mb_governor"), cstr("mb_boost"), cstr("mb_smt_active"));
+  printf("| transparent huge pages | %s |\n| counters unavailable | ", cstr("mb_thp_enabled"));
+  const char *ev;
+  json_t *why;
+  int first = 1;
+  json_object_foreach(json_object_get(json_object_get(mctx, "counters"), "unavailable"), ev, why) {
+    printf("%s%s", first ? "" : ", ", ev);
+    first = 0;
+  }
+  printf("%s |\n\n", first ? "none" : "");
+  size_t i;
+  json_t *w;
+  json_array_foreach(json_object_get(mctx, "warnings"), i, w) printf("- warning: %s\n", json_string_value(w));
+
+  printf("\n### Caches: what hwloc says, what the latency curve shows\n\n| level | hwloc | detected | latency |\n|---|---|---|---|\n");
+  json_t *bnd = bench("hierarchy/boundaries/from:0");
+  json_t *c;
+  for (int l = 1; l <= 6; l++) {
+    char key[32], hw[32], det[32];
+    double hwb = NAN;
+    json_array_foreach(json_object_get(topo, "caches_hwloc"), i, c) if (json_integer_value(json_object_get(c, "level")) == l) hwb =
+        (double)json_integer_value(json_object_get(c, "bytes"));
+    snprintf(key, sizeof key, "L%d_bytes", l);
+    double db = num(bnd, key);
+    if (isnan(hwb) && isnan(db)) continue;
+    snprintf(key, sizeof key, "L%d_ns", l);
+    double dn = num(bnd, key);
+    size_str(hw, sizeof hw, hwb);
+    size_str(det, sizeof det, db);
+    snprintf(key, sizeof key, "L%d_agrees_with_hwloc", l);
+    double ag = num(bnd, key);
+    char lat[32];
+    if (isnan(dn)) snprintf(lat, sizeof lat, "–");
+    else snprintf(lat, sizeof lat, "%.2f ns", dn);
+    printf("| L%d | %s | %s%s | %s |\n", l, hw, det, !isnan(db) && ag == 0 ? " (disagrees)" : isnan(db) && bnd ? " (not seen)" : "", lat);
+  }
+  if (bnd) printf("| memory | | | %.0f ns |\n", num(bnd, "memory_ns"));
+  else printf("\n(no `hierarchy/boundaries` in this result: the curve was not measured)\n");
+
+  if (has_family("hierarchy")) {
+    printf("\n## Hierarchy\n\n![latency](%s/latency.png)\n![bandwidth](%s/bandwidth.png)\n\n", charts, charts);
+    printf("| working set | random-chase latency | read bandwidth |\n|---|---|---|\n");
+    static const struct {
+      const char *lat, *bw, *label;
+    } rows[] = {{"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768", "16 KiB / 32 KiB"},
+                {"hierarchy/latency_random/ws:262144", "hierarchy/read/ws:524288", "256 KiB / 512 KiB"},
+                {"hierarchy/latency_random/ws:4194304", "hierarchy/read/ws:8388608", "4 MiB / 8 MiB"},
+                {"hierarchy/latency_random/ws:268435456", "hierarchy/read/ws:1073741824", "256 MiB / 1 GiB"}};
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+      printf("| %s | %.3g ns | %.3g GB/s |\n", rows[r].label, ns(rows[r].lat), num(bench(rows[r].bw), "bytes_per_second") / 1e9);
+  }
+  if (has_family("stack")) {
+    printf("\n## Stack and heap\n\n![allocation cost](%s/stack_alloc.png)\n![page faults](%s/pagefault.png)\n"
+           "![thread stacks](%s/thread_stacks.png)\n\n| size | VLA | alloca | malloc+free | calloc+free |\n|---|---|---|---|---|\n",
+           charts, charts, charts);
+    static const char *sizes[] = {"16", "4096", "1048576"};
+    for (int k = 0; k < 3; k++) {
+      char n1[64], n2[64], n3[64], n4[64];
+      snprintf(n1, sizeof n1, "stack/vla/size:%s", sizes[k]);
+      snprintf(n2, sizeof n2, "stack/alloca/size:%s", sizes[k]);
+      snprintf(n3, sizeof n3, "stack/malloc/size:%s", sizes[k]);
+      snprintf(n4, sizeof n4, "stack/calloc/size:%s", sizes[k]);
+      printf("| %s B | %.3g ns | %.3g ns | %.3g ns | %.3g ns |\n", sizes[k], ns(n1), ns(n2), ns(n3), ns(n4));
+    }
+  }
+  if (has_family("recursion")) printf("\n## Recursion\n\n![recursion depth](%s/recursion.png)\n", charts);
+
+  /* ---- Claims ---- */
+  printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.\n\n"
+         "| id | claim | measured here | verdict |\n|---|---|---|---|\n");
+  char m[640];
+  double rl = num(bench("recursion/vla_max/stack:0"), "rlimit_stack_bytes");
+  const char *tdef = json_string_value(json_object_get(fam, "stack_thread_default_bytes"));
+  if (!isnan(rl) || tdef) {
+    double td = tdef ? atof(tdef) : NAN;
+    snprintf(m, sizeof m, "RLIMIT_STACK %.0f B; pthread default stack %.0f B", rl, td);
+    claim("C1", "main and thread stacks are 8 MB", m, (rl == 8 << 20 && td == 8 << 20) ? "holds (both 8 MiB)" : "differs");
+  } else not_here("C1", "main and thread stacks are 8 MB", "recursion");
+
+  double empty = ns("harness/empty"), vla_max = 0, call = ns("stack/call/size:0");
+  for (int s = 16; s <= 1 << 20; s *= 2) {
+    char n[64];
+    snprintf(n, sizeof n, "stack/vla/size:%d", s);
+    double v = ns(n);
+    if (!isnan(v) && v > vla_max) vla_max = v;
+  }
+  if (vla_max > 0 && !isnan(empty)) {
+    snprintf(m, sizeof m, "VLA allocate+release in a loop: at most %.2f ns per iteration at 16 B–1 MiB; empty loop %.2f ns; a call %.2f ns",
+             vla_max, empty, call);
+    claim("C2", "stack allocation is a single instruction, essentially free", m,
+          vla_max <= 2 * empty + 0.5 ? "holds (rule: within 2× the empty loop + 0.5 ns)" : "differs");
+  } else not_here("C2", "stack allocation is a single instruction, essentially free", "stack");
+
+  double mal = ns("stack/malloc/size:32");
+  if (isnan(mal)) mal = ns("stack/malloc/size:16");
+  if (!isnan(mal)) {
+    snprintf(m, sizeof m, "malloc+free of 16–32 B: %.2f ns", mal);
+    char v[96];
+    if (mal >= 50 && mal <= 200) snprintf(v, sizeof v, "holds (rule: 50–200 ns)");
+    else snprintf(v, sizeof v, "differs: %.0f× %s", mal < 100 ? 100 / mal : mal / 100, mal < 100 ? "cheaper" : "dearer");
+    claim("C3", "malloc costs ~100 ns per call", m, v);
+  } else not_here("C3", "malloc costs ~100 ns per call", "stack");
+
+  not_here("C4", "a pool allocator makes small allocation essentially free", "alloc");
+  not_here("C5", "a 20-byte request uses a 24-byte block", "alloc");
+  not_here("C6", "external fragmentation after allocate/free cycles", "alloc");
+
+  int probes = 0, good = 0;
+  double d16 = NAN, e16 = NAN;
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (!n || strncmp(n, "recursion/overflow_", 19) || json_is_true(json_object_get(b, "error_occurred"))) continue;
+    probes++;
+    double depth = num(b, "depth"), exp = num(b, "expected_depth"), below = num(b, "fault_below_stack"), frame = num(b, "frame_bytes");
+    good += num(b, "signal") == 11 && fabs(depth - exp) <= 1 && below >= 0 && below <= frame + 128;
+    if (strstr(n, "overflow_main/frame:16/")) d16 = depth, e16 = exp;
+  }
+  if (probes) {
+    snprintf(m, sizeof m, "%d of %d overflow probes ended in SIGSEGV within one frame of the predicted depth, the fault just below the stack (main thread, 16 B locals: %.0f deep, %.0f predicted)",
+             good, probes, d16, e16);
+    claim("C7", "deep recursion overflows into the guard page: SIGSEGV", m, good == probes ? "holds (rule: every probe)" : "differs");
+  } else not_here("C7", "deep recursion overflows into the guard page: SIGSEGV", "recursion");
+
+  double rec = ns("recursion/sum_recursive/n:900"), it = ns("recursion/sum_iterative/n:900");
+  if (!isnan(rec) && !isnan(it)) {
+    snprintf(m, sizeof m, "sum of 1..900: %.2f ns per recursive call, %.2f ns per iteration", rec / 900, it / 900);
+    char v[64];
+    snprintf(v, sizeof v, rec > it ? "holds (%.1f× slower)" : "differs (%.1f×)", rec / it);
+    claim("C8", "recursion is slower per call than iteration", m, v);
+  } else not_here("C8", "recursion is slower per call than iteration", "recursion");
+
+  json_t *vm = bench("recursion/vla_max/stack:0");
+  if (vm) {
+    snprintf(m, sizeof m, "largest VLA on the main stack: %.0f B (%.0f ints); a 4 MiB VLA %s", num(vm, "max_vla_bytes"),
+             num(vm, "max_vla_ints"), num(vm, "fits_4mib") == 1 ? "fits" : "does not fit");
+    claim("C9", "a 4 MB VLA on an 8 MB stack crashes", m, num(vm, "fits_4mib") == 1 ? "differs" : "holds");
+  } else not_here("C9", "a 4 MB VLA on an 8 MB stack crashes", "recursion");
+
+  not_here("C10", "struct padding: 24 / 16 / 14 bytes", "layout");
+  not_here("C11", "packed (unaligned) access is slow", "align");
+  not_here("C12", "column access is several times slower than row access", "traverse");
+
+  double v8 = num(bench("stack/threads/stack_kib:8192/threads:64"), "vm_mib_total");
+  double v2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "vm_mib_total");
+  double r2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "rss_kib_per_thread");
+  if (!isnan(v8) && !isnan(v2)) {
+    snprintf(m, sizeof m, "64 threads reserve %.0f MiB with 8 MiB stacks, %.0f MiB with 2 MiB (−%.0f%%); resident %.1f KiB per thread", v8, v2,
+             100 * (1 - v2 / v8), r2);
+    claim("C13", "2 MB stacks cut reserved virtual memory by 75%, not resident memory", m,
+          fabs(1 - v2 / v8 - 0.75) < 0.05 && r2 < 256 ? "holds (rule: 70–80% less, < 256 KiB resident)" : "differs");
+  } else not_here("C13", "2 MB stacks cut reserved virtual memory by 75%", "stack");
+
+  double un = ns("stack/heap_untouched/pages:512"), ft = ns("stack/heap_first_touch/pages:512");
+  double mm = num(bench("stack/heap_malloc_fixed/size:1048576"), "mmapped");
+  if (!isnan(un) && !isnan(ft)) {
+    snprintf(m, sizeof m, "512 pages mapped and unmapped untouched: %.1f µs; touched: %.2f ms (%.1f µs per page); 1 MiB malloc with the threshold fixed: %s",
+             un / 1e3, ft / 1e6, ft / 512 / 1e3, mm == 1 ? "from mmap" : "from the heap");
+    claim("C14", "large buffers come from mmap and cost nothing until touched", m,
+          un < 0.1 * ft && mm == 1 ? "holds (rule: untouched < 10% of touched; mmap'd)" : "differs");
+  } else not_here("C14", "large buffers come from mmap and cost nothing until touched", "stack");
+  not_here("C15", "a flat array beats an array of pointers to boxed values", "layout");
+  not_here("C16", "an arena whose pools are all free goes back to the OS", "alloc");
+  json_decref(doc);
+  return 0;
+}
