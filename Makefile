@@ -22,7 +22,7 @@ DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
 	libbenchmark-dev libbenchmark-tools python3-scipy \
 	libhwloc-dev hwloc libopenblas-dev libpfm4-dev libjansson-dev \
 	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev \
-	gnuplot-nox valgrind
+	gnuplot-nox valgrind clang libclang-rt-14-dev
 
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare plots clean
 

@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
     }
     if (pts[k].n < 64) pts[k].v[pts[k].n++] = val;
   }
-  qsort(pts, (size_t)np, sizeof *pts, by_arg);
+  if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
   for (int k = 0; k < np; k++) {
     qsort(pts[k].v, (size_t)pts[k].n, sizeof(double), by_value);
     int n = pts[k].n;

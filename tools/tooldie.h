@@ -11,6 +11,15 @@
 
 static const char *mb_tool_name = "membench";
 
+#ifdef MB_FUZZING
+/* Under the fuzzer (tests/fuzz_tool.c) a tool's exit on bad input returns to the driver. */
+#include <setjmp.h>
+extern jmp_buf mb_fuzz_exit;
+#define MB_TOOL_EXIT(code) longjmp(mb_fuzz_exit, (code) + 1)
+#else
+#define MB_TOOL_EXIT(code) exit(code)
+#endif
+
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...) {
   va_list ap;
@@ -19,7 +28,7 @@ static void die(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-  exit(2);
+  MB_TOOL_EXIT(2);
 }
 
 #endif

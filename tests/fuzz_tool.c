@@ -1,0 +1,55 @@
+/*
+ * fuzz_tool.c: libFuzzer driver for the tools that read result files (mbcompare,
+ * mbextract, mbreport). The tool's source is compiled with its main renamed to tool_main
+ * (-Dmain=tool_main) and MB_FUZZING, so its die() returns here instead of exiting. Each
+ * input is written to a file and handed to the tool the ways `make` uses it. Run by
+ * tests/fuzz.sh for a bounded time.
+ */
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int tool_main(int argc, char **argv);
+jmp_buf mb_fuzz_exit;
+
+static char path[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  snprintf(path, sizeof path, "/tmp/mbfuzz-%d.json", (int)getpid());
+  /* The tools print tables: keep the fuzzer's output readable. */
+  if (!freopen("/dev/null", "w", stdout)) return 1;
+  return 0;
+}
+
+static void run(int argc, char **argv) {
+  if (setjmp(mb_fuzz_exit) == 0) tool_main(argc, argv);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return 0;
+  fwrite(data, 1, size, f);
+  fclose(f);
+  char *p = path;
+#if defined(FUZZ_MBCOMPARE)
+  char *a1[] = {"mbcompare", p, p, NULL};
+  run(3, a1);
+  char *a2[] = {"mbcompare", "--field=cpu_time", "--family_threshold=fam=0.2", p, p, NULL};
+  run(5, a2);
+#elif defined(FUZZ_MBEXTRACT)
+  char *a1[] = {"mbextract", p, "hierarchy/latency_random", "real_time", NULL};
+  run(4, a1);
+  char *a2[] = {"mbextract", p, "--caches", NULL};
+  run(3, a2);
+  char *a3[] = {"mbextract", p, "--machine", NULL};
+  run(3, a3);
+#elif defined(FUZZ_MBREPORT)
+  char *a1[] = {"mbreport", p, "charts", NULL};
+  run(3, a1);
+#endif
+  return 0;
+}
