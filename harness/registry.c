@@ -115,17 +115,15 @@ int mb_format_name(char *buf, size_t len, const mb_bench_t *b, const int64_t *ar
 static int by_family(const void *a, const void *b) {
   const mb_bench_t *x = *(mb_bench_t *const *)a, *y = *(mb_bench_t *const *)b;
   int c = strcmp(x->family, y->family);
-  if (c) return c;
-  /* Stable within a family: registration order is kept by comparing addresses of the
-   * slots, which qsort does not preserve, so the caller sorts (index, bench) pairs. */
-  return 0;
+  return c; /* equal families keep registration order: the caller's sort is stable */
 }
 
 int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen) {
   mb_instance_t *insts = NULL;
   int n = 0, cap = 0, rc = -1;
   mb_arglist_t list = {0};
-  /* Sort by family with a stable merge: insertion sort on a copy (tens of descriptors). */
+  /* Sort by family, stably (registration order within a family): insertion sort on a copy,
+   * tens of descriptors. */
   mb_bench_t **sorted = malloc((size_t)(nbenches ? nbenches : 1) * sizeof *sorted);
   if (!sorted) goto nomem;
   for (int i = 0; i < nbenches; i++) {

@@ -35,7 +35,6 @@
 
 #include "env.h"
 #include "results.h"
-#include "topology.h"
 #include "tooldie.h"
 
 /* Small, fast benchmarks from each family: the CI regression subset. */
@@ -161,25 +160,19 @@ int main(int argc, char **argv) {
   /* Where the result goes: checked before the slow part. */
   char final[PATH_MAX], latest[PATH_MAX] = "", err[512];
   if (out_dir) {
-    hwloc_topology_t topo;
-    mb_topo_summary_t sum = {0};
-    char name[128], model[128] = "unknown";
-    if (!mb_topo_load(&topo)) {
-      mb_topo_summarize(topo, &sum);
-      hwloc_topology_destroy(topo);
+    /* The name membench itself files results under (CPU model and cores, or --machine). */
+    char name[128] = "";
+    if (machine) {
+      if (!mb_machine_name_valid(machine)) die("machine name '%s' is not usable as a directory name", machine);
+      fmt(name, sizeof name, "%s", machine);
+    } else {
+      char nfile[PATH_MAX];
+      fmt(nfile, sizeof nfile, "%s/machine", tmpdir);
+      char *nargv[] = {(char *)bin, "--mb_machine_name", NULL};
+      if (run(nargv, nfile, 1) != 0 || mb_read_line(nfile, name, sizeof name) || !*name)
+        die("%s --mb_machine_name did not name the machine", bin);
+      unlink(nfile);
     }
-    FILE *ci = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    while (ci && fgets(line, sizeof line, ci))
-      if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-        snprintf(model, sizeof model, "%s", strchr(line, ':') + 2);
-        model[strcspn(model, "\n")] = 0;
-        break;
-      }
-    if (ci) fclose(ci);
-    if (machine && !mb_machine_name_valid(machine)) die("machine name '%s' is not usable as a directory name", machine);
-    if (!machine) mb_machine_name(name, sizeof name, model, sum.cores);
-    else snprintf(name, sizeof name, "%s", machine);
     char dir[PATH_MAX];
     fmt(dir, sizeof dir, "%s/%s", out_dir, name);
     if (mb_mkdir_p(dir, err, sizeof err)) die("%s", err);
