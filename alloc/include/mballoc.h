@@ -1,0 +1,203 @@
+/*
+ * mballoc.h: three small allocators, usable by any C code (membench's allocator family
+ * benchmarks them against glibc, jemalloc, mimalloc and tcmalloc).
+ *
+ *   mbp_*  a pool allocator in the style of CPython's pymalloc (Objects/obmalloc.c):
+ *          arenas of MBP_ARENA_SIZE bytes from mmap, cut into pools of MBP_POOL_SIZE bytes,
+ *          each pool serving one size class; a class per MBP_ALIGNMENT bytes up to
+ *          MBP_SMALL_MAX (16-byte steps, as CPython since 3.8); blocks handed out from the
+ *          pool's free list; larger requests go to malloc; an arena whose pools are all free
+ *          goes back to the OS (one such arena is kept, as CPython does since 3.9, so that a
+ *          program hovering at an arena boundary does not map and unmap it each time).
+ *   mbf_*  a fixed-size free list: one block size, blocks carved from chunks, a LIFO list of
+ *          freed blocks. The lower bound of what a pool can cost.
+ *   mbb_*  a bump (region) allocator: a pointer moves through a chunk; individual frees do
+ *          nothing; everything is released at once by mbb_reset or mbb_destroy.
+ *
+ * Every block is aligned to MB_ALLOC_ALIGN (16) bytes.
+ *
+ * Thread model: an allocator object (mbp_pool_t, mbf_freelist_t, mbb_region_t) belongs to
+ * whoever holds it: without MB_ALLOC_LOCKED, one thread at a time may call it (a thread per
+ * object, or the caller's own lock, as pymalloc relies on the GIL); a block may be freed by
+ * any thread that has that right, not only the one that allocated it. With MB_ALLOC_LOCKED
+ * (pool and free list) every call takes the object's mutex, so any thread may call it at
+ * any time. Distinct objects share nothing and never need a lock between them.
+ *
+ * Debug builds (compiled with MB_ALLOC_DEBUG defined, as the tests are) detect invalid
+ * frees: a pointer the allocator did not hand out, a pointer into the middle of a block,
+ * and a double free. They call the handler set by mb_alloc_set_error_handler (by default:
+ * one line on stderr and abort()); the free is then ignored. Release builds trust the caller.
+ *
+ * Functions that allocate return NULL with errno = ENOMEM when memory is exhausted. Init
+ * functions return 0, or -1 with errno set (EINVAL for a bad parameter).
+ */
+#ifndef MBALLOC_H
+#define MBALLOC_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- design constants (pymalloc's, named) ---- */
+#define MB_ALLOC_ALIGN 16                          /* every block's alignment */
+#define MBP_ALIGNMENT MB_ALLOC_ALIGN               /* size-class step (CPython >= 3.8: 16) */
+#define MBP_SMALL_MAX 512                          /* largest request served by pools */
+#define MBP_NCLASSES (MBP_SMALL_MAX / MBP_ALIGNMENT) /* 32 classes: 16, 32, ..., 512 */
+#define MBP_POOL_SIZE 4096                         /* one pool: one page, one size class */
+#define MBP_ARENA_SIZE (256 * 1024)                /* one mmap: 64 pools */
+#define MBP_POOLS_PER_ARENA (MBP_ARENA_SIZE / MBP_POOL_SIZE)
+#define MBP_KEEP_EMPTY_ARENAS 1                    /* empty arenas kept mapped (mbp_pool_trim drops them) */
+
+#define MB_ALLOC_LOCKED 1 /* flag: every call takes the object's mutex (see the thread model) */
+
+/* Block size of a request of n bytes (1 <= n <= MBP_SMALL_MAX): 20 -> 32. */
+static inline size_t mbp_block_size(size_t n) { return (n + MBP_ALIGNMENT - 1) & ~(size_t)(MBP_ALIGNMENT - 1); }
+
+/* What went wrong with a free, for the debug handler. */
+typedef enum mb_alloc_error {
+  MB_ALLOC_FOREIGN = 1,  /* not a pointer this allocator handed out */
+  MB_ALLOC_INTERIOR = 2, /* inside one of its pools, but not at the start of a block */
+  MB_ALLOC_DOUBLE_FREE = 3,
+} mb_alloc_error_t;
+typedef void (*mb_alloc_error_fn)(mb_alloc_error_t what, const char *allocator, const void *ptr);
+/* Set the handler for invalid frees (debug builds); NULL restores the default (abort). */
+void mb_alloc_set_error_handler(mb_alloc_error_fn fn);
+/* Nonzero when this library was compiled with MB_ALLOC_DEBUG. */
+int mb_alloc_debug_build(void);
+
+/* ---- the pool allocator ---- */
+struct mbp_pool_hdr;
+struct mbp_arena;
+
+typedef struct mbp_stats {
+  size_t arenas;                         /* arenas mapped now */
+  size_t arenas_peak;                    /* most arenas mapped at once */
+  size_t arenas_unmapped;                /* arenas returned to the OS so far */
+  size_t pools_in_use;                   /* pools holding at least one block */
+  size_t pools_empty;                    /* pools carved but holding nothing */
+  size_t blocks_in_use[MBP_NCLASSES];    /* per class: class i serves (i+1)*16 bytes */
+  size_t block_bytes_in_use;             /* sum over classes of blocks * block size */
+  size_t large_in_use;                   /* requests > MBP_SMALL_MAX passed to malloc, live */
+  uint64_t allocs, frees;                /* calls that returned/took a block (small and large) */
+  uint64_t bytes_requested;              /* sum of n over every small allocation */
+  uint64_t bytes_handed_out;             /* sum of the block sizes given for them */
+} mbp_stats_t;
+
+typedef struct mbp_pool {
+  /* usedpools[c]: pools of class c with a free block (circular, doubly linked). */
+  struct mbp_pool_hdr *used[MBP_NCLASSES];
+  struct mbp_arena *arenas;      /* every mapped arena */
+  struct mbp_arena *usable;      /* arenas with a free or uncarved pool */
+  /* Arena membership: an open-addressing set of arena numbers (address / MBP_ARENA_SIZE). */
+  uintptr_t *set;
+  size_t set_cap, set_count;
+  uintptr_t last_arena;          /* the arena number of the last lookup that hit */
+  int flags;
+  pthread_mutex_t lock;
+  mbp_stats_t st;
+  void *large;                   /* debug builds: the set of live large blocks */
+} mbp_pool_t;
+
+int mbp_pool_init(mbp_pool_t *pool, int flags);
+/* Release everything, live blocks included (arenas unmapped, large blocks freed). */
+void mbp_pool_destroy(mbp_pool_t *pool);
+/* n == 0 is served as 1 byte (a unique pointer), as malloc(0) may be. */
+void *mbp_alloc(mbp_pool_t *pool, size_t n);
+void mbp_free(mbp_pool_t *pool, void *p);
+void *mbp_realloc(mbp_pool_t *pool, void *p, size_t n);
+/* Usable size of a block this pool handed out (its class size, or malloc_usable_size). */
+size_t mbp_usable_size(mbp_pool_t *pool, const void *p);
+/* Return empty arenas kept for reuse to the OS. Returns how many were unmapped. */
+size_t mbp_pool_trim(mbp_pool_t *pool);
+/* Statistics, counted by walking the arenas (blocks per class, pools) and from counters. */
+void mbp_pool_stats(mbp_pool_t *pool, mbp_stats_t *out);
+
+/* ---- the fixed-size free list ---- */
+typedef struct mbf_freelist {
+  void *head;           /* freed blocks, LIFO; the first word of each links to the next */
+  char *cur, *end;      /* the uncarved rest of the newest chunk */
+  void *chunks;         /* chunks, linked through their first 16 bytes */
+  size_t block;         /* block size, a multiple of MB_ALLOC_ALIGN */
+  size_t chunk_bytes;
+  size_t in_use;        /* blocks handed out and not freed */
+  size_t nchunks;
+  int flags;
+  pthread_mutex_t lock;
+} mbf_freelist_t;
+
+/* block: the one size served (rounded up to 16; at least 16). chunk_bytes: bytes mapped at
+ * a time (0: 64 KiB, or enough for 16 blocks). */
+int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags);
+void mbf_destroy(mbf_freelist_t *fl);
+void *mbf_alloc_slow(mbf_freelist_t *fl);
+void mbf_free_checked(mbf_freelist_t *fl, void *p);
+void *mbf_alloc_locked(mbf_freelist_t *fl);
+void mbf_free_locked(mbf_freelist_t *fl, void *p);
+
+/* The fast paths, inline: a pop and a push. */
+static inline void *mbf_alloc(mbf_freelist_t *fl) {
+#ifndef MB_ALLOC_DEBUG
+  void *p = fl->head;
+  if (__builtin_expect(p != NULL && !fl->flags, 1)) {
+    fl->head = *(void **)p;
+    fl->in_use++;
+    return p;
+  }
+#endif
+  return fl->flags ? mbf_alloc_locked(fl) : mbf_alloc_slow(fl);
+}
+static inline void mbf_free(mbf_freelist_t *fl, void *p) {
+#ifndef MB_ALLOC_DEBUG
+  if (__builtin_expect(p != NULL && !fl->flags, 1)) {
+    *(void **)p = fl->head;
+    fl->head = p;
+    fl->in_use--;
+    return;
+  }
+#endif
+  if (fl->flags) mbf_free_locked(fl, p);
+  else mbf_free_checked(fl, p);
+}
+
+/* ---- the bump (region) allocator ---- */
+typedef struct mbb_region {
+  char *cur, *end;          /* the rest of the current chunk */
+  void *chunks;             /* chunks, newest first, linked through their first 16 bytes */
+  size_t chunk_bytes;       /* default chunk size */
+  size_t nchunks;
+  uint64_t allocs;
+  uint64_t bytes_requested, bytes_handed_out; /* since the last reset */
+} mbb_region_t;
+
+/* chunk_bytes: size of each chunk (0: 1 MiB); larger requests get a chunk of their own. */
+int mbb_init(mbb_region_t *r, size_t chunk_bytes);
+/* Free every block at once; the first chunk is kept for reuse. */
+void mbb_reset(mbb_region_t *r);
+void mbb_destroy(mbb_region_t *r);
+void *mbb_alloc_slow(mbb_region_t *r, size_t n);
+static inline void *mbb_alloc(mbb_region_t *r, size_t n) {
+  size_t sz = (n + MB_ALLOC_ALIGN - 1) & ~(size_t)(MB_ALLOC_ALIGN - 1);
+  if (__builtin_expect(sz - 1 < (size_t)(r->end - r->cur), 1)) { /* n > 0 and it fits */
+    char *p = r->cur;
+    r->cur = p + sz;
+    r->allocs++;
+    r->bytes_requested += n;
+    r->bytes_handed_out += sz;
+    return p;
+  }
+  return mbb_alloc_slow(r, n);
+}
+/* A region frees nothing block by block: kept so code can treat it as an allocator. */
+static inline void mbb_free(mbb_region_t *r, void *p) {
+  (void)r;
+  (void)p;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MBALLOC_H */

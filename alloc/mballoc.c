@@ -1,0 +1,734 @@
+/*
+ * mballoc.c: the pool allocator, the fixed-size free list and the bump region of mballoc.h.
+ *
+ * Pool layout (as pymalloc's): an arena is MBP_ARENA_SIZE bytes mapped at an address that is
+ * a multiple of MBP_ARENA_SIZE, so the arena of any pointer is found by masking; its pools are
+ * carved one at a time. A pool starts with its header; blocks follow, carved lazily (the free
+ * list starts with one block and grows by one each time it runs dry, so a fresh pool is not
+ * written to before it is used). A pool with a free block sits in used[class]; a full pool is
+ * in no list; an empty pool goes back to its arena's free pools, except when it is the only
+ * pool of its class (so that an alloc/free pair does not carve a pool each time).
+ *
+ * Whether a pointer belongs to the pool allocator (or was passed on to malloc) is decided by
+ * looking its arena number up in a hash set, never by reading memory the allocator does not
+ * own (pymalloc's address_in_range reads a word that may not belong to it; valgrind objects).
+ */
+#define _GNU_SOURCE
+#include "mballoc.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ROUND16(n) (((n) + 15) & ~(size_t)15)
+#define ARENA_SHIFT 18
+_Static_assert((1u << ARENA_SHIFT) == MBP_ARENA_SIZE, "ARENA_SHIFT matches MBP_ARENA_SIZE");
+_Static_assert(MBP_ARENA_SIZE % MBP_POOL_SIZE == 0, "an arena holds whole pools");
+_Static_assert(MBP_SMALL_MAX % MBP_ALIGNMENT == 0, "classes end at MBP_SMALL_MAX");
+_Static_assert(MBP_ALIGNMENT % MB_ALLOC_ALIGN == 0, "class sizes keep blocks aligned");
+
+/* ---------------------------------------------------------------- errors */
+
+static void default_handler(mb_alloc_error_t what, const char *allocator, const void *ptr) {
+  static const char *const names[] = {"", "free of a pointer it did not hand out",
+                                      "free of a pointer inside a block", "double free"};
+  fprintf(stderr, "mballoc: %s: %s (%p)\n", allocator, names[what], ptr);
+  abort();
+}
+static mb_alloc_error_fn error_handler = default_handler;
+
+void mb_alloc_set_error_handler(mb_alloc_error_fn fn) { error_handler = fn ? fn : default_handler; }
+
+int mb_alloc_debug_build(void) {
+#ifdef MB_ALLOC_DEBUG
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+/* The mutex of an object made with MB_ALLOC_LOCKED. 0, or -1 with errno. */
+static int init_lock(pthread_mutex_t *m, int flags) {
+  int e = flags & MB_ALLOC_LOCKED ? pthread_mutex_init(m, NULL) : 0;
+  if (e) errno = e;
+  return e ? -1 : 0;
+}
+
+static void *map(size_t bytes) {
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return p;
+}
+
+/* ---------------------------------------------------------------- a set of words */
+/* Open addressing, linear probing, deletion by backward shift; 0 is the empty slot. */
+
+typedef struct wordset {
+  uintptr_t *slot;
+  size_t cap, count; /* cap: a power of two, at least twice count */
+} wordset_t;
+
+static inline size_t ws_hash(uintptr_t k, size_t cap) {
+  return (size_t)((k * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (cap - 1);
+}
+
+static int ws_contains(const uintptr_t *slot, size_t cap, uintptr_t k) {
+  if (!cap) return 0;
+  for (size_t i = ws_hash(k, cap);; i = (i + 1) & (cap - 1)) {
+    if (slot[i] == k) return 1;
+    if (!slot[i]) return 0;
+  }
+}
+
+static int ws_insert(uintptr_t **slotp, size_t *capp, size_t *countp, uintptr_t k) {
+  if (2 * (*countp + 1) > *capp) {
+    size_t ncap = *capp ? 2 * *capp : 64;
+    uintptr_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns) return -1;
+    for (size_t i = 0; i < *capp; i++) {
+      uintptr_t v = (*slotp)[i];
+      if (!v) continue;
+      size_t j = ws_hash(v, ncap);
+      while (ns[j]) j = (j + 1) & (ncap - 1);
+      ns[j] = v;
+    }
+    free(*slotp);
+    *slotp = ns;
+    *capp = ncap;
+  }
+  size_t i = ws_hash(k, *capp);
+  while ((*slotp)[i]) i = (i + 1) & (*capp - 1);
+  (*slotp)[i] = k;
+  (*countp)++;
+  return 0;
+}
+
+static int ws_remove(uintptr_t *slot, size_t cap, size_t *countp, uintptr_t k) {
+  if (!cap) return 0;
+  size_t i = ws_hash(k, cap);
+  while (slot[i] != k) {
+    if (!slot[i]) return 0;
+    i = (i + 1) & (cap - 1);
+  }
+  /* Backward shift: move later members of the cluster into the hole when they may. */
+  size_t j = i;
+  for (;;) {
+    slot[i] = 0;
+    for (;;) {
+      j = (j + 1) & (cap - 1);
+      if (!slot[j]) {
+        (*countp)--;
+        return 1;
+      }
+      size_t h = ws_hash(slot[j], cap);
+      /* slot[j] may move to i when its home h is not in (i, j] (cyclically). */
+      if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) break;
+    }
+    slot[i] = slot[j];
+    i = j;
+  }
+}
+
+/* ---------------------------------------------------------------- the pool allocator */
+
+#define CLASS_NONE UINT32_MAX
+#define LIVE_BYTES (MBP_POOL_SIZE / MBP_ALIGNMENT / 8)
+
+typedef struct mbp_pool_hdr {
+  uint32_t ref;                     /* blocks in use */
+  uint32_t cls;                     /* size class, CLASS_NONE while in the arena's free pools */
+  void *freeblock;                  /* first free block; the first word of each links on */
+  struct mbp_pool_hdr *next, *prev; /* in used[cls], or (next only) in the arena's free pools */
+  struct mbp_arena *arena;
+  uint32_t nextoffset;              /* the next block never handed out */
+  uint32_t maxnextoffset;           /* the last offset at which a whole block fits */
+#ifdef MB_ALLOC_DEBUG
+  uint8_t live[LIVE_BYTES];         /* one bit per block: handed out and not freed */
+#endif
+} mbp_pool_hdr;
+#define POOL_OVERHEAD ROUND16(sizeof(mbp_pool_hdr))
+
+struct mbp_arena {
+  uintptr_t base;
+  unsigned nfreepools;              /* pools in freepools plus pools not carved yet */
+  unsigned ncarved;
+  mbp_pool_hdr *freepools;
+  struct mbp_arena *next, *prev;    /* every arena */
+  struct mbp_arena *unext, *uprev;  /* arenas with nfreepools > 0 */
+};
+
+static inline uint32_t class_of(size_t n) { return (uint32_t)((n - 1) / MBP_ALIGNMENT); }
+static inline size_t class_size(uint32_t c) { return (size_t)(c + 1) * MBP_ALIGNMENT; }
+static inline mbp_pool_hdr *pool_of(const void *p) {
+  return (mbp_pool_hdr *)((uintptr_t)p & ~(uintptr_t)(MBP_POOL_SIZE - 1));
+}
+
+static inline int in_arenas(mbp_pool_t *a, const void *p) {
+  uintptr_t k = (uintptr_t)p >> ARENA_SHIFT;
+  if (LIKELY(k == a->last_arena)) return 1;
+  if (!ws_contains(a->set, a->set_cap, k)) return 0;
+  a->last_arena = k;
+  return 1;
+}
+
+static void lock(mbp_pool_t *a) {
+  if (a->flags & MB_ALLOC_LOCKED) pthread_mutex_lock(&a->lock);
+}
+static void unlock(mbp_pool_t *a) {
+  if (a->flags & MB_ALLOC_LOCKED) pthread_mutex_unlock(&a->lock);
+}
+
+int mbp_pool_init(mbp_pool_t *a, int flags) {
+  if (flags & ~MB_ALLOC_LOCKED) {
+    errno = EINVAL;
+    return -1;
+  }
+  memset(a, 0, sizeof *a);
+  a->flags = flags;
+  return init_lock(&a->lock, flags);
+}
+
+/* The usable list: arenas that can give a pool. */
+static void usable_link(mbp_pool_t *a, struct mbp_arena *ar) {
+  ar->uprev = NULL;
+  ar->unext = a->usable;
+  if (a->usable) a->usable->uprev = ar;
+  a->usable = ar;
+}
+static void usable_unlink(mbp_pool_t *a, struct mbp_arena *ar) {
+  if (ar->uprev) ar->uprev->unext = ar->unext;
+  else a->usable = ar->unext;
+  if (ar->unext) ar->unext->uprev = ar->uprev;
+  ar->unext = ar->uprev = NULL;
+}
+
+static struct mbp_arena *arena_new(mbp_pool_t *a) {
+  struct mbp_arena *ar = calloc(1, sizeof *ar);
+  if (!ar) return NULL;
+  /* Map twice the size and keep the aligned arena inside it. */
+  char *raw = map(2 * MBP_ARENA_SIZE);
+  if (!raw) {
+    free(ar);
+    return NULL;
+  }
+  uintptr_t base = ((uintptr_t)raw + MBP_ARENA_SIZE - 1) & ~(uintptr_t)(MBP_ARENA_SIZE - 1);
+  size_t head = base - (uintptr_t)raw, tail = MBP_ARENA_SIZE - head;
+  if (head) munmap(raw, head);
+  if (tail) munmap((char *)base + MBP_ARENA_SIZE, tail);
+  if (ws_insert(&a->set, &a->set_cap, &a->set_count, base >> ARENA_SHIFT)) {
+    munmap((void *)base, MBP_ARENA_SIZE);
+    free(ar);
+    errno = ENOMEM;
+    return NULL;
+  }
+  ar->base = base;
+  ar->nfreepools = MBP_POOLS_PER_ARENA;
+  ar->next = a->arenas;
+  if (a->arenas) a->arenas->prev = ar;
+  a->arenas = ar;
+  usable_link(a, ar);
+  if (++a->st.arenas > a->st.arenas_peak) a->st.arenas_peak = a->st.arenas;
+  return ar;
+}
+
+static void arena_unmap(mbp_pool_t *a, struct mbp_arena *ar) {
+  usable_unlink(a, ar);
+  if (ar->prev) ar->prev->next = ar->next;
+  else a->arenas = ar->next;
+  if (ar->next) ar->next->prev = ar->prev;
+  ws_remove(a->set, a->set_cap, &a->set_count, ar->base >> ARENA_SHIFT);
+  if (a->last_arena == ar->base >> ARENA_SHIFT) a->last_arena = 0;
+  munmap((void *)ar->base, MBP_ARENA_SIZE);
+  free(ar);
+  a->st.arenas--;
+  a->st.arenas_unmapped++;
+}
+
+static size_t empty_arenas(mbp_pool_t *a) {
+  size_t n = 0;
+  for (struct mbp_arena *ar = a->usable; ar; ar = ar->unext) n += ar->nfreepools == MBP_POOLS_PER_ARENA;
+  return n;
+}
+
+static void used_unlink(mbp_pool_t *a, mbp_pool_hdr *pool) {
+  if (pool->prev) pool->prev->next = pool->next;
+  else a->used[pool->cls] = pool->next;
+  if (pool->next) pool->next->prev = pool->prev;
+  pool->next = pool->prev = NULL;
+}
+static void used_link_front(mbp_pool_t *a, mbp_pool_hdr *pool) {
+  mbp_pool_hdr *head = a->used[pool->cls];
+  pool->prev = NULL;
+  pool->next = head;
+  if (head) head->prev = pool;
+  a->used[pool->cls] = pool;
+}
+
+/* An empty pool goes back to its arena; an arena left with nothing goes back to the OS
+ * unless it is the only empty one. */
+static void pool_release(mbp_pool_t *a, mbp_pool_hdr *pool) {
+  struct mbp_arena *ar = pool->arena;
+  used_unlink(a, pool);
+  pool->cls = CLASS_NONE;
+  pool->next = ar->freepools;
+  ar->freepools = pool;
+  if (ar->nfreepools++ == 0) usable_link(a, ar);
+  if (ar->nfreepools == MBP_POOLS_PER_ARENA && empty_arenas(a) > MBP_KEEP_EMPTY_ARENAS) arena_unmap(a, ar);
+}
+
+#ifdef MB_ALLOC_DEBUG
+static inline unsigned block_index(const mbp_pool_hdr *pool, const void *p) {
+  return (unsigned)(((uintptr_t)p - (uintptr_t)pool - POOL_OVERHEAD) / class_size(pool->cls));
+}
+#define LIVE_SET(pool, p) ((pool)->live[block_index(pool, p) / 8] |= (uint8_t)(1u << (block_index(pool, p) % 8)))
+#else
+#define LIVE_SET(pool, p) ((void)0)
+#endif
+
+/* A pool for class c: a free pool of a usable arena, or a new arena. */
+static void *alloc_new_pool(mbp_pool_t *a, uint32_t c) {
+  struct mbp_arena *ar = a->usable;
+  if (!ar && !(ar = arena_new(a))) return NULL;
+  mbp_pool_hdr *pool = ar->freepools;
+  if (pool) ar->freepools = pool->next;
+  else pool = (mbp_pool_hdr *)(ar->base + (uintptr_t)ar->ncarved++ * MBP_POOL_SIZE);
+  if (--ar->nfreepools == 0) usable_unlink(a, ar);
+  const size_t size = class_size(c);
+  memset(pool, 0, POOL_OVERHEAD);
+  pool->arena = ar;
+  pool->cls = c;
+  pool->ref = 1;
+  char *first = (char *)pool + POOL_OVERHEAD;
+  pool->nextoffset = (uint32_t)(POOL_OVERHEAD + 2 * size);
+  pool->maxnextoffset = (uint32_t)(MBP_POOL_SIZE - size);
+  /* The second block starts the free list (every class fits at least two blocks). */
+  pool->freeblock = first + size;
+  *(void **)pool->freeblock = NULL;
+  used_link_front(a, pool);
+  LIVE_SET(pool, first);
+  return first;
+}
+
+static void *small_alloc(mbp_pool_t *a, size_t n) {
+  const uint32_t c = class_of(n);
+  mbp_pool_hdr *pool = a->used[c];
+  a->st.allocs++;
+  a->st.bytes_requested += n;
+  a->st.bytes_handed_out += class_size(c);
+  if (LIKELY(pool != NULL)) {
+    void *bp = pool->freeblock;
+    pool->ref++;
+    LIVE_SET(pool, bp);
+    if (LIKELY((pool->freeblock = *(void **)bp) != NULL)) return bp;
+    if (pool->nextoffset <= pool->maxnextoffset) { /* carve one more block */
+      pool->freeblock = (char *)pool + pool->nextoffset;
+      pool->nextoffset += (uint32_t)class_size(c);
+      *(void **)pool->freeblock = NULL;
+      return bp;
+    }
+    used_unlink(a, pool); /* full */
+    return bp;
+  }
+  void *p = alloc_new_pool(a, c);
+  if (!p) {
+    a->st.allocs--;
+    a->st.bytes_requested -= n;
+    a->st.bytes_handed_out -= class_size(c);
+  }
+  return p;
+}
+
+static void *large_alloc(mbp_pool_t *a, size_t n) {
+  void *p = malloc(n);
+  if (!p) return NULL;
+#ifdef MB_ALLOC_DEBUG
+  wordset_t *ls = a->large;
+  if (!ls && !(ls = a->large = calloc(1, sizeof *ls))) {
+    free(p);
+    return NULL;
+  }
+  if (ws_insert(&ls->slot, &ls->cap, &ls->count, (uintptr_t)p)) {
+    free(p);
+    return NULL;
+  }
+#endif
+  a->st.allocs++;
+  a->st.large_in_use++;
+  return p;
+}
+
+static void *alloc_unlocked(mbp_pool_t *a, size_t n) {
+  if (n == 0) n = 1;
+  return LIKELY(n <= MBP_SMALL_MAX) ? small_alloc(a, n) : large_alloc(a, n);
+}
+
+void *mbp_alloc(mbp_pool_t *a, size_t n) {
+  if (LIKELY(!a->flags)) return alloc_unlocked(a, n);
+  lock(a);
+  void *p = alloc_unlocked(a, n);
+  unlock(a);
+  return p;
+}
+
+/* Debug checks of a small block being freed; 0 when it may be freed. */
+static int check_small_free(mbp_pool_t *a, mbp_pool_hdr *pool, const void *p) {
+#ifdef MB_ALLOC_DEBUG
+  struct mbp_arena *ar = NULL;
+  for (struct mbp_arena *x = a->arenas; x; x = x->next)
+    if (x->base == ((uintptr_t)p & ~(uintptr_t)(MBP_ARENA_SIZE - 1))) ar = x;
+  unsigned idx = (unsigned)(((uintptr_t)pool - ar->base) / MBP_POOL_SIZE);
+  size_t off = (uintptr_t)p - (uintptr_t)pool;
+  if (idx >= ar->ncarved || pool->cls == CLASS_NONE) {
+    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    return -1;
+  }
+  size_t size = class_size(pool->cls);
+  if (off < POOL_OVERHEAD || (off - POOL_OVERHEAD) % size || off >= pool->nextoffset) {
+    error_handler(MB_ALLOC_INTERIOR, "pool", p);
+    return -1;
+  }
+  unsigned b = block_index(pool, p);
+  if (!(pool->live[b / 8] & (1u << (b % 8)))) {
+    error_handler(MB_ALLOC_DOUBLE_FREE, "pool", p);
+    return -1;
+  }
+  pool->live[b / 8] &= (uint8_t) ~(1u << (b % 8));
+#else
+  (void)a, (void)pool, (void)p;
+#endif
+  return 0;
+}
+
+static void large_free(mbp_pool_t *a, void *p) {
+#ifdef MB_ALLOC_DEBUG
+  wordset_t *ls = a->large;
+  if (!ls || !ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p)) {
+    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    return;
+  }
+#endif
+  a->st.frees++;
+  a->st.large_in_use--;
+  free(p);
+}
+
+static void free_unlocked(mbp_pool_t *a, void *p) {
+  if (UNLIKELY(!p)) return;
+  if (UNLIKELY(!in_arenas(a, p))) {
+    large_free(a, p);
+    return;
+  }
+  mbp_pool_hdr *pool = pool_of(p);
+  if (check_small_free(a, pool, p)) return;
+  void *last = pool->freeblock;
+  *(void **)p = last;
+  pool->freeblock = p;
+  a->st.frees++;
+  if (UNLIKELY(!last)) used_link_front(a, pool); /* it was full */
+  if (UNLIKELY(--pool->ref == 0)) {
+    /* Keep the only pool of its class (an alloc/free pair would otherwise carve a pool
+     * each time); release the others. */
+    if (a->used[pool->cls] != pool || pool->next) pool_release(a, pool);
+  }
+}
+
+void mbp_free(mbp_pool_t *a, void *p) {
+  if (LIKELY(!a->flags)) {
+    free_unlocked(a, p);
+    return;
+  }
+  lock(a);
+  free_unlocked(a, p);
+  unlock(a);
+}
+
+static size_t usable_unlocked(mbp_pool_t *a, const void *p) {
+  if (in_arenas(a, p)) return class_size(pool_of(p)->cls);
+  return malloc_usable_size((void *)p);
+}
+
+size_t mbp_usable_size(mbp_pool_t *a, const void *p) {
+  if (!p) return 0;
+  lock(a);
+  size_t n = usable_unlocked(a, p);
+  unlock(a);
+  return n;
+}
+
+void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
+  if (!p) return mbp_alloc(a, n);
+  if (n == 0) n = 1;
+  lock(a);
+  void *q = NULL;
+  if (in_arenas(a, p)) {
+    size_t old = class_size(pool_of(p)->cls);
+    if (n <= MBP_SMALL_MAX && mbp_block_size(n) == old) {
+      q = p; /* same class: the block already fits */
+    } else if ((q = alloc_unlocked(a, n))) {
+      memcpy(q, p, old < n ? old : n);
+      free_unlocked(a, p);
+    }
+  } else if (n > MBP_SMALL_MAX) {
+#ifdef MB_ALLOC_DEBUG
+    wordset_t *ls = a->large;
+    if (!ls || !ws_contains(ls->slot, ls->cap, (uintptr_t)p)) {
+      error_handler(MB_ALLOC_FOREIGN, "pool", p);
+      unlock(a);
+      return NULL;
+    }
+#endif
+    q = realloc(p, n);
+#ifdef MB_ALLOC_DEBUG
+    if (q && q != p) {
+      ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p);
+      ws_insert(&ls->slot, &ls->cap, &ls->count, (uintptr_t)q); /* room: one was removed */
+    }
+#endif
+  } else if ((q = alloc_unlocked(a, n))) {
+    memcpy(q, p, n); /* large to small: n is the smaller */
+    free_unlocked(a, p);
+  }
+  unlock(a);
+  return q;
+}
+
+size_t mbp_pool_trim(mbp_pool_t *a) {
+  lock(a);
+  for (uint32_t c = 0; c < MBP_NCLASSES; c++) {
+    mbp_pool_hdr *pool = a->used[c];
+    while (pool) {
+      mbp_pool_hdr *next = pool->next;
+      if (!pool->ref) pool_release(a, pool);
+      pool = next;
+    }
+  }
+  size_t n = 0;
+  for (struct mbp_arena *ar = a->usable, *next; ar; ar = next) {
+    next = ar->unext;
+    if (ar->nfreepools == MBP_POOLS_PER_ARENA) {
+      arena_unmap(a, ar);
+      n++;
+    }
+  }
+  unlock(a);
+  return n;
+}
+
+void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
+  lock(a);
+  *out = a->st;
+  memset(out->blocks_in_use, 0, sizeof out->blocks_in_use);
+  out->pools_in_use = out->pools_empty = out->block_bytes_in_use = 0;
+  for (struct mbp_arena *ar = a->arenas; ar; ar = ar->next) {
+    for (unsigned i = 0; i < ar->ncarved; i++) {
+      const mbp_pool_hdr *pool = (const mbp_pool_hdr *)(ar->base + (uintptr_t)i * MBP_POOL_SIZE);
+      if (pool->cls == CLASS_NONE || pool->ref == 0) {
+        out->pools_empty++;
+        continue;
+      }
+      out->pools_in_use++;
+      out->blocks_in_use[pool->cls] += pool->ref;
+      out->block_bytes_in_use += pool->ref * class_size(pool->cls);
+    }
+  }
+  unlock(a);
+}
+
+void mbp_pool_destroy(mbp_pool_t *a) {
+#ifdef MB_ALLOC_DEBUG
+  wordset_t *ls = a->large;
+  if (ls) {
+    for (size_t i = 0; i < ls->cap; i++)
+      if (ls->slot[i]) free((void *)ls->slot[i]);
+    free(ls->slot);
+    free(ls);
+  }
+#endif
+  while (a->arenas) {
+    struct mbp_arena *ar = a->arenas;
+    a->arenas = ar->next;
+    munmap((void *)ar->base, MBP_ARENA_SIZE);
+    free(ar);
+  }
+  free(a->set);
+  if (a->flags & MB_ALLOC_LOCKED) pthread_mutex_destroy(&a->lock);
+  memset(a, 0, sizeof *a);
+}
+
+/* ---------------------------------------------------------------- the free list */
+
+/* A chunk: [next chunk][bytes][debug: live bitmap] blocks... */
+#define CHUNK_LINK 16
+
+static size_t fl_header(const mbf_freelist_t *fl) {
+#ifdef MB_ALLOC_DEBUG
+  return CHUNK_LINK + ROUND16((fl->chunk_bytes / fl->block + 7) / 8);
+#else
+  (void)fl;
+  return CHUNK_LINK;
+#endif
+}
+
+int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags) {
+  if (flags & ~MB_ALLOC_LOCKED || block == 0 || block > (SIZE_MAX >> 8)) {
+    errno = EINVAL;
+    return -1;
+  }
+  memset(fl, 0, sizeof *fl);
+  fl->block = ROUND16(block);
+  if (!chunk_bytes) chunk_bytes = 64 * 1024;
+  if (chunk_bytes < 16 * fl->block + 4096) chunk_bytes = 16 * fl->block + 4096;
+  fl->chunk_bytes = (chunk_bytes + 4095) & ~(size_t)4095;
+  fl->flags = flags;
+  return init_lock(&fl->lock, flags);
+}
+
+#ifdef MB_ALLOC_DEBUG
+/* The chunk holding p and the block's index, or NULL. */
+static char *fl_find(mbf_freelist_t *fl, const void *p, size_t *idx, int *interior) {
+  for (char *c = fl->chunks; c; c = *(char **)c) {
+    char *first = c + fl_header(fl);
+    if ((const char *)p < c || (const char *)p >= c + fl->chunk_bytes) continue;
+    size_t off = (size_t)((const char *)p - first);
+    *interior = (const char *)p < first || off % fl->block;
+    *idx = off / fl->block;
+    return c;
+  }
+  return NULL;
+}
+#endif
+
+void *mbf_alloc_slow(mbf_freelist_t *fl) {
+  void *p = fl->head;
+  if (p) {
+    fl->head = *(void **)p;
+  } else {
+    if (!fl->cur || (size_t)(fl->end - fl->cur) < fl->block) {
+      char *c = map(fl->chunk_bytes);
+      if (!c) return NULL;
+      *(void **)c = fl->chunks;
+      fl->chunks = c;
+      fl->nchunks++;
+      fl->cur = c + fl_header(fl);
+      fl->end = c + fl->chunk_bytes;
+    }
+    p = fl->cur;
+    fl->cur += fl->block;
+  }
+#ifdef MB_ALLOC_DEBUG
+  size_t idx = 0;
+  int interior;
+  char *c = fl_find(fl, p, &idx, &interior);
+  c[CHUNK_LINK + idx / 8] |= (char)(1u << (idx % 8));
+#endif
+  fl->in_use++;
+  return p;
+}
+
+void mbf_free_checked(mbf_freelist_t *fl, void *p) {
+  if (!p) return;
+#ifdef MB_ALLOC_DEBUG
+  size_t idx = 0;
+  int interior;
+  char *c = fl_find(fl, p, &idx, &interior);
+  if (!c || interior) {
+    error_handler(c ? MB_ALLOC_INTERIOR : MB_ALLOC_FOREIGN, "freelist", p);
+    return;
+  }
+  unsigned char *bits = (unsigned char *)c + CHUNK_LINK;
+  if (!(bits[idx / 8] & (1u << (idx % 8)))) {
+    error_handler(MB_ALLOC_DOUBLE_FREE, "freelist", p);
+    return;
+  }
+  bits[idx / 8] &= (unsigned char)~(1u << (idx % 8));
+#endif
+  *(void **)p = fl->head;
+  fl->head = p;
+  fl->in_use--;
+}
+
+void *mbf_alloc_locked(mbf_freelist_t *fl) {
+  pthread_mutex_lock(&fl->lock);
+  void *p = mbf_alloc_slow(fl);
+  pthread_mutex_unlock(&fl->lock);
+  return p;
+}
+
+void mbf_free_locked(mbf_freelist_t *fl, void *p) {
+  pthread_mutex_lock(&fl->lock);
+  mbf_free_checked(fl, p);
+  pthread_mutex_unlock(&fl->lock);
+}
+
+void mbf_destroy(mbf_freelist_t *fl) {
+  for (char *c = fl->chunks, *next; c; c = next) {
+    next = *(char **)c;
+    munmap(c, fl->chunk_bytes);
+  }
+  if (fl->flags & MB_ALLOC_LOCKED) pthread_mutex_destroy(&fl->lock);
+  memset(fl, 0, sizeof *fl);
+}
+
+/* ---------------------------------------------------------------- the bump region */
+
+/* A chunk: [next chunk][bytes] data... */
+int mbb_init(mbb_region_t *r, size_t chunk_bytes) {
+  memset(r, 0, sizeof *r);
+  if (!chunk_bytes) chunk_bytes = 1 << 20;
+  if (chunk_bytes < 4096 || chunk_bytes > (SIZE_MAX >> 2)) {
+    errno = EINVAL;
+    return -1;
+  }
+  r->chunk_bytes = (chunk_bytes + 4095) & ~(size_t)4095;
+  return 0;
+}
+
+void *mbb_alloc_slow(mbb_region_t *r, size_t n) {
+  if (n == 0) return mbb_alloc(r, 1);
+  if (n > (SIZE_MAX >> 2)) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  size_t sz = ROUND16(n);
+  size_t bytes = sz + CHUNK_LINK > r->chunk_bytes ? ((sz + CHUNK_LINK + 4095) & ~(size_t)4095) : r->chunk_bytes;
+  char *c = map(bytes);
+  if (!c) return NULL;
+  ((void **)c)[0] = r->chunks;
+  ((size_t *)c)[1] = bytes;
+  r->chunks = c;
+  r->nchunks++;
+  r->cur = c + CHUNK_LINK;
+  r->end = c + bytes;
+  return mbb_alloc(r, n);
+}
+
+void mbb_reset(mbb_region_t *r) {
+  /* Keep the oldest chunk if it has the default size; unmap the rest. */
+  char *keep = NULL;
+  for (char *c = r->chunks, *next; c; c = next) {
+    next = ((char **)c)[0];
+    if (!next && ((size_t *)c)[1] == r->chunk_bytes) keep = c;
+    else munmap(c, ((size_t *)c)[1]);
+  }
+  r->chunks = keep;
+  r->nchunks = keep != NULL;
+  r->cur = keep ? keep + CHUNK_LINK : NULL;
+  r->end = keep ? keep + r->chunk_bytes : NULL;
+  r->allocs = r->bytes_requested = r->bytes_handed_out = 0;
+}
+
+void mbb_destroy(mbb_region_t *r) {
+  for (char *c = r->chunks, *next; c; c = next) {
+    next = ((char **)c)[0];
+    munmap(c, ((size_t *)c)[1]);
+  }
+  memset(r, 0, sizeof *r);
+}
