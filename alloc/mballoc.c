@@ -31,6 +31,7 @@ _Static_assert((1u << ARENA_SHIFT) == MBP_ARENA_SIZE, "ARENA_SHIFT matches MBP_A
 _Static_assert(MBP_ARENA_SIZE % MBP_POOL_SIZE == 0, "an arena holds whole pools");
 _Static_assert(MBP_SMALL_MAX % MBP_ALIGNMENT == 0, "classes end at MBP_SMALL_MAX");
 _Static_assert(MBP_ALIGNMENT % MB_ALLOC_ALIGN == 0, "class sizes keep blocks aligned");
+_Static_assert(MBP_ARENA_SHIFT == ARENA_SHIFT, "one arena shift");
 
 /* ---------------------------------------------------------------- errors */
 
@@ -140,20 +141,8 @@ static int ws_remove(uintptr_t *slot, size_t cap, size_t *countp, uintptr_t k) {
 /* ---------------------------------------------------------------- the pool allocator */
 
 #define CLASS_NONE UINT32_MAX
-#define LIVE_BYTES (MBP_POOL_SIZE / MBP_ALIGNMENT / 8)
+#define LIVE_BYTES MBP_LIVE_BYTES
 
-typedef struct mbp_pool_hdr {
-  uint32_t ref;                     /* blocks in use */
-  uint32_t cls;                     /* size class, CLASS_NONE while in the arena's free pools */
-  void *freeblock;                  /* first free block; the first word of each links on */
-  struct mbp_pool_hdr *next, *prev; /* in used[cls], or (next only) in the arena's free pools */
-  struct mbp_arena *arena;
-  uint32_t nextoffset;              /* the next block never handed out */
-  uint32_t maxnextoffset;           /* the last offset at which a whole block fits */
-#ifdef MB_ALLOC_DEBUG
-  uint8_t live[LIVE_BYTES];         /* one bit per block: handed out and not freed */
-#endif
-} mbp_pool_hdr;
 #define POOL_OVERHEAD ROUND16(sizeof(mbp_pool_hdr))
 
 struct mbp_arena {
@@ -167,9 +156,7 @@ struct mbp_arena {
 
 static inline uint32_t class_of(size_t n) { return (uint32_t)((n - 1) / MBP_ALIGNMENT); }
 static inline size_t class_size(uint32_t c) { return (size_t)(c + 1) * MBP_ALIGNMENT; }
-static inline mbp_pool_hdr *pool_of(const void *p) {
-  return (mbp_pool_hdr *)((uintptr_t)p & ~(uintptr_t)(MBP_POOL_SIZE - 1));
-}
+static inline mbp_pool_hdr *pool_of(const void *p) { return mbp_pool_of(p); }
 
 static inline int in_arenas(mbp_pool_t *a, const void *p) {
   uintptr_t k = (uintptr_t)p >> ARENA_SHIFT;
@@ -320,9 +307,8 @@ static void *alloc_new_pool(mbp_pool_t *a, uint32_t c) {
 static void *small_alloc(mbp_pool_t *a, size_t n) {
   const uint32_t c = class_of(n);
   mbp_pool_hdr *pool = a->used[c];
-  a->st.allocs++;
-  a->st.bytes_requested += n;
-  a->st.bytes_handed_out += class_size(c);
+  a->class_allocs[c]++;
+  a->requested += n;
   if (LIKELY(pool != NULL)) {
     void *bp = pool->freeblock;
     pool->ref++;
@@ -339,9 +325,8 @@ static void *small_alloc(mbp_pool_t *a, size_t n) {
   }
   void *p = alloc_new_pool(a, c);
   if (!p) {
-    a->st.allocs--;
-    a->st.bytes_requested -= n;
-    a->st.bytes_handed_out -= class_size(c);
+    a->class_allocs[c]--;
+    a->requested -= n;
   }
   return p;
 }
@@ -360,8 +345,7 @@ static void *large_alloc(mbp_pool_t *a, size_t n) {
     return NULL;
   }
 #endif
-  a->st.allocs++;
-  a->st.large_in_use++;
+  a->large_allocs++;
   return p;
 }
 
@@ -370,7 +354,7 @@ static void *alloc_unlocked(mbp_pool_t *a, size_t n) {
   return LIKELY(n <= MBP_SMALL_MAX) ? small_alloc(a, n) : large_alloc(a, n);
 }
 
-void *mbp_alloc(mbp_pool_t *a, size_t n) {
+void *mbp_alloc_slow(mbp_pool_t *a, size_t n) {
   if (LIKELY(!a->flags)) return alloc_unlocked(a, n);
   lock(a);
   void *p = alloc_unlocked(a, n);
@@ -415,8 +399,7 @@ static void large_free(mbp_pool_t *a, void *p) {
     return;
   }
 #endif
-  a->st.frees++;
-  a->st.large_in_use--;
+  a->large_frees++;
   free(p);
 }
 
@@ -431,16 +414,13 @@ static void free_unlocked(mbp_pool_t *a, void *p) {
   void *last = pool->freeblock;
   *(void **)p = last;
   pool->freeblock = p;
-  a->st.frees++;
   if (UNLIKELY(!last)) used_link_front(a, pool); /* it was full */
-  if (UNLIKELY(--pool->ref == 0)) {
-    /* Keep the only pool of its class (an alloc/free pair would otherwise carve a pool
-     * each time); release the others. */
-    if (a->used[pool->cls] != pool || pool->next) pool_release(a, pool);
-  }
+  /* Keep the only pool of its class (an alloc/free pair would otherwise carve a pool each
+   * time); release the others. */
+  if (UNLIKELY(--pool->ref == 0)) mbp_pool_emptied(a, pool);
 }
 
-void mbp_free(mbp_pool_t *a, void *p) {
+void mbp_free_slow(mbp_pool_t *a, void *p) {
   if (LIKELY(!a->flags)) {
     free_unlocked(a, p);
     return;
@@ -448,6 +428,10 @@ void mbp_free(mbp_pool_t *a, void *p) {
   lock(a);
   free_unlocked(a, p);
   unlock(a);
+}
+
+void mbp_pool_emptied(mbp_pool_t *a, struct mbp_pool_hdr *pool) {
+  if (a->used[pool->cls] != pool || pool->next) pool_release(a, pool);
 }
 
 static size_t usable_unlocked(mbp_pool_t *a, const void *p) {
@@ -522,6 +506,8 @@ size_t mbp_pool_trim(mbp_pool_t *a) {
   return n;
 }
 
+/* Counters the fast paths keep are few (allocations per class, bytes requested); the rest
+ * is derived here: frees = allocations - blocks still in use. */
 void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
   lock(a);
   *out = a->st;
@@ -539,6 +525,17 @@ void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
       out->block_bytes_in_use += pool->ref * class_size(pool->cls);
     }
   }
+  uint64_t small_allocs = 0, live = 0;
+  out->bytes_handed_out = 0;
+  for (uint32_t c = 0; c < MBP_NCLASSES; c++) {
+    small_allocs += a->class_allocs[c];
+    live += out->blocks_in_use[c];
+    out->bytes_handed_out += a->class_allocs[c] * class_size(c);
+  }
+  out->bytes_requested = a->requested;
+  out->large_in_use = a->large_allocs - a->large_frees;
+  out->allocs = small_allocs + a->large_allocs;
+  out->frees = small_allocs - live + a->large_frees;
   unlock(a);
 }
 

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "membench.h"
+#include "probe.h"
 #include "smaps.h"
 #include "stackinfo.h"
 
@@ -391,15 +392,8 @@ static int v_threads(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* VmSize and VmRSS in kB from /proc/self/status. */
 static void vm_kb(long *size, long *rss) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  *size = *rss = -1;
-  if (!f) return;
-  while (fgets(line, sizeof line, f)) {
-    sscanf(line, "VmSize: %ld kB", size);
-    sscanf(line, "VmRSS: %ld kB", rss);
-  }
-  fclose(f);
+  *size = mb_status_kb("VmSize");
+  *rss = mb_status_kb("VmRSS");
 }
 
 /* Start t->n threads, hold them alive, and measure VmSize/VmRSS growth. Returns the
@@ -442,26 +436,11 @@ __attribute__((constructor)) static void stack_probe_child(void) {
 }
 
 static int probe_fresh(mb_run_t *run, threads_t *t, long *dvs, long *drss) {
-  int fd[2];
-  if (pipe(fd)) return mb_skip(run, "pipe: %s", strerror(errno));
-  pid_t pid = fork();
-  if (pid < 0) return mb_skip(run, "fork: %s", strerror(errno));
-  if (pid == 0) {
-    char spec[64];
-    snprintf(spec, sizeof spec, "%zu,%d", t->stack / 1024, t->n);
-    setenv("MB_STACK_PROBE", spec, 1);
-    dup2(fd[1], 1);
-    close(fd[0]);
-    execl("/proc/self/exe", "membench", (char *)NULL);
-    _exit(127);
-  }
-  close(fd[1]);
-  char buf[128] = "";
-  ssize_t got = read(fd[0], buf, sizeof buf - 1);
-  close(fd[0]);
-  int st, started = -1;
-  waitpid(pid, &st, 0);
-  if (got <= 0 || sscanf(buf, "%d %ld %ld", &started, dvs, drss) != 3 || started != t->n)
+  char spec[64], buf[128];
+  snprintf(spec, sizeof spec, "%zu,%d", t->stack / 1024, t->n);
+  int started = -1;
+  if (mb_probe_fresh("MB_STACK_PROBE", spec, buf, sizeof buf) || sscanf(buf, "%d %ld %ld", &started, dvs, drss) != 3 ||
+      started != t->n)
     return mb_skip(run, "could only create %d of %d threads with %zu KiB stacks", started, t->n, t->stack / 1024);
   return 0;
 }

@@ -11,6 +11,9 @@
 #include <regex.h>
 #include <valgrind/callgrind.h>
 #include <sched.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,6 +61,12 @@ struct Harness {
   int selected = 0, started = 0;
   std::string family;
   std::set<const mb_instance_t *> skipped, failed, migrated; /* distinct instances */
+  /* Child processes (descriptors with .process): the one we are, if any (MB_CHILD_PROCESS),
+   * and, in the parent, how many benchmarks each child was asked to run. */
+  const char *child_name = nullptr;
+  std::vector<std::string> gb_flags; /* Google Benchmark's flags as given, for the children */
+  int child_skipped = 0, child_failed = 0, child_migrated = 0, child_errors = 0;
+  json_t *child_families = nullptr;
 };
 
 Harness H;
@@ -163,6 +173,13 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   if (inst->bench->fresh_setup) teardown_current();
 }
 
+/* Whether this process runs `inst`: the parent runs those without .process, a child only
+ * those of its own process. */
+bool runs_here(const mb_instance_t *inst) {
+  const char *p = inst->bench->process;
+  return H.child_name ? p && !strcmp(p, H.child_name) : !p;
+}
+
 /* Google Benchmark's name for an instance, for counting what the filter selects. */
 std::string gb_name(const mb_instance_t *inst) {
   std::string n = inst->name;
@@ -173,18 +190,109 @@ std::string gb_name(const mb_instance_t *inst) {
   return n;
 }
 
-int count_selected(const char *filter) {
+/* How many instances the filter selects: those run here, and per child process those
+ * that a child would run (only the parent counts these). */
+int count_selected(const char *filter, std::map<std::string, int> *children) {
   std::string spec = filter ? filter : "";
   if (spec.empty() || spec == "all") spec = ".";
   bool negative = spec[0] == '-';
   if (negative) spec = spec.substr(1);
   regex_t re;
-  if (regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB)) return H.ninst;
+  bool ok = regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
   int n = 0;
-  for (int i = 0; i < H.ninst; i++)
-    n += (regexec(&re, gb_name(&H.insts[i]).c_str(), 0, nullptr, 0) == 0) != negative;
-  regfree(&re);
+  for (int i = 0; i < H.ninst; i++) {
+    const mb_instance_t *inst = &H.insts[i];
+    bool sel = !ok || (regexec(&re, gb_name(inst).c_str(), 0, nullptr, 0) == 0) != negative;
+    if (!sel) continue;
+    if (runs_here(inst)) n++;
+    else if (!H.child_name && children) (*children)[inst->bench->process]++;
+  }
+  if (ok) regfree(&re);
   return n;
+}
+
+/* Run the benchmarks of child process `name` in a fresh membench (same PU, same flags, the
+ * allocator LD_PRELOADed), its console output passed through; with a JSON result its
+ * benchmarks join ours in gb_tmp. */
+void run_child(const std::string &name, int count, const char *gb_tmp) {
+  const char *preload = nullptr;
+  for (int i = 0; i < H.ninst; i++)
+    if (H.insts[i].bench->process && name == H.insts[i].bench->process) preload = H.insts[i].bench->preload;
+  fprintf(stderr, "membench: %d benchmarks of '%s' in a child process%s%s\n", count, name.c_str(),
+          preload ? " with LD_PRELOAD=" : "", preload ? preload : "");
+  char child_out[4096] = "";
+  std::vector<std::string> args = {"/proc/self/exe"};
+  for (auto &f : H.gb_flags) args.push_back(f);
+  if (H.pu >= 0) args.push_back("--mb_cpu=" + std::to_string(H.pu));
+  if (H.opt.quick) args.push_back("--mb_quick");
+  if (H.opt.long_sweep) args.push_back("--mb_long");
+  if (H.opt.counters) args.push_back(std::string("--mb_counters=") + H.opt.counters);
+  if (H.opt.iterations) args.push_back("--mb_iterations=" + std::to_string(H.opt.iterations));
+  args.push_back(std::string("--mb_machine=") + H.machine);
+  if (*gb_tmp) {
+    if (mb_results_tmp(child_out, sizeof child_out, gb_tmp)) {
+      fprintf(stderr, "membench: error: cannot name a file for child '%s': %s\n", name.c_str(), strerror(errno));
+      H.child_errors++;
+      return;
+    }
+    args.push_back(std::string("--benchmark_out=") + child_out);
+    args.push_back("--benchmark_out_format=json");
+  }
+  std::vector<char *> cargv;
+  for (auto &a : args) cargv.push_back(&a[0]);
+  cargv.push_back(nullptr);
+  /* Environment: ours, with MB_CHILD_PROCESS and exactly the preload asked for. */
+  std::vector<std::string> envs;
+  for (char **e = environ; *e; e++)
+    if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "MB_CHILD_PROCESS=", 17)) envs.push_back(*e);
+  envs.push_back("MB_CHILD_PROCESS=" + name);
+  if (preload) envs.push_back(std::string("LD_PRELOAD=") + preload);
+  std::vector<char *> cenv;
+  for (auto &e : envs) cenv.push_back(&e[0]);
+  cenv.push_back(nullptr);
+  /* A report on stdout that is not the console's (JSON, CSV) stays one document: the
+   * child's console goes to stderr then. */
+  bool console = true;
+  for (auto &f : H.gb_flags)
+    if (!strncmp(f.c_str(), "--benchmark_format=", 19) && f != "--benchmark_format=console") console = false;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive an interrupted parent */
+    if (!console) dup2(2, 1);
+    execve("/proc/self/exe", cargv.data(), cenv.data());
+    fprintf(stderr, "membench: cannot start a child process: %s\n", strerror(errno));
+    _exit(127);
+  }
+  int st = 0;
+  if (pid < 0 || waitpid(pid, &st, 0) < 0) st = -1;
+  /* Exit 1 is a failed verification, which the child reported; anything else is an error. */
+  if (st == -1 || !WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
+    fprintf(stderr, "membench: error: child process '%s' %s %d; its results are left out\n", name.c_str(),
+            st != -1 && WIFSIGNALED(st) ? "killed by signal" : "exited with", st == -1 ? -1 : WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    H.child_errors++;
+    if (*child_out) mb_results_discard(child_out);
+    return;
+  }
+  if (!*child_out) return;
+  char err[512];
+  json_t *ctx = mb_results_merge(gb_tmp, child_out, err, sizeof err);
+  mb_results_discard(child_out);
+  if (!ctx) {
+    fprintf(stderr, "membench: error: child '%s': %s; its results are left out\n", name.c_str(), err);
+    H.child_errors++;
+    return;
+  }
+  H.child_skipped += (int)json_integer_value(json_object_get(ctx, "skipped"));
+  H.child_failed += (int)json_integer_value(json_object_get(ctx, "failed"));
+  H.child_migrated += (int)json_integer_value(json_object_get(ctx, "migrated"));
+  json_t *fam = json_object_get(ctx, "families");
+  if (json_is_object(fam)) {
+    if (!H.child_families) H.child_families = json_object();
+    json_object_update(H.child_families, fam);
+  }
+  json_decref(ctx);
 }
 
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -249,15 +357,16 @@ json_t *membench_context(int argc, char **argv) {
   json_t *warns = json_array();
   for (int i = 0; i < H.env.nwarn; i++) json_array_append_new(warns, json_string(H.env.warn[i]));
   json_object_set_new(m, "warnings", warns);
-  json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size()));
-  json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size()));
-  json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size()));
+  json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size() + H.child_skipped));
+  json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size() + H.child_failed));
+  json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size() + H.child_migrated));
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   json_object_set_new(m, "argv", args);
   /* What the families added (process layout...), typed as strings. */
   json_t *fam = json_object();
   for (int i = 0; i < mb_context_count(); i++) json_object_set_new(fam, mb_context_key(i), json_string(mb_context_value(i)));
+  if (H.child_families) json_object_update_missing(fam, H.child_families);
   json_object_set_new(m, "families", fam);
   json_t *wrap = json_object();
   json_object_set_new(wrap, "membench", m);
@@ -270,6 +379,8 @@ int main(int argc, char **argv) {
   std::vector<char *> orig(argv, argv + argc);
   char err[512] = "";
   if (mb_cli_parse(&argc, argv, &H.opt, err, sizeof err)) die("%s", err);
+  H.gb_flags.assign(argv + 1, argv + argc);
+  if ((H.child_name = getenv("MB_CHILD_PROCESS")) && !*H.child_name) die("MB_CHILD_PROCESS is empty");
   if (H.opt.help) fputs(mb_cli_help, stdout);
 
   /* Everything that can be wrong with the request is checked before anything runs. */
@@ -332,13 +443,18 @@ int main(int argc, char **argv) {
   if (H.ninst < 0) die("%s", err);
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
+    /* The list shows every benchmark, wherever it would run. */
+    if (!runs_here(inst) && !(H.opt.bm_list && !H.child_name)) continue;
     auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
     if (H.opt.iterations) b->Iterations((benchmark::IterationCount)H.opt.iterations);
     else if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
     if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
     if (inst->bench->real_time) b->UseRealTime();
   }
-  H.selected = count_selected(H.opt.bm_filter);
+  std::map<std::string, int> children; /* child process -> benchmarks selected there */
+  H.selected = count_selected(H.opt.bm_filter, &children);
+  int child_selected = 0;
+  for (auto &c : children) child_selected += c.second;
 
   /* Google Benchmark's argv: ours minus --mb_*, plus the output and default min time. */
   std::vector<std::string> extra;
@@ -360,7 +476,7 @@ int main(int argc, char **argv) {
   benchmark::AddCustomContext("mb_machine", H.machine);
   for (int i = 0; i < mb_context_count(); i++) benchmark::AddCustomContext(mb_context_key(i), mb_context_value(i));
 
-  if (!H.opt.bm_list && H.selected == 0) {
+  if (!H.opt.bm_list && H.selected + child_selected == 0) {
     if (*gb_tmp) mb_results_discard(gb_tmp);
     die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
   }
@@ -384,13 +500,13 @@ int main(int argc, char **argv) {
     for (int i = 0; i < H.counters.n; i++)
       if (!H.counters.ev[i].available)
         missing += std::string("\n  ") + H.counters.ev[i].name + ": " + H.counters.ev[i].why;
-    if (!missing.empty())
+    if (!missing.empty() && !H.child_name) /* a child's parent has said it */
       fprintf(stderr, "membench: warning: %d of %d counters unavailable, reported as absent (not zero):%s\n",
               H.counters.n - avail, H.counters.n, missing.c_str());
     mb_counters_open(&H.counters);
     H.config.pu = H.pu;
     mb_set_config(&H.config);
-    for (int i = 0; i < H.env.nwarn; i++) fprintf(stderr, "membench: warning: %s\n", H.env.warn[i]);
+    for (int i = 0; i < H.env.nwarn && !H.child_name; i++) fprintf(stderr, "membench: warning: %s\n", H.env.warn[i]);
   }
 
   if (!H.opt.bm_list && !H.opt.help && !H.opt.iterations) {
@@ -407,12 +523,17 @@ int main(int argc, char **argv) {
   }
   benchmark::AddCustomContext("mb_pu", std::to_string(H.pu));
   benchmark::AddCustomContext("mb_pinned", H.pu >= 0 ? "true" : "false");
-  benchmark::RunSpecifiedBenchmarks();
+  if (H.selected) benchmark::RunSpecifiedBenchmarks();
   teardown_current();
-  benchmark::Shutdown();
   mb_counters_close(&H.counters);
+  if (!H.opt.bm_list && !H.opt.help) {
+    /* Children merge into a JSON result; with another format they report on the console. */
+    bool json_out = *gb_tmp && (!H.opt.bm_out_format || !strcmp(H.opt.bm_out_format, "json"));
+    for (auto &c : children) run_child(c.first, c.second, json_out ? gb_tmp : "");
+  }
+  benchmark::Shutdown();
 
-  int rc = H.failed.empty() ? 0 : 1;
+  int rc = H.failed.empty() && !H.child_failed && !H.child_errors ? 0 : 1;
   if (*gb_tmp) {
     const char *fmt = H.opt.bm_out_format ? H.opt.bm_out_format : "json";
     if (!strcmp(fmt, "json")) {
@@ -427,7 +548,7 @@ int main(int argc, char **argv) {
         } else if (mb_results_install_json(gb_tmp, extra_ctx, user_out, sizeof user_out, 0, nullptr, err, sizeof err)) {
           bad = 1;
         }
-        if (!bad) fprintf(stderr, "membench: results in %s\n", user_out);
+        if (!bad && !H.child_name) fprintf(stderr, "membench: results in %s\n", user_out);
       }
       if (!bad && *stamp_path) {
         if (mb_results_install_json(gb_tmp, extra_ctx, stamp_path, sizeof stamp_path, 1, latest, err, sizeof err)) bad = 1;
@@ -445,8 +566,9 @@ int main(int argc, char **argv) {
     }
   }
   if (!H.opt.bm_list)
-    fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated\n",
-            H.selected, (int)H.skipped.size(), (int)H.failed.size(), (int)H.migrated.size());
+    fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated%s\n",
+            H.selected + child_selected, (int)H.skipped.size() + H.child_skipped, (int)H.failed.size() + H.child_failed,
+            (int)H.migrated.size() + H.child_migrated, H.child_errors ? ", some child processes failed" : "");
   free(H.insts);
   hwloc_topology_destroy(H.topo);
   return rc;

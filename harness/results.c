@@ -302,6 +302,31 @@ out:
   return rc;
 }
 
+json_t *mb_results_merge(const char *tmp, const char *child, char *err, size_t errlen) {
+  json_error_t jerr;
+  json_t *doc = load_sanitized(tmp, &jerr), *add = NULL, *ctx = NULL;
+  if (!doc || !json_is_array(json_object_get(doc, "benchmarks"))) {
+    snprintf(err, errlen, "%s: not complete JSON (%s)", tmp, doc ? "no benchmarks" : jerr.text);
+    goto out;
+  }
+  add = load_sanitized(child, &jerr);
+  if (!add || !json_is_array(json_object_get(add, "benchmarks"))) {
+    snprintf(err, errlen, "%s: not complete JSON (%s)", child, add ? "no benchmarks" : jerr.text);
+    goto out;
+  }
+  json_array_extend(json_object_get(doc, "benchmarks"), json_object_get(add, "benchmarks"));
+  if (json_dump_file(doc, tmp, JSON_INDENT(2))) {
+    snprintf(err, errlen, "cannot rewrite %s: %s", tmp, strerror(errno));
+    goto out;
+  }
+  ctx = json_object_get(json_object_get(add, "context"), "membench");
+  ctx = ctx ? json_incref(ctx) : json_object();
+out:
+  json_decref(doc);
+  json_decref(add);
+  return ctx;
+}
+
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen) {
   int rc = 0;
   if (rename(tmp, final_path)) {

@@ -46,6 +46,12 @@ int mb_results_stamp_path(char *buf, size_t len, const char *dir, const char *ma
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen);
 
+/* Append the benchmarks of another membench result (`child`, JSON from a child process)
+ * to the Google Benchmark output in `tmp`, which is rewritten in place. On success returns
+ * the child's context.membench object (a new reference; an empty object if it has none);
+ * NULL with a message in err when either file cannot be read. */
+json_t *mb_results_merge(const char *tmp, const char *child, char *err, size_t errlen);
+
 /* Install a non-JSON output (console or csv format) as final_path, replacing it. */
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen);
 

@@ -70,8 +70,26 @@ void mb_alloc_set_error_handler(mb_alloc_error_fn fn);
 int mb_alloc_debug_build(void);
 
 /* ---- the pool allocator ---- */
-struct mbp_pool_hdr;
 struct mbp_arena;
+#define MBP_ARENA_SHIFT 18 /* log2(MBP_ARENA_SIZE) */
+#define MBP_LIVE_BYTES (MBP_POOL_SIZE / MBP_ALIGNMENT / 8)
+
+/* The header at the start of every pool (public only for the inline fast paths). */
+typedef struct mbp_pool_hdr {
+  uint32_t ref;                     /* blocks in use */
+  uint32_t cls;                     /* size class; UINT32_MAX while in the arena's free pools */
+  void *freeblock;                  /* first free block; the first word of each links on */
+  struct mbp_pool_hdr *next, *prev; /* in used[cls], or (next only) in the arena's free pools */
+  struct mbp_arena *arena;
+  uint32_t nextoffset;              /* the next block never handed out */
+  uint32_t maxnextoffset;           /* the last offset at which a whole block fits */
+#ifdef MB_ALLOC_DEBUG
+  uint8_t live[MBP_LIVE_BYTES];     /* one bit per block: handed out and not freed */
+#endif
+} mbp_pool_hdr;
+static inline mbp_pool_hdr *mbp_pool_of(const void *p) {
+  return (mbp_pool_hdr *)((uintptr_t)p & ~(uintptr_t)(MBP_POOL_SIZE - 1));
+}
 
 typedef struct mbp_stats {
   size_t arenas;                         /* arenas mapped now */
@@ -88,8 +106,8 @@ typedef struct mbp_stats {
 } mbp_stats_t;
 
 typedef struct mbp_pool {
-  /* usedpools[c]: pools of class c with a free block (circular, doubly linked). */
-  struct mbp_pool_hdr *used[MBP_NCLASSES];
+  /* usedpools[c]: pools of class c with a free block (doubly linked). */
+  mbp_pool_hdr *used[MBP_NCLASSES];
   struct mbp_arena *arenas;      /* every mapped arena */
   struct mbp_arena *usable;      /* arenas with a free or uncarved pool */
   /* Arena membership: an open-addressing set of arena numbers (address / MBP_ARENA_SIZE). */
@@ -98,16 +116,59 @@ typedef struct mbp_pool {
   uintptr_t last_arena;          /* the arena number of the last lookup that hit */
   int flags;
   pthread_mutex_t lock;
-  mbp_stats_t st;
+  mbp_stats_t st;                /* arenas; the rest is counted below or walked */
+  uint64_t class_allocs[MBP_NCLASSES]; /* small allocations per class, ever */
+  uint64_t requested;            /* bytes asked for by them */
+  uint64_t large_allocs, large_frees;
   void *large;                   /* debug builds: the set of live large blocks */
 } mbp_pool_t;
 
 int mbp_pool_init(mbp_pool_t *pool, int flags);
 /* Release everything, live blocks included (arenas unmapped, large blocks freed). */
 void mbp_pool_destroy(mbp_pool_t *pool);
-/* n == 0 is served as 1 byte (a unique pointer), as malloc(0) may be. */
-void *mbp_alloc(mbp_pool_t *pool, size_t n);
-void mbp_free(mbp_pool_t *pool, void *p);
+void *mbp_alloc_slow(mbp_pool_t *pool, size_t n);
+void mbp_free_slow(mbp_pool_t *pool, void *p);
+void mbp_pool_emptied(mbp_pool_t *pool, mbp_pool_hdr *ph);
+
+/* n == 0 is served as 1 byte (a unique pointer), as malloc(0) may be. The fast paths are
+ * inline (a pop from the class's pool; a push onto the block's pool), the rest is in
+ * mballoc.c (a new pool or arena, malloc above MBP_SMALL_MAX, the lock, debug checks). */
+static inline void *mbp_alloc(mbp_pool_t *a, size_t n) {
+#ifndef MB_ALLOC_DEBUG
+  if (__builtin_expect(!a->flags && n - 1 < MBP_SMALL_MAX, 1)) {
+    const size_t c = (n - 1) / MBP_ALIGNMENT;
+    mbp_pool_hdr *ph = a->used[c];
+    if (__builtin_expect(ph != NULL, 1)) {
+      void *bp = ph->freeblock, *next = *(void **)bp;
+      if (__builtin_expect(next != NULL, 1)) { /* not the pool's last free block */
+        ph->freeblock = next;
+        ph->ref++;
+        a->class_allocs[c]++;
+        a->requested += n;
+        return bp;
+      }
+    }
+  }
+#endif
+  return mbp_alloc_slow(a, n);
+}
+static inline void mbp_free(mbp_pool_t *a, void *p) {
+#ifndef MB_ALLOC_DEBUG
+  /* A block of the arena last seen, in a pool that was not full. */
+  if (__builtin_expect(!a->flags && ((uintptr_t)p >> MBP_ARENA_SHIFT) == a->last_arena && p != NULL, 1)) {
+    mbp_pool_hdr *ph = mbp_pool_of(p);
+    void *last = ph->freeblock;
+    if (__builtin_expect(last != NULL, 1)) {
+      *(void **)p = last;
+      ph->freeblock = p;
+      if (__builtin_expect(--ph->ref != 0, 1) || (a->used[ph->cls] == ph && !ph->next)) return;
+      mbp_pool_emptied(a, ph);
+      return;
+    }
+  }
+#endif
+  mbp_free_slow(a, p);
+}
 void *mbp_realloc(mbp_pool_t *pool, void *p, size_t n);
 /* Usable size of a block this pool handed out (its class size, or malloc_usable_size). */
 size_t mbp_usable_size(mbp_pool_t *pool, const void *p);

@@ -115,6 +115,11 @@ struct mb_bench {
   int real_time;                      /* rates from wall time: the work runs in other threads
                                          or processes, not in the timed thread's CPU time */
   const char *doc;                    /* one line: what it measures */
+  /* Run in a child process: the benchmarks naming the same `process` run together in one
+   * fresh membench process (same PU, same flags), with `preload` LD_PRELOADed into it when
+   * set (an allocator that replaces malloc); their results join this run's. NULL: here. */
+  const char *process;
+  const char *preload;
 };
 
 /* Register a descriptor (the MB_BENCH macro calls this from a constructor). */
@@ -122,13 +127,16 @@ void mb_register(mb_bench_t *bench);
 
 #define MB_CAT_(a, b) a##b
 #define MB_CAT(a, b) MB_CAT_(a, b)
-/* One line per benchmark: MB_BENCH(.family = ..., .variant = ..., .kernel = ...); */
-#define MB_BENCH(...)                                                              \
-  static mb_bench_t MB_CAT(mb_desc_, __LINE__) = {__VA_ARGS__};                   \
-  __attribute__((constructor)) static void MB_CAT(mb_reg_, __LINE__)(void) {        \
-    mb_register(&MB_CAT(mb_desc_, __LINE__));                                       \
+/* One line per benchmark: MB_BENCH(.family = ..., .variant = ..., .kernel = ...); Names come
+ * from __COUNTER__, so one macro of a family may expand to several MB_BENCH lines. */
+#define MB_BENCH(...) MB_BENCH_N_(__COUNTER__, __VA_ARGS__)
+#define MB_BENCH_N_(n, ...) MB_BENCH_N(n, __VA_ARGS__)
+#define MB_BENCH_N(n, ...)                                                         \
+  static mb_bench_t MB_CAT(mb_desc_, n) = {__VA_ARGS__};                          \
+  __attribute__((constructor)) static void MB_CAT(mb_reg_, n)(void) {               \
+    mb_register(&MB_CAT(mb_desc_, n));                                              \
   }                                                                                 \
-  typedef int MB_CAT(mb_semicolon_, __LINE__)
+  typedef int MB_CAT(mb_semicolon_, n)
 
 /* Append one tuple (nargs values) to a computed argument list. 0, or -1 with ENOMEM. */
 int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple);

@@ -1,0 +1,549 @@
+/*
+ * alloc.c: what an allocation costs, per allocator (lesson claims C4-C6, C16): the pool
+ * allocator of alloc/ (pymalloc's design), its fixed-size free list and bump region, and
+ * the general-purpose allocators glibc, jemalloc, mimalloc and tcmalloc.
+ *
+ * Names: alloc/<allocator>/<pattern>[/size:N]
+ *   allocator  glibc jemalloc mimalloc tcmalloc: malloc/free in a child membench process
+ *              of their own (harness .process), the library LD_PRELOADed as mimalloc-bench
+ *              does; setup checks that malloc really is that library's (dladdr) and skips
+ *              with the reason when it is not (not installed);
+ *              pool freelist bump: mballoc.h, called directly, in this process (the pool
+ *              passes requests above MBP_SMALL_MAX to glibc's malloc: counter fallback=1).
+ *   pair/size:N            malloc + free of one block, in a tight loop (the block escapes
+ *                          to code the compiler cannot see between the two)
+ *   batch_lifo|batch_fifo|batch_random/size:N
+ *                          10,000 allocations, then 10,000 frees in reverse, the same or a
+ *                          shuffled order; items = pairs (bump: one reset per batch)
+ *   mixed                  replace a random one of 10,000 live blocks with a new one whose
+ *                          size comes from a small-object distribution (MIXED_SIZES):
+ *                          random lifetimes, mixed sizes; one item = one free + one malloc
+ *   prodcon_compact|prodcon_scatter/size:N
+ *                          two threads placed by the harness's policy: one allocates and
+ *                          hands blocks through a ring, the other checks and frees them
+ *                          (pool and free list in their MB_ALLOC_LOCKED mode)
+ *   footprint/size:N, footprint_mixed
+ *                          memory cost, in a fresh process per measurement: 8 MiB requested
+ *                          in blocks of N (or mixed sizes), all written; counters
+ *                          requested_kib, usable_kib (internal fragmentation: what the
+ *                          allocator handed out), peak_rss_kib (VmHWM growth),
+ *                          rss_half_freed_kib (every other block freed: external
+ *                          fragmentation), rss_all_freed_kib (what stays after freeing all).
+ *                          The time is the probe process's, start to exit.
+ * The bump region cannot free blocks of mixed lifetimes or another thread's blocks, and the
+ * free list serves one size: those combinations are skipped with the reason.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "duo.h"
+#include "mballoc.h"
+#include "membench.h"
+#include "probe.h"
+
+#define BATCH 10000
+#define MIXED_LIVE 10000
+#define MIXED_OPS (1 << 16)
+#define RING 1024
+#define FOOT_BYTES (8u << 20)
+
+enum kind { GLIBC, JEMALLOC, MIMALLOC, TCMALLOC, POOL, FREELIST, BUMP, NKINDS };
+static const struct {
+  const char *name;
+  const char *preload; /* LD_PRELOAD of its child process; NULL: glibc's own */
+  const char *library; /* a piece of the path dladdr must give for malloc */
+  const char *package; /* Debian's package, for the skip reason */
+} kinds[NKINDS] = {
+    [GLIBC] = {"glibc", NULL, "libc.so", "libc6"},
+    [JEMALLOC] = {"jemalloc", "libjemalloc.so.2", "libjemalloc", "libjemalloc2"},
+    [MIMALLOC] = {"mimalloc", "libmimalloc.so.2", "libmimalloc", "libmimalloc2.0"},
+    [TCMALLOC] = {"tcmalloc", "libtcmalloc_minimal.so.4", "libtcmalloc", "libgoogle-perftools4"},
+    [POOL] = {"pool", NULL, NULL, NULL},
+    [FREELIST] = {"freelist", NULL, NULL, NULL},
+    [BUMP] = {"bump", NULL, NULL, NULL},
+};
+
+/* A small-object size distribution: most requests are small, with a tail to 4 KiB. Weight
+ * per cent for sizes up to `max` (uniform within the bucket). */
+static const struct {
+  unsigned max, weight;
+} MIXED_SIZES[] = {{16, 20}, {32, 30}, {64, 20}, {128, 12}, {256, 8}, {512, 6}, {1024, 2}, {4096, 2}};
+
+typedef struct actx {
+  enum kind kind;
+  size_t size;
+  void **ptrs;             /* the batch, or the live blocks of mixed */
+  uint32_t *order;         /* batch_random: the order of the frees */
+  uint32_t *op_slot;       /* mixed: which live block to replace... */
+  uint32_t *op_size;       /* ...with a block of this size */
+  uint64_t pos;
+  uint64_t fails;          /* allocations that returned NULL */
+  uint64_t bad;            /* prodcon: blocks that arrived with the wrong contents */
+  mbp_pool_t pool;
+  mbf_freelist_t fl;
+  mbb_region_t bump;
+  /* prodcon: a ring of blocks from the producer to the consumer */
+  _Alignas(64) volatile uint64_t head;
+  _Alignas(64) volatile uint64_t tail;
+  _Alignas(64) void *ring[RING];
+  duo_t *duo;
+} actx_t;
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+static size_t mixed_size(void) {
+  unsigned r = (unsigned)(rnd() % 100), lo = 1;
+  for (size_t i = 0; i < sizeof MIXED_SIZES / sizeof *MIXED_SIZES; i++) {
+    if (r < MIXED_SIZES[i].weight) return lo + rnd() % (MIXED_SIZES[i].max - lo + 1);
+    r -= MIXED_SIZES[i].weight;
+    lo = MIXED_SIZES[i].max + 1;
+  }
+  return 4096;
+}
+
+/* ---- The kernels, one set per allocator: the calls are direct (inlined for the free
+ * list and the bump region), as a program would make them. ---- */
+
+#define A_GENERAL(c, n) malloc(n)
+#define F_GENERAL(c, p) free(p)
+#define A_POOL(c, n) mbp_alloc(&(c)->pool, n)
+#define F_POOL(c, p) mbp_free(&(c)->pool, p)
+#define A_FREELIST(c, n) ((void)(n), mbf_alloc(&(c)->fl))
+#define F_FREELIST(c, p) mbf_free(&(c)->fl, p)
+/* The region is rewound (everything freed at once) when its chunk is full. */
+#define A_BUMP(c, n) ((size_t)((c)->bump.end - (c)->bump.cur) < (n) + 16 ? mbb_reset(&(c)->bump) : (void)0, mbb_alloc(&(c)->bump, n))
+#define F_BUMP(c, p) mbb_free(&(c)->bump, p)
+#define END_BATCH_BUMP(c) mbb_reset(&(c)->bump)
+#define END_BATCH_NONE(c) (void)0
+
+#define KERNELS(K, ALLOC, FREE, END_BATCH)                                                    \
+  static uint64_t k_pair_##K(uint64_t iters, void *data) {                                   \
+    actx_t *c = data;                                                                         \
+    const size_t n = c->size;                                                                 \
+    uint64_t done = 0;                                                                        \
+    for (uint64_t i = 0; i < iters; i++) {                                                    \
+      void *p = ALLOC(c, n);                                                                  \
+      mb_sink_ptr(p); /* the block escapes */                                                 \
+      done += p != NULL;                                                                      \
+      FREE(c, p);                                                                             \
+    }                                                                                         \
+    return done;                                                                              \
+  }                                                                                           \
+  static inline uint64_t fill_##K(actx_t *c) {                                                \
+    uint64_t done = 0;                                                                        \
+    for (int j = 0; j < BATCH; j++) {                                                         \
+      void *p = ALLOC(c, c->size);                                                            \
+      mb_sink_ptr(p);                                                                         \
+      c->ptrs[j] = p;                                                                         \
+      done += p != NULL;                                                                      \
+    }                                                                                         \
+    return done;                                                                              \
+  }                                                                                           \
+  /* The order of the frees (reverse, same, shuffled) is c->order, made by s_batch. */       \
+  static uint64_t k_batch_##K(uint64_t iters, void *data) {                                  \
+    actx_t *c = data;                                                                         \
+    uint64_t done = 0;                                                                        \
+    for (uint64_t i = 0; i < iters; i++) {                                                    \
+      done += fill_##K(c);                                                                    \
+      for (int j = 0; j < BATCH; j++) FREE(c, c->ptrs[c->order[j]]);                          \
+      END_BATCH(c);                                                                           \
+    }                                                                                         \
+    return done;                                                                              \
+  }                                                                                           \
+  static uint64_t k_mixed_##K(uint64_t iters, void *data) {                                  \
+    actx_t *c = data;                                                                         \
+    uint64_t done = 0, pos = c->pos;                                                          \
+    for (uint64_t i = 0; i < iters; i++, pos++) {                                             \
+      const uint32_t s = c->op_slot[pos & (MIXED_OPS - 1)];                                   \
+      FREE(c, c->ptrs[s]);                                                                    \
+      void *p = ALLOC(c, c->op_size[pos & (MIXED_OPS - 1)]);                                  \
+      mb_sink_ptr(p);                                                                         \
+      c->ptrs[s] = p;                                                                         \
+      done += p != NULL;                                                                      \
+    }                                                                                         \
+    c->pos = pos;                                                                             \
+    return done;                                                                              \
+  }                                                                                           \
+  static void prodcon_##K(duo_t *d, int who, uint64_t iters) {                               \
+    actx_t *c = d->user;                                                                      \
+    uint64_t n = 0;                                                                           \
+    if (who == 0) {                                                                           \
+      for (uint64_t i = 0; i < iters; i++) {                                                  \
+        uint64_t *p = ALLOC(c, c->size);                                                      \
+        if (!p) {                                                                             \
+          c->fails++;                                                                         \
+          continue;                                                                           \
+        }                                                                                     \
+        *p = i;                                                                               \
+        while (c->tail - __atomic_load_n(&c->head, __ATOMIC_ACQUIRE) >= RING) CPU_RELAX();    \
+        c->ring[c->tail % RING] = p;                                                          \
+        __atomic_store_n(&c->tail, c->tail + 1, __ATOMIC_RELEASE);                            \
+        n++;                                                                                  \
+      }                                                                                       \
+      __atomic_store_n(&c->tail, c->tail | (1ull << 63), __ATOMIC_RELEASE); /* done */        \
+    } else {                                                                                  \
+      uint64_t expect = 0;                                                                    \
+      for (;;) {                                                                              \
+        uint64_t t;                                                                           \
+        while ((t = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE)) == c->head) CPU_RELAX();     \
+        if ((t & ~(1ull << 63)) == c->head) break; /* producer done, ring empty */            \
+        uint64_t *p = c->ring[c->head % RING];                                                \
+        while (*p != expect && expect < iters) expect++; /* skipped: a failed allocation */   \
+        c->bad += *p != expect++;                                                             \
+        FREE(c, p);                                                                           \
+        __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);                            \
+        n++;                                                                                  \
+      }                                                                                       \
+    }                                                                                         \
+    d->result[who] = n;                                                                       \
+  }
+
+KERNELS(general, A_GENERAL, F_GENERAL, END_BATCH_NONE)
+KERNELS(pool, A_POOL, F_POOL, END_BATCH_NONE)
+KERNELS(freelist, A_FREELIST, F_FREELIST, END_BATCH_NONE)
+KERNELS(bump, A_BUMP, F_BUMP, END_BATCH_BUMP)
+
+/* ---- Setup ---- */
+
+/* Which library malloc resolves to in this process. */
+static const char *malloc_library(void) {
+  Dl_info info;
+  void *f = dlsym(RTLD_DEFAULT, "malloc");
+  return f && dladdr(f, &info) && info.dli_fname ? info.dli_fname : "unknown";
+}
+
+static enum kind kind_of(const mb_run_t *run) {
+  const char *v = run->bench->variant;
+  for (int k = 0; k < NKINDS; k++) {
+    size_t l = strlen(kinds[k].name);
+    if (!strncmp(v, kinds[k].name, l) && v[l] == '/') return (enum kind)k;
+  }
+  return NKINDS;
+}
+
+/* The allocator object for this run. */
+static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
+  actx_t *c = aligned_alloc(64, (sizeof(actx_t) + 63) & ~(size_t)63);
+  if (!c) return mb_skip(run, "out of memory");
+  memset(c, 0, sizeof *c);
+  run->data = c;
+  *out = c;
+  c->kind = kind_of(run);
+  c->size = run->bench->argnames[0] ? (size_t)run->arg[0] : 0;
+  const int flags = locked ? MB_ALLOC_LOCKED : 0;
+  switch (c->kind) {
+  case GLIBC: case JEMALLOC: case MIMALLOC: case TCMALLOC: {
+    const char *lib = malloc_library();
+    char key[64];
+    snprintf(key, sizeof key, "alloc_%s_library", kinds[c->kind].name);
+    mb_context_add(key, "%s", lib);
+    if (!strstr(lib, kinds[c->kind].library))
+      return mb_skip(run, "malloc here is %s, not %s's (LD_PRELOAD=%s failed: is Debian's %s installed?)", lib,
+                     kinds[c->kind].name, kinds[c->kind].preload ? kinds[c->kind].preload : "", kinds[c->kind].package);
+    break;
+  }
+  case POOL:
+    if (mbp_pool_init(&c->pool, flags)) return mb_skip(run, "pool: %s", strerror(errno));
+    mb_counter(run, "fallback", c->size > MBP_SMALL_MAX, MB_COUNTER_VALUE);
+    break;
+  case FREELIST:
+    if (mbf_init(&c->fl, c->size, 0, flags)) return mb_skip(run, "free list: %s", strerror(errno));
+    break;
+  case BUMP: {
+    size_t chunk = (size_t)BATCH * ((c->size + 15) & ~(size_t)15) + 4096;
+    if (mbb_init(&c->bump, chunk < (1u << 20) ? 1u << 20 : chunk)) return mb_skip(run, "bump: %s", strerror(errno));
+    break;
+  }
+  default:
+    return mb_fail(run, "unknown allocator in %s", run->bench->variant);
+  }
+  return 0;
+}
+
+static void t_alloc(mb_run_t *run) {
+  actx_t *c = run->data;
+  if (!c) return;
+  if (c->duo) { /* t_duo joins the threads and frees the duo it finds in run->data */
+    run->data = c->duo;
+    t_duo(run);
+    run->data = c;
+  }
+  if (c->ptrs) { /* mixed: the blocks still live */
+    for (int j = 0; j < MIXED_LIVE && c->op_slot; j++) {
+      if (c->kind == POOL) mbp_free(&c->pool, c->ptrs[j]);
+      else if (c->kind <= TCMALLOC) free(c->ptrs[j]);
+    }
+  }
+  if (c->kind == POOL) mbp_pool_destroy(&c->pool);
+  if (c->kind == FREELIST) mbf_destroy(&c->fl);
+  if (c->kind == BUMP) mbb_destroy(&c->bump);
+  free(c->ptrs);
+  free(c->order);
+  free(c->op_slot);
+  free(c->op_size);
+  free(c);
+  run->data = NULL;
+}
+
+static int s_pair(mb_run_t *run) {
+  actx_t *c;
+  if (ctx_new(run, &c, 0)) return 1;
+  run->items_per_iter = 1;
+  return 0;
+}
+
+static int s_batch(mb_run_t *run) {
+  actx_t *c;
+  if (ctx_new(run, &c, 0)) return 1;
+  c->ptrs = calloc(BATCH, sizeof *c->ptrs);
+  c->order = malloc(BATCH * sizeof *c->order);
+  if (!c->ptrs || !c->order) return mb_skip(run, "out of memory");
+  const char *pattern = strchr(run->bench->variant, '/') + 1;
+  for (uint32_t j = 0; j < BATCH; j++) c->order[j] = strcmp(pattern, "batch_lifo") ? j : BATCH - 1 - j;
+  for (uint32_t j = BATCH - 1; j > 0 && !strcmp(pattern, "batch_random"); j--) { /* Fisher-Yates */
+    uint32_t k = (uint32_t)(rnd() % (j + 1)), t = c->order[j];
+    c->order[j] = c->order[k];
+    c->order[k] = t;
+  }
+  run->items_per_iter = BATCH;
+  /* One untimed round: the allocator's first pages are faulted in outside the timing. */
+  run->bench->kernel(1, c);
+  return 0;
+}
+
+static int s_mixed(mb_run_t *run) {
+  actx_t *c;
+  if (ctx_new(run, &c, 0)) return 1;
+  if (c->kind == BUMP) return mb_skip(run, "a bump region cannot free blocks of mixed lifetimes one by one");
+  if (c->kind == FREELIST) return mb_skip(run, "a free list serves one size");
+  c->ptrs = calloc(MIXED_LIVE, sizeof *c->ptrs);
+  c->op_slot = malloc(MIXED_OPS * sizeof *c->op_slot);
+  c->op_size = malloc(MIXED_OPS * sizeof *c->op_size);
+  if (!c->ptrs || !c->op_slot || !c->op_size) return mb_skip(run, "out of memory");
+  uint64_t requested = 0;
+  for (int i = 0; i < MIXED_OPS; i++) {
+    c->op_slot[i] = (uint32_t)(rnd() % MIXED_LIVE);
+    c->op_size[i] = (uint32_t)mixed_size();
+    requested += c->op_size[i];
+  }
+  for (int j = 0; j < MIXED_LIVE; j++) {
+    size_t n = mixed_size();
+    c->ptrs[j] = c->kind == POOL ? mbp_alloc(&c->pool, n) : malloc(n);
+    if (!c->ptrs[j]) return mb_skip(run, "out of memory");
+  }
+  mb_counter(run, "mean_size", (double)requested / MIXED_OPS, MB_COUNTER_VALUE);
+  run->items_per_iter = 1;
+  run->bench->kernel(MIXED_OPS, c); /* warm: every live block replaced once on average */
+  return 0;
+}
+
+static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
+  actx_t *c;
+  if (ctx_new(run, &c, 1)) return 1;
+  if (c->kind == BUMP) return mb_skip(run, "a bump region cannot free the blocks another thread hands back");
+  int pus[2];
+  if (mb_place(policy, 2, pus)) return mb_skip(run, "needs two PUs");
+  duo_t *d = NULL;
+  /* duo_start sets run->data to the duo; keep ours and let the duo point back to it. */
+  int rc = duo_start(run, &d, pus[0], pus[1], fn, 0, c);
+  run->data = c;
+  c->duo = d;
+  return rc;
+}
+
+#define PRODCON_SETUP(K)                                                                                       \
+  static int s_prodcon_compact_##K(mb_run_t *run) { return s_prodcon(run, MB_COMPACT, prodcon_##K); }         \
+  static int s_prodcon_scatter_##K(mb_run_t *run) { return s_prodcon(run, MB_SCATTER, prodcon_##K); }          \
+  static uint64_t k_prodcon_##K(uint64_t iters, void *data) {                                                  \
+    actx_t *c = data;                                                                                          \
+    c->head = c->tail = 0;                                                                                     \
+    return k_duo(iters, c->duo);                                                                               \
+  }
+PRODCON_SETUP(general)
+PRODCON_SETUP(pool)
+PRODCON_SETUP(freelist)
+PRODCON_SETUP(bump)
+
+static int v_count(mb_run_t *run, uint64_t result, uint64_t iters) {
+  uint64_t want = iters * (uint64_t)run->items_per_iter;
+  if (result != want)
+    return mb_fail(run, "%llu of %llu allocations succeeded", (unsigned long long)result, (unsigned long long)want);
+  return 0;
+}
+
+static int v_prodcon(mb_run_t *run, uint64_t result, uint64_t iters) {
+  actx_t *c = run->data;
+  if (c->bad) return mb_fail(run, "%llu blocks arrived with the wrong contents", (unsigned long long)c->bad);
+  if (result != 2 * iters || c->fails)
+    return mb_fail(run, "%llu of %llu blocks made and freed", (unsigned long long)result / 2, (unsigned long long)iters);
+  return 0;
+}
+
+/* ---- Memory cost, in a fresh process ---- */
+
+/* MB_ALLOC_PROBE="KIND,SIZE" (SIZE 0: mixed sizes): allocate FOOT_BYTES in blocks, write
+ * them, free every other one, then the rest; print what it cost and exit before main. */
+__attribute__((constructor)) static void alloc_probe(void) {
+  const char *spec = getenv("MB_ALLOC_PROBE");
+  int kind;
+  size_t size;
+  if (!spec || sscanf(spec, "%d,%zu", &kind, &size) != 2 || kind < 0 || kind >= NKINDS) return;
+  static actx_t c; /* static: nothing allocated before the baseline */
+  c.kind = (enum kind)kind;
+  if ((kind == POOL && mbp_pool_init(&c.pool, 0)) || (kind == FREELIST && mbf_init(&c.fl, size ? size : 16, 0, 0)) ||
+      (kind == BUMP && mbb_init(&c.bump, 1 << 20)))
+    _exit(3);
+  const size_t max_blocks = FOOT_BYTES / 8;
+  void **ptrs = mmap(NULL, max_blocks * sizeof *ptrs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (ptrs == MAP_FAILED) _exit(3);
+  /* The baseline: peak RSS reset to the current RSS. */
+  int fd = open("/proc/self/clear_refs", O_WRONLY);
+  if (fd < 0 || write(fd, "5", 1) != 1) _exit(4);
+  close(fd);
+  long rss0 = mb_status_kb("VmRSS");
+  uint64_t requested = 0, usable = 0;
+  size_t n = 0;
+  while (requested < FOOT_BYTES && n < max_blocks) {
+    size_t s = size ? size : mixed_size();
+    void *p;
+    switch (kind) {
+    case POOL: p = mbp_alloc(&c.pool, s); break;
+    case FREELIST: p = mbf_alloc(&c.fl); break;
+    case BUMP: p = mbb_alloc(&c.bump, s); break;
+    default: p = malloc(s);
+    }
+    if (!p) _exit(5);
+    memset(p, 0x5a, s);
+    requested += s;
+    usable += kind == POOL ? mbp_usable_size(&c.pool, p) : kind == FREELIST ? c.fl.block : kind == BUMP ? (s + 15) & ~(size_t)15 : malloc_usable_size(p);
+    ptrs[n++] = p;
+  }
+  long peak = mb_status_kb("VmHWM") - rss0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = (size_t)pass; i < n; i += 2) {
+      switch (kind) {
+      case POOL: mbp_free(&c.pool, ptrs[i]); break;
+      case FREELIST: mbf_free(&c.fl, ptrs[i]); break;
+      case BUMP: break;
+      default: free(ptrs[i]);
+      }
+    }
+    if (pass == 0) printf("half %ld\n", mb_status_kb("VmRSS") - rss0);
+  }
+  if (kind == BUMP) mbb_reset(&c.bump);
+  if (kind == POOL) mbp_pool_trim(&c.pool);
+  printf("all %ld\npeak %ld\nrequested %llu\nusable %llu\nblocks %zu\nlibrary %s\n", mb_status_kb("VmRSS") - rss0, peak,
+         (unsigned long long)requested, (unsigned long long)usable, n, malloc_library());
+  fflush(stdout);
+  _exit(0);
+}
+
+static int s_footprint(mb_run_t *run) {
+  actx_t *c;
+  if (ctx_new(run, &c, 0)) return 1; /* checks the library in the general allocators' child */
+  if (c->kind == FREELIST && !c->size) return mb_skip(run, "a free list serves one size");
+  run->items_per_iter = 1;
+  return 0;
+}
+
+static uint64_t run_probe(actx_t *c, char *out, size_t outlen) {
+  char spec[64];
+  snprintf(spec, sizeof spec, "%d,%zu", (int)c->kind, c->size);
+  return mb_probe_fresh("MB_ALLOC_PROBE", spec, out, outlen) == 0;
+}
+
+static uint64_t k_footprint(uint64_t iters, void *data) {
+  actx_t *c = data;
+  char out[1024];
+  uint64_t ok = 0;
+  for (uint64_t i = 0; i < iters; i++) ok += run_probe(c, out, sizeof out);
+  return ok;
+}
+
+static long field(const char *out, const char *name) {
+  const char *p = strstr(out, name);
+  return p ? strtol(p + strlen(name) + 1, NULL, 10) : -1;
+}
+
+static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
+  actx_t *c = run->data;
+  if (result != iters) return mb_fail(run, "%llu of %llu probe processes succeeded", (unsigned long long)result, (unsigned long long)iters);
+  /* One more probe for the numbers (the timed ones are alike: a fresh process each). */
+  char out[1024];
+  if (!run_probe(c, out, sizeof out)) return mb_fail(run, "the probe process failed");
+  long requested = field(out, "requested"), usable = field(out, "usable"), blocks = field(out, "blocks");
+  if (requested < (long)FOOT_BYTES || usable < requested || blocks <= 0)
+    return mb_fail(run, "probe reported requested=%ld usable=%ld blocks=%ld", requested, usable, blocks);
+  const char *lib = strstr(out, "library ");
+  if (c->kind <= TCMALLOC && (!lib || !strstr(lib, kinds[c->kind].library)))
+    return mb_fail(run, "the probe's malloc was not %s's", kinds[c->kind].name);
+  mb_counter(run, "blocks", (double)blocks, MB_COUNTER_VALUE);
+  mb_counter(run, "requested_kib", requested / 1024.0, MB_COUNTER_VALUE);
+  mb_counter(run, "usable_kib", usable / 1024.0, MB_COUNTER_VALUE);
+  mb_counter(run, "internal_frag", (double)usable / (double)requested, MB_COUNTER_VALUE);
+  mb_counter(run, "peak_rss_kib", (double)field(out, "peak"), MB_COUNTER_VALUE);
+  mb_counter(run, "rss_per_requested", field(out, "peak") * 1024.0 / (double)requested, MB_COUNTER_VALUE);
+  mb_counter(run, "rss_half_freed_kib", (double)field(out, "half"), MB_COUNTER_VALUE);
+  mb_counter(run, "rss_all_freed_kib", (double)field(out, "all"), MB_COUNTER_VALUE);
+  return 0;
+}
+
+/* ---- Registration ---- */
+
+#define SIZES MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+#define QUICK MB_ARGS(32, 4096)
+#define FOOT_SIZES MB_ARGS(8, 20, 32, 48, 100, 256, 500, 512, 1000, 4096)
+
+/* Every pattern of one allocator K (kernels K_) whose child process is PROC/PRELOAD. */
+#define ALLOCATOR(NAME, K, PROC, PRELOAD)                                                                           \
+  MB_BENCH(.family = "alloc", .variant = NAME "/pair", .kernel = k_pair_##K, .setup = s_pair, .teardown = t_alloc,      \
+           .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK, .process = PROC,               \
+           .preload = PRELOAD, .doc = "malloc + free of one block");                                                   \
+  MB_BENCH(.family = "alloc", .variant = NAME "/batch_lifo", .kernel = k_batch_##K, .setup = s_batch,                   \
+           .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
+           .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in reverse order");                     \
+  MB_BENCH(.family = "alloc", .variant = NAME "/batch_fifo", .kernel = k_batch_##K, .setup = s_batch,                   \
+           .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
+           .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in the same order");                    \
+  MB_BENCH(.family = "alloc", .variant = NAME "/batch_random", .kernel = k_batch_##K, .setup = s_batch,               \
+           .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
+           .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in random order");                      \
+  MB_BENCH(.family = "alloc", .variant = NAME "/mixed", .kernel = k_mixed_##K, .setup = s_mixed, .teardown = t_alloc, \
+           .verify = v_count, .process = PROC, .preload = PRELOAD,                                                     \
+           .doc = "free + malloc in a live set of 10,000 small objects of mixed sizes");                               \
+  MB_BENCH(.family = "alloc", .variant = NAME "/prodcon_compact", .kernel = k_prodcon_##K,                             \
+           .setup = s_prodcon_compact_##K, .teardown = t_alloc, .verify = v_prodcon, .argnames = {"size"},             \
+           .args = MB_ARGS(32, 256), .quick_args = MB_ARGS(32), .real_time = 1, .process = PROC, .preload = PRELOAD,   \
+           .doc = "one thread mallocs, another frees (compact placement)");                                            \
+  MB_BENCH(.family = "alloc", .variant = NAME "/prodcon_scatter", .kernel = k_prodcon_##K,                             \
+           .setup = s_prodcon_scatter_##K, .teardown = t_alloc, .verify = v_prodcon, .argnames = {"size"},             \
+           .args = MB_ARGS(32, 256), .quick_args = MB_ARGS(32), .real_time = 1, .process = PROC, .preload = PRELOAD,   \
+           .doc = "one thread mallocs, another frees (scatter placement)");                                            \
+  MB_BENCH(.family = "alloc", .variant = NAME "/footprint", .kernel = k_footprint, .setup = s_footprint,               \
+           .teardown = t_alloc, .verify = v_footprint, .argnames = {"size"}, .args = FOOT_SIZES,                       \
+           .quick_args = MB_ARGS(20), .iterations = 1, .real_time = 1, .process = PROC, .preload = PRELOAD,            \
+           .doc = "memory cost of 8 MiB in blocks of one size (fresh process)");                                       \
+  MB_BENCH(.family = "alloc", .variant = NAME "/footprint_mixed", .kernel = k_footprint, .setup = s_footprint,         \
+           .teardown = t_alloc, .verify = v_footprint, .iterations = 1, .real_time = 1, .process = PROC,                \
+           .preload = PRELOAD, .doc = "memory cost of 8 MiB of mixed sizes (fresh process)")
+
+ALLOCATOR("pool", pool, NULL, NULL);
+ALLOCATOR("freelist", freelist, NULL, NULL);
+ALLOCATOR("bump", bump, NULL, NULL);
+ALLOCATOR("glibc", general, "glibc", NULL);
+ALLOCATOR("jemalloc", general, "jemalloc", "libjemalloc.so.2");
+ALLOCATOR("mimalloc", general, "mimalloc", "libmimalloc.so.2");
+ALLOCATOR("tcmalloc", general, "tcmalloc", "libtcmalloc_minimal.so.4");
