@@ -260,6 +260,7 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
     mb_counter(run, "fallback", c->size > MBP_SMALL_MAX, MB_COUNTER_VALUE);
     break;
   case FREELIST:
+    if (!c->size) return mb_skip(run, "a free list serves one size");
     if (mbf_init(&c->fl, c->size, 0, flags)) return mb_skip(run, "free list: %s", strerror(errno));
     break;
   case BUMP: {
@@ -328,7 +329,6 @@ static int s_mixed(mb_run_t *run) {
   actx_t *c;
   if (ctx_new(run, &c, 0)) return 1;
   if (c->kind == BUMP) return mb_skip(run, "a bump region cannot free blocks of mixed lifetimes one by one");
-  if (c->kind == FREELIST) return mb_skip(run, "a free list serves one size");
   c->ptrs = calloc(MIXED_LIVE, sizeof *c->ptrs);
   c->op_slot = malloc(MIXED_OPS * sizeof *c->op_slot);
   c->op_size = malloc(MIXED_OPS * sizeof *c->op_size);
@@ -454,7 +454,6 @@ __attribute__((constructor)) static void alloc_probe(void) {
 static int s_footprint(mb_run_t *run) {
   actx_t *c;
   if (ctx_new(run, &c, 0)) return 1; /* checks the library in the general allocators' child */
-  if (c->kind == FREELIST && !c->size) return mb_skip(run, "a free list serves one size");
   run->items_per_iter = 1;
   return 0;
 }

@@ -6,26 +6,7 @@
  * not fit in what is left of the stack are skipped with the reason. No timing is asserted.
  * Usage: test_stack_family path/to/membench
  */
-#include <jansson.h>
-#include <math.h>
-
-#include "testutil.h"
-
-static double num(json_t *b, const char *key) {
-  json_t *v = json_object_get(b, key);
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *run_json(const char *bin, const char *filter, const char *out, test_proc_t *p) {
-  char f[256], o[512];
-  snprintf(f, sizeof f, "--benchmark_filter=%s", filter);
-  snprintf(o, sizeof o, "--benchmark_out=%s", out);
-  char *av[] = {(char *)bin, "--mb_quick", f, o, NULL};
-  if (test_run(p, av, 0, 0)) return NULL;
-  if (p->status != 0) fprintf(stderr, "membench exited %d:\n%s\n", p->status, p->err);
-  CHECK_EQ_INT(p->status, 0);
-  return json_load_file(out, 0, NULL);
-}
+#include "testjson.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;

@@ -1,0 +1,104 @@
+/*
+ * test_alloc_family.c: the allocator family, run for real through the binary (quick
+ * sweep). Every allocator reports its patterns in one JSON file, the general ones from
+ * child processes whose malloc was proved to be the named library; the pool passes large
+ * requests to malloc and says so; the footprint probe sees the class sizes (a 20-byte
+ * request gets 32 bytes from the pool) and the pool's arenas going back to the OS; the
+ * combinations an allocator cannot do are skipped with the reason; a child whose library
+ * did not load skips instead of measuring glibc under another name. No timing is asserted.
+ * Usage: test_alloc_family path/to/membench
+ */
+#include "testjson.h"
+
+static const char *const general[] = {"glibc", "jemalloc", "mimalloc", "tcmalloc"};
+static const char *const all[] = {"pool", "freelist", "bump", "glibc", "jemalloc", "mimalloc", "tcmalloc"};
+
+static json_t *bench(json_t *doc, const char *fmt, const char *alloc) {
+  char name[160];
+  snprintf(name, sizeof name, fmt, alloc);
+  json_t *b = find_bench(doc, name);
+  if (!b) fprintf(stderr, "missing: %s\n", name);
+  return b;
+}
+
+static const char *error_of(json_t *b) { return b ? json_string_value(json_object_get(b, "error_message")) : NULL; }
+
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  char dir[64], out[128];
+  test_tmpdir(dir);
+  snprintf(out, sizeof out, "%s/r.json", dir);
+  test_proc_t *p = malloc(sizeof *p);
+
+  json_t *doc = run_json(argv[1], "^alloc/", out, p);
+  CHECK(doc != NULL);
+  if (!doc) return TEST_EXIT();
+  json_t *ctx = json_object_get(json_object_get(doc, "context"), "membench");
+  const double pu = (double)json_integer_value(json_object_get(ctx, "pu"));
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+    json_t *b = bench(doc, "alloc/%s/pair/size:32", all[i]);
+    CHECK(b && !error_of(b));
+    CHECK(num(b, "items_per_second") > 0);
+    CHECK(num(b, "mb_pu") == pu); /* children run on the parent's PU */
+    b = bench(doc, "alloc/%s/batch_random/size:32", all[i]);
+    CHECK(b && !error_of(b));
+  }
+  /* The general allocators ran in children and proved their library. */
+  json_t *fam = json_object_get(ctx, "families");
+  for (size_t i = 0; i < sizeof general / sizeof *general; i++) {
+    char key[64], want[32];
+    snprintf(key, sizeof key, "alloc_%s_library", general[i]);
+    snprintf(want, sizeof want, "%s", strcmp(general[i], "glibc") ? general[i] : "libc.so");
+    const char *lib = json_string_value(json_object_get(fam, key));
+    CHECK(lib && strstr(lib, want));
+    json_t *b = bench(doc, "alloc/%s/prodcon_scatter/size:32/real_time", general[i]);
+    CHECK(b && !error_of(b) && num(b, "thread0_pu") != num(b, "thread1_pu"));
+    b = bench(doc, "alloc/%s/mixed", general[i]);
+    CHECK(b && !error_of(b) && num(b, "mean_size") > 16);
+  }
+  /* The pool: malloc above 512 bytes. */
+  CHECK(num(bench(doc, "alloc/%s/pair/size:32", "pool"), "fallback") == 0);
+  CHECK(num(bench(doc, "alloc/%s/pair/size:4096", "pool"), "fallback") == 1);
+  /* What cannot be done is skipped with the reason. */
+  const char *e = error_of(bench(doc, "alloc/%s/mixed", "bump"));
+  CHECK(e && strstr(e, "skipped: a bump region cannot free"));
+  e = error_of(bench(doc, "alloc/%s/mixed", "freelist"));
+  CHECK(e && strstr(e, "skipped: a free list serves one size"));
+  e = error_of(bench(doc, "alloc/%s/prodcon_compact/size:32/real_time", "bump"));
+  CHECK(e && strstr(e, "skipped"));
+  /* Memory cost: internal fragmentation as the classes say; the pool gives arenas back. */
+  json_t *pool = bench(doc, "alloc/%s/footprint/size:20/iterations:1/real_time", "pool");
+  CHECK(pool && !error_of(pool));
+  CHECK(num(pool, "requested_kib") >= 8192);
+  CHECK(fabs(num(pool, "internal_frag") - 32.0 / 20.0) < 1e-9);
+  CHECK(num(pool, "peak_rss_kib") >= num(pool, "requested_kib"));
+  CHECK(num(pool, "rss_all_freed_kib") < 0.1 * num(pool, "peak_rss_kib"));
+  json_t *glibc = bench(doc, "alloc/%s/footprint/size:20/iterations:1/real_time", "glibc");
+  CHECK(glibc && fabs(num(glibc, "internal_frag") - 24.0 / 20.0) < 1e-9); /* 24 usable bytes */
+  json_t *bump = bench(doc, "alloc/%s/footprint/size:20/iterations:1/real_time", "bump");
+  CHECK(bump && fabs(num(bump, "internal_frag") - 32.0 / 20.0) < 1e-9);
+  /* Nothing is freed block by block in a region: half freed is as resident as all. */
+  CHECK(bump && num(bump, "rss_half_freed_kib") >= 0.9 * num(bump, "peak_rss_kib"));
+  json_decref(doc);
+
+  /* A child whose LD_PRELOAD did not take skips with the reason (run one by hand). */
+  setenv("MB_CHILD_PROCESS", "jemalloc", 1);
+  char *av[] = {argv[1], "--mb_quick", "--benchmark_filter=^alloc/jemalloc/pair/size:32$", NULL};
+  CHECK(test_run(p, av, 0, 0) == 0);
+  unsetenv("MB_CHILD_PROCESS");
+  CHECK_EQ_INT(p->status, 0);
+  CHECK(strstr(p->out, "skipped: malloc here is") && strstr(p->out, "not jemalloc's"));
+
+  /* JSON on stdout stays one document: the children's console goes to stderr. */
+  char *av2[] = {argv[1], "--mb_quick", "--benchmark_format=json", "--benchmark_filter=^alloc/(pool|glibc)/pair/size:32$", NULL};
+  CHECK(test_run(p, av2, 0, 0) == 0);
+  CHECK_EQ_INT(p->status, 0);
+  json_t *j = json_loads(p->out, 0, NULL);
+  CHECK(j && find_bench(j, "alloc/pool/pair/size:32"));
+  CHECK(strstr(p->err, "alloc/glibc/pair/size:32"));
+  json_decref(j);
+
+  test_rmtree(dir);
+  free(p);
+  return TEST_EXIT();
+}

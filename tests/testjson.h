@@ -1,0 +1,43 @@
+/*
+ * testjson.h: running membench for a JSON result and reading numbers out of it, for the
+ * tests that run families for real.
+ */
+#ifndef MB_TESTJSON_H
+#define MB_TESTJSON_H
+
+#include <jansson.h>
+#include <math.h>
+
+#include "testutil.h"
+
+/* A number field of a benchmark entry, NaN when absent. */
+static inline double num(json_t *b, const char *key) {
+  json_t *v = json_object_get(b, key);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Run `bin --mb_quick --benchmark_filter=filter --benchmark_out=out`; exit 0 is checked.
+ * Returns the parsed result (NULL if there is none). */
+static inline json_t *run_json(const char *bin, const char *filter, const char *out, test_proc_t *p) {
+  char f[256], o[512];
+  snprintf(f, sizeof f, "--benchmark_filter=%s", filter);
+  snprintf(o, sizeof o, "--benchmark_out=%s", out);
+  char *av[] = {(char *)bin, "--mb_quick", f, o, NULL};
+  if (test_run(p, av, 0, 0)) return NULL;
+  if (p->status != 0) fprintf(stderr, "membench exited %d:\n%s\n", p->status, p->err);
+  CHECK_EQ_INT(p->status, 0);
+  return json_load_file(out, 0, NULL);
+}
+
+/* The benchmark entry named `name` (run_name, first repetition), or NULL. */
+static inline json_t *find_bench(json_t *doc, const char *name) {
+  size_t i;
+  json_t *b;
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *n = json_string_value(json_object_get(b, "run_name"));
+    if (n && !strcmp(n, name)) return b;
+  }
+  return NULL;
+}
+
+#endif
