@@ -46,6 +46,7 @@
 #include "duo.h"
 #include "mballoc.h"
 #include "membench.h"
+#include "xorshift.h"
 #include "probe.h"
 
 #define BATCH 10000
@@ -97,12 +98,7 @@ typedef struct actx {
 } actx_t;
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t rnd(void) { return mb_xorshift(&rng); }
 
 static size_t mixed_size(void) {
   unsigned r = (unsigned)(rnd() % 100), lo = 1;

@@ -1,0 +1,587 @@
+/*
+ * layout.c: data layout (lesson claims C12, C15): struct padding and field order, arrays of
+ * structs vs structs of arrays, boxed vs unboxed values, and misaligned access.
+ *
+ * layout/<struct>_<fields>/records:N
+ *   struct   padded    {char a; int b; char c; double d;}  24 bytes (the lesson's)
+ *            reordered {double d; int b; char a; char c;}  16 bytes
+ *            packed    the first, __attribute__((packed)): 14 bytes, d at offset 6
+ *            soa       four arrays a[], b[], c[], d[]: 14 bytes per record
+ *   fields   one: sum of d; all: sum of a + b + c + d
+ *   records  sized for L1, L2, L3 and memory (1,000; 16,000; 250,000; 4,000,000)
+ *   Counters: bytes_per_record; mib_per_million (10^6 records, as the lesson counts).
+ *   The packed struct is read through its own type (p[i].d): the compiler knows the field
+ *   may be misaligned and emits an unaligned load, which is defined behaviour; nothing is
+ *   read through a cast to a misaligned double *.
+ * layout/<boxing>/n:N   sum of N doubles
+ *   unboxed                 a flat array of doubles
+ *   boxed_malloc_inorder    an array of pointers to objects {16-byte header; double},
+ *                           malloc'd one by one, visited in allocation order
+ *   boxed_malloc_shuffled   the same pointers in shuffled order (the heap as a program that
+ *                           has run a while leaves it)
+ *   boxed_pool_inorder, boxed_pool_shuffled: the objects from the pool allocator (mballoc)
+ *   Counters: bytes_per_element = 8 (the pointer) + the address distance between two
+ *   consecutive objects (what one object really occupies, allocator overhead included);
+ *   8 for unboxed.
+ * align/<op>_<where>/size:S/offset:O   loads or stores of S bytes (4, 8, 16, 32, 64) at byte
+ *   O of a cache line (0..63; offsets in the default sweep, all 64 with --mb_long)
+ *   where  l1_line: 8 lines in L1; l1_page: the last line of 8 pages, so O + S > 64 also
+ *          crosses a page; dram_line, dram_page: one location in each of 32,768 pages of a
+ *          128 MiB buffer, in random order (memory latency and bandwidth, not L1)
+ *   Counters: line_split, page_split (0/1: what the access crosses).
+ *   Loads and stores go through memcpy into GCC vector types: defined behaviour at any
+ *   alignment, one instruction where the ISA has one (64 bytes is one AVX-512 access, two
+ *   without AVX-512: counter ops_per_access).
+ * align/atomic_split/offset:O   lock add on 8 bytes at byte O of a line: O = 60 splits the
+ *   line (a split lock). Opt-in (MB_SPLIT_LOCK=1), with a warning: the kernel may trap or
+ *   throttle split locks (split_lock_detect), and they stall the whole machine's memory bus.
+ */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mballoc.h"
+#include "membench.h"
+#include "xorshift.h"
+#include "sum8.h"
+
+/* ---- The lesson's structs ---- */
+
+struct padded {
+  char a;
+  int b;
+  char c;
+  double d;
+};
+struct reordered {
+  double d;
+  int b;
+  char a;
+  char c;
+};
+struct __attribute__((packed)) packed {
+  char a;
+  int b;
+  char c;
+  double d;
+};
+_Static_assert(sizeof(struct padded) == 24, "the lesson's struct is 24 bytes");
+_Static_assert(offsetof(struct padded, b) == 4 && offsetof(struct padded, c) == 8 && offsetof(struct padded, d) == 16,
+               "padding after a (3 bytes) and after c (7 bytes)");
+_Static_assert(sizeof(struct reordered) == 16, "largest first: 16 bytes");
+_Static_assert(offsetof(struct reordered, b) == 8 && offsetof(struct reordered, a) == 12 && offsetof(struct reordered, c) == 13,
+               "no padding until the 2-byte tail");
+_Static_assert(sizeof(struct packed) == 14, "packed: 14 bytes");
+_Static_assert(offsetof(struct packed, b) == 1 && offsetof(struct packed, c) == 5 && offsetof(struct packed, d) == 6,
+               "packed: d at offset 6, misaligned");
+
+enum layout { PADDED, REORDERED, PACKED, SOA };
+static const size_t record_bytes[] = {sizeof(struct padded), sizeof(struct reordered), sizeof(struct packed), 14};
+
+typedef struct recs {
+  enum layout layout;
+  int all; /* sum every field, not only d */
+  size_t n;
+  void *mem;
+  signed char *a, *c; /* soa */
+  int *b;
+  double *d;
+  uint64_t expect_one, expect_all;
+} recs_t;
+
+static inline int fa(size_t i) { return (int)(i % 7); }
+static inline int fb(size_t i) { return (int)(i % 1000); }
+static inline int fc(size_t i) { return (int)(i % 5); }
+static inline double fd(size_t i) { return (double)(i % 13); }
+
+static int setup_recs(mb_run_t *run, enum layout layout, int all) {
+  recs_t *r = calloc(1, sizeof *r);
+  if (!r) return mb_skip(run, "out of memory");
+  run->data = r;
+  r->layout = layout;
+  r->all = all;
+  size_t n = r->n = (size_t)run->arg[0];
+  size_t rb = record_bytes[layout];
+  r->mem = aligned_alloc(64, (n * rb + 63) & ~(size_t)63);
+  if (!r->mem) return mb_skip(run, "out of memory");
+  if (layout == SOA) {
+    r->d = r->mem; /* the widest first: every array stays aligned */
+    r->b = (int *)(r->d + n);
+    r->a = (signed char *)(r->b + n);
+    r->c = r->a + n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    switch (layout) {
+    case PADDED: ((struct padded *)r->mem)[i] = (struct padded){.a = (char)fa(i), .b = fb(i), .c = (char)fc(i), .d = fd(i)}; break;
+    case REORDERED: ((struct reordered *)r->mem)[i] = (struct reordered){.a = (char)fa(i), .b = fb(i), .c = (char)fc(i), .d = fd(i)}; break;
+    case PACKED: ((struct packed *)r->mem)[i] = (struct packed){.a = (char)fa(i), .b = fb(i), .c = (char)fc(i), .d = fd(i)}; break;
+    case SOA: r->a[i] = (signed char)fa(i), r->b[i] = fb(i), r->c[i] = (signed char)fc(i), r->d[i] = fd(i); break;
+    }
+    r->expect_one += (uint64_t)fd(i);
+    r->expect_all += (uint64_t)(fa(i) + fb(i) + fc(i)) + (uint64_t)fd(i);
+  }
+  mb_counter(run, "bytes_per_record", (double)rb, MB_COUNTER_VALUE);
+  mb_counter(run, "mib_per_million", rb * 1e6 / 1048576.0, MB_COUNTER_VALUE);
+  run->items_per_iter = (double)n;
+  run->bytes_per_iter = (double)(all || layout != SOA ? n * rb : n * sizeof(double));
+  return 0;
+}
+
+static void t_recs(mb_run_t *run) {
+  recs_t *r = run->data;
+  if (!r) return;
+  free(r->mem);
+  free(r);
+  run->data = NULL;
+}
+
+/* One kernel per layout and field set: the field accesses are the struct's own. */
+#define REC_KERNEL(NAME, T)                                                          \
+  static uint64_t k_##NAME##_one(uint64_t iters, void *data) {                       \
+    recs_t *r = data;                                                                \
+    const size_t n = r->n;                                                           \
+    double total = 0;                                                                \
+    for (uint64_t it = 0; it < iters; it++) {                                        \
+      const T *p = MB_OPAQUE((const T *)r->mem);                                     \
+      total += MB_SUM8(n, i, p[i].d);                                                \
+    }                                                                                \
+    return (uint64_t)total;                                                          \
+  }                                                                                  \
+  static uint64_t k_##NAME##_all(uint64_t iters, void *data) {                       \
+    recs_t *r = data;                                                                \
+    const size_t n = r->n;                                                           \
+    uint64_t total = 0;                                                              \
+    for (uint64_t it = 0; it < iters; it++) {                                        \
+      const T *p = MB_OPAQUE((const T *)r->mem);                                     \
+      total += (uint64_t)MB_SUM8(n, i, (double)(p[i].a + p[i].b + p[i].c) + p[i].d);  \
+    }                                                                                \
+    return total;                                                                    \
+  }
+REC_KERNEL(padded, struct padded)
+REC_KERNEL(reordered, struct reordered)
+REC_KERNEL(packed, struct packed)
+
+static uint64_t k_soa_one(uint64_t iters, void *data) {
+  recs_t *r = data;
+  const size_t n = r->n;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *d = MB_OPAQUE(r->d);
+    total += MB_SUM8(n, i, d[i]);
+  }
+  return (uint64_t)total;
+}
+
+static uint64_t k_soa_all(uint64_t iters, void *data) {
+  recs_t *r = data;
+  const size_t n = r->n;
+  uint64_t total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *d = MB_OPAQUE(r->d);
+    const signed char *a = r->a, *c = r->c;
+    const int *b = r->b;
+    total += (uint64_t)MB_SUM8(n, i, (double)(a[i] + b[i] + c[i]) + d[i]);
+  }
+  return total;
+}
+
+static int v_recs(mb_run_t *run, uint64_t result, uint64_t iters) {
+  recs_t *r = run->data;
+  uint64_t want = (r->all ? r->expect_all : r->expect_one) * iters;
+  if (result != want) return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
+  return 0;
+}
+
+/* Record counts for L1 (24 KB padded), L2 (384 KB), L3 (6 MB) and memory (96 MB). */
+#define RECORDS MB_ARGS(1000, 16000, 250000, 4000000)
+#define RECORDS_QUICK MB_ARGS(1000, 250000)
+#define LAYOUT(L, LNAME, ALL, FNAME, DOC)                                                                        \
+  static int s_##LNAME##_##FNAME(mb_run_t *run) { return setup_recs(run, L, ALL); }                            \
+  MB_BENCH(.family = "layout", .variant = #LNAME "_" #FNAME, .kernel = k_##LNAME##_##FNAME,                    \
+           .setup = s_##LNAME##_##FNAME, .teardown = t_recs, .verify = v_recs, .argnames = {"records"},          \
+           .args = RECORDS, .quick_args = RECORDS_QUICK, .doc = DOC)
+LAYOUT(PADDED, padded, 0, one, "sum d over {char a; int b; char c; double d;} (24 B)");
+LAYOUT(PADDED, padded, 1, all, "sum every field of the 24-byte struct");
+LAYOUT(REORDERED, reordered, 0, one, "sum d over {double d; int b; char a; char c;} (16 B)");
+LAYOUT(REORDERED, reordered, 1, all, "sum every field of the 16-byte struct");
+LAYOUT(PACKED, packed, 0, one, "sum d over the packed struct (14 B, d misaligned)");
+LAYOUT(PACKED, packed, 1, all, "sum every field of the packed struct");
+LAYOUT(SOA, soa, 0, one, "sum d[] of a struct of arrays");
+LAYOUT(SOA, soa, 1, all, "sum a[] + b[] + c[] + d[] of a struct of arrays");
+
+/* ---- Boxed vs unboxed ---- */
+
+typedef struct box {
+  uint64_t header[2]; /* a type pointer and a reference count, as an interpreter's object */
+  double value;
+} box_t;
+_Static_assert(sizeof(box_t) == 24, "a 16-byte header and an 8-byte value");
+
+enum boxing { UNBOXED, BOXED_MALLOC, BOXED_POOL };
+
+typedef struct boxes {
+  size_t n;
+  double *flat;
+  box_t **ptr;
+  mbp_pool_t pool;
+  enum boxing boxing;
+  uint64_t expect;
+} boxes_t;
+
+static uint64_t xs = 0x2545F4914F6CDD1Dull;
+static uint64_t rnd(void) { return mb_xorshift(&xs); }
+
+static int by_value(const void *x, const void *y) {
+  uintptr_t a = *(const uintptr_t *)x, b = *(const uintptr_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+static int setup_boxes(mb_run_t *run, enum boxing boxing, int shuffled) {
+  boxes_t *bx = calloc(1, sizeof *bx);
+  if (!bx) return mb_skip(run, "out of memory");
+  run->data = bx;
+  bx->boxing = boxing;
+  size_t n = bx->n = (size_t)run->arg[0];
+  run->items_per_iter = (double)n;
+  if (boxing == UNBOXED) {
+    if (!(bx->flat = malloc(n * sizeof *bx->flat))) return mb_skip(run, "out of memory");
+    for (size_t i = 0; i < n; i++) bx->expect += (uint64_t)(bx->flat[i] = (double)(i % 10));
+    mb_counter(run, "bytes_per_element", sizeof(double), MB_COUNTER_VALUE);
+    return 0;
+  }
+  if (boxing == BOXED_POOL && mbp_pool_init(&bx->pool, 0)) return mb_skip(run, "pool: out of memory");
+  if (!(bx->ptr = malloc(n * sizeof *bx->ptr))) return mb_skip(run, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    box_t *b = boxing == BOXED_POOL ? mbp_alloc(&bx->pool, sizeof *b) : malloc(sizeof *b);
+    if (!b) return mb_skip(run, "out of memory");
+    b->header[0] = (uintptr_t)&bx->expect;
+    b->header[1] = 1;
+    b->value = (double)(i % 10);
+    bx->expect += i % 10;
+    bx->ptr[i] = b;
+  }
+  /* What one object occupies: the median distance between consecutive objects. */
+  uintptr_t *gaps = malloc(n * sizeof *gaps);
+  size_t g = 0;
+  for (size_t i = 1; gaps && i < n; i++)
+    if (bx->ptr[i] > bx->ptr[i - 1]) gaps[g++] = (uintptr_t)bx->ptr[i] - (uintptr_t)bx->ptr[i - 1];
+  if (g) {
+    qsort(gaps, g, sizeof *gaps, by_value);
+    mb_counter(run, "bytes_per_element", 8.0 + (double)gaps[g / 2], MB_COUNTER_VALUE);
+  }
+  free(gaps);
+  if (shuffled)
+    for (size_t i = n - 1; i > 0; i--) {
+      size_t k = rnd() % (i + 1);
+      box_t *t = bx->ptr[i];
+      bx->ptr[i] = bx->ptr[k];
+      bx->ptr[k] = t;
+    }
+  return 0;
+}
+
+static void t_boxes(mb_run_t *run) {
+  boxes_t *bx = run->data;
+  if (!bx) return;
+  if (bx->ptr && bx->boxing == BOXED_MALLOC)
+    for (size_t i = 0; i < bx->n; i++) free(bx->ptr[i]);
+  if (bx->boxing == BOXED_POOL) mbp_pool_destroy(&bx->pool);
+  free(bx->ptr);
+  free(bx->flat);
+  free(bx);
+  run->data = NULL;
+}
+
+static uint64_t k_unboxed(uint64_t iters, void *data) {
+  boxes_t *bx = data;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *v = MB_OPAQUE(bx->flat);
+    total += MB_SUM8(bx->n, i, v[i]);
+  }
+  return (uint64_t)total;
+}
+
+static uint64_t k_boxed(uint64_t iters, void *data) {
+  boxes_t *bx = data;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    box_t *const *p = MB_OPAQUE(bx->ptr);
+    total += MB_SUM8(bx->n, i, p[i]->value);
+  }
+  return (uint64_t)total;
+}
+
+static int v_boxes(mb_run_t *run, uint64_t result, uint64_t iters) {
+  boxes_t *bx = run->data;
+  if (result != bx->expect * iters)
+    return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)(bx->expect * iters));
+  return 0;
+}
+
+static int s_unboxed(mb_run_t *run) { return setup_boxes(run, UNBOXED, 0); }
+static int s_boxed_malloc_inorder(mb_run_t *run) { return setup_boxes(run, BOXED_MALLOC, 0); }
+static int s_boxed_malloc_shuffled(mb_run_t *run) { return setup_boxes(run, BOXED_MALLOC, 1); }
+static int s_boxed_pool_inorder(mb_run_t *run) { return setup_boxes(run, BOXED_POOL, 0); }
+static int s_boxed_pool_shuffled(mb_run_t *run) { return setup_boxes(run, BOXED_POOL, 1); }
+
+#define BOXES(V, K, DOC)                                                                                \
+  MB_BENCH(.family = "layout", .variant = #V, .kernel = K, .setup = s_##V, .teardown = t_boxes,         \
+           .verify = v_boxes, .argnames = {"n"}, .args = MB_ARGS(10000, 1000000),                       \
+           .quick_args = MB_ARGS(10000), .doc = DOC)
+BOXES(unboxed, k_unboxed, "sum of a flat array of doubles");
+BOXES(boxed_malloc_inorder, k_boxed, "sum through pointers to malloc'd {header; double}, in allocation order");
+BOXES(boxed_malloc_shuffled, k_boxed, "the same, pointers shuffled");
+BOXES(boxed_pool_inorder, k_boxed, "sum through pointers to pool-allocated {header; double}");
+BOXES(boxed_pool_shuffled, k_boxed, "the same, pointers shuffled");
+
+/* ---- Misaligned access ---- */
+
+typedef char v16 __attribute__((vector_size(16)));
+typedef char v32 __attribute__((vector_size(32)));
+typedef char v64 __attribute__((vector_size(64)));
+
+#define L1_SPOTS 8
+#define DRAM_PAGES 32768 /* 128 MiB: far beyond any L3 here */
+
+enum where { L1_LINE, L1_PAGE, DRAM_LINE, DRAM_PAGE };
+
+typedef struct spots {
+  size_t count;   /* locations visited per iteration */
+  char **at;      /* the locations (offset applied) */
+  int size;
+  uint64_t fold;  /* loads: the first 8 bytes of the xor of every value loaded */
+} spots_t;
+
+static char *dram_buf; /* shared by every DRAM instance: faulted in once */
+
+static int setup_align(mb_run_t *run, enum where where) {
+  spots_t *s = calloc(1, sizeof *s);
+  if (!s) return mb_skip(run, "out of memory");
+  run->data = s;
+  s->size = (int)run->arg[0];
+  const int off = (int)run->arg[1];
+  static char *l1_buf;
+  if (!l1_buf) {
+    if (!(l1_buf = aligned_alloc(4096, (L1_SPOTS + 1) * 4096))) return mb_skip(run, "out of memory");
+    for (int i = 0; i < (L1_SPOTS + 1) * 4096; i++) l1_buf[i] = (char)(i * 131 >> 3);
+  }
+  if (where >= DRAM_LINE && !dram_buf) {
+    dram_buf = mmap(NULL, (size_t)DRAM_PAGES * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (dram_buf == MAP_FAILED) {
+      dram_buf = NULL;
+      return mb_skip(run, "cannot map 128 MiB");
+    }
+    madvise(dram_buf, (size_t)DRAM_PAGES * 4096, MADV_NOHUGEPAGE); /* 4 KiB pages: page splits are real */
+    memset(dram_buf, 1, (size_t)DRAM_PAGES * 4096 + 4096);
+  }
+  s->count = where >= DRAM_LINE ? DRAM_PAGES : L1_SPOTS;
+  if (!(s->at = malloc(s->count * sizeof *s->at))) return mb_skip(run, "out of memory");
+  for (size_t k = 0; k < s->count; k++) {
+    /* l1_line: lines 2k (128 bytes apart); *_page: the last line of a page; dram_line: a
+     * line in the middle of its page. */
+    size_t line = where == L1_LINE ? 2 * k : where == DRAM_LINE ? k * 64 + 31 : k * 64 + 63;
+    s->at[k] = (where >= DRAM_LINE ? dram_buf : l1_buf) + line * 64 + off;
+  }
+  if (where >= DRAM_LINE) /* random page order: each access misses */
+    for (size_t k = s->count - 1; k > 0; k--) {
+      size_t j = rnd() % (k + 1);
+      char *t = s->at[k];
+      s->at[k] = s->at[j];
+      s->at[j] = t;
+    }
+  const int line_split = off + s->size > 64;
+  mb_counter(run, "line_split", line_split, MB_COUNTER_VALUE);
+  mb_counter(run, "page_split", line_split && (where == L1_PAGE || where == DRAM_PAGE), MB_COUNTER_VALUE);
+#if defined(__AVX512F__)
+  const int widest = 64;
+#elif defined(__AVX__)
+  const int widest = 32;
+#else
+  const int widest = 16;
+#endif
+  mb_counter(run, "ops_per_access", s->size > widest ? s->size / widest : 1, MB_COUNTER_VALUE);
+  run->items_per_iter = (double)s->count;
+  run->bytes_per_iter = (double)s->count * s->size;
+  return 0;
+}
+
+static void t_align(mb_run_t *run) {
+  spots_t *s = run->data;
+  if (!s) return;
+  free(s->at);
+  free(s);
+  run->data = NULL;
+}
+
+/* Loads: every value folded into one, so none is dead. Stores: a value that changes. */
+#define ACCESS_KERNELS(S, T)                                                           \
+  static uint64_t k_load_##S(uint64_t iters, void *data) {                             \
+    spots_t *s = data;                                                                 \
+    T acc = {0};                                                                       \
+    for (uint64_t it = 0; it < iters; it++)                                            \
+      for (size_t k = 0; k < s->count; k++) {                                          \
+        T v;                                                                           \
+        memcpy(&v, MB_OPAQUE(s->at[k]), S); /* one scalar access each, never a gather */ \
+        acc ^= v;                                                                      \
+      }                                                                                \
+    s->fold = 0;                                                                       \
+    memcpy(&s->fold, &acc, 8 < S ? 8 : S);                                             \
+    return iters * s->count;                                                           \
+  }                                                                                    \
+  static uint64_t k_store_##S(uint64_t iters, void *data) {                            \
+    spots_t *s = data;                                                                 \
+    T v = {0};                                                                         \
+    for (uint64_t it = 0; it < iters; it++) {                                          \
+      v += (T){1};                                                                     \
+      for (size_t k = 0; k < s->count; k++) memcpy(MB_OPAQUE(s->at[k]), &v, S);        \
+    }                                                                                  \
+    mb_clobber();                                                                      \
+    return iters * s->count;                                                           \
+  }
+ACCESS_KERNELS(4, uint32_t)
+ACCESS_KERNELS(8, uint64_t)
+ACCESS_KERNELS(16, v16)
+ACCESS_KERNELS(32, v32)
+ACCESS_KERNELS(64, v64)
+
+static uint64_t k_load(uint64_t iters, void *data) {
+  spots_t *s = data;
+  switch (s->size) {
+  case 4: return k_load_4(iters, data);
+  case 8: return k_load_8(iters, data);
+  case 16: return k_load_16(iters, data);
+  case 32: return k_load_32(iters, data);
+  default: return k_load_64(iters, data);
+  }
+}
+static uint64_t k_store(uint64_t iters, void *data) {
+  spots_t *s = data;
+  switch (s->size) {
+  case 4: return k_store_4(iters, data);
+  case 8: return k_store_8(iters, data);
+  case 16: return k_store_16(iters, data);
+  case 32: return k_store_32(iters, data);
+  default: return k_store_64(iters, data);
+  }
+}
+
+/* Loads: the count, and the xor of everything loaded against the same xor done byte by
+ * byte here (each location's bytes, once if the iteration count is odd, else nothing).
+ * Stores: the count, and the last value stored is in every location. */
+static int v_align(mb_run_t *run, uint64_t result, uint64_t iters) {
+  spots_t *s = run->data;
+  uint64_t want = iters * s->count;
+  if (result != want) return mb_fail(run, "%llu of %llu accesses", (unsigned long long)result, (unsigned long long)want);
+  if (run->bench->kernel == k_load) {
+    unsigned char x[8] = {0};
+    const int w = s->size < 8 ? s->size : 8;
+    if (iters & 1)
+      for (size_t k = 0; k < s->count; k++)
+        for (int b = 0; b < w; b++) x[b] ^= (unsigned char)s->at[k][b];
+    uint64_t expect = 0;
+    memcpy(&expect, x, (size_t)w);
+    if (s->fold != expect) return mb_fail(run, "loaded values fold to %#llx, expected %#llx", (unsigned long long)s->fold, (unsigned long long)expect);
+    return 0;
+  }
+  unsigned char first = (unsigned char)s->at[0][0];
+  for (size_t k = 0; k < s->count; k++)
+    if ((unsigned char)s->at[k][0] != first) return mb_fail(run, "location %zu was not stored to", k);
+  return 0;
+}
+
+static int args_align(mb_arglist_t *l, const mb_config_t *c) {
+  static const int sizes[] = {4, 8, 16, 32, 64};
+  static const int quick[] = {0, 60};
+  static const int some[] = {0, 1, 8, 16, 32, 33, 48, 56, 57, 60, 61, 63};
+  for (int si = 0; si < 5; si++) {
+    int n = c->long_sweep ? 64 : c->quick ? 2 : (int)(sizeof some / sizeof *some);
+    for (int k = 0; k < n; k++) {
+      int64_t t[2] = {sizes[si], c->long_sweep ? k : c->quick ? quick[k] : some[k]};
+      if (mb_arglist_add(l, t)) return -1;
+    }
+  }
+  return 0;
+}
+
+#define ALIGN(OP, WHERE, ITERS)                                                                                    \
+  static int s_##OP##_##WHERE(mb_run_t *run) { return setup_align(run, WHERE); }                                \
+  MB_BENCH(.family = "align", .variant = #OP "_" #WHERE, .kernel = k_##OP, .setup = s_##OP##_##WHERE,           \
+           .teardown = t_align, .verify = v_align, .argnames = {"size", "offset"}, .args_fn = args_align,       \
+           .iterations = ITERS, .doc = #OP "s of size bytes at offset bytes into a line")
+#define l1_line L1_LINE
+#define l1_page L1_PAGE
+#define dram_line DRAM_LINE
+#define dram_page DRAM_PAGE
+ALIGN(load, l1_line, 1 << 18);
+ALIGN(store, l1_line, 1 << 18);
+ALIGN(load, l1_page, 1 << 18);
+ALIGN(store, l1_page, 1 << 18);
+ALIGN(load, dram_line, 4);
+ALIGN(store, dram_line, 4);
+ALIGN(load, dram_page, 4);
+ALIGN(store, dram_page, 4);
+
+/* ---- Split locks (opt-in) ---- */
+
+typedef struct lockspot {
+  char *buf;
+  uint64_t *unused;
+  char *at;
+} lockspot_t;
+
+static int s_atomic_split(mb_run_t *run) {
+  if (!getenv("MB_SPLIT_LOCK") || strcmp(getenv("MB_SPLIT_LOCK"), "1"))
+    return mb_skip(run, "opt-in: MB_SPLIT_LOCK=1 (a split lock may be trapped or throttled by the kernel and stalls every core's memory access)");
+#if !defined(__x86_64__)
+  return mb_skip(run, "x86-64 only");
+#else
+  static int warned;
+  if (!warned++)
+    fprintf(stderr, "membench: warning: align/atomic_split takes split locks on purpose; the kernel may log, "
+                    "throttle or kill (split_lock_detect), and other cores stall while it runs\n");
+  lockspot_t *ls = calloc(1, sizeof *ls);
+  if (!ls) return mb_skip(run, "out of memory");
+  run->data = ls;
+  if (!(ls->buf = aligned_alloc(64, 128))) return mb_skip(run, "out of memory");
+  memset(ls->buf, 0, 128);
+  ls->at = ls->buf + run->arg[0];
+  mb_counter(run, "line_split", run->arg[0] + 8 > 64, MB_COUNTER_VALUE);
+  run->items_per_iter = 1;
+  return 0;
+#endif
+}
+
+static void t_atomic(mb_run_t *run) {
+  lockspot_t *ls = run->data;
+  if (!ls) return;
+  free(ls->buf);
+  free(ls);
+  run->data = NULL;
+}
+
+static uint64_t k_atomic(uint64_t iters, void *data) {
+  lockspot_t *ls = data;
+  for (uint64_t i = 0; i < iters; i++) {
+#if defined(__x86_64__)
+    /* The instruction itself: C's atomics on a misaligned object would be undefined. */
+    __asm__ volatile("lock addq $1, (%0)" : : "r"(ls->at) : "memory");
+#endif
+  }
+  uint64_t v;
+  memcpy(&v, ls->at, 8);
+  return v;
+}
+
+static int v_atomic(mb_run_t *run, uint64_t result, uint64_t iters) {
+  (void)iters;
+  if (result == 0) return mb_fail(run, "no increment arrived");
+  return 0;
+}
+
+MB_BENCH(.family = "align", .variant = "atomic_split", .kernel = k_atomic, .setup = s_atomic_split, .teardown = t_atomic,
+         .verify = v_atomic, .argnames = {"offset"}, .args = MB_ARGS(0, 56, 60), .doc = "lock add on 8 bytes at offset (60: a split lock)");
+

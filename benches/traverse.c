@@ -1,0 +1,349 @@
+/*
+ * traverse.c: traversal order (lesson claims C10, C11): row vs column access of a C-order
+ * matrix, tiling, transposes, and matrix multiply loop orders against OpenBLAS.
+ *
+ * Names: traverse/<variant>/n:N   (an n x n matrix of doubles, row-major: a[i*n + j])
+ *   row_sum, col_sum        sum of every element, row by row / column by column (eight
+ *                           partial sums either way: the adds are not the bottleneck)
+ *   blocked_col_sum         column order within strips of 8 rows: each line is used for
+ *                           all 8 of its elements while it is still in L1
+ *   row_scale, col_scale    b = 2a (read 8 B, write 8 B per element)
+ *   transpose_naive         b[j][i] = a[i][j]
+ *   transpose_blocked       the same in 32 x 32 tiles
+ *   Counters: level = the cache level the matrix (matrices, for copies) fits in, 1..3, or
+ *   4 for memory, from the hierarchy family's detected boundaries when it ran in this
+ *   process, else hwloc's sizes (context traverse_levels_from says which); matrix_bytes.
+ *   Bytes per iteration: 8 n^2 for sums, 16 n^2 for copies (no write-allocate counted).
+ * gemm/<variant>/n:N    C = A B, n x n doubles; items = 2 n^3 floating-point operations
+ *   ijk, ikj, jki           naive loop orders on row-major arrays (ikj walks rows of B and
+ *                           C; jki walks columns of A and C)
+ *   blas_row, blas_col      OpenBLAS cblas_dgemm, CblasRowMajor / CblasColMajor
+ *   blas_row_t, blas_col_t  the same computing C = A^T B^T (transposed operands)
+ *   all run single-threaded on the pinned PU (openblas_set_num_threads(1));
+ *   blas_row_threads        blas_row with every core (openblas_set_num_threads(ncpus))
+ * Matrix elements are small integers, so every sum and product is exact: results are
+ * checked for equality (sums against a closed form, copies element by element, products
+ * at 64 sampled entries against a direct dot product).
+ */
+#define _GNU_SOURCE
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "membench.h"
+#include "sum8.h"
+#include "xorshift.h"
+#include "registry.h" /* mb_context_*: the hierarchy family's detected boundaries */
+
+#define TILE 32
+#define STRIP 8
+
+typedef struct mat {
+  size_t n;
+  double *a, *b, *c;
+  double expect; /* sum of a */
+} mat_t;
+
+static inline double val(size_t i, size_t j) { return (double)((i * 7 + j * 3) % 8); }
+
+static double *alloc_matrix(size_t n) {
+  size_t bytes = (n * n * sizeof(double) + 4095) & ~(size_t)4095;
+  double *m = aligned_alloc(4096, bytes);
+  if (m) memset(m, 0, bytes); /* first touch here, in setup */
+  return m;
+}
+
+/* Cache sizes: detected by hierarchy/boundaries in this process if it ran, else hwloc's. */
+static int cache_level_of(mb_run_t *run, double bytes) {
+  uint64_t size[5] = {0};
+  int detected = 0;
+  for (int i = 0; i < mb_context_count(); i++) {
+    if (strcmp(mb_context_key(i), "hierarchy_detected")) continue;
+    const char *t = mb_context_value(i);
+    for (const char *p = t; (p = strchr(p, 'L'));) {
+      int l;
+      unsigned long long b;
+      if (sscanf(p, "L%d %llu B", &l, &b) == 2 && l >= 1 && l <= 4) size[l] = b, detected = 1;
+      p++;
+    }
+  }
+  if (!detected)
+    for (int l = 1; l <= 4; l++) size[l] = run->config->cache_size[l];
+  mb_context_add("traverse_levels_from", "%s", detected ? "hierarchy/boundaries (detected in this run)" : "hwloc (hierarchy/boundaries did not run first)");
+  for (int l = 1; l <= 4; l++)
+    if (size[l] && bytes <= (double)size[l]) return l;
+  return 4;
+}
+
+static int setup_mat(mb_run_t *run, int copies) {
+  mat_t *m = calloc(1, sizeof *m);
+  if (!m) return mb_skip(run, "out of memory");
+  run->data = m;
+  size_t n = m->n = (size_t)run->arg[0];
+  double need = (double)n * (double)n * 8.0 * (copies ? 2 : 1);
+  if (run->config->mem_available && need > run->config->mem_available / 2.0)
+    return mb_skip(run, "%.0f MiB needed, over half of MemAvailable", need / 1048576.0);
+  if (!(m->a = alloc_matrix(n)) || (copies && !(m->b = alloc_matrix(n)))) return mb_skip(run, "out of memory");
+  m->expect = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) m->expect += m->a[i * n + j] = val(i, j);
+  mb_counter(run, "matrix_bytes", need, MB_COUNTER_VALUE);
+  mb_counter(run, "level", cache_level_of(run, need), MB_COUNTER_VALUE);
+  run->bytes_per_iter = copies ? 16.0 * n * n : 8.0 * n * n;
+  run->items_per_iter = (double)n * n;
+  return 0;
+}
+static int s_sum(mb_run_t *run) { return setup_mat(run, 0); }
+static int s_copy(mb_run_t *run) { return setup_mat(run, 1); }
+
+static void t_mat(mb_run_t *run) {
+  mat_t *m = run->data;
+  if (!m) return;
+  free(m->a);
+  free(m->b);
+  free(m->c);
+  free(m);
+  run->data = NULL;
+}
+
+/* Eight partial sums (sum8.h) in every order, so none is bound by one chain of adds. */
+#define SUM_KERNEL(NAME, OUTER, INNER)                                          \
+  static uint64_t NAME(uint64_t iters, void *data) {                             \
+    mat_t *m = data;                                                             \
+    const size_t n = m->n;                                                       \
+    double total = 0;                                                            \
+    for (uint64_t it = 0; it < iters; it++) {                                    \
+      const double *a = MB_OPAQUE(m->a);                                         \
+      for (size_t OUTER = 0; OUTER < n; OUTER++) total += MB_SUM8(n, INNER, a[i * n + j]); \
+    }                                                                            \
+    return (uint64_t)total;                                                      \
+  }
+SUM_KERNEL(k_row_sum, i, j)
+SUM_KERNEL(k_col_sum, j, i)
+
+static uint64_t k_blocked_col_sum(uint64_t iters, void *data) {
+  mat_t *m = data;
+  const size_t n = m->n;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *a = MB_OPAQUE(m->a);
+    for (size_t ii = 0; ii < n; ii += STRIP) {
+      const size_t rows = ii + STRIP < n ? STRIP : n - ii;
+      const double *strip = a + ii * n;
+      for (size_t j = 0; j < n; j++) total += MB_SUM8(rows, i, strip[i * n + j]);
+    }
+  }
+  return (uint64_t)total;
+}
+
+static int v_sum(mb_run_t *run, uint64_t result, uint64_t iters) {
+  mat_t *m = run->data;
+  uint64_t want = (uint64_t)(m->expect * (double)iters);
+  if (result != want) return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
+  return 0;
+}
+
+/* The copy kernels differ only in their loop order and the statement. */
+#define COPY_KERNEL(NAME, OUTER, INNER, STMT)                \
+  static uint64_t NAME(uint64_t iters, void *data) {         \
+    mat_t *m = data;                                         \
+    const size_t n = m->n;                                   \
+    for (uint64_t it = 0; it < iters; it++) {                \
+      const double *a = MB_OPAQUE(m->a);                     \
+      double *b = MB_OPAQUE(m->b);                           \
+      for (size_t OUTER = 0; OUTER < n; OUTER++)             \
+        for (size_t INNER = 0; INNER < n; INNER++) STMT;     \
+      mb_clobber();                                          \
+    }                                                        \
+    return iters;                                            \
+  }
+COPY_KERNEL(k_row_scale, i, j, b[i * n + j] = 2.0 * a[i * n + j])
+COPY_KERNEL(k_col_scale, j, i, b[i * n + j] = 2.0 * a[i * n + j])
+COPY_KERNEL(k_transpose_naive, i, j, b[j * n + i] = a[i * n + j])
+
+static uint64_t k_transpose_blocked(uint64_t iters, void *data) {
+  mat_t *m = data;
+  const size_t n = m->n;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *a = MB_OPAQUE(m->a);
+    double *b = MB_OPAQUE(m->b);
+    for (size_t ii = 0; ii < n; ii += TILE)
+      for (size_t jj = 0; jj < n; jj += TILE) {
+        const size_t ie = ii + TILE < n ? ii + TILE : n, je = jj + TILE < n ? jj + TILE : n;
+        for (size_t i = ii; i < ie; i++)
+          for (size_t j = jj; j < je; j++) b[j * n + i] = a[i * n + j];
+      }
+    mb_clobber();
+  }
+  return iters;
+}
+
+/* Every element of b checked: 2a for the scales, a transposed for the transposes. */
+static int check_copy(mb_run_t *run, int transposed) {
+  mat_t *m = run->data;
+  const size_t n = m->n;
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      double want = transposed ? val(j, i) : 2.0 * val(i, j);
+      bad += m->b[i * n + j] != want;
+    }
+  if (bad) return mb_fail(run, "%zu of %zu elements wrong", bad, n * n);
+  return 0;
+}
+static int v_scale(mb_run_t *run, uint64_t result, uint64_t iters) {
+  if (result != iters) return mb_fail(run, "%llu of %llu passes", (unsigned long long)result, (unsigned long long)iters);
+  return check_copy(run, 0);
+}
+static int v_transpose(mb_run_t *run, uint64_t result, uint64_t iters) {
+  if (result != iters) return mb_fail(run, "%llu of %llu passes", (unsigned long long)result, (unsigned long long)iters);
+  return check_copy(run, 1);
+}
+
+/* n: powers of two and near them (n = 1024 vs 1000 shows set conflicts), 64 to 4096; the
+ * long sweep adds 8192 (512 MiB per matrix) and its neighbours. */
+static const int64_t traverse_n[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2000, 2048, 2052, 4000, 4096, 4100, MB_END};
+static const int64_t traverse_quick[] = {64, 1000, 1024, MB_END};
+static const int64_t traverse_long[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2000, 2048, 2052, 4000, 4096, 4100, 8188, 8192, 8196, MB_END};
+
+#define TRAVERSE(V, S, K, VER, DOC)                                                                          \
+  MB_BENCH(.family = "traverse", .variant = V, .kernel = K, .setup = S, .teardown = t_mat, .verify = VER,   \
+           .argnames = {"n"}, .args = traverse_n, .quick_args = traverse_quick, .long_args = traverse_long, \
+           .doc = DOC)
+TRAVERSE("row_sum", s_sum, k_row_sum, v_sum, "sum of an n x n matrix, row by row");
+TRAVERSE("col_sum", s_sum, k_col_sum, v_sum, "sum of an n x n matrix, column by column");
+TRAVERSE("blocked_col_sum", s_sum, k_blocked_col_sum, v_sum, "column order in strips of 8 rows");
+TRAVERSE("row_scale", s_copy, k_row_scale, v_scale, "b = 2a, row by row");
+TRAVERSE("col_scale", s_copy, k_col_scale, v_scale, "b = 2a, column by column");
+TRAVERSE("transpose_naive", s_copy, k_transpose_naive, v_transpose, "b = a^T, element by element");
+TRAVERSE("transpose_blocked", s_copy, k_transpose_blocked, v_transpose, "b = a^T in 32 x 32 tiles");
+
+/* ---- Matrix multiply ---- */
+
+enum gemm_kind { IJK, IKJ, JKI, BLAS_ROW, BLAS_COL, BLAS_ROW_T, BLAS_COL_T, BLAS_ROW_THREADS };
+
+static int setup_gemm(mb_run_t *run, enum gemm_kind kind) {
+  mat_t *m = calloc(1, sizeof *m);
+  if (!m) return mb_skip(run, "out of memory");
+  run->data = m;
+  size_t n = m->n = (size_t)run->arg[0];
+  if (!(m->a = alloc_matrix(n)) || !(m->b = alloc_matrix(n)) || !(m->c = alloc_matrix(n))) return mb_skip(run, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      m->a[i * n + j] = val(i, j);
+      m->b[i * n + j] = (double)((i * 5 + j * 11) % 8);
+    }
+  m->expect = kind; /* the kind rides along for verify */
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  openblas_set_num_threads(kind == BLAS_ROW_THREADS ? (int)(cpus > 0 ? cpus : 1) : 1);
+  mb_counter(run, "blas_threads", kind >= BLAS_ROW ? openblas_get_num_threads() : 0, MB_COUNTER_VALUE);
+  run->items_per_iter = 2.0 * n * n * n;
+  return 0;
+}
+
+static void naive(const double *a, const double *b, double *c, size_t n, enum gemm_kind kind) {
+  memset(c, 0, n * n * sizeof *c);
+  if (kind == IJK) {
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++) {
+        double s = 0;
+        for (size_t k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
+        c[i * n + j] = s;
+      }
+  } else if (kind == IKJ) {
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < n; k++) {
+        const double aik = a[i * n + k];
+        for (size_t j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+      }
+  } else {
+    for (size_t j = 0; j < n; j++)
+      for (size_t k = 0; k < n; k++) {
+        const double bkj = b[k * n + j];
+        for (size_t i = 0; i < n; i++) c[i * n + j] += a[i * n + k] * bkj;
+      }
+  }
+}
+
+static uint64_t k_gemm(uint64_t iters, void *data) {
+  mat_t *m = data;
+  const int n = (int)m->n;
+  const enum gemm_kind kind = (enum gemm_kind)m->expect;
+  for (uint64_t it = 0; it < iters; it++) {
+    double *a = MB_OPAQUE(m->a), *b = MB_OPAQUE(m->b), *c = MB_OPAQUE(m->c);
+    switch (kind) {
+    case IJK: case IKJ: case JKI: naive(a, b, c, m->n, kind); break;
+    case BLAS_ROW: case BLAS_ROW_THREADS:
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+      break;
+    case BLAS_COL: cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    case BLAS_ROW_T: cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    case BLAS_COL_T: cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    }
+    mb_clobber();
+  }
+  return iters;
+}
+
+/* C[i][j] (row-major storage of the result) as each variant defines it. */
+static double gemm_ref(const mat_t *m, enum gemm_kind kind, size_t i, size_t j) {
+  const size_t n = m->n;
+  double s = 0;
+  for (size_t k = 0; k < n; k++) {
+    /* Row-major views: A[i][k] = a[i*n+k]; column-major reads the same memory as A^T. */
+    switch (kind) {
+    case BLAS_ROW_T: /* C = A^T B^T */
+    case BLAS_COL:   /* column-major C' = A'B' with A' = A^T, B' = B^T, read back as C'[i][j] */
+      s += m->a[k * n + i] * m->b[j * n + k];
+      break;
+    default: /* C = AB; column-major A'^T B'^T = AB too */
+      s += m->a[i * n + k] * m->b[k * n + j];
+    }
+  }
+  return s;
+}
+
+static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
+  mat_t *m = run->data;
+  if (result != iters) return mb_fail(run, "%llu of %llu products", (unsigned long long)result, (unsigned long long)iters);
+  const enum gemm_kind kind = (enum gemm_kind)m->expect;
+  const size_t n = m->n;
+  /* 64 sampled entries (every entry when n <= 64) against a direct dot product. */
+  size_t bad = 0, checked = 0;
+  uint64_t r = 0x9E3779B97F4A7C15ull;
+  for (size_t s = 0; s < (n <= 64 ? n * n : 64); s++) {
+    size_t i, j;
+    if (n <= 64) i = s / n, j = s % n;
+    else {
+      mb_xorshift(&r);
+      i = r % n, j = (r >> 32) % n;
+    }
+    /* Column-major results sit transposed in row-major memory. */
+    double got = kind == BLAS_COL || kind == BLAS_COL_T ? m->c[j * n + i] : m->c[i * n + j];
+    bad += got != gemm_ref(m, kind, i, j);
+    checked++;
+  }
+  if (bad) return mb_fail(run, "%zu of %zu checked entries differ from the dot product", bad, checked);
+  return 0;
+}
+
+#define GEMM(V, KIND, ARGS, QUICK, LONG, RT, DOC)                                                           \
+  static int s_gemm_##KIND(mb_run_t *run) { return setup_gemm(run, KIND); }                               \
+  MB_BENCH(.family = "gemm", .variant = V, .kernel = k_gemm, .setup = s_gemm_##KIND, .teardown = t_mat,    \
+           .verify = v_gemm, .argnames = {"n"}, .args = ARGS, .quick_args = QUICK, .long_args = LONG,     \
+           .real_time = RT, .doc = DOC)
+/* Naive orders stop at 1024 by default (2048 takes minutes: --mb_long). */
+#define NAIVE_N MB_ARGS(64, 128, 256, 512, 1024)
+#define BLAS_N MB_ARGS(64, 128, 256, 512, 1024, 2048)
+#define GEMM_QUICK MB_ARGS(64, 256)
+#define GEMM_LONG MB_ARGS(64, 128, 256, 512, 1024, 2048)
+GEMM("ijk", IJK, NAIVE_N, GEMM_QUICK, GEMM_LONG, 0, "naive C = AB, i-j-k loops (dot products; B by columns)");
+GEMM("ikj", IKJ, NAIVE_N, GEMM_QUICK, GEMM_LONG, 0, "naive C = AB, i-k-j loops (rows of B and C)");
+GEMM("jki", JKI, NAIVE_N, GEMM_QUICK, GEMM_LONG, 0, "naive C = AB, j-k-i loops (columns of A and C)");
+GEMM("blas_row", BLAS_ROW, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, row-major, one thread");
+GEMM("blas_col", BLAS_COL, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, column-major, one thread");
+GEMM("blas_row_t", BLAS_ROW_T, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, row-major, A^T B^T, one thread");
+GEMM("blas_col_t", BLAS_COL_T, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, column-major, A^T B^T, one thread");
+GEMM("blas_row_threads", BLAS_ROW_THREADS, BLAS_N, GEMM_QUICK, GEMM_LONG, 1, "OpenBLAS dgemm, row-major, every core");
