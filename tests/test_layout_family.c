@@ -1,0 +1,73 @@
+/*
+ * test_layout_family.c: the traverse, gemm, layout and align families, run for real through
+ * the binary (quick sweeps). Every kernel's own check passed (sums, copies, transposes,
+ * products against dot products, loads and stores); the struct sizes are the lesson's; the
+ * boxed objects occupy more than a double; the misaligned accesses say what they cross;
+ * the split-lock variant stays off unless asked. No timing is asserted.
+ * Usage: test_layout_family path/to/membench
+ */
+#include "testjson.h"
+
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  char dir[64], out[128];
+  test_tmpdir(dir);
+  snprintf(out, sizeof out, "%s/r.json", dir);
+  test_proc_t *p = malloc(sizeof *p);
+
+  json_t *doc = run_json(argv[1], "^(traverse|gemm|layout|align)/", out, p);
+  CHECK(doc != NULL);
+  if (!doc) return TEST_EXIT();
+  json_t *ctx = json_object_get(json_object_get(doc, "context"), "membench");
+  CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
+  CHECK(json_is_true(json_object_get(ctx, "pinned")));
+
+  /* Every benchmark ran (only the opt-in split lock is skipped), pinned where it says. */
+  size_t i, ran = 0, skipped = 0;
+  json_t *b;
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *e = json_string_value(json_object_get(b, "error_message"));
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (e) {
+      skipped++;
+      CHECK(strstr(n, "align/atomic_split/") == n && strstr(e, "opt-in: MB_SPLIT_LOCK=1"));
+      continue;
+    }
+    ran++;
+    CHECK(num(b, "mb_pu") == (double)json_integer_value(json_object_get(ctx, "pu")));
+  }
+  CHECK(ran > 100);
+  CHECK_EQ_INT(skipped, 3);
+
+  /* The lesson's structs. */
+  CHECK(num(find_bench(doc, "layout/padded_one/records:1000"), "bytes_per_record") == 24);
+  CHECK(num(find_bench(doc, "layout/reordered_one/records:1000"), "bytes_per_record") == 16);
+  CHECK(num(find_bench(doc, "layout/packed_all/records:1000"), "bytes_per_record") == 14);
+  CHECK(fabs(num(find_bench(doc, "layout/padded_one/records:1000"), "mib_per_million") - 24e6 / 1048576) < 1e-9);
+  /* A boxed double: a pointer and an object of at least 24 bytes. */
+  CHECK(num(find_bench(doc, "layout/unboxed/n:10000"), "bytes_per_element") == 8);
+  CHECK(num(find_bench(doc, "layout/boxed_malloc_inorder/n:10000"), "bytes_per_element") >= 32);
+  CHECK(num(find_bench(doc, "layout/boxed_pool_inorder/n:10000"), "bytes_per_element") == 8 + 32);
+
+  /* Misaligned accesses: what each crosses. */
+  json_t *a = find_bench(doc, "align/load_l1_line/size:8/offset:60/iterations:262144");
+  CHECK(a && num(a, "line_split") == 1 && num(a, "page_split") == 0);
+  a = find_bench(doc, "align/store_l1_page/size:8/offset:60/iterations:262144");
+  CHECK(a && num(a, "line_split") == 1 && num(a, "page_split") == 1);
+  a = find_bench(doc, "align/load_dram_page/size:4/offset:60/iterations:4");
+  CHECK(a && num(a, "line_split") == 0 && num(a, "page_split") == 0);
+  a = find_bench(doc, "align/load_l1_line/size:64/offset:0/iterations:262144");
+  CHECK(a && num(a, "line_split") == 0);
+
+  /* Traversal: the matrix level is reported; the products were checked entry by entry. */
+  json_t *t = find_bench(doc, "traverse/col_sum/n:1024");
+  CHECK(t && num(t, "matrix_bytes") == 1024.0 * 1024 * 8 && num(t, "level") >= 1 && num(t, "level") <= 4);
+  CHECK(find_bench(doc, "gemm/blas_col_t/n:64") != NULL);
+  CHECK(num(find_bench(doc, "gemm/blas_row/n:64"), "blas_threads") == 1);
+  CHECK(num(find_bench(doc, "gemm/ikj/n:64"), "items_per_second") > 0);
+  json_decref(doc);
+
+  test_rmtree(dir);
+  free(p);
+  return TEST_EXIT();
+}
