@@ -25,10 +25,10 @@ static const char *error_of(json_t *b) { return b ? json_string_value(json_objec
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
-  char dir[64], out[128];
-  test_tmpdir(dir);
-  snprintf(out, sizeof out, "%s/r.json", dir);
-  test_proc_t *p = malloc(sizeof *p);
+  family_test_t ft;
+  family_test_begin(&ft);
+  test_proc_t *p = ft.p;
+  const char *out = ft.out;
 
   json_t *doc = run_json(argv[1], "^alloc/", out, p);
   CHECK(doc != NULL);
@@ -98,7 +98,6 @@ int main(int argc, char **argv) {
   CHECK(strstr(p->err, "alloc/glibc/pair/size:32"));
   json_decref(j);
 
-  test_rmtree(dir);
-  free(p);
+  family_test_end(&ft);
   return TEST_EXIT();
 }

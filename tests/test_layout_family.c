@@ -10,10 +10,10 @@
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
-  char dir[64], out[128];
-  test_tmpdir(dir);
-  snprintf(out, sizeof out, "%s/r.json", dir);
-  test_proc_t *p = malloc(sizeof *p);
+  family_test_t ft;
+  family_test_begin(&ft);
+  test_proc_t *p = ft.p;
+  const char *out = ft.out;
 
   json_t *doc = run_json(argv[1], "^(traverse|gemm|layout|align)/", out, p);
   CHECK(doc != NULL);
@@ -67,7 +67,6 @@ int main(int argc, char **argv) {
   CHECK(num(find_bench(doc, "gemm/ikj/n:64"), "items_per_second") > 0);
   json_decref(doc);
 
-  test_rmtree(dir);
-  free(p);
+  family_test_end(&ft);
   return TEST_EXIT();
 }

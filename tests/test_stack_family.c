@@ -10,10 +10,10 @@
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
-  char dir[64], out[128];
-  test_tmpdir(dir);
-  snprintf(out, sizeof out, "%s/r.json", dir);
-  test_proc_t *p = malloc(sizeof *p);
+  family_test_t ft;
+  family_test_begin(&ft);
+  test_proc_t *p = ft.p;
+  const char *out = ft.out;
 
   /* The two-thread hierarchy benchmark first: its joined 8 MiB thread stacks sit in
    * glibc's cache, which must not leak into the "2 MiB" probe. */
@@ -97,7 +97,6 @@ int main(int argc, char **argv) {
   }
   CHECK_EQ_INT(skipped, 3);
   json_decref(doc);
-  free(p);
-  test_rmtree(dir);
+  family_test_end(&ft);
   return TEST_EXIT();
 }

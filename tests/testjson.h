@@ -29,6 +29,21 @@ static inline json_t *run_json(const char *bin, const char *filter, const char *
   return json_load_file(out, 0, NULL);
 }
 
+/* A family test's scratch: a directory, the result path in it, a captured process. */
+typedef struct family_test {
+  char dir[64], out[128];
+  test_proc_t *p;
+} family_test_t;
+static inline void family_test_begin(family_test_t *ft) {
+  test_tmpdir(ft->dir);
+  snprintf(ft->out, sizeof ft->out, "%s/r.json", ft->dir);
+  ft->p = malloc(sizeof *ft->p);
+}
+static inline void family_test_end(family_test_t *ft) {
+  test_rmtree(ft->dir);
+  free(ft->p);
+}
+
 /* The benchmark entry named `name` (run_name, first repetition), or NULL. */
 static inline json_t *find_bench(json_t *doc, const char *name) {
   size_t i;
