@@ -86,7 +86,7 @@ compare: build
 
 # CI regression tracking: a quick subset with 9 repetitions against the committed baseline
 # of this machine, results/<machine>/baseline.json (refresh it with bench-ci-baseline).
-CI_FILTER ?= ^(harness/empty|stack/(malloc|vla)/size:16|recursion/sum_(recursive|iterative)/n:900|hierarchy/latency_random/ws:(16384|262144)|hierarchy/read/ws:32768)$$
+CI_FILTER ?= ^(harness/empty|stack/(malloc|vla)/size:16|recursion/sum_(recursive|iterative)/n:900|hierarchy/latency_random/ws:(16384|262144)|hierarchy/read/ws:32768|alloc/(pool|freelist|tcmalloc)/pair/size:32|traverse/(row|col)_sum/n:1024|gemm/ikj/n:64|layout/(padded|soa)_one/records:250000)$$
 CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
 
 bench-ci: build

@@ -65,6 +65,38 @@ for s in untouched:pf_untouched first_touch:pf_first populate:pf_populate huge_p
   awk -v l="${s%%:*}" '$1 == 512 { printf "\"%s\" %.6g\n", l, $2 / 512 / 1000 }' "$data/${s##*:}.dat" >> "$data/pagefault.dat"
 done
 
+# Allocators: pairs, batches, memory cost per allocator.
+for a in pool freelist bump glibc jemalloc mimalloc tcmalloc; do
+  x alloc/$a/pair real_time > "$data/al_pair_$a.dat"
+  x alloc/$a/batch_random items_per_second > "$data/al_batch_$a.dat"
+  x alloc/$a/footprint rss_per_requested > "$data/al_rss_$a.dat"
+  x alloc/$a/footprint internal_frag > "$data/al_frag_$a.dat"
+done
+# Traversal: each variant's time over the row-order sum's (or the blocked transpose's), by n.
+for v in row_sum col_sum blocked_col_sum row_scale col_scale transpose_naive transpose_blocked; do
+  x traverse/$v real_time > "$data/tr_$v.dat"
+done
+paste "$data/tr_row_sum.dat" "$data/tr_col_sum.dat" "$data/tr_blocked_col_sum.dat" "$data/tr_row_scale.dat" \
+  "$data/tr_col_scale.dat" "$data/tr_transpose_naive.dat" "$data/tr_transpose_blocked.dat" |
+  awk 'NF == 14 && $1 == $3 && $1 == $13 { print $1, $4 / $2, $6 / $2, $10 / $8, $12 / $14 }' > "$data/tr_ratio.dat"
+for v in ijk ikj jki blas_row blas_col blas_row_t blas_col_t blas_row_threads; do
+  x gemm/$v items_per_second > "$data/gm_$v.dat"
+done
+for s in padded reordered packed soa; do
+  for f in one all; do x layout/${s}_$f real_time > "$data/ly_${s}_$f.dat"; done
+done
+# Misalignment: "offset log2(size) time/time-at-offset-0" per operation and placement.
+for op in load store; do
+  for w in l1_line l1_page dram_line dram_page; do
+    : > "$data/ag_${op}_$w.dat"
+    for sz in 4 8 16 32 64; do
+      x align/${op}_$w/size:$sz items_per_second |
+        awk -v l="$(awk -v s=$sz 'BEGIN { print log(s) / log(2) }')" \
+          'NR == 1 { base = $2 } base > 0 { print $1, l, base / $2 }' >> "$data/ag_${op}_$w.dat"
+    done
+  done
+done
+
 machine=$(x --machine 2>/dev/null || echo "?")
 stamp=$(basename "$result" .json)
 need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
@@ -84,3 +116,16 @@ draw stack_alloc st_vla st_malloc
 draw recursion rec_main
 draw thread_stacks thr_vm_8192 thr_vm_2048
 draw pagefault pagefault
+draw alloc_pair al_pair_pool al_pair_glibc
+draw alloc_memory al_rss_pool al_rss_glibc
+draw traverse tr_ratio
+draw gemm gm_ikj gm_blas_row
+draw layout ly_padded_one ly_soa_one
+for level in l1 dram; do
+  if need ag_load_${level}_line ag_store_${level}_page; then
+    gnuplot -e "here='$here'; data='$data'; out='$out/align_$level'; machine='$machine'; stamp='$stamp'; level='$level'" "$here/align.gp"
+    echo "plots: $out/align_$level.svg and .png"
+  else
+    echo "plots: align_$level skipped: its benchmarks are not in $result"
+  fi
+done
