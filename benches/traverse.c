@@ -10,8 +10,8 @@
  *   row_scale, col_scale    b = 2a (read 8 B, write 8 B per element)
  *   transpose_naive         b[j][i] = a[i][j]
  *   transpose_blocked       the same in 32 x 32 tiles
- *   Counters: level = the cache level the matrix (matrices, for copies) fits in, 1..3, or
- *   4 for memory, from the hierarchy family's detected boundaries when it ran in this
+ *   Counters: level = the cache level the matrix (matrices, for copies) fits in, 1, 2...,
+ *   or 0 for memory, from the hierarchy family's detected boundaries when it ran in this
  *   process, else hwloc's sizes (context traverse_levels_from says which); matrix_bytes.
  *   Bytes per iteration: 8 n^2 for sums, 16 n^2 for copies (no write-allocate counted).
  * gemm/<variant>/n:N    C = A B, n x n doubles; items = 2 n^3 floating-point operations
@@ -59,26 +59,25 @@ static double *alloc_matrix(size_t n) {
   return m;
 }
 
-/* Cache sizes: detected by hierarchy/boundaries in this process if it ran, else hwloc's. */
+/* The cache level (1, 2, ...) the matrices fit in, 0 for memory: from the levels that
+ * hierarchy/boundaries detected in this process if it ran, else from hwloc's sizes. */
 static int cache_level_of(mb_run_t *run, double bytes) {
-  uint64_t size[5] = {0};
+  uint64_t size[10] = {0};
   int detected = 0;
   for (int i = 0; i < mb_context_count(); i++) {
     if (strcmp(mb_context_key(i), "hierarchy_detected")) continue;
-    const char *t = mb_context_value(i);
-    for (const char *p = t; (p = strchr(p, 'L'));) {
+    for (const char *p = mb_context_value(i); (p = strchr(p, 'L')); p++) {
       int l;
       unsigned long long b;
-      if (sscanf(p, "L%d %llu B", &l, &b) == 2 && l >= 1 && l <= 4) size[l] = b, detected = 1;
-      p++;
+      if (sscanf(p, "L%d %llu B", &l, &b) == 2 && l >= 1 && l <= 9) size[l] = b, detected = 1;
     }
   }
   if (!detected)
     for (int l = 1; l <= 4; l++) size[l] = run->config->cache_size[l];
   mb_context_add("traverse_levels_from", "%s", detected ? "hierarchy/boundaries (detected in this run)" : "hwloc (hierarchy/boundaries did not run first)");
-  for (int l = 1; l <= 4; l++)
+  for (int l = 1; l <= 9; l++)
     if (size[l] && bytes <= (double)size[l]) return l;
-  return 4;
+  return 0;
 }
 
 static int setup_mat(mb_run_t *run, int copies) {

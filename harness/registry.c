@@ -238,7 +238,11 @@ void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t
   int i;
   for (i = 0; i < run->ncounters; i++)
     if (!strcmp(run->counters[i].name, name)) break;
-  if (i == MB_MAX_COUNTERS) return; /* full: documented limit */
+  if (i == MB_MAX_COUNTERS) { /* full: the documented limit, said, never silent */
+    fprintf(stderr, "membench: warning: %s/%s reports more than %d counters: '%s' left out\n", run->bench->family,
+            run->bench->variant, MB_MAX_COUNTERS, name);
+    return;
+  }
   if (i == run->ncounters) run->ncounters++;
   snprintf(run->counters[i].name, sizeof run->counters[i].name, "%s", name);
   run->counters[i].value = value;

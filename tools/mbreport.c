@@ -138,7 +138,7 @@ int main(int argc, char **argv) {
   printf("\n### Caches: what hwloc says, what the latency curve shows\n\n| level | hwloc | detected | latency |\n|---|---|---|---|\n");
   json_t *bnd = bench("hierarchy/boundaries/from:0");
   json_t *c;
-  for (int l = 1; l <= 6; l++) {
+  for (int l = 1; l <= 8; l++) {
     char key[32], hw[32], det[32];
     double hwb = NAN;
     json_array_foreach(json_object_get(topo, "caches_hwloc"), i, c) if (json_integer_value(json_object_get(c, "level")) == l) hwb =
@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
     else snprintf(lat, sizeof lat, "%.2f ns", dn);
     printf("| L%d | %s | %s%s | %s |\n", l, hw, det, !isnan(db) && ag == 0 ? " (disagrees)" : isnan(db) && bnd ? " (not seen)" : "", lat);
   }
-  if (bnd) printf("| memory | | | %.0f ns |\n", num(bnd, "memory_ns"));
+  if (bnd) printf("| memory | | | %s |\n", isnan(num(bnd, "memory_ns")) ? "not reached by the sweep's steps" : fmt_ns(num(bnd, "memory_ns")));
   else printf("\n(no `hierarchy/boundaries` in this result: the curve was not measured)\n");
 
   if (has_family("hierarchy")) {
@@ -221,9 +221,12 @@ int main(int argc, char **argv) {
       snprintf(bl, sizeof bl, "traverse/blocked_col_sum/n:%d", tn[k]);
       if (!bench(r)) continue;
       double lv = num(bench(r), "level");
+      char level[16];
+      if (isnan(lv)) snprintf(level, sizeof level, "–");
+      else if (lv == 0) snprintf(level, sizeof level, "memory");
+      else snprintf(level, sizeof level, "L%.0f", lv);
       printf("| %d | %.3g GB/s | %.3g GB/s | %.1f | %.1f | %s |\n", tn[k], num(bench(r), "bytes_per_second") / 1e9,
-             num(bench(c), "bytes_per_second") / 1e9, ns(c) / ns(r), ns(bl) / ns(r),
-             isnan(lv) ? "–" : lv >= 4 ? "memory" : lv == 3 ? "L3" : lv == 2 ? "L2" : "L1");
+             num(bench(c), "bytes_per_second") / 1e9, ns(c) / ns(r), ns(bl) / ns(r), level);
     }
     printf("\n| n | ijk | ikj | jki | OpenBLAS row-major | column-major | row-major, A^T B^T | every core | best naive / OpenBLAS |\n|---|---|---|---|---|---|---|---|---|\n");
     static const int gn[] = {64, 256, 1024, 2048};

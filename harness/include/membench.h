@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define MB_MAX_ARGS 2       /* arguments per benchmark instance */
-#define MB_MAX_COUNTERS 16  /* user counters a benchmark may report */
+#define MB_MAX_COUNTERS 48  /* user counters a benchmark may report (more: a warning, dropped) */
 #define MB_END INT64_MIN    /* terminates an argument list */
 
 /* An argument list literal: MB_ARGS(16, 32, 64). With two argument names, values come in
