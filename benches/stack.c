@@ -27,6 +27,8 @@
  *   heap_malloc_fixed/size:N    the same after mallopt(M_MMAP_THRESHOLD, 128 KiB), which
  *                               fixes the threshold for the rest of the process: these run
  *                               last in the family
+ *     Both run in a child membench process of their own (.process = "fresh_heap"): a heap
+ *     that other families have used serves large blocks from its free chunks instead.
  *   threads/stack_kib:S/threads:T  create + join T threads with S KiB stacks; counters
  *                               vm_kib_per_thread (VmSize growth: reserved) and
  *                               rss_kib_per_thread (VmRSS growth: resident) while all live
@@ -542,5 +544,5 @@ MB_BENCH(.family = "stack", .variant = "heap_untouched", .kernel = k_fresh, .set
 MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
 MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
 MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
-MB_BENCH(.family = "stack", .variant = "heap_malloc", .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold");
-MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt");
+MB_BENCH(.family = "stack", .variant = "heap_malloc", .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");
