@@ -8,7 +8,8 @@
  *              of their own (harness .process), the library LD_PRELOADed as mimalloc-bench
  *              does; setup checks that malloc really is that library's (dladdr) and skips
  *              with the reason when it is not (not installed);
- *              pool freelist bump: mballoc.h, called directly, in this process (the pool
+ *              pool freelist bump: mballoc.h, called directly (inline fast paths), in a
+ *              child process of their own too, "mballoc", without a preload (the pool
  *              passes requests above MBP_SMALL_MAX to glibc's malloc: counter fallback=1).
  *   pair/size:N            malloc + free of one block, in a tight loop (the block escapes
  *                          to code the compiler cannot see between the two)
@@ -535,9 +536,12 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
            .teardown = t_alloc, .verify = v_footprint, .iterations = 1, .real_time = 1, .process = PROC,                \
            .preload = PRELOAD, .doc = "memory cost of 8 MiB of mixed sizes (fresh process)")
 
-ALLOCATOR("pool", pool, NULL, NULL);
-ALLOCATOR("freelist", freelist, NULL, NULL);
-ALLOCATOR("bump", bump, NULL, NULL);
+/* mballoc's allocators run in a child process too, so that all seven run back to back at
+ * the end of a run: on a shared host the speed drifts over minutes, and an allocator
+ * measured at the start of a five-minute run cannot be compared with one at its end. */
+ALLOCATOR("pool", pool, "mballoc", NULL);
+ALLOCATOR("freelist", freelist, "mballoc", NULL);
+ALLOCATOR("bump", bump, "mballoc", NULL);
 ALLOCATOR("glibc", general, "glibc", NULL);
 ALLOCATOR("jemalloc", general, "jemalloc", "libjemalloc.so.2");
 ALLOCATOR("mimalloc", general, "mimalloc", "libmimalloc.so.2");

@@ -83,6 +83,24 @@ int main(void) {
   mb_counter(&run, "faults", 3, MB_COUNTER_PER_ITER);
   CHECK_EQ_INT(run.ncounters, 2);
   CHECK(run.counters[0].value == 12);
+  /* Past the limit: kept as far as it goes, the rest said on stderr, never silently lost. */
+  char tmpl[] = "/tmp/mbtest-regXXXXXX";
+  int fd = mkstemp(tmpl), saved = dup(2);
+  dup2(fd, 2);
+  for (int k = 0; k < MB_MAX_COUNTERS + 1; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "c%d", k);
+    mb_counter(&run, name, k, MB_COUNTER_VALUE);
+  }
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  CHECK_EQ_INT(run.ncounters, MB_MAX_COUNTERS);
+  char *said = test_slurp(tmpl);
+  CHECK(said && strstr(said, "more than 48 counters") && strstr(said, "'c46' left out") && strstr(said, "'c47' left out"));
+  free(said);
+  close(fd);
+  unlink(tmpl);
 
   /* Malformed: two argument names but an odd count of values. */
   mb_register(&bad);
