@@ -304,17 +304,25 @@ out:
 
 json_t *mb_results_merge(const char *tmp, const char *child, char *err, size_t errlen) {
   json_error_t jerr;
-  json_t *doc = load_sanitized(tmp, &jerr), *add = NULL, *ctx = NULL;
-  if (!doc || !json_is_array(json_object_get(doc, "benchmarks"))) {
-    snprintf(err, errlen, "%s: not complete JSON (%s)", tmp, doc ? "no benchmarks" : jerr.text);
-    goto out;
-  }
+  json_t *doc = NULL, *add = NULL, *ctx = NULL;
   add = load_sanitized(child, &jerr);
   if (!add || !json_is_array(json_object_get(add, "benchmarks"))) {
     snprintf(err, errlen, "%s: not complete JSON (%s)", child, add ? "no benchmarks" : jerr.text);
     goto out;
   }
-  json_array_extend(json_object_get(doc, "benchmarks"), json_object_get(add, "benchmarks"));
+  struct stat st;
+  if (stat(tmp, &st) == 0 && st.st_size == 0) {
+    /* This process ran nothing itself (every selected benchmark runs in a child): the first
+     * child's document, context and all, is the base. */
+    doc = json_deep_copy(add);
+  } else {
+    doc = load_sanitized(tmp, &jerr);
+    if (!doc || !json_is_array(json_object_get(doc, "benchmarks"))) {
+      snprintf(err, errlen, "%s: not complete JSON (%s)", tmp, doc ? "no benchmarks" : jerr.text);
+      goto out;
+    }
+    json_array_extend(json_object_get(doc, "benchmarks"), json_object_get(add, "benchmarks"));
+  }
   if (json_dump_file(doc, tmp, JSON_INDENT(2))) {
     snprintf(err, errlen, "cannot rewrite %s: %s", tmp, strerror(errno));
     goto out;

@@ -90,11 +90,11 @@ int main(int argc, char **argv) {
   CHECK(strstr(p->out, "skipped: malloc here is") && strstr(p->out, "not jemalloc's"));
 
   /* JSON on stdout stays one document: the children's console goes to stderr. */
-  char *av2[] = {argv[1], "--mb_quick", "--benchmark_format=json", "--benchmark_filter=^alloc/(pool|glibc)/pair/size:32$", NULL};
+  char *av2[] = {argv[1], "--mb_quick", "--benchmark_format=json", "--benchmark_filter=^(harness/empty|alloc/glibc/pair/size:32)$", NULL};
   CHECK(test_run(p, av2, 0, 0) == 0);
   CHECK_EQ_INT(p->status, 0);
   json_t *j = json_loads(p->out, 0, NULL);
-  CHECK(j && find_bench(j, "alloc/pool/pair/size:32"));
+  CHECK(j && find_bench(j, "harness/empty"));
   CHECK(strstr(p->err, "alloc/glibc/pair/size:32"));
   json_decref(j);
 

@@ -110,6 +110,36 @@ int main(void) {
   free(a3);
   free(b);
   json_decref(extra);
+
+  /* Children's results join the parent's; a parent that ran nothing takes the first
+   * child's document as its base; an unreadable child is an error, the base untouched. */
+  char base[4200], kid[4200];
+  snprintf(base, sizeof base, "%s/base.json", dir);
+  snprintf(kid, sizeof kid, "%s/kid.json", dir);
+  FILE *f = fopen(base, "w");
+  fclose(f);
+  f = fopen(kid, "w");
+  fputs("{\"context\": {\"membench\": {\"skipped\": 2}}, \"benchmarks\": [{\"name\": \"a/x\", \"cv\": NaN}]}", f);
+  fclose(f);
+  json_t *kctx = mb_results_merge(base, kid, err, sizeof err);
+  CHECK(kctx && json_integer_value(json_object_get(kctx, "skipped")) == 2);
+  json_decref(kctx);
+  kctx = mb_results_merge(base, kid, err, sizeof err);
+  CHECK(kctx != NULL);
+  json_decref(kctx);
+  json_t *merged = json_load_file(base, 0, NULL);
+  CHECK(merged && json_array_size(json_object_get(merged, "benchmarks")) == 2);
+  CHECK(merged && json_is_object(json_object_get(merged, "context")));
+  json_decref(merged);
+  f = fopen(kid, "w");
+  fputs("{\"benchmarks\": [", f);
+  fclose(f);
+  char *before = test_slurp(base);
+  CHECK(mb_results_merge(base, kid, err, sizeof err) == NULL && strstr(err, "not complete JSON"));
+  char *after = test_slurp(base);
+  CHECK(before && after && !strcmp(before, after));
+  free(before);
+  free(after);
   test_rmtree(dir);
   return TEST_EXIT();
 }
