@@ -1,5 +1,5 @@
 load here."/common.gp"
-set title "Memory cost of 8 MiB requested in blocks of one size: peak RSS (solid), bytes handed out (dashed), per byte requested"
+set title "8 MiB requested in blocks of one size: peak RSS (solid) and bytes handed out (dashed)"
 set xlabel "block size requested"
 set ylabel "bytes per byte requested"
 set logscale x 2

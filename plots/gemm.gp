@@ -6,7 +6,8 @@ set logscale x 2
 set logscale y 10
 set format x "%g"
 set format y "%g"
-set key bottom right
+set key top center maxrows 4 width -2
+set yrange [0.05:1000]
 set label 100 footer at screen 0.99, screen 0.015 right font ",8" tc rgb "#999999"
 do for [t in "svg png"] {
   if (t eq "svg") { set terminal svg size 960,600 dynamic font "Sans,11" noenhanced; set output out.".svg" } \

@@ -6,7 +6,7 @@ set logscale x 10
 set logscale y 10
 set format x "%g"
 set format y "%g"
-set key top left
+set key bottom right
 set label 100 footer at screen 0.99, screen 0.015 right font ",8" tc rgb "#999999"
 do for [t in "svg png"] {
   if (t eq "svg") { set terminal svg size 960,600 dynamic font "Sans,11" noenhanced; set output out.".svg" } \
