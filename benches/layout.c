@@ -565,20 +565,21 @@ static void t_atomic(mb_run_t *run) {
 
 static uint64_t k_atomic(uint64_t iters, void *data) {
   lockspot_t *ls = data;
+  uint64_t before;
+  memcpy(&before, ls->at, 8);
   for (uint64_t i = 0; i < iters; i++) {
 #if defined(__x86_64__)
     /* The instruction itself: C's atomics on a misaligned object would be undefined. */
     __asm__ volatile("lock addq $1, (%0)" : : "r"(ls->at) : "memory");
 #endif
   }
-  uint64_t v;
-  memcpy(&v, ls->at, 8);
-  return v;
+  uint64_t after;
+  memcpy(&after, ls->at, 8);
+  return after - before;
 }
 
 static int v_atomic(mb_run_t *run, uint64_t result, uint64_t iters) {
-  (void)iters;
-  if (result == 0) return mb_fail(run, "no increment arrived");
+  if (result != iters) return mb_fail(run, "%llu of %llu increments arrived", (unsigned long long)result, (unsigned long long)iters);
   return 0;
 }
 
