@@ -28,10 +28,8 @@ int main(int argc, char **argv) {
   family_test_t ft;
   family_test_begin(&ft);
   test_proc_t *p = ft.p;
-  const char *out = ft.out;
 
-  json_t *doc = run_json(argv[1], "^alloc/", out, p);
-  CHECK(doc != NULL);
+  json_t *doc = family_test_run(&ft, argv[1], "^alloc/");
   if (!doc) return TEST_EXIT();
   json_t *ctx = json_object_get(json_object_get(doc, "context"), "membench");
   const double pu = (double)json_integer_value(json_object_get(ctx, "pu"));

@@ -12,11 +12,8 @@ int main(int argc, char **argv) {
   if (argc < 2) return 2;
   family_test_t ft;
   family_test_begin(&ft);
-  test_proc_t *p = ft.p;
-  const char *out = ft.out;
 
-  json_t *doc = run_json(argv[1], "^(traverse|gemm|layout|align)/", out, p);
-  CHECK(doc != NULL);
+  json_t *doc = family_test_run(&ft, argv[1], "^(traverse|gemm|layout|align)/");
   if (!doc) return TEST_EXIT();
   json_t *ctx = json_object_get(json_object_get(doc, "context"), "membench");
   CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);

@@ -13,12 +13,10 @@ int main(int argc, char **argv) {
   family_test_t ft;
   family_test_begin(&ft);
   test_proc_t *p = ft.p;
-  const char *out = ft.out;
 
   /* The two-thread hierarchy benchmark first: its joined 8 MiB thread stacks sit in
    * glibc's cache, which must not leak into the "2 MiB" probe. */
-  json_t *doc = run_json(argv[1], "^(stack|recursion)/|^hierarchy/false_sharing/same_line:1/scatter:0", out, p);
-  CHECK(doc != NULL);
+  json_t *doc = family_test_run(&ft, argv[1], "^(stack|recursion)/|^hierarchy/false_sharing/same_line:1/scatter:0");
   if (!doc) return TEST_EXIT();
   int probes = 0, have_faults = 0;
   size_t i;
@@ -80,7 +78,7 @@ int main(int argc, char **argv) {
   /* A 512 KiB stack: the 1 MiB stack variants cannot fit and are skipped with the reason;
    * small ones run; malloc of the same size does not care. */
   test_child_stack_limit = 512 * 1024;
-  doc = run_json(argv[1], "^stack/(array|alloca|vla|malloc)/size:(16|1048576)$", out, p);
+  doc = run_json(argv[1], "^stack/(array|alloca|vla|malloc)/size:(16|1048576)$", ft.out, p);
   test_child_stack_limit = 0;
   CHECK(doc != NULL);
   int skipped = 0;

@@ -39,6 +39,12 @@ static inline void family_test_begin(family_test_t *ft) {
   snprintf(ft->out, sizeof ft->out, "%s/r.json", ft->dir);
   ft->p = malloc(sizeof *ft->p);
 }
+/* Run the filter into the scratch result; NULL (a failed check said why) if there is none. */
+static inline json_t *family_test_run(family_test_t *ft, const char *bin, const char *filter) {
+  json_t *doc = run_json(bin, filter, ft->out, ft->p);
+  CHECK(doc != NULL);
+  return doc;
+}
 static inline void family_test_end(family_test_t *ft) {
   test_rmtree(ft->dir);
   free(ft->p);
