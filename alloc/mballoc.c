@@ -156,7 +156,6 @@ struct mbp_arena {
 
 static inline uint32_t class_of(size_t n) { return (uint32_t)((n - 1) / MBP_ALIGNMENT); }
 static inline size_t class_size(uint32_t c) { return (size_t)(c + 1) * MBP_ALIGNMENT; }
-static inline mbp_pool_hdr *pool_of(const void *p) { return mbp_pool_of(p); }
 
 static inline int in_arenas(mbp_pool_t *a, const void *p) {
   uintptr_t k = (uintptr_t)p >> ARENA_SHIFT;
@@ -222,7 +221,7 @@ static struct mbp_arena *arena_new(mbp_pool_t *a) {
   if (a->arenas) a->arenas->prev = ar;
   a->arenas = ar;
   usable_link(a, ar);
-  if (++a->st.arenas > a->st.arenas_peak) a->st.arenas_peak = a->st.arenas;
+  if (++a->narenas > a->narenas_peak) a->narenas_peak = a->narenas;
   return ar;
 }
 
@@ -235,8 +234,8 @@ static void arena_unmap(mbp_pool_t *a, struct mbp_arena *ar) {
   if (a->last_arena == ar->base >> ARENA_SHIFT) a->last_arena = 0;
   munmap((void *)ar->base, MBP_ARENA_SIZE);
   free(ar);
-  a->st.arenas--;
-  a->st.arenas_unmapped++;
+  a->narenas--;
+  a->narenas_unmapped++;
 }
 
 static size_t empty_arenas(mbp_pool_t *a) {
@@ -409,7 +408,7 @@ static void free_unlocked(mbp_pool_t *a, void *p) {
     large_free(a, p);
     return;
   }
-  mbp_pool_hdr *pool = pool_of(p);
+  mbp_pool_hdr *pool = mbp_pool_of(p);
   if (check_small_free(a, pool, p)) return;
   void *last = pool->freeblock;
   *(void **)p = last;
@@ -435,7 +434,7 @@ void mbp_pool_emptied(mbp_pool_t *a, struct mbp_pool_hdr *pool) {
 }
 
 static size_t usable_unlocked(mbp_pool_t *a, const void *p) {
-  if (in_arenas(a, p)) return class_size(pool_of(p)->cls);
+  if (in_arenas(a, p)) return class_size(mbp_pool_of(p)->cls);
   return malloc_usable_size((void *)p);
 }
 
@@ -453,7 +452,7 @@ void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
   lock(a);
   void *q = NULL;
   if (in_arenas(a, p)) {
-    size_t old = class_size(pool_of(p)->cls);
+    size_t old = class_size(mbp_pool_of(p)->cls);
     if (n <= MBP_SMALL_MAX && mbp_block_size(n) == old) {
       q = p; /* same class: the block already fits */
     } else if ((q = alloc_unlocked(a, n))) {
@@ -510,9 +509,10 @@ size_t mbp_pool_trim(mbp_pool_t *a) {
  * is derived here: frees = allocations - blocks still in use. */
 void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
   lock(a);
-  *out = a->st;
-  memset(out->blocks_in_use, 0, sizeof out->blocks_in_use);
-  out->pools_in_use = out->pools_empty = out->block_bytes_in_use = 0;
+  memset(out, 0, sizeof *out);
+  out->arenas = a->narenas;
+  out->arenas_peak = a->narenas_peak;
+  out->arenas_unmapped = a->narenas_unmapped;
   for (struct mbp_arena *ar = a->arenas; ar; ar = ar->next) {
     for (unsigned i = 0; i < ar->ncarved; i++) {
       const mbp_pool_hdr *pool = (const mbp_pool_hdr *)(ar->base + (uintptr_t)i * MBP_POOL_SIZE);
@@ -526,7 +526,6 @@ void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
     }
   }
   uint64_t small_allocs = 0, live = 0;
-  out->bytes_handed_out = 0;
   for (uint32_t c = 0; c < MBP_NCLASSES; c++) {
     small_allocs += a->class_allocs[c];
     live += out->blocks_in_use[c];

@@ -96,6 +96,7 @@ typedef struct actx {
   _Alignas(64) volatile uint64_t tail;
   _Alignas(64) void *ring[RING];
   duo_t *duo;
+  char probe_out[1024];    /* footprint: what the last probe process printed */
 } actx_t;
 
 static uint64_t rng = 88172645463325252ull;
@@ -455,17 +456,13 @@ static int s_footprint(mb_run_t *run) {
   return 0;
 }
 
-static uint64_t run_probe(actx_t *c, char *out, size_t outlen) {
-  char spec[64];
-  snprintf(spec, sizeof spec, "%d,%zu", (int)c->kind, c->size);
-  return mb_probe_fresh("MB_ALLOC_PROBE", spec, out, outlen) == 0;
-}
-
+/* One fresh probe process per iteration; the counters come from the last one's report. */
 static uint64_t k_footprint(uint64_t iters, void *data) {
   actx_t *c = data;
-  char out[1024];
+  char spec[64];
+  snprintf(spec, sizeof spec, "%d,%zu", (int)c->kind, c->size);
   uint64_t ok = 0;
-  for (uint64_t i = 0; i < iters; i++) ok += run_probe(c, out, sizeof out);
+  for (uint64_t i = 0; i < iters; i++) ok += mb_probe_fresh("MB_ALLOC_PROBE", spec, c->probe_out, sizeof c->probe_out) == 0;
   return ok;
 }
 
@@ -477,9 +474,7 @@ static long field(const char *out, const char *name) {
 static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
   actx_t *c = run->data;
   if (result != iters) return mb_fail(run, "%llu of %llu probe processes succeeded", (unsigned long long)result, (unsigned long long)iters);
-  /* One more probe for the numbers (the timed ones are alike: a fresh process each). */
-  char out[1024];
-  if (!run_probe(c, out, sizeof out)) return mb_fail(run, "the probe process failed");
+  const char *out = c->probe_out;
   long requested = field(out, "requested"), usable = field(out, "usable"), blocks = field(out, "blocks");
   if (requested < (long)FOOT_BYTES || usable < requested || blocks <= 0)
     return mb_fail(run, "probe reported requested=%ld usable=%ld blocks=%ld", requested, usable, blocks);

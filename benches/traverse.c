@@ -48,6 +48,7 @@ typedef struct mat {
   size_t n;
   double *a, *b, *c;
   double expect; /* sum of a */
+  int kind;      /* gemm: enum gemm_kind */
 } mat_t;
 
 static inline double val(size_t i, size_t j) { return (double)((i * 7 + j * 3) % 8); }
@@ -262,7 +263,7 @@ static int setup_gemm(mb_run_t *run, enum gemm_kind kind) {
       m->a[i * n + j] = val(i, j);
       m->b[i * n + j] = (double)((i * 5 + j * 11) % 8);
     }
-  m->expect = kind; /* the kind rides along for verify */
+  m->kind = kind;
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   if (kind >= BLAS_ROW) blas.set_threads(kind == BLAS_ROW_THREADS ? (int)(cpus > 0 ? cpus : 1) : 1);
   mb_counter(run, "blas_threads", kind >= BLAS_ROW ? blas.get_threads() : 0, MB_COUNTER_VALUE);
@@ -297,7 +298,7 @@ static void naive(const double *a, const double *b, double *c, size_t n, enum ge
 static uint64_t k_gemm(uint64_t iters, void *data) {
   mat_t *m = data;
   const int n = (int)m->n;
-  const enum gemm_kind kind = (enum gemm_kind)m->expect;
+  const enum gemm_kind kind = (enum gemm_kind)m->kind;
   for (uint64_t it = 0; it < iters; it++) {
     double *a = MB_OPAQUE(m->a), *b = MB_OPAQUE(m->b), *c = MB_OPAQUE(m->c);
     switch (kind) {
@@ -335,7 +336,7 @@ static double gemm_ref(const mat_t *m, enum gemm_kind kind, size_t i, size_t j) 
 static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
   mat_t *m = run->data;
   if (result != iters) return mb_fail(run, "%llu of %llu products", (unsigned long long)result, (unsigned long long)iters);
-  const enum gemm_kind kind = (enum gemm_kind)m->expect;
+  const enum gemm_kind kind = (enum gemm_kind)m->kind;
   const size_t n = m->n;
   /* 64 sampled entries (every entry when n <= 64) against a direct dot product. */
   size_t bad = 0, checked = 0;

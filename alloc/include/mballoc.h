@@ -116,7 +116,7 @@ typedef struct mbp_pool {
   uintptr_t last_arena;          /* the arena number of the last lookup that hit */
   int flags;
   pthread_mutex_t lock;
-  mbp_stats_t st;                /* arenas; the rest is counted below or walked */
+  size_t narenas, narenas_peak, narenas_unmapped; /* mapped now, at most, returned so far */
   uint64_t class_allocs[MBP_NCLASSES]; /* small allocations per class, ever */
   uint64_t requested;            /* bytes asked for by them */
   uint64_t large_allocs, large_frees;
