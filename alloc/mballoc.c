@@ -459,8 +459,9 @@ void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
       memcpy(q, p, old < n ? old : n);
       free_unlocked(a, p);
     }
-  } else if (n > MBP_SMALL_MAX) {
+  } else {
 #ifdef MB_ALLOC_DEBUG
+    /* Not one of its blocks: said before anything is read from it. */
     wordset_t *ls = a->large;
     if (!ls || !ws_contains(ls->slot, ls->cap, (uintptr_t)p)) {
       error_handler(MB_ALLOC_FOREIGN, "pool", p);
@@ -468,16 +469,20 @@ void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
       return NULL;
     }
 #endif
-    q = realloc(p, n);
+    if (n <= MBP_SMALL_MAX) {
+      if ((q = alloc_unlocked(a, n))) {
+        memcpy(q, p, n); /* large to small: n is the smaller */
+        free_unlocked(a, p);
+      }
+    } else {
+      q = realloc(p, n);
 #ifdef MB_ALLOC_DEBUG
-    if (q && q != p) {
-      ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p);
-      ws_insert(&ls->slot, &ls->cap, &ls->count, (uintptr_t)q); /* room: one was removed */
-    }
+      if (q && q != p) {
+        ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p);
+        ws_insert(&ls->slot, &ls->cap, &ls->count, (uintptr_t)q); /* room: one was removed */
+      }
 #endif
-  } else if ((q = alloc_unlocked(a, n))) {
-    memcpy(q, p, n); /* large to small: n is the smaller */
-    free_unlocked(a, p);
+    }
   }
   unlock(a);
   return q;

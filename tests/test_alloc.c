@@ -257,6 +257,9 @@ static void test_invalid_frees(void) {
   mbp_free(&p, foreign);
   CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN);
   errs.n = 0;
+  CHECK(mbp_realloc(&p, foreign, 16) == NULL); /* caught before it is copied from */
+  CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN);
+  errs.n = 0;
   void *from_malloc = malloc(40);
   mbp_free(&p, from_malloc);
   CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN);
