@@ -11,7 +11,8 @@
  *   latency_huge/ws:N       latency_random in a MADV_HUGEPAGE region (counter huge_kib: how
  *                           much the kernel really backed with 2 MiB pages)
  *   boundaries/from:latency_random   the levels detected from latency_random's curve in this
- *                           run, beside what hwloc claims (runs after the sweep)
+ *                           run (harness/detect.c, the detector tools/mbdetect runs too),
+ *                           beside what hwloc claims (runs after the sweep)
  *   read|write|copy|triad/ws:N   STREAM's operations over arrays of doubles totalling N
  *                           bytes; STREAM's byte accounting (8, 8, 16, 24 bytes per element)
  *   write_nt|copy_nt/ws:N   with non-temporal vector stores (skipped without AVX)
@@ -22,7 +23,12 @@
  *   false_sharing/same_line:1|0/scatter:0|1   two pinned threads incrementing their own
  *                           counters, on one cache line or on separate lines
  *
- * Latency: ns per load (= time per iteration), cycles_per_load from the nominal clock.
+ * Latency: ns per load (= wall time per iteration). A chase's run is timed in CHASE_SAMPLES
+ * consecutive slices (one clock read between slices: the chase itself goes on); counters
+ * sample_median_ns and sample_spread (half the range over the median) say how steady it was,
+ * and the detector reads the median and the spread, so one disturbed slice decides nothing.
+ * Cycles per load are the "cycles" counter (per iteration) where the hardware counts them;
+ * no figure is derived from a nominal clock.
  * Working sets are capped by MemAvailable: a point that does not fit is skipped with the
  * reason. Every kernel is verified: the chase ends on the node the permutation predicts,
  * bandwidth kernels are checked against a reference, as STREAM checks its results.
@@ -31,6 +37,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +48,7 @@
 #endif
 
 #include "chase.h"
-#include "detect.h"
+#include "mb_detect.h"
 #include "duo.h"
 #include "membench.h"
 #include "smaps.h"
@@ -84,17 +91,48 @@ static int fits_memory(mb_run_t *run, uint64_t bytes) {
 
 /* ---- Pointer chase ---- */
 
+#define CHASE_SAMPLES 5
+#define CHASE_SAMPLE_MIN 4096 /* loads per slice at least, or the run is one slice */
+
 typedef struct chase {
   region_t mem;
   size_t nodes;
   uint32_t *order; /* order[k] = node visited after k steps from node 0 */
   int huge;
+  int nsamples;                      /* slices timed in the last run (0: too short to slice) */
+  double sample_ns[CHASE_SAMPLES];   /* ns per load in each slice */
 } chase_t;
 
+static double now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static void **chase_for(void **p, uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) p = (void **)*p;
+  return p;
+}
+
+/* One chase of `iters` loads from node 0, timed in slices; the pointer carries on across
+ * slices, so it is the same chain of dependent loads as one loop. */
 static uint64_t k_chase(uint64_t iters, void *data) {
-  const chase_t *c = data;
+  chase_t *c = data;
   void **p = (void **)c->mem.p;
-  for (uint64_t i = 0; i < iters; i++) p = (void **)*p;
+  const uint64_t per = iters / CHASE_SAMPLES;
+  if (per < CHASE_SAMPLE_MIN) {
+    c->nsamples = 0;
+    return (uint64_t)(uintptr_t)chase_for(p, iters);
+  }
+  double t = now_ns();
+  for (int s = 0; s < CHASE_SAMPLES; s++) {
+    uint64_t n = s + 1 < CHASE_SAMPLES ? per : iters - per * (CHASE_SAMPLES - 1);
+    p = chase_for(p, n);
+    double t1 = now_ns();
+    c->sample_ns[s] = (t1 - t) / (double)n;
+    t = t1;
+  }
+  c->nsamples = CHASE_SAMPLES;
   return (uint64_t)(uintptr_t)p;
 }
 
@@ -134,39 +172,66 @@ static void t_chase(mb_run_t *run) {
   free(c);
 }
 
-/* The random curve of this run, for the boundary detector: ns per load by working set. */
+/* The random curve of this run, for the boundary detector: per working set, the slices of
+ * the longest run (Google Benchmark's last; repetitions of it add their slices). */
 #define CURVE_MAX 128
+#define CURVE_SAMPLES 32
 static struct {
   int n;
   uint64_t ws[CURVE_MAX];
-  double ns[CURVE_MAX];
   uint64_t iters[CURVE_MAX];
+  int nsamples[CURVE_MAX];
+  double sample[CURVE_MAX][CURVE_SAMPLES];
 } curve;
 
-static void curve_record(uint64_t ws, double ns, uint64_t iters) {
+static void curve_record(uint64_t ws, const double *ns, int nsamples, uint64_t iters) {
   int i;
   for (i = 0; i < curve.n; i++)
     if (curve.ws[i] == ws) break;
   if (i == CURVE_MAX) return;
   if (i == curve.n) curve.n++;
-  else if (iters < curve.iters[i]) return; /* keep the longest run (Google Benchmark's last) */
+  else if (iters < curve.iters[i]) return;
+  if (iters > curve.iters[i]) curve.nsamples[i] = 0; /* a longer run replaces a calibration run */
   curve.ws[i] = ws;
-  curve.ns[i] = ns;
   curve.iters[i] = iters;
+  for (int k = 0; k < nsamples && curve.nsamples[i] < CURVE_SAMPLES; k++) curve.sample[i][curve.nsamples[i]++] = ns[k];
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median and relative spread (half the range over the median) of n values, sorted here. */
+static double median_spread(double *v, int n, double *spread) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  *spread = med > 0 ? (v[n - 1] - v[0]) / (2 * med) : 0;
+  return med;
 }
 
 static int v_chase(mb_run_t *run, uint64_t result, uint64_t iters) {
-  const chase_t *c = run->data;
+  chase_t *c = run->data;
   uintptr_t want = (uintptr_t)(c->mem.p + (size_t)c->order[iters % c->nodes] * LINE);
   if (result != want) return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
-  double ns = run->seconds * 1e9 / (double)iters;
-  if (run->config->cycles_per_ns > 0) mb_counter(run, "cycles_per_load", ns * run->config->cycles_per_ns, MB_COUNTER_VALUE);
+  double v[CHASE_SAMPLES], spread = 0, med;
+  if (c->nsamples) {
+    memcpy(v, c->sample_ns, sizeof v);
+    med = median_spread(v, c->nsamples, &spread);
+  } else {
+    med = run->seconds * 1e9 / (double)iters;
+  }
+  mb_counter(run, "sample_median_ns", med, MB_COUNTER_VALUE);
+  mb_counter(run, "sample_spread", spread, MB_COUNTER_VALUE);
   return 0;
 }
 
 static int v_latency_random(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (v_chase(run, result, iters)) return 1;
-  curve_record((uint64_t)run->arg[0], run->seconds * 1e9 / (double)iters, iters);
+  chase_t *c = run->data;
+  double one = run->seconds * 1e9 / (double)iters;
+  if (c->nsamples) curve_record((uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters);
+  else curve_record((uint64_t)run->arg[0], &one, 1, iters);
   return 0;
 }
 
@@ -220,15 +285,25 @@ static int args_latency_seq(mb_arglist_t *l, const mb_config_t *c) {
 /* ---- Boundaries ---- */
 
 typedef struct boundaries {
-  mb_level_t lv[MB_DETECT_MAX];
-  int n;
+  int n;                       /* curve points */
+  uint64_t ws[CURVE_MAX];
+  double ns[CURVE_MAX], spread[CURVE_MAX];
+  mb_detect_t d;
 } boundaries_t;
 
 static uint64_t k_boundaries(uint64_t iters, void *data) {
   boundaries_t *b = data;
-  /* Sort the curve by working set, then detect. */
-  uint64_t ws[CURVE_MAX];
-  double ns[CURVE_MAX];
+  uint64_t ok = 0;
+  for (uint64_t it = 0; it < iters; it++) ok += mb_detect_levels(b->ws, b->ns, b->spread, b->n, &b->d) == 0;
+  return ok;
+}
+
+/* The curve, sorted by working set: each point's median slice and its spread. */
+static int s_boundaries(mb_run_t *run) {
+  if (curve.n < 8) return mb_skip(run, "needs hierarchy/latency_random's sweep in the same run (%d points so far)", curve.n);
+  boundaries_t *b = calloc(1, sizeof *b);
+  if (!b) return mb_skip(run, "out of memory");
+  run->data = b;
   int idx[CURVE_MAX];
   for (int i = 0; i < curve.n; i++) idx[i] = i;
   for (int i = 1; i < curve.n; i++)
@@ -238,17 +313,13 @@ static uint64_t k_boundaries(uint64_t iters, void *data) {
       idx[j - 1] = t;
     }
   for (int i = 0; i < curve.n; i++) {
-    ws[i] = curve.ws[idx[i]];
-    ns[i] = curve.ns[idx[i]];
+    double v[CURVE_SAMPLES];
+    memcpy(v, curve.sample[idx[i]], sizeof v);
+    b->ws[i] = curve.ws[idx[i]];
+    b->ns[i] = median_spread(v, curve.nsamples[idx[i]], &b->spread[i]);
   }
-  for (uint64_t it = 0; it < iters; it++) b->n = mb_detect_levels(ws, ns, curve.n, 1.25, 1.10, b->lv);
-  return (uint64_t)b->n;
-}
-
-static int s_boundaries(mb_run_t *run) {
-  if (curve.n < 8) return mb_skip(run, "needs hierarchy/latency_random's sweep in the same run (%d points so far)", curve.n);
-  run->data = calloc(1, sizeof(boundaries_t));
-  return run->data ? 0 : mb_skip(run, "out of memory");
+  b->n = curve.n;
+  return 0;
 }
 
 static void t_free(mb_run_t *run) {
@@ -256,48 +327,44 @@ static void t_free(mb_run_t *run) {
   run->data = NULL;
 }
 
+static void counter_at(mb_run_t *run, const char *fmt, int lvl, double value) {
+  char key[48];
+  snprintf(key, sizeof key, fmt, lvl);
+  mb_counter(run, key, value, MB_COUNTER_VALUE);
+}
+
 static int v_boundaries(mb_run_t *run, uint64_t result, uint64_t iters) {
-  (void)iters;
   const boundaries_t *b = run->data;
-  if (result < 1) return mb_fail(run, "no level detected from %d points", curve.n);
+  if (result != iters) return mb_fail(run, "the detector refused the curve of %d points", b->n);
+  const mb_detect_t *d = &b->d;
   char text[512];
   size_t w = 0;
-  int caches = 0;
-  for (int i = 0; i < b->n; i++) {
-    char key[48];
+  for (int i = 0; i < d->ncaches && w < sizeof text; i++) {
     int lvl = i + 1;
-    if (b->lv[i].bytes) {
-      caches++;
-      uint64_t hw = lvl <= 4 ? run->config->cache_size[lvl] : 0;
-      snprintf(key, sizeof key, "L%d_bytes", lvl);
-      mb_counter(run, key, (double)b->lv[i].bytes, MB_COUNTER_VALUE);
-      snprintf(key, sizeof key, "L%d_ns", lvl);
-      mb_counter(run, key, b->lv[i].ns, MB_COUNTER_VALUE);
-      snprintf(key, sizeof key, "L%d_hwloc_bytes", lvl);
-      mb_counter(run, key, (double)hw, MB_COUNTER_VALUE);
-      /* Agreement: the detected size within a factor 1.25 of hwloc's (one sweep step
-       * around the cache sizes); a disagreement is flagged, not hidden. */
-      int agree = hw && b->lv[i].bytes * 4 >= hw * 3 && b->lv[i].bytes * 4 <= hw * 5;
-      snprintf(key, sizeof key, "L%d_agrees_with_hwloc", lvl);
-      mb_counter(run, key, agree, MB_COUNTER_VALUE);
-      w += (size_t)snprintf(text + w, sizeof text - w, "%sL%d %llu B at %.2f ns (hwloc: %llu B%s)", w ? "; " : "", lvl,
-                            (unsigned long long)b->lv[i].bytes, b->lv[i].ns, (unsigned long long)hw,
-                            agree ? "" : ", DISAGREES");
-    } else {
-      mb_counter(run, "memory_ns", b->lv[i].ns, MB_COUNTER_VALUE);
-      w += (size_t)snprintf(text + w, sizeof text - w, "%smemory at %.2f ns", w ? "; " : "", b->lv[i].ns);
-    }
-    if (w >= sizeof text) break;
+    uint64_t hw = lvl <= 4 ? run->config->cache_size[lvl] : 0, bytes = d->cache[i].bytes;
+    /* Agreement: the detected size within a factor 1.25 of hwloc's (one sweep step around
+     * the cache sizes); a disagreement is flagged, not hidden. */
+    int agree = hw && bytes * 4 >= hw * 3 && bytes * 4 <= hw * 5;
+    counter_at(run, "L%d_bytes", lvl, (double)bytes);
+    counter_at(run, "L%d_ns", lvl, d->cache[i].ns);
+    counter_at(run, "L%d_hwloc_bytes", lvl, (double)hw);
+    counter_at(run, "L%d_agrees_with_hwloc", lvl, agree);
+    w += (size_t)snprintf(text + w, sizeof text - w, "%sL%d %llu B at %.2f ns (hwloc: %llu B%s)", w ? "; " : "", lvl,
+                          (unsigned long long)bytes, d->cache[i].ns, (unsigned long long)hw, agree ? "" : ", DISAGREES");
   }
-  mb_counter(run, "levels", caches, MB_COUNTER_VALUE);
+  if (w < sizeof text) {
+    if (d->memory_known) w += (size_t)snprintf(text + w, sizeof text - w, "%smemory at %.2f ns", w ? "; " : "", d->memory_ns);
+    else w += (size_t)snprintf(text + w, sizeof text - w, "%smemory unknown (the sweep ends before it)", w ? "; " : "");
+  }
+  if (d->memory_known) mb_counter(run, "memory_ns", d->memory_ns, MB_COUNTER_VALUE);
+  mb_counter(run, "memory_known", d->memory_known, MB_COUNTER_VALUE);
+  mb_counter(run, "levels", d->ncaches, MB_COUNTER_VALUE);
+  mb_counter(run, "noise", d->noise, MB_COUNTER_VALUE);
+  mb_counter(run, "points", b->n, MB_COUNTER_VALUE);
   mb_context_add("hierarchy_detected", "%s", text);
   /* hwloc levels the curve did not show at all (the VM's 508 MB "L3", for one). */
-  for (int lvl = caches + 1; lvl <= 4; lvl++)
-    if (run->config->cache_size[lvl]) {
-      char key[48];
-      snprintf(key, sizeof key, "L%d_hwloc_not_seen_bytes", lvl);
-      mb_counter(run, key, (double)run->config->cache_size[lvl], MB_COUNTER_VALUE);
-    }
+  for (int lvl = d->ncaches + 1; lvl <= 4; lvl++)
+    if (run->config->cache_size[lvl]) counter_at(run, "L%d_hwloc_not_seen_bytes", lvl, (double)run->config->cache_size[lvl]);
   return 0;
 }
 

@@ -1,15 +1,13 @@
 /*
- * test_hierarchy.c: the pointer-chase builder makes one cycle through every node; the
- * boundary detector finds known steps on synthetic curves (sharp, gradual, with DRAM
- * climbing through TLB misses) and nothing on a flat one; working sets above half of
- * MemAvailable are skipped with the reason (run through the binary, MB_MEM_AVAILABLE).
+ * test_hierarchy.c: the pointer-chase builder makes one cycle through every node; working
+ * sets above half of MemAvailable are skipped with the reason (run through the binary,
+ * MB_MEM_AVAILABLE). The boundary detector has its own test, test_detect.
  * Usage: test_hierarchy path/to/membench
  */
 #include <jansson.h>
 #include <math.h>
 
 #include "chase.h"
-#include "detect.h"
 #include "testutil.h"
 
 static void check_chain(size_t nodes, int random_order, uint64_t seed) {
@@ -30,27 +28,6 @@ static void check_chain(size_t nodes, int random_order, uint64_t seed) {
   free(mem), free(order), free(seen);
 }
 
-/* The sweep the family uses: powers of two and midpoints, plus 0.75..1.25 of each cache. */
-static int make_sweep(uint64_t *ws, const uint64_t *caches, int ncaches) {
-  int n = 0;
-  for (uint64_t s = 4096; s <= (512ULL << 20); s *= 2) {
-    ws[n++] = s;
-    if (s + s / 2 <= (512ULL << 20)) ws[n++] = s + s / 2;
-  }
-  for (int c = 0; c < ncaches; c++)
-    for (int k = 6; k <= 10; k++) ws[n++] = caches[c] * (uint64_t)k / 8;
-  for (int i = 1; i < n; i++) /* insertion sort, drop duplicates */
-    for (int j = i; j > 0 && ws[j - 1] >= ws[j]; j--) {
-      uint64_t t = ws[j];
-      ws[j] = ws[j - 1];
-      ws[j - 1] = t;
-    }
-  int w = 0;
-  for (int i = 0; i < n; i++)
-    if (!w || ws[i] != ws[w - 1]) ws[w++] = ws[i];
-  return w;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   size_t sizes[] = {2, 3, 64, 1000, 65536};
@@ -59,60 +36,6 @@ int main(int argc, char **argv) {
     check_chain(sizes[i], 1, 0x12345);
     check_chain(sizes[i], 0, 0);
   }
-
-  const uint64_t caches[] = {48 << 10, 1 << 20, 32 << 20};
-  const double lat[] = {1.0, 4.0, 12.0, 90.0};
-  uint64_t ws[256];
-  double ns[256];
-  mb_level_t lv[MB_DETECT_MAX];
-  int n = make_sweep(ws, caches, 3);
-
-  /* Sharp steps (a perfect LRU cache): exact sizes. */
-  for (int i = 0; i < n; i++) {
-    int l = 0;
-    while (l < 3 && ws[i] > caches[l]) l++;
-    ns[i] = lat[l];
-  }
-  int nl = mb_detect_levels(ws, ns, n, 1.25, 1.10, lv);
-  CHECK_EQ_INT(nl, 4);
-  for (int l = 0; l < 3 && l < nl; l++) {
-    CHECK_EQ_INT(lv[l].bytes, caches[l]);
-    CHECK(fabs(lv[l].ns - lat[l]) < 1e-9);
-  }
-  if (nl == 4) CHECK(lv[3].bytes == 0 && fabs(lv[3].ns - 90) < 1e-9);
-
-  /* Gradual edges, as a random chase sees in a real L2: the hit rate starts falling at 0.6 of
-   * the size and reaches 0 just past it (a cyclic walk larger than an LRU-like cache gets
-   * no hits at all); and DRAM climbing through TLB misses. One level per cache, each placed
-   * inside its transition (0.6 to 1.1 of the size), and one memory level. (On the real curve
-   * of the development machine the detector finds L1 and L2 within one sweep step.) */
-  for (int i = 0; i < n; i++) {
-    double w = (double)ws[i], miss_lat = 0;
-    double t = lat[3] * (1 + 0.3 * log2(w > (64 << 20) ? w / (64 << 20) : 1)); /* DRAM + TLB */
-    miss_lat = t;
-    for (int l = 2; l >= 0; l--) {
-      double c = (double)caches[l], h = w <= 0.6 * c ? 1 : (w >= 1.1 * c ? 0 : (1.1 * c - w) / (0.5 * c));
-      miss_lat = h * lat[l] + (1 - h) * miss_lat;
-    }
-    ns[i] = miss_lat;
-  }
-  nl = mb_detect_levels(ws, ns, n, 1.25, 1.10, lv);
-  CHECK_EQ_INT(nl, 4);
-  for (int l = 0; l < 3 && l < nl; l++) {
-    int inside = lv[l].bytes * 10 >= caches[l] * 6 && lv[l].bytes * 10 <= caches[l] * 11;
-    if (!inside)
-      fprintf(stderr, "gradual: level %d detected at %llu, real %llu\n", l + 1, (unsigned long long)lv[l].bytes,
-              (unsigned long long)caches[l]);
-    CHECK(inside);
-  }
-  if (nl >= 1) CHECK_EQ_INT(lv[nl - 1].bytes, 0);
-
-  /* Flat: no boundary at all, one level. */
-  for (int i = 0; i < n; i++) ns[i] = 5.0 + 0.01 * (i % 3);
-  nl = mb_detect_levels(ws, ns, n, 1.25, 1.10, lv);
-  CHECK_EQ_INT(nl, 1);
-  CHECK_EQ_INT(lv[0].bytes, 0);
-  CHECK_EQ_INT(mb_detect_levels(ws, ns, 1, 1.25, 1.10, lv), 0);
 
   /* Memory capping, through the binary: 32 MiB "available" leaves room for 4 KiB but not
    * for a 32 MiB working set, which is skipped with the reason. */
