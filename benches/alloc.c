@@ -132,7 +132,7 @@ static size_t mixed_size(void) {
     actx_t *c = data;                                                                         \
     const size_t n = c->size;                                                                 \
     uint64_t done = 0;                                                                        \
-    for (uint64_t i = 0; i < iters; i++) {                                                    \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {                                    \
       void *p = ALLOC(c, n);                                                                  \
       mb_sink_ptr(p); /* the block escapes */                                                 \
       done += p != NULL;                                                                      \
@@ -154,7 +154,7 @@ static size_t mixed_size(void) {
   static uint64_t k_batch_##K(uint64_t iters, void *data) {                                  \
     actx_t *c = data;                                                                         \
     uint64_t done = 0;                                                                        \
-    for (uint64_t i = 0; i < iters; i++) {                                                    \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {                                    \
       done += fill_##K(c);                                                                    \
       for (int j = 0; j < BATCH; j++) FREE(c, c->ptrs[c->order[j]]);                          \
       END_BATCH(c);                                                                           \
@@ -164,7 +164,7 @@ static size_t mixed_size(void) {
   static uint64_t k_mixed_##K(uint64_t iters, void *data) {                                  \
     actx_t *c = data;                                                                         \
     uint64_t done = 0, pos = c->pos;                                                          \
-    for (uint64_t i = 0; i < iters; i++, pos++) {                                             \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++, pos++) {                             \
       const uint32_t s = c->op_slot[pos & (MIXED_OPS - 1)];                                   \
       FREE(c, c->ptrs[s]);                                                                    \
       void *p = ALLOC(c, c->op_size[pos & (MIXED_OPS - 1)]);                                  \
@@ -179,7 +179,7 @@ static size_t mixed_size(void) {
     actx_t *c = d->user;                                                                      \
     uint64_t n = 0;                                                                           \
     if (who == 0) {                                                                           \
-      for (uint64_t i = 0; i < iters; i++) {                                                  \
+      for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {                                  \
         uint64_t *p = ALLOC(c, c->size);                                                      \
         if (!p) {                                                                             \
           c->fails++;                                                                         \
@@ -462,8 +462,14 @@ static uint64_t k_footprint(uint64_t iters, void *data) {
   char spec[64];
   snprintf(spec, sizeof spec, "%d,%zu", (int)c->kind, c->size);
   uint64_t ok = 0;
-  for (uint64_t i = 0; i < iters; i++) ok += mb_probe_fresh("MB_ALLOC_PROBE", spec, c->probe_out, sizeof c->probe_out) == 0;
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) ok += mb_probe_fresh("MB_ALLOC_PROBE", spec, c->probe_out, sizeof c->probe_out) == 0;
   return ok;
+}
+
+/* Before every run: no report yet, so verify reads only what this run's probe printed. */
+static void a_footprint(mb_run_t *run) {
+  actx_t *c = run->data;
+  c->probe_out[0] = 0;
 }
 
 static long field(const char *out, const char *name) {
@@ -523,11 +529,11 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
            .setup = s_prodcon_scatter_##K, .teardown = t_alloc, .verify = v_prodcon, .argnames = {"size"},             \
            .args = MB_ARGS(32, 256), .quick_args = MB_ARGS(32), .real_time = 1, .process = PROC, .preload = PRELOAD,   \
            .doc = "one thread mallocs, another frees (scatter placement)");                                            \
-  MB_BENCH(.family = "alloc", .variant = NAME "/footprint", .kernel = k_footprint, .setup = s_footprint,               \
+  MB_BENCH(.family = "alloc", .variant = NAME "/footprint", .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
            .teardown = t_alloc, .verify = v_footprint, .argnames = {"size"}, .args = FOOT_SIZES,                       \
            .quick_args = MB_ARGS(20), .iterations = 1, .real_time = 1, .process = PROC, .preload = PRELOAD,            \
            .doc = "memory cost of 8 MiB in blocks of one size (fresh process)");                                       \
-  MB_BENCH(.family = "alloc", .variant = NAME "/footprint_mixed", .kernel = k_footprint, .setup = s_footprint,         \
+  MB_BENCH(.family = "alloc", .variant = NAME "/footprint_mixed", .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
            .teardown = t_alloc, .verify = v_footprint, .iterations = 1, .real_time = 1, .process = PROC,                \
            .preload = PRELOAD, .doc = "memory cost of 8 MiB of mixed sizes (fresh process)")
 

@@ -110,7 +110,7 @@ static double now_ns(void) {
 }
 
 static void **chase_for(void **p, uint64_t n) {
-  for (uint64_t i = 0; i < n; i++) p = (void **)*p;
+  for (uint64_t i = 0, m = MB_WORK(n); i < m; i++) p = (void **)*p;
   return p;
 }
 
@@ -294,7 +294,7 @@ typedef struct boundaries {
 static uint64_t k_boundaries(uint64_t iters, void *data) {
   boundaries_t *b = data;
   uint64_t ok = 0;
-  for (uint64_t it = 0; it < iters; it++) ok += mb_detect_levels(b->ws, b->ns, b->spread, b->n, &b->d) == 0;
+  for (uint64_t it = 0, m = MB_WORK(iters); it < m; it++) ok += mb_detect_levels(b->ws, b->ns, b->spread, b->n, &b->d) == 0;
   return ok;
 }
 
@@ -377,6 +377,7 @@ typedef struct stream {
   double *a, *b, *c;
   size_t n; /* elements per array */
   double s;
+  uint64_t stamp; /* this run's (arm): write's value and the positions verify checks */
 } stream_t;
 
 static int s_stream(mb_run_t *run, int arrays, double bytes_per_elem) {
@@ -417,6 +418,13 @@ static void t_stream(mb_run_t *run) {
   free(st);
 }
 
+/* The value write stores in pass `it` of a run: from the run's stamp, so an array the kernel
+ * skipped still holds an earlier run's value (a whole number + 0.5: exact, never a byte
+ * pattern a memset could produce). */
+static inline double write_value(uint64_t stamp, uint64_t it) { return (double)((stamp + it) & 0xFFFFF) + 0.5; }
+
+static void a_stream(mb_run_t *run);
+
 /* One pass = every element once. Eight vector accumulators: an add takes ~4 cycles and two
  * loads issue per cycle, so eight independent sums keep the loads streaming. */
 static uint64_t k_read(uint64_t iters, void *data) {
@@ -425,7 +433,7 @@ static uint64_t k_read(uint64_t iters, void *data) {
   for (uint64_t it = 0; it < iters; it++) {
     v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
     const v8d *a = (const v8d *)MB_OPAQUE(st->a);
-    for (size_t i = 0; i < st->n / 8; i += 8) {
+    for (size_t i = 0, m = MB_WORK(st->n) / 8; i < m; i += 8) {
       s0 += a[i];
       s1 += a[i + 1];
       s2 += a[i + 2];
@@ -459,10 +467,11 @@ static int v_read(mb_run_t *run, uint64_t result, uint64_t iters) {
 NO_LIBCALL static uint64_t k_write(uint64_t iters, void *data) {
   stream_t *st = data;
   for (uint64_t it = 0; it < iters; it++) {
-    double v = (double)(it & 1023) + 0.5; /* not a byte pattern: no memset */
+    double v = write_value(st->stamp, it); /* not a byte pattern: no memset */
     double *a = MB_OPAQUE(st->a);
+    const size_t n = MB_WORK(st->n);
     _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < st->n; i++) a[i] = v;
+    for (size_t i = 0; i < n; i++) a[i] = v;
     mb_clobber();
   }
   return iters;
@@ -473,8 +482,9 @@ NO_LIBCALL static uint64_t k_copy(uint64_t iters, void *data) {
   for (uint64_t it = 0; it < iters; it++) {
     double *b = MB_OPAQUE(st->b);
     const double *a = st->a;
+    const size_t n = MB_WORK(st->n);
     _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < st->n; i++) b[i] = a[i];
+    for (size_t i = 0; i < n; i++) b[i] = a[i];
     mb_clobber();
   }
   return iters;
@@ -486,8 +496,9 @@ NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
     double *a = MB_OPAQUE(st->a);
     const double *b = st->b, *c = st->c;
     const double s = st->s;
+    const size_t n = MB_WORK(st->n);
     _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < st->n; i++) a[i] = b[i] + s * c[i];
+    for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
     mb_clobber();
   }
   return iters;
@@ -510,9 +521,9 @@ typedef __m256d nt_vec;
 static uint64_t k_write_nt(uint64_t iters, void *data) {
   stream_t *st = data;
   for (uint64_t it = 0; it < iters; it++) {
-    nt_vec v = NT_SET1((double)(it & 1023) + 0.5);
+    nt_vec v = NT_SET1(write_value(st->stamp, it));
     double *a = MB_OPAQUE(st->a);
-    for (size_t i = 0; i < st->n; i += NT_WIDTH) NT_STORE(a + i, v);
+    for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(a + i, v);
     _mm_sfence();
   }
   return iters;
@@ -522,7 +533,7 @@ static uint64_t k_copy_nt(uint64_t iters, void *data) {
   for (uint64_t it = 0; it < iters; it++) {
     double *b = MB_OPAQUE(st->b);
     const double *a = st->a;
-    for (size_t i = 0; i < st->n; i += NT_WIDTH) NT_STORE(b + i, NT_LOAD(a + i));
+    for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(b + i, NT_LOAD(a + i));
     _mm_sfence();
   }
   return iters;
@@ -536,20 +547,37 @@ static int s_write_nt(mb_run_t *run) { return mb_skip(run, "built without AVX: n
 static int s_copy_nt(mb_run_t *run) { return s_write_nt(run); }
 #endif
 
-/* Check stored values at 64 spread positions and both ends. */
-static int check_elems(mb_run_t *run, const char *what, double (*want)(const stream_t *, size_t, uint64_t), uint64_t iters,
-                       const double *arr) {
+/* The positions verify checks in this run: one in each 64th of the array, where in it chosen
+ * by the stamp, and the last element. arm poisons them in the array the kernel writes, so a
+ * kernel that skipped any of them leaves the poison (or, for write, an earlier run's value). */
+#define CHECKS 65
+static size_t check_pos(const stream_t *st, int k) {
+  const size_t slice = st->n / 64;
+  return k == 64 ? st->n - 1 : (size_t)k * slice + (size_t)((st->stamp >> 8) + (uint64_t)k * 7919) % slice;
+}
+static double *written(const stream_t *st, const mb_bench_t *b) {
+  return b->kernel == k_copy || b->kernel == k_copy_nt ? st->b : st->a;
+}
+static void a_stream(mb_run_t *run) {
+  stream_t *st = run->data;
+  st->stamp = run->stamp;
+  double *out = written(st, run->bench);
+  for (int k = 0; k < CHECKS; k++) out[check_pos(st, k)] = -1; /* no kernel writes a negative */
+}
+
+static int check_elems(mb_run_t *run, const char *what, double (*want)(const stream_t *, size_t, uint64_t), uint64_t iters) {
   const stream_t *st = run->data;
-  for (size_t k = 0; k <= 64; k++) {
-    size_t i = k == 64 ? st->n - 1 : k * (st->n / 64);
+  const double *arr = written(st, run->bench);
+  for (int k = 0; k < CHECKS; k++) {
+    size_t i = check_pos(st, k);
     double w = want(st, i, iters);
     if (arr[i] != w) return mb_fail(run, "%s: element %zu is %g, expected %g", what, i, arr[i], w);
   }
   return 0;
 }
 static double want_write(const stream_t *st, size_t i, uint64_t iters) {
-  (void)st, (void)i;
-  return (double)((iters - 1) & 1023) + 0.5;
+  (void)i;
+  return write_value(st->stamp, iters - 1);
 }
 static double want_copy(const stream_t *st, size_t i, uint64_t iters) {
   (void)iters;
@@ -560,13 +588,13 @@ static double want_triad(const stream_t *st, size_t i, uint64_t iters) {
   return st->b[i] + st->s * st->c[i];
 }
 static int v_write(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "write", want_write, iters, ((stream_t *)run->data)->a);
+  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "write", want_write, iters);
 }
 static int v_copy(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "copy", want_copy, iters, ((stream_t *)run->data)->b);
+  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "copy", want_copy, iters);
 }
 static int v_triad(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "triad", want_triad, iters, ((stream_t *)run->data)->a);
+  return r != iters ? mb_fail(run, "pass count") : check_elems(run, "triad", want_triad, iters);
 }
 
 static int args_bandwidth(mb_arglist_t *l, const mb_config_t *c) {
@@ -627,7 +655,7 @@ static uint64_t k_stride(uint64_t iters, void *data) {
   uint64_t sum = 0;
   for (uint64_t done = 0; done < iters;) {
     size_t loads = iters - done < per_pass ? (size_t)(iters - done) : per_pass;
-    sum += stride_pass(base, s->stride, loads);
+    sum += stride_pass(base, s->stride, MB_WORK(loads));
     done += loads;
   }
   return sum;
@@ -655,7 +683,7 @@ static void t_stride(mb_run_t *run) {
 /* Ping-pong: thread 0 writes odd values, thread 1 answers with the next even one. */
 static void pingpong(duo_t *d, int who, uint64_t iters) {
   uint64_t n = 0;
-  for (uint64_t k = 0; k < iters; k++) {
+  for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) {
     if (who == 0) {
       d->flag = 2 * k + 1;
       while (d->flag != 2 * k + 2) CPU_RELAX();
@@ -670,7 +698,7 @@ static void pingpong(duo_t *d, int who, uint64_t iters) {
 
 static void increments(duo_t *d, int who, uint64_t iters) {
   volatile uint64_t *c = &d->counter[who == 0 ? 0 : (d->same_line ? 1 : 16)];
-  for (uint64_t k = 0; k < iters; k++) *c = *c + 1;
+  for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) *c = *c + 1;
   d->result[who] = *c;
 }
 
@@ -719,11 +747,11 @@ MB_BENCH(.family = "hierarchy", .variant = "boundaries", .kernel = k_boundaries,
 MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
 MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages");
 MB_BENCH(.family = "hierarchy", .variant = "read", .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");
-MB_BENCH(.family = "hierarchy", .variant = "write", .kernel = k_write, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");
-MB_BENCH(.family = "hierarchy", .variant = "copy", .kernel = k_copy, .setup = s_copy, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "copy bandwidth (STREAM: 16 B/element)");
-MB_BENCH(.family = "hierarchy", .variant = "triad", .kernel = k_triad, .setup = s_triad, .teardown = t_stream, .verify = v_triad, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "triad bandwidth (STREAM: 24 B/element)");
-MB_BENCH(.family = "hierarchy", .variant = "write_nt", .kernel = k_write_nt, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
-MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .kernel = k_copy_nt, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
+MB_BENCH(.family = "hierarchy", .variant = "write", .kernel = k_write, .arm = a_stream, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");
+MB_BENCH(.family = "hierarchy", .variant = "copy", .kernel = k_copy, .arm = a_stream, .setup = s_copy, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "copy bandwidth (STREAM: 16 B/element)");
+MB_BENCH(.family = "hierarchy", .variant = "triad", .kernel = k_triad, .arm = a_stream, .setup = s_triad, .teardown = t_stream, .verify = v_triad, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "triad bandwidth (STREAM: 24 B/element)");
+MB_BENCH(.family = "hierarchy", .variant = "write_nt", .kernel = k_write_nt, .arm = a_stream, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
+MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
 MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_duo, .setup = s_c2c, .teardown = t_duo, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_duo, .setup = s_false_sharing, .teardown = t_duo, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");

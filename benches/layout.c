@@ -27,8 +27,12 @@
  *   O of a cache line (0..63; offsets in the default sweep, all 64 with --mb_long)
  *   where  l1_line: 8 lines in L1; l1_page: the last line of 8 pages, so O + S > 64 also
  *          crosses a page; dram_line, dram_page: one location in each of 32,768 pages of a
- *          128 MiB buffer, in random order (memory latency and bandwidth, not L1)
- *   Counters: line_split, page_split (0/1: what the access crosses).
+ *          128 MiB buffer, in random order, every line flushed from the caches before the
+ *          run and one pass per run: each access misses every cache (the loads are
+ *          independent, so several misses overlap, as they would in a program)
+ *   Counters: line_split, page_split (0/1: what the access crosses); ns_per_access.
+ *   Every run writes new values (loads) or a poison (stores) into each location first, from
+ *   the run's stamp: the check expects the values only this run's accesses produce.
  *   Loads and stores go through memcpy into GCC vector types: defined behaviour at any
  *   alignment, one instruction where the ISA has one (64 bytes is one AVX-512 access, two
  *   without AVX-512: counter ops_per_access).
@@ -42,6 +46,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "mballoc.h"
 #include "membench.h"
@@ -146,7 +153,7 @@ static void t_recs(mb_run_t *run) {
     double total = 0;                                                                \
     for (uint64_t it = 0; it < iters; it++) {                                        \
       const T *p = MB_OPAQUE((const T *)r->mem);                                     \
-      total += MB_SUM8(n, i, p[i].d);                                                \
+      total += MB_SUM8(MB_WORK(n), i, p[i].d);                                       \
     }                                                                                \
     return (uint64_t)total;                                                          \
   }                                                                                  \
@@ -156,7 +163,7 @@ static void t_recs(mb_run_t *run) {
     uint64_t total = 0;                                                              \
     for (uint64_t it = 0; it < iters; it++) {                                        \
       const T *p = MB_OPAQUE((const T *)r->mem);                                     \
-      total += (uint64_t)MB_SUM8(n, i, (double)(p[i].a + p[i].b + p[i].c) + p[i].d);  \
+      total += (uint64_t)MB_SUM8(MB_WORK(n), i, (double)(p[i].a + p[i].b + p[i].c) + p[i].d); \
     }                                                                                \
     return total;                                                                    \
   }
@@ -169,8 +176,7 @@ static uint64_t k_soa_one(uint64_t iters, void *data) {
   const size_t n = r->n;
   double total = 0;
   for (uint64_t it = 0; it < iters; it++) {
-    const double *d = MB_OPAQUE(r->d);
-    total += MB_SUM8(n, i, d[i]);
+    total += mb_sum_rows(MB_OPAQUE(r->d), 1, MB_WORK(n), 0); /* contiguous: vector loads */
   }
   return (uint64_t)total;
 }
@@ -183,7 +189,7 @@ static uint64_t k_soa_all(uint64_t iters, void *data) {
     const double *d = MB_OPAQUE(r->d);
     const signed char *a = r->a, *c = r->c;
     const int *b = r->b;
-    total += (uint64_t)MB_SUM8(n, i, (double)(a[i] + b[i] + c[i]) + d[i]);
+    total += (uint64_t)MB_SUM8(MB_WORK(n), i, (double)(a[i] + b[i] + c[i]) + d[i]);
   }
   return total;
 }
@@ -299,8 +305,7 @@ static uint64_t k_unboxed(uint64_t iters, void *data) {
   boxes_t *bx = data;
   double total = 0;
   for (uint64_t it = 0; it < iters; it++) {
-    const double *v = MB_OPAQUE(bx->flat);
-    total += MB_SUM8(bx->n, i, v[i]);
+    total += mb_sum_rows(MB_OPAQUE(bx->flat), 1, MB_WORK(bx->n), 0); /* vector loads */
   }
   return (uint64_t)total;
 }
@@ -310,7 +315,7 @@ static uint64_t k_boxed(uint64_t iters, void *data) {
   double total = 0;
   for (uint64_t it = 0; it < iters; it++) {
     box_t *const *p = MB_OPAQUE(bx->ptr);
-    total += MB_SUM8(bx->n, i, p[i]->value);
+    total += MB_SUM8(MB_WORK(bx->n), i, p[i]->value); /* a scalar load per pointer, never a gather */
   }
   return (uint64_t)total;
 }
@@ -353,10 +358,43 @@ typedef struct spots {
   size_t count;   /* locations visited per iteration */
   char **at;      /* the locations (offset applied) */
   int size;
+  int cold;       /* dram_*: every line flushed before the run, one pass per run */
+  uint64_t stamp; /* this run's: the values arm wrote (loads) or the first value stored */
   uint64_t fold;  /* loads: the first 8 bytes of the xor of every value loaded */
+  uint64_t sum;   /* loads: the sum of the first 8 bytes of every value loaded, mod 2^64 */
 } spots_t;
 
-static char *dram_buf; /* shared by every DRAM instance: faulted in once */
+static char *dram_buf; /* shared by every DRAM instance: mapped once */
+
+/* Byte j of the value at location k in a run with this stamp. */
+static unsigned char spot_byte(uint64_t stamp, size_t k, int j) {
+  uint64_t z = (stamp ^ (k * 0x9E3779B97F4A7C15ull)) + (uint64_t)j * 0xBF58476D1CE4E5B9ull;
+  z ^= z >> 29;
+  z *= 0x94D049BB133111EBull;
+  return (unsigned char)(z >> 56);
+}
+
+/* Flush the lines of [p, p + len) from every cache level: the next access comes from memory. */
+static int flush_lines(const char *p, int len) {
+#if defined(__x86_64__) || defined(__i386__)
+  for (uintptr_t l = (uintptr_t)p & ~(uintptr_t)63; l < (uintptr_t)p + (uintptr_t)len; l += 64) _mm_clflush((const void *)l);
+  return 0;
+#elif defined(__aarch64__)
+  for (uintptr_t l = (uintptr_t)p & ~(uintptr_t)63; l < (uintptr_t)p + (uintptr_t)len; l += 64)
+    __asm__ volatile("dc civac, %0" : : "r"(l) : "memory");
+  return 0;
+#else
+  (void)p, (void)len;
+  return -1;
+#endif
+}
+static void flush_done(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_mfence();
+#elif defined(__aarch64__)
+  __asm__ volatile("dsb ish" : : : "memory");
+#endif
+}
 
 static int setup_align(mb_run_t *run, enum where where) {
   spots_t *s = calloc(1, sizeof *s);
@@ -367,32 +405,36 @@ static int setup_align(mb_run_t *run, enum where where) {
   static char *l1_buf;
   if (!l1_buf) {
     if (!(l1_buf = aligned_alloc(4096, (L1_SPOTS + 1) * 4096))) return mb_skip(run, "out of memory");
-    for (int i = 0; i < (L1_SPOTS + 1) * 4096; i++) l1_buf[i] = (char)(i * 131 >> 3);
+    memset(l1_buf, 0, (L1_SPOTS + 1) * 4096);
   }
-  if (where >= DRAM_LINE && !dram_buf) {
+  s->cold = where >= DRAM_LINE;
+  if (s->cold && flush_lines(l1_buf, 1)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
+  if (s->cold && !dram_buf) {
     dram_buf = mmap(NULL, (size_t)DRAM_PAGES * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (dram_buf == MAP_FAILED) {
       dram_buf = NULL;
       return mb_skip(run, "cannot map 128 MiB");
     }
     madvise(dram_buf, (size_t)DRAM_PAGES * 4096, MADV_NOHUGEPAGE); /* 4 KiB pages: page splits are real */
-    memset(dram_buf, 1, (size_t)DRAM_PAGES * 4096 + 4096);
+    memset(dram_buf, 0, (size_t)DRAM_PAGES * 4096 + 4096);
   }
-  s->count = where >= DRAM_LINE ? DRAM_PAGES : L1_SPOTS;
+  s->count = s->cold ? DRAM_PAGES : L1_SPOTS;
   if (!(s->at = malloc(s->count * sizeof *s->at))) return mb_skip(run, "out of memory");
   for (size_t k = 0; k < s->count; k++) {
     /* l1_line: lines 2k (128 bytes apart); *_page: the last line of a page; dram_line: a
      * line in the middle of its page. */
     size_t line = where == L1_LINE ? 2 * k : where == DRAM_LINE ? k * 64 + 31 : k * 64 + 63;
-    s->at[k] = (where >= DRAM_LINE ? dram_buf : l1_buf) + line * 64 + off;
+    s->at[k] = (s->cold ? dram_buf : l1_buf) + line * 64 + off;
   }
-  if (where >= DRAM_LINE) /* random page order: each access misses */
+  if (s->cold) { /* random page order (seeded by the instance): no prefetcher guesses the next */
+    uint64_t r = 0x2545F4914F6CDD1Dull ^ (uint64_t)(s->size * 64 + off);
     for (size_t k = s->count - 1; k > 0; k--) {
-      size_t j = rnd() % (k + 1);
+      size_t j = mb_xorshift(&r) % (k + 1);
       char *t = s->at[k];
       s->at[k] = s->at[j];
       s->at[j] = t;
     }
+  }
   const int line_split = off + s->size > 64;
   mb_counter(run, "line_split", line_split, MB_COUNTER_VALUE);
   mb_counter(run, "page_split", line_split && (where == L1_PAGE || where == DRAM_PAGE), MB_COUNTER_VALUE);
@@ -404,9 +446,25 @@ static int setup_align(mb_run_t *run, enum where where) {
   const int widest = 16;
 #endif
   mb_counter(run, "ops_per_access", s->size > widest ? s->size / widest : 1, MB_COUNTER_VALUE);
-  run->items_per_iter = (double)s->count;
+  run->items_per_iter = (double)s->count; /* accesses: items_per_second is accesses/s */
   run->bytes_per_iter = (double)s->count * s->size;
   return 0;
+}
+
+/* Before every run: each location gets this run's values (loads) or a poison (stores: the
+ * complement of what the run will leave there), so only this run's accesses can pass the
+ * check; for dram_* every line touched is then flushed, so every access of the run (one pass)
+ * misses every cache. */
+static uint64_t k_load(uint64_t iters, void *data);
+static void a_align(mb_run_t *run) {
+  spots_t *s = run->data;
+  s->stamp = run->stamp;
+  const int load = run->bench->kernel == k_load;
+  for (size_t k = 0; k < s->count; k++) {
+    for (int j = 0; j < s->size; j++) s->at[k][j] = (char)(load ? spot_byte(s->stamp, k, j) : ~spot_byte(s->stamp, 0, j));
+    if (s->cold) flush_lines(s->at[k], s->size);
+  }
+  if (s->cold) flush_done();
 }
 
 static void t_align(mb_run_t *run) {
@@ -417,30 +475,48 @@ static void t_align(mb_run_t *run) {
   run->data = NULL;
 }
 
-/* Loads: every value folded into one, so none is dead. Stores: a value that changes. */
+/* Loads: every value folded into an xor (so every byte is loaded) and its first 8 bytes into
+ * a sum (which, unlike the xor, counts every iteration). Stores: a value that changes every
+ * iteration, starting from the stamp's. One scalar access each, never a gather. */
 #define ACCESS_KERNELS(S, T)                                                           \
   static uint64_t k_load_##S(uint64_t iters, void *data) {                             \
     spots_t *s = data;                                                                 \
+    const size_t count = MB_WORK(s->count);                                            \
     T acc = {0};                                                                       \
+    uint64_t sum = 0;                                                                  \
     for (uint64_t it = 0; it < iters; it++)                                            \
-      for (size_t k = 0; k < s->count; k++) {                                          \
+      for (size_t k = 0; k < count; k++) {                                             \
         T v;                                                                           \
-        memcpy(&v, MB_OPAQUE(s->at[k]), S); /* one scalar access each, never a gather */ \
+        uint64_t lo = 0;                                                               \
+        memcpy(&v, MB_OPAQUE(s->at[k]), S);                                            \
         acc ^= v;                                                                      \
+        memcpy(&lo, &v, 8 < S ? 8 : S);                                                \
+        sum += lo;                                                                     \
       }                                                                                \
     s->fold = 0;                                                                       \
     memcpy(&s->fold, &acc, 8 < S ? 8 : S);                                             \
+    s->sum = sum;                                                                      \
     return iters * s->count;                                                           \
   }                                                                                    \
   static uint64_t k_store_##S(uint64_t iters, void *data) {                            \
     spots_t *s = data;                                                                 \
-    T v = {0};                                                                         \
+    const size_t count = MB_WORK(s->count);                                            \
+    T v;                                                                               \
+    for (int j = 0; j < S; j++) ((unsigned char *)&v)[j] = spot_byte(s->stamp, 0, j);  \
+    v -= (T){1};                                                                       \
     for (uint64_t it = 0; it < iters; it++) {                                          \
       v += (T){1};                                                                     \
-      for (size_t k = 0; k < s->count; k++) memcpy(MB_OPAQUE(s->at[k]), &v, S);        \
+      for (size_t k = 0; k < count; k++) memcpy(MB_OPAQUE(s->at[k]), &v, S);           \
     }                                                                                  \
     mb_clobber();                                                                      \
     return iters * s->count;                                                           \
+  }                                                                                    \
+  /* The value a store run of `iters` iterations leaves in every location. */          \
+  static void last_store_##S(uint64_t stamp, uint64_t iters, unsigned char *out) {     \
+    T v;                                                                               \
+    for (int j = 0; j < S; j++) ((unsigned char *)&v)[j] = spot_byte(stamp, 0, j);     \
+    for (uint64_t it = 1; it < iters; it++) v += (T){1};                               \
+    memcpy(out, &v, S);                                                                \
   }
 ACCESS_KERNELS(4, uint32_t)
 ACCESS_KERNELS(8, uint64_t)
@@ -468,28 +544,47 @@ static uint64_t k_store(uint64_t iters, void *data) {
   default: return k_store_64(iters, data);
   }
 }
+static void last_store(const spots_t *s, uint64_t iters, unsigned char *out) {
+  switch (s->size) {
+  case 4: last_store_4(s->stamp, iters, out); break;
+  case 8: last_store_8(s->stamp, iters, out); break;
+  case 16: last_store_16(s->stamp, iters, out); break;
+  case 32: last_store_32(s->stamp, iters, out); break;
+  default: last_store_64(s->stamp, iters, out);
+  }
+}
 
-/* Loads: the count, and the xor of everything loaded against the same xor done byte by
- * byte here (each location's bytes, once if the iteration count is odd, else nothing).
- * Stores: the count, and the last value stored is in every location. */
+/* Loads: the values arm wrote, summed and xor-folded here byte by byte, against what the
+ * kernel loaded. Stores: every location holds exactly the run's last value (arm left the
+ * complement there). Both expect this run's stamp: nothing setup or an earlier run left
+ * behind can pass. */
 static int v_align(mb_run_t *run, uint64_t result, uint64_t iters) {
   spots_t *s = run->data;
   uint64_t want = iters * s->count;
   if (result != want) return mb_fail(run, "%llu of %llu accesses", (unsigned long long)result, (unsigned long long)want);
+  mb_counter(run, "ns_per_access", run->seconds * 1e9 / (double)want, MB_COUNTER_VALUE);
+  const int w = s->size < 8 ? s->size : 8;
   if (run->bench->kernel == k_load) {
     unsigned char x[8] = {0};
-    const int w = s->size < 8 ? s->size : 8;
-    if (iters & 1)
-      for (size_t k = 0; k < s->count; k++)
-        for (int b = 0; b < w; b++) x[b] ^= (unsigned char)s->at[k][b];
-    uint64_t expect = 0;
-    memcpy(&expect, x, (size_t)w);
-    if (s->fold != expect) return mb_fail(run, "loaded values fold to %#llx, expected %#llx", (unsigned long long)s->fold, (unsigned long long)expect);
+    uint64_t sum = 0;
+    for (size_t k = 0; k < s->count; k++) {
+      uint64_t lo = 0;
+      for (int b = 0; b < w; b++) {
+        x[b] ^= spot_byte(s->stamp, k, b);
+        lo |= (uint64_t)spot_byte(s->stamp, k, b) << (8 * b);
+      }
+      sum += lo;
+    }
+    uint64_t fold = 0;
+    if (iters & 1) memcpy(&fold, x, (size_t)w);
+    if (s->sum != sum * iters || s->fold != fold)
+      return mb_fail(run, "loaded values sum to %#llx, expected %#llx", (unsigned long long)s->sum, (unsigned long long)(sum * iters));
     return 0;
   }
-  unsigned char first = (unsigned char)s->at[0][0];
+  unsigned char last[64];
+  last_store(s, iters, last);
   for (size_t k = 0; k < s->count; k++)
-    if ((unsigned char)s->at[k][0] != first) return mb_fail(run, "location %zu was not stored to", k);
+    if (memcmp(s->at[k], last, (size_t)s->size)) return mb_fail(run, "location %zu does not hold the last value stored", k);
   return 0;
 }
 
@@ -507,11 +602,13 @@ static int args_align(mb_arglist_t *l, const mb_config_t *c) {
   return 0;
 }
 
+/* L1: 2^18 passes over 8 locations. DRAM: one pass over 32,768 cold lines per run (arm
+ * flushed them): each access a miss to memory, as its name says. */
 #define ALIGN(OP, WHERE, ITERS)                                                                                    \
   static int s_##OP##_##WHERE(mb_run_t *run) { return setup_align(run, WHERE); }                                \
   MB_BENCH(.family = "align", .variant = #OP "_" #WHERE, .kernel = k_##OP, .setup = s_##OP##_##WHERE,           \
-           .teardown = t_align, .verify = v_align, .argnames = {"size", "offset"}, .args_fn = args_align,       \
-           .iterations = ITERS, .doc = #OP "s of size bytes at offset bytes into a line")
+           .teardown = t_align, .verify = v_align, .arm = a_align, .argnames = {"size", "offset"},              \
+           .args_fn = args_align, .iterations = ITERS, .doc = #OP "s of size bytes at offset bytes into a line")
 #define l1_line L1_LINE
 #define l1_page L1_PAGE
 #define dram_line DRAM_LINE
@@ -520,10 +617,10 @@ ALIGN(load, l1_line, 1 << 18);
 ALIGN(store, l1_line, 1 << 18);
 ALIGN(load, l1_page, 1 << 18);
 ALIGN(store, l1_page, 1 << 18);
-ALIGN(load, dram_line, 4);
-ALIGN(store, dram_line, 4);
-ALIGN(load, dram_page, 4);
-ALIGN(store, dram_page, 4);
+ALIGN(load, dram_line, 1);
+ALIGN(store, dram_line, 1);
+ALIGN(load, dram_page, 1);
+ALIGN(store, dram_page, 1);
 
 /* ---- Split locks (opt-in) ---- */
 

@@ -57,7 +57,7 @@ __attribute__((noinline, aligned(64))) static uint64_t sum_iter(uint64_t n) {
 #define SUM_KERNEL(name, fn)                                                     \
   static uint64_t name(uint64_t iters, void *data) {                             \
     uint64_t n = (uint64_t)(uintptr_t)data, acc = 0;                             \
-    for (uint64_t i = 0; i < iters; i++) acc += fn(MB_OPAQUE(n));                \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) acc += fn(MB_OPAQUE(n)); \
     return acc;                                                                  \
   }
 SUM_KERNEL(k_sum_rec, sum_rec)
@@ -206,7 +206,7 @@ static int run_probe(probe_t *p) {
 static uint64_t k_overflow(uint64_t iters, void *data) {
   probe_t *p = data;
   uint64_t d = 0;
-  for (uint64_t i = 0; i < iters; i++) {
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     run_probe(p);
     d += p->res.depth;
   }
@@ -285,7 +285,8 @@ typedef struct vla_probe {
 
 static uint64_t k_vla_max(uint64_t iters, void *data) {
   vla_probe_t *v = data;
-  for (uint64_t it = 0; it < iters; it++) {
+  v->max = 0;
+  for (uint64_t it = 0, m = MB_WORK(iters); it < m; it++) {
     v->remaining = mb_stack_remaining();
     size_t lo = 4096, hi = (size_t)1 << 30; /* lo fits, hi does not (checked below) */
     if (vla_fits(lo) != 1) return 0;

@@ -7,7 +7,13 @@
  *                               array and alloca variants, which must call a function per
  *                               allocation (a frame allocated in the loop's own function
  *                               would be hoisted out of the loop)
- *   array[_touched]/size:N      a fixed-size char[N] on the stack, in its own function
+ *   array[_touched]/size:N      a fixed-size char[N] on the stack, in its own function. The
+ *                               file is compiled without the x86-64 red zone
+ *                               (-mno-red-zone, CMakeLists.txt): a leaf function would
+ *                               otherwise keep up to 128 bytes below the stack pointer and
+ *                               allocate nothing at all for the small sizes; so every size
+ *                               moves the stack pointer (sub/add), as any function that
+ *                               calls another must
  *   alloca[_touched]/size:N     alloca(N) in its own function
  *   vla[_touched]/size:N        char buf[n] in the loop body: allocated and released each
  *                               iteration without a call (sub/restore of the stack pointer)
@@ -18,6 +24,8 @@
  *     cost of the allocation and the cost of the memory are separated.
  *   heap_first_touch/pages:N    mmap N fresh 4 KiB pages, touch each, munmap: page faults
  *   heap_untouched/pages:N      mmap N pages and munmap them untouched: a reservation
+ *                               (items_per_second: pages reserved per second; no bytes/s,
+ *                               since no byte of it is ever touched)
  *   heap_populate/pages:N       the same with MAP_POPULATE (faulted in by mmap itself)
  *   heap_hugepage/pages:N       the same in a 2 MiB-aligned region with MADV_HUGEPAGE;
  *                               counter huge_pages = whether the kernel gave one
@@ -105,7 +113,7 @@ static alloc_fn array_fn(size_t n, int touched) {
 static uint64_t k_call_fn(uint64_t iters, void *data) {
   alloc_fn f = (alloc_fn)data;
   uint64_t n = 0;
-  for (uint64_t i = 0; i < iters; i++) n += f();
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) n += f();
   return n;
 }
 
@@ -127,7 +135,7 @@ __attribute__((noinline)) static uint64_t alloca_touched(size_t n) {
   static uint64_t name(uint64_t iters, void *data) {                        \
     size_t n = size_of(data);                                               \
     uint64_t c = 0;                                                         \
-    for (uint64_t i = 0; i < iters; i++) c += fn(MB_OPAQUE(n));             \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) c += fn(MB_OPAQUE(n)); \
     return c;                                                               \
   }
 CALL_KERNEL(k_alloca, alloca_plain)
@@ -136,7 +144,7 @@ CALL_KERNEL(k_alloca_touched, alloca_touched)
 static uint64_t k_vla(uint64_t iters, void *data) {
   size_t n = size_of(data);
   uint64_t c = 0;
-  for (uint64_t i = 0; i < iters; i++) {
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     char buf[MB_OPAQUE(n)];
     mb_sink_ptr(buf);
     c++;
@@ -147,7 +155,7 @@ static uint64_t k_vla(uint64_t iters, void *data) {
 static uint64_t k_vla_touched(uint64_t iters, void *data) {
   size_t n = size_of(data);
   uint64_t c = 0;
-  for (uint64_t i = 0; i < iters; i++) {
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     char buf[MB_OPAQUE(n)];
     for (size_t j = 0; j < n; j += LINE) buf[j] = (char)j;
     mb_sink_ptr(buf);
@@ -162,7 +170,7 @@ static uint64_t k_vla_touched(uint64_t iters, void *data) {
   static uint64_t name(uint64_t iters, void *data) {           \
     size_t n = size_of(data);                                  \
     uint64_t ok = 0;                                           \
-    for (uint64_t i = 0; i < iters; i++) {                     \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {     \
       char *p = ALLOC;                                         \
       mb_sink_ptr(p);                                          \
       if (p) {                                                 \
@@ -252,7 +260,7 @@ static char *map_fresh(const fresh_t *f, char **base, size_t *maplen) {
 static uint64_t k_fresh(uint64_t iters, void *data) {
   const fresh_t *f = data;
   uint64_t touched = 0;
-  for (uint64_t i = 0; i < iters; i++) {
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     char *base;
     size_t maplen;
     char *p = map_fresh(f, &base, &maplen);
@@ -282,7 +290,8 @@ static int s_fresh(mb_run_t *run, int flags, int huge, int untouched) {
   f->untouched = untouched;
   run->data = f;
   run->items_per_iter = (double)f->pages; /* items = pages: items_per_second is pages/s */
-  run->bytes_per_iter = (double)(f->pages * PAGE);
+  /* Bytes per second only for memory that was touched: a reservation moves no bytes. */
+  run->bytes_per_iter = untouched ? 0 : (double)(f->pages * PAGE);
   if (huge) {
     /* Did the kernel give huge pages here? Ask once, outside the timed region. */
     char *base;
@@ -381,7 +390,7 @@ static uint64_t join_threads(threads_t *t, int started) {
 static uint64_t k_threads(uint64_t iters, void *data) {
   threads_t *t = data;
   uint64_t ok = 0;
-  for (uint64_t i = 0; i < iters; i++) ok += join_threads(t, start_threads(t));
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) ok += join_threads(t, start_threads(t));
   return ok;
 }
 

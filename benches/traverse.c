@@ -49,6 +49,7 @@ typedef struct mat {
   double *a, *b, *c;
   double expect; /* sum of a */
   int kind;      /* gemm: enum gemm_kind */
+  uint64_t stamp; /* gemm: this run's, which picks the entries verify checks */
 } mat_t;
 
 static inline double val(size_t i, size_t j) { return (double)((i * 7 + j * 3) % 8); }
@@ -112,20 +113,28 @@ static void t_mat(mb_run_t *run) {
   run->data = NULL;
 }
 
-/* Eight partial sums (sum8.h) in every order, so none is bound by one chain of adds. */
-#define SUM_KERNEL(NAME, OUTER, INNER)                                          \
-  static uint64_t NAME(uint64_t iters, void *data) {                             \
-    mat_t *m = data;                                                             \
-    const size_t n = m->n;                                                       \
-    double total = 0;                                                            \
-    for (uint64_t it = 0; it < iters; it++) {                                    \
-      const double *a = MB_OPAQUE(m->a);                                         \
-      for (size_t OUTER = 0; OUTER < n; OUTER++) total += MB_SUM8(n, INNER, a[i * n + j]); \
-    }                                                                            \
-    return (uint64_t)total;                                                      \
+/* Row order reads contiguous doubles: vector loads into eight vector accumulators
+ * (mb_sum_rows), as a compiler makes of it. Column order cannot load a vector: one scalar
+ * load per element into eight scalar accumulators (MB_SUM8). Either way the adds are not
+ * the bottleneck (sum8.h). */
+static uint64_t k_row_sum(uint64_t iters, void *data) {
+  mat_t *m = data;
+  const size_t n = m->n;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) total += mb_sum_rows(MB_OPAQUE(m->a), MB_WORK(n), n, n);
+  return (uint64_t)total;
+}
+
+static uint64_t k_col_sum(uint64_t iters, void *data) {
+  mat_t *m = data;
+  const size_t n = m->n;
+  double total = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    const double *a = MB_OPAQUE(m->a);
+    for (size_t j = 0, cols = MB_WORK(n); j < cols; j++) total += MB_SUM8(n, i, a[i * n + j]);
   }
-SUM_KERNEL(k_row_sum, i, j)
-SUM_KERNEL(k_col_sum, j, i)
+  return (uint64_t)total;
+}
 
 static uint64_t k_blocked_col_sum(uint64_t iters, void *data) {
   mat_t *m = data;
@@ -133,10 +142,10 @@ static uint64_t k_blocked_col_sum(uint64_t iters, void *data) {
   double total = 0;
   for (uint64_t it = 0; it < iters; it++) {
     const double *a = MB_OPAQUE(m->a);
-    for (size_t ii = 0; ii < n; ii += STRIP) {
-      const size_t rows = ii + STRIP < n ? STRIP : n - ii;
+    for (size_t ii = 0, rows = MB_WORK(n); ii < rows; ii += STRIP) {
+      const size_t h = ii + STRIP < n ? STRIP : n - ii;
       const double *strip = a + ii * n;
-      for (size_t j = 0; j < n; j++) total += MB_SUM8(rows, i, strip[i * n + j]);
+      for (size_t j = 0; j < n; j++) total += MB_SUM8(h, i, strip[i * n + j]);
     }
   }
   return (uint64_t)total;
@@ -157,7 +166,7 @@ static int v_sum(mb_run_t *run, uint64_t result, uint64_t iters) {
     for (uint64_t it = 0; it < iters; it++) {                \
       const double *a = MB_OPAQUE(m->a);                     \
       double *b = MB_OPAQUE(m->b);                           \
-      for (size_t OUTER = 0; OUTER < n; OUTER++)             \
+      for (size_t OUTER = 0; OUTER < MB_WORK(n); OUTER++)    \
         for (size_t INNER = 0; INNER < n; INNER++) STMT;     \
       mb_clobber();                                          \
     }                                                        \
@@ -173,7 +182,7 @@ static uint64_t k_transpose_blocked(uint64_t iters, void *data) {
   for (uint64_t it = 0; it < iters; it++) {
     const double *a = MB_OPAQUE(m->a);
     double *b = MB_OPAQUE(m->b);
-    for (size_t ii = 0; ii < n; ii += TILE)
+    for (size_t ii = 0; ii < MB_WORK(n); ii += TILE)
       for (size_t jj = 0; jj < n; jj += TILE) {
         const size_t ie = ii + TILE < n ? ii + TILE : n, je = jj + TILE < n ? jj + TILE : n;
         for (size_t i = ii; i < ie; i++)
@@ -182,6 +191,19 @@ static uint64_t k_transpose_blocked(uint64_t iters, void *data) {
     mb_clobber();
   }
   return iters;
+}
+
+/* Before every run: 64 elements of the output, chosen by the run's stamp, and its last are
+ * poisoned (no kernel writes a negative value), so an element this run did not write fails
+ * the check even where an earlier run wrote the right value. */
+static void poison(double *out, size_t count, uint64_t stamp) {
+  const size_t slice = count / 64 ? count / 64 : 1;
+  for (size_t k = 0; k < 64 && k * slice < count; k++) out[k * slice + (size_t)((stamp >> 8) + k * 7919) % slice] = -1;
+  out[count - 1] = -1;
+}
+static void a_copy(mb_run_t *run) {
+  mat_t *m = run->data;
+  poison(m->b, m->n * m->n, run->stamp);
 }
 
 /* Every element of b checked: 2a for the scales, a transposed for the transposes. */
@@ -212,17 +234,18 @@ static const int64_t traverse_n[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2
 static const int64_t traverse_quick[] = {64, 1000, 1024, MB_END};
 static const int64_t traverse_long[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2000, 2048, 2052, 4000, 4096, 4100, 8188, 8192, 8196, MB_END};
 
-#define TRAVERSE(V, S, K, VER, DOC)                                                                          \
+#define TRAVERSE(V, S, K, VER, ARM, DOC)                                                                     \
   MB_BENCH(.family = "traverse", .variant = V, .kernel = K, .setup = S, .teardown = t_mat, .verify = VER,   \
+           .arm = ARM,                                                                                        \
            .argnames = {"n"}, .args = traverse_n, .quick_args = traverse_quick, .long_args = traverse_long, \
            .doc = DOC)
-TRAVERSE("row_sum", s_sum, k_row_sum, v_sum, "sum of an n x n matrix, row by row");
-TRAVERSE("col_sum", s_sum, k_col_sum, v_sum, "sum of an n x n matrix, column by column");
-TRAVERSE("blocked_col_sum", s_sum, k_blocked_col_sum, v_sum, "column order in strips of 8 rows");
-TRAVERSE("row_scale", s_copy, k_row_scale, v_scale, "b = 2a, row by row");
-TRAVERSE("col_scale", s_copy, k_col_scale, v_scale, "b = 2a, column by column");
-TRAVERSE("transpose_naive", s_copy, k_transpose_naive, v_transpose, "b = a^T, element by element");
-TRAVERSE("transpose_blocked", s_copy, k_transpose_blocked, v_transpose, "b = a^T in 32 x 32 tiles");
+TRAVERSE("row_sum", s_sum, k_row_sum, v_sum, NULL, "sum of an n x n matrix, row by row");
+TRAVERSE("col_sum", s_sum, k_col_sum, v_sum, NULL, "sum of an n x n matrix, column by column");
+TRAVERSE("blocked_col_sum", s_sum, k_blocked_col_sum, v_sum, NULL, "column order in strips of 8 rows");
+TRAVERSE("row_scale", s_copy, k_row_scale, v_scale, a_copy, "b = 2a, row by row");
+TRAVERSE("col_scale", s_copy, k_col_scale, v_scale, a_copy, "b = 2a, column by column");
+TRAVERSE("transpose_naive", s_copy, k_transpose_naive, v_transpose, a_copy, "b = a^T, element by element");
+TRAVERSE("transpose_blocked", s_copy, k_transpose_blocked, v_transpose, a_copy, "b = a^T in 32 x 32 tiles");
 
 /* ---- Matrix multiply ---- */
 
@@ -273,21 +296,22 @@ static int setup_gemm(mb_run_t *run, enum gemm_kind kind) {
 
 static void naive(const double *a, const double *b, double *c, size_t n, enum gemm_kind kind) {
   memset(c, 0, n * n * sizeof *c);
+  const size_t part = MB_WORK(n);
   if (kind == IJK) {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < part; i++)
       for (size_t j = 0; j < n; j++) {
         double s = 0;
         for (size_t k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
         c[i * n + j] = s;
       }
   } else if (kind == IKJ) {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < part; i++)
       for (size_t k = 0; k < n; k++) {
         const double aik = a[i * n + k];
         for (size_t j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
       }
   } else {
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < part; j++)
       for (size_t k = 0; k < n; k++) {
         const double bkj = b[k * n + j];
         for (size_t i = 0; i < n; i++) c[i * n + j] += a[i * n + k] * bkj;
@@ -297,22 +321,51 @@ static void naive(const double *a, const double *b, double *c, size_t n, enum ge
 
 static uint64_t k_gemm(uint64_t iters, void *data) {
   mat_t *m = data;
-  const int n = (int)m->n;
+  const int n = (int)m->n, part = (int)MB_WORK(m->n); /* part: rows of C (columns, column-major) */
   const enum gemm_kind kind = (enum gemm_kind)m->kind;
   for (uint64_t it = 0; it < iters; it++) {
     double *a = MB_OPAQUE(m->a), *b = MB_OPAQUE(m->b), *c = MB_OPAQUE(m->c);
     switch (kind) {
     case IJK: case IKJ: case JKI: naive(a, b, c, m->n, kind); break;
     case BLAS_ROW: case BLAS_ROW_THREADS:
-      blas.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+      blas.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, part, n, n, 1.0, a, n, b, n, 0.0, c, n);
       break;
-    case BLAS_COL: blas.dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
-    case BLAS_ROW_T: blas.dgemm(CblasRowMajor, CblasTrans, CblasTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
-    case BLAS_COL_T: blas.dgemm(CblasColMajor, CblasTrans, CblasTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    case BLAS_COL: blas.dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, part, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    case BLAS_ROW_T: blas.dgemm(CblasRowMajor, CblasTrans, CblasTrans, part, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
+    case BLAS_COL_T: blas.dgemm(CblasColMajor, CblasTrans, CblasTrans, part, n, n, 1.0, a, n, b, n, 0.0, c, n); break;
     }
     mb_clobber();
   }
   return iters;
+}
+
+/* The entries verify checks: every one when n <= 64, else 64 chosen by the run's stamp. */
+static void check_entry(const mat_t *m, size_t s, uint64_t *r, size_t *i, size_t *j) {
+  const size_t n = m->n;
+  if (n <= 64) {
+    *i = s / n, *j = s % n;
+  } else {
+    mb_xorshift(r);
+    *i = *r % n, *j = (*r >> 32) % n;
+  }
+}
+static size_t checks_of(const mat_t *m) { return m->n <= 64 ? m->n * m->n : 64; }
+static double *entry(const mat_t *m, size_t i, size_t j) {
+  /* Column-major results sit transposed in row-major memory. */
+  return m->kind == BLAS_COL || m->kind == BLAS_COL_T ? &m->c[j * m->n + i] : &m->c[i * m->n + j];
+}
+
+/* Before every run the entries verify will check are poisoned (products of these matrices
+ * are never negative): an entry this run did not compute fails. */
+static void a_gemm(mb_run_t *run) {
+  mat_t *m = run->data;
+  m->stamp = run->stamp;
+  uint64_t r = m->stamp | 1;
+  for (size_t s = 0; s < checks_of(m); s++) {
+    size_t i, j;
+    check_entry(m, s, &r, &i, &j);
+    *entry(m, i, j) = -1;
+  }
 }
 
 /* C[i][j] (row-major storage of the result) as each variant defines it. */
@@ -337,20 +390,13 @@ static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
   mat_t *m = run->data;
   if (result != iters) return mb_fail(run, "%llu of %llu products", (unsigned long long)result, (unsigned long long)iters);
   const enum gemm_kind kind = (enum gemm_kind)m->kind;
-  const size_t n = m->n;
-  /* 64 sampled entries (every entry when n <= 64) against a direct dot product. */
+  /* The poisoned entries (every entry when n <= 64) against a direct dot product. */
   size_t bad = 0, checked = 0;
-  uint64_t r = 0x9E3779B97F4A7C15ull;
-  for (size_t s = 0; s < (n <= 64 ? n * n : 64); s++) {
+  uint64_t r = m->stamp | 1;
+  for (size_t s = 0; s < checks_of(m); s++) {
     size_t i, j;
-    if (n <= 64) i = s / n, j = s % n;
-    else {
-      mb_xorshift(&r);
-      i = r % n, j = (r >> 32) % n;
-    }
-    /* Column-major results sit transposed in row-major memory. */
-    double got = kind == BLAS_COL || kind == BLAS_COL_T ? m->c[j * n + i] : m->c[i * n + j];
-    bad += got != gemm_ref(m, kind, i, j);
+    check_entry(m, s, &r, &i, &j);
+    bad += *entry(m, i, j) != gemm_ref(m, kind, i, j);
     checked++;
   }
   if (bad) return mb_fail(run, "%zu of %zu checked entries differ from the dot product", bad, checked);
@@ -360,6 +406,7 @@ static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
 #define GEMM(V, KIND, ARGS, QUICK, LONG, RT, DOC)                                                           \
   static int s_gemm_##KIND(mb_run_t *run) { return setup_gemm(run, KIND); }                               \
   MB_BENCH(.family = "gemm", .variant = V, .kernel = k_gemm, .setup = s_gemm_##KIND, .teardown = t_mat,    \
+           .arm = a_gemm,                                                                                   \
            .verify = v_gemm, .argnames = {"n"}, .args = ARGS, .quick_args = QUICK, .long_args = LONG,     \
            .real_time = RT, .doc = DOC)
 /* Naive orders stop at 1024 by default (2048 takes minutes: --mb_long). */

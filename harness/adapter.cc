@@ -61,6 +61,10 @@ struct Harness {
   int selected = 0, started = 0;
   std::string family;
   std::set<const mb_instance_t *> skipped, failed, migrated; /* distinct instances */
+  /* The instance whose last run was too short to trust, to warn about once it is done. */
+  const mb_instance_t *short_inst = nullptr;
+  long long short_iters = 0;
+  double short_seconds = 0;
   /* Child processes (descriptors with .process): the one we are, if any (MB_CHILD_PROCESS),
    * and, in the parent, how many benchmarks each child was asked to run. */
   const char *child_name = nullptr;
@@ -109,7 +113,33 @@ void report_reason(benchmark::State &st, const mb_run_t &run) {
   st.SkipWithError(msg.c_str());
 }
 
+/* A new stamp for every timed run: splitmix64 of a counter (a bijection, so never repeated). */
+uint64_t next_stamp() {
+  static uint64_t n;
+  uint64_t z = ++n * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return z ? z : 1;
+}
+
+/* A final run this short is not to be trusted: the clock's resolution and the harness's own
+ * calls around the kernel are then over a thousandth of it. Benchmarks that fix their own
+ * iteration count (probes, the detector) are exempt: their figures are not times. */
+const double MB_TRUSTED_SECONDS = 1e-3;
+
+/* Warn once about the instance whose last run was too short (called when it is done). */
+void warn_if_short() {
+  if (H.short_inst && H.short_iters)
+    fprintf(stderr, "membench: warning: %s ran %lld iterations in %.3g us: too short to trust "
+                    "(its entry has mb_too_short=1; raise --benchmark_min_time)\n",
+            H.short_inst->name, (long long)H.short_iters, H.short_seconds * 1e6);
+  H.short_inst = nullptr;
+  H.short_iters = 0;
+}
+
 void run_instance(benchmark::State &st, const mb_instance_t *inst) {
+  if (H.short_inst && H.short_inst != inst) warn_if_short();
   if (!prepare(inst)) {
     report_reason(st, H.run);
     return;
@@ -117,18 +147,22 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   mb_run_t &run = H.run;
   const benchmark::IterationCount n = st.max_iterations;
   uint64_t result = 0;
+  run.stamp = next_stamp();
+  if (inst->bench->arm) inst->bench->arm(&run);
   const int cpu_before = sched_getcpu();
   mb_counters_start(&H.counters);
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0); /* outside Google Benchmark's timer: for verify */
+  struct timespec t0{}, t1{};
   while (st.KeepRunningBatch(n)) {
-    /* Under callgrind (tools/mbgrind) events are collected for the kernel call only; run
-     * natively the toggles are a few register rotations. */
+    /* Our own wall clock around exactly the kernel call: every rate of the entry is derived
+     * from it (Google Benchmark's rates would use CPU time unless UseRealTime, which renames
+     * every benchmark). Under callgrind (tools/mbgrind) events are collected for the kernel
+     * call only; run natively the toggles are a few register rotations. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     CALLGRIND_TOGGLE_COLLECT;
     result = inst->bench->kernel((uint64_t)n, run.data);
     CALLGRIND_TOGGLE_COLLECT;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
   mb_counters_stop(&H.counters);
   run.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
   const int cpu_after = sched_getcpu();
@@ -139,8 +173,16 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
     if (inst->bench->fresh_setup) teardown_current();
     return;
   }
-  if (run.bytes_per_iter > 0) st.SetBytesProcessed((int64_t)(run.bytes_per_iter * (double)n));
-  if (run.items_per_iter > 0) st.SetItemsProcessed((int64_t)(run.items_per_iter * (double)n));
+  /* Rates on the wall clock, as plain values (the names Google Benchmark's own rates use). */
+  const double secs = run.seconds > 0 ? run.seconds : 1e-9;
+  if (run.bytes_per_iter > 0) st.counters["bytes_per_second"] = benchmark::Counter(run.bytes_per_iter * (double)n / secs, benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+  if (run.items_per_iter > 0) st.counters["items_per_second"] = benchmark::Counter(run.items_per_iter * (double)n / secs);
+  if (!H.opt.iterations && !inst->bench->iterations && run.seconds < MB_TRUSTED_SECONDS) {
+    st.counters["mb_too_short"] = 1;
+    H.short_inst = inst, H.short_iters = n, H.short_seconds = run.seconds;
+  } else if (H.short_inst == inst) {
+    H.short_inst = nullptr; /* a later, longer run of the same instance replaced it */
+  }
 
   mb_counter_values_t v;
   mb_counters_read(&H.counters, &v);
@@ -158,8 +200,9 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   for (int i = 0; i < run.ncounters; i++) {
     benchmark::Counter::Flags f = benchmark::Counter::kDefaults;
     if (run.counters[i].kind == MB_COUNTER_PER_ITER) f = benchmark::Counter::kAvgIterations;
-    if (run.counters[i].kind == MB_COUNTER_RATE) f = benchmark::Counter::kIsRate;
-    st.counters[run.counters[i].name] = benchmark::Counter(run.counters[i].value, f);
+    double value = run.counters[i].value;
+    if (run.counters[i].kind == MB_COUNTER_RATE) value /= secs; /* per second of wall time */
+    st.counters[run.counters[i].name] = benchmark::Counter(value, f);
   }
   /* Pinning proof: where we ran, and whether we moved. */
   st.counters["mb_pu"] = cpu_after;
@@ -524,6 +567,7 @@ int main(int argc, char **argv) {
   benchmark::AddCustomContext("mb_pu", std::to_string(H.pu));
   benchmark::AddCustomContext("mb_pinned", H.pu >= 0 ? "true" : "false");
   if (H.selected) benchmark::RunSpecifiedBenchmarks();
+  warn_if_short();
   teardown_current();
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help) {

@@ -51,8 +51,11 @@ int main(int argc, char **argv) {
   CHECK(a && num(a, "line_split") == 1 && num(a, "page_split") == 0);
   a = find_bench(doc, "align/store_l1_page/size:8/offset:60/iterations:262144");
   CHECK(a && num(a, "line_split") == 1 && num(a, "page_split") == 1);
-  a = find_bench(doc, "align/load_dram_page/size:4/offset:60/iterations:4");
+  a = find_bench(doc, "align/load_dram_page/size:4/offset:60/iterations:1");
   CHECK(a && num(a, "line_split") == 0 && num(a, "page_split") == 0);
+  /* From memory: one pass over 32,768 flushed lines per run, stated per access (a miss to
+   * DRAM takes nanoseconds, an L1 hit well under one). */
+  CHECK(a && num(a, "ns_per_access") > 0 && num(a, "items_per_second") > 0);
   a = find_bench(doc, "align/load_l1_line/size:64/offset:0/iterations:262144");
   CHECK(a && num(a, "line_split") == 0);
 

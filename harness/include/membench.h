@@ -13,7 +13,8 @@
  * Order of events for one benchmark instance (one descriptor with one set of arguments):
  *   1. the thread is already pinned (see --mb_cpu) and its memory bound to the local node;
  *   2. setup(run) allocates and first-touches the working set, on that pinned thread;
- *   3. counters enabled, timer started, kernel(iters, run->data), timer stopped, counters off;
+ *   3. arm(run) with a new run->stamp (outputs made stale); counters enabled, timer started,
+ *      kernel(iters, run->data), timer stopped, counters off;
  *   4. verify(run, result, iters) checks the work was really done (checksum, count, depth);
  *   5. teardown(run) once the instance is finished (setup is reused across Google Benchmark's
  *      calibration runs and repetitions, unless .fresh_setup asks for a new one each run).
@@ -72,6 +73,8 @@ typedef struct mb_run {
   const mb_bench_t *bench;   /* the descriptor */
   const mb_config_t *config; /* the harness configuration */
   double seconds;            /* set before verify: wall time of the kernel call just made */
+  uint64_t stamp;            /* new for every timed run (never 0, never repeated in a process):
+                                arm() makes the run's outputs depend on it, verify expects it */
   /* Filled through mb_skip, mb_fail and mb_counter; read by the harness. */
   char reason[256];
   int failed;                /* reason is a verification failure, not a skip */
@@ -101,6 +104,11 @@ struct mb_bench {
   int (*setup)(mb_run_t *run);        /* optional: allocate, first-touch, may mb_skip() */
   void (*teardown)(mb_run_t *run);    /* optional: free what setup made */
   int (*verify)(mb_run_t *run, uint64_t result, uint64_t iters); /* optional: may mb_fail() */
+  /* optional: before every timed run, outside the timer, with run->stamp new: make stale
+   * whatever verify will read (poison the outputs, or hand the kernel the stamp to write),
+   * so that only this run's complete work can pass verify, never what setup or an earlier
+   * run left behind. */
+  void (*arm)(mb_run_t *run);
   const char *argnames[MB_MAX_ARGS];  /* e.g. {"ws"}; NULL-terminated, at most MB_MAX_ARGS */
   const int64_t *args;                /* default argument values (MB_ARGS), or NULL */
   const int64_t *quick_args;          /* under --mb_quick, if different from args */
@@ -167,6 +175,18 @@ typedef enum mb_policy { MB_COMPACT = 0, MB_SCATTER = 1 } mb_policy_t;
 int mb_place(mb_policy_t policy, int n, int *pus);
 /* Bind the calling thread (and its memory) to PU `pu` (OS index). 0, or -1 with errno. */
 int mb_bind_self(int pu);
+
+/* How much of its work a kernel does: all of it, except in the sabotaged build (-DMB_SABOTAGE,
+ * tests/test_sabotage), where every kernel does an eighth and every check must then fail.
+ * Kernels wrap the count of their main loop in it: elements, loads, calls or iterations. */
+#ifdef MB_SABOTAGE
+#define MB_WORK(n) ((n) / 8)
+#else
+#define MB_WORK(n) (n)
+#endif
+
+/* A stamp's value reduced to a small positive integer 1..m, for exact arithmetic in checks. */
+static inline uint64_t mb_stamp_small(uint64_t stamp, uint64_t m) { return 1 + stamp % m; }
 
 /* Keep values and memory from being optimised away. The asm tells the compiler the value
  * is read (and may be changed), at the cost of no instruction. */
