@@ -63,6 +63,31 @@ int main(int argc, char **argv) {
   CHECK(strstr(p->out, "the `alloc` family is not in this result") != NULL);
   CHECK(strstr(p->out, "## Allocators") == NULL);
 
+  /* Repetitions: the report reads the median (here 2 ns), not the first (1 ns) or the mean. */
+  snprintf(part, sizeof part, "%s/reps.json", dir);
+  doc = json_load_file(argv[2], 0, NULL);
+  json_t *reps = json_array();
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (!n || strcmp(n, "hierarchy/latency_random/ws:16384")) {
+      json_array_append(reps, b);
+      continue;
+    }
+    static const double t[] = {1.0, 100.0, 2.0};
+    for (int k = 0; k < 3; k++) {
+      json_t *c = json_deep_copy(b);
+      json_object_set_new(c, "real_time", json_real(t[k]));
+      json_object_set_new(c, "repetition_index", json_integer(k));
+      json_array_append_new(reps, c);
+    }
+  }
+  json_object_set_new(doc, "benchmarks", reps);
+  CHECK(json_dump_file(doc, part, 0) == 0);
+  json_decref(doc);
+  char *rv[] = {argv[1], part, NULL};
+  CHECK_EQ_INT(test_run(p, rv, 0, 0), 0);
+  CHECK(strstr(p->out, "| 16 KiB / 32 KiB | 2 ns |") != NULL);
+
   snprintf(bad, sizeof bad, "%s/bad.json", dir);
   FILE *f = fopen(bad, "w");
   fputs("{\"context\": {\"membench\": {", f);

@@ -19,7 +19,8 @@
 static json_t *benches, *ctx, *mctx;
 
 /* The first non-aggregate, non-failed benchmark named exactly `name` (any Google Benchmark
- * suffix such as /iterations:1 or /real_time allowed after it). */
+ * suffix such as /iterations:1 or /real_time allowed after it); num() reads the median of
+ * its repetitions. */
 static json_t *bench(const char *name) {
   size_t i, l = strlen(name);
   json_t *b;
@@ -33,9 +34,31 @@ static json_t *bench(const char *name) {
   return NULL;
 }
 
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* A figure of benchmark entry b: the median over every repetition of it (the entries of the
+ * same name that are neither aggregates nor failed), as the charts take it. */
 static double num(json_t *b, const char *key) {
-  json_t *v = b ? json_object_get(b, key) : NULL;
-  return json_is_number(v) ? json_number_value(v) : NAN;
+  if (!b) return NAN;
+  const char *name = json_string_value(json_object_get(b, "name"));
+  double v[64];
+  int n = 0;
+  size_t i;
+  json_t *e;
+  json_array_foreach(benches, i, e) {
+    const char *en = json_string_value(json_object_get(e, "name"));
+    const char *rt = json_string_value(json_object_get(e, "run_type"));
+    if (e != b && (!name || !en || strcmp(en, name))) continue;
+    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(e, "error_occurred"))) continue;
+    json_t *x = json_object_get(e, key);
+    if (json_is_number(x) && n < 64) v[n++] = json_number_value(x);
+  }
+  if (!n) return NAN;
+  qsort(v, (size_t)n, sizeof *v, by_value);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static double ns(const char *name) { return num(bench(name), "real_time"); }
