@@ -150,6 +150,7 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   run.stamp = next_stamp();
   if (inst->bench->arm) inst->bench->arm(&run);
   const int cpu_before = sched_getcpu();
+  const double steal0 = H.pu >= 0 ? mb_steal_seconds(H.pu) : -1;
   mb_counters_start(&H.counters);
   struct timespec t0{}, t1{};
   while (st.KeepRunningBatch(n)) {
@@ -177,6 +178,9 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   const double secs = run.seconds > 0 ? run.seconds : 1e-9;
   if (run.bytes_per_iter > 0) st.counters["bytes_per_second"] = benchmark::Counter(run.bytes_per_iter * (double)n / secs, benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
   if (run.items_per_iter > 0) st.counters["items_per_second"] = benchmark::Counter(run.items_per_iter * (double)n / secs);
+  /* CPU time is Google Benchmark's cpu_time; the hypervisor's steal is its own field. */
+  const double steal1 = steal0 >= 0 ? mb_steal_seconds(H.pu) : -1;
+  if (steal0 >= 0 && steal1 >= steal0) st.counters["steal_s"] = steal1 - steal0;
   if (!H.opt.iterations && !inst->bench->iterations && run.seconds < MB_TRUSTED_SECONDS) {
     st.counters["mb_too_short"] = 1;
     H.short_inst = inst, H.short_iters = n, H.short_seconds = run.seconds;

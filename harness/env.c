@@ -84,6 +84,26 @@ static void set_bracketed(mb_env_t *env, const char *key, const char *path) {
   }
 }
 
+double mb_steal_seconds(int cpu) {
+  FILE *f = fopen("/proc/stat", "r");
+  if (!f) return -1;
+  char line[512], want[32];
+  snprintf(want, sizeof want, "cpu%d ", cpu);
+  double steal = -1;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, want, strlen(want))) {
+      unsigned long long v[8];
+      if (sscanf(line + strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+                 &v[7]) == 8) {
+        long hz = sysconf(_SC_CLK_TCK);
+        steal = (double)v[7] / (double)(hz > 0 ? hz : 100);
+      }
+      break;
+    }
+  fclose(f);
+  return steal;
+}
+
 unsigned long long mb_mem_available(void) {
   FILE *f = fopen("/proc/meminfo", "r");
   char line[256];

@@ -49,6 +49,10 @@ int mb_machine_name_valid(const char *name);
 /* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
 unsigned long long mb_mem_available(void);
 
+/* Time the hypervisor gave CPU `cpu` to others (steal, /proc/stat) since boot, in seconds, at
+ * the kernel's tick resolution (10 ms); -1 when unknown. */
+double mb_steal_seconds(int cpu);
+
 /* Read the first line of a file into buf without the newline; 0, or -1 with errno. */
 int mb_read_line(const char *path, char *buf, size_t len);
 
