@@ -55,23 +55,24 @@ static double noise_of(const double *y, const double *spread, int n) {
   return v[k / 4] / 0.39;
 }
 
-/* Pull isolated spikes and dips (a point beyond both neighbours, in the same direction, by
- * more than the tolerance) back to the nearer neighbour. The clearest first: the one whose
- * neighbours agree best with each other, so that a point beside a disturbed one, which also
- * stands out from its neighbours, is judged only after the disturbed one is mended. */
+/* Mend isolated spikes and dips (a point beyond both neighbours, in the same direction, by
+ * more than the tolerance): the point takes the geometric mean of its neighbours, so a spike
+ * on a ramp leaves a ramp, not a step. The clearest first (the point whose neighbours agree
+ * best with each other), so that a point beside a disturbed one, which then also stands out,
+ * is judged only after the disturbed one is mended. */
 static int despike(double *y, int n, double tol) {
   int count = 0;
   for (int round = 0; round < 2 * n; round++) {
     int best = -1;
-    double clearest = 0, target = 0;
+    double clearest = 0;
     for (int i = 1; i + 1 < n; i++) {
       double lo = fmin(y[i - 1], y[i + 1]), hi = fmax(y[i - 1], y[i + 1]);
       double dev = y[i] > hi ? y[i] - hi : y[i] < lo ? lo - y[i] : 0;
       double clarity = dev - (hi - lo);
-      if (dev > tol && clarity > clearest) clearest = clarity, best = i, target = y[i] > hi ? hi : lo;
+      if (dev > tol && (best < 0 || clarity > clearest)) clearest = clarity, best = i;
     }
     if (best < 0) break;
-    y[best] = target;
+    y[best] = 0.5 * (y[best - 1] + y[best + 1]);
     count++;
   }
   return count;

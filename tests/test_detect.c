@@ -272,6 +272,9 @@ static void real_curves(const char *mbdetect) {
       {"data/curves/intel-xeon-16c-vm.txt", {43008, 1835008, 4194304}, {55296, 2359296, 6291456}, 150, 220},
       {"data/curves/amd-epyc-2c-2026-11-24.txt", {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
       {"data/curves/amd-epyc-2c-2026-11-23.txt", {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
+      /* The same VM another day (hwloc: L1 32 KiB), measured in slices: spikes on the L1 edge
+       * and on the L2 ramp (768 KiB). */
+      {"data/curves/amd-epyc-2c-2026-11-24-sliced.txt", {28672, 917504, 3145728}, {36864, 1310720, 6291456}, 150, 250},
   };
   test_proc_t *p = malloc(sizeof *p);
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -23,7 +23,7 @@
  *     measurements of each point, over their median) when given, else estimated from the
  *     curve's own roughness; the tolerance is max(10%, 3 x noise).
  *  2. Isolated spikes and dips (a point beyond both neighbours, in the same direction, by
- *     more than the tolerance) are pulled back to the nearer neighbour, largest first: one
+ *     more than the tolerance) are mended to the geometric mean of their neighbours: one
  *     disturbed point can create no level and renumber none.
  *  3. A segment between consecutive points rises when latency grows by more than the
  *     tolerance and faster than sqrt(working set) (slope > 0.5 in log-log): a slow creep
@@ -59,7 +59,7 @@ typedef struct mb_detect {
   int memory_known;                 /* 1: the last plateau is memory; 0: "memory unknown" */
   double memory_ns;                 /* its median latency (when known) */
   double noise;                     /* relative noise the decision used */
-  int despiked;                     /* points pulled back as isolated spikes or dips */
+  int despiked;                     /* points mended as isolated spikes or dips */
 } mb_detect_t;
 
 /* ws[] strictly ascending working sets in bytes, ns[] the latency at each (> 0), spread[]
