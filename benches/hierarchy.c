@@ -52,6 +52,7 @@
 #include "duo.h"
 #include "membench.h"
 #include "smaps.h"
+#include "stream.h"
 
 #define LINE MB_CHASE_LINE
 #define KiB 1024LL
@@ -370,8 +371,6 @@ static int v_boundaries(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* ---- Bandwidth (STREAM's operations) ---- */
 
-typedef double v8d __attribute__((vector_size(64)));
-
 typedef struct stream {
   region_t mem;
   double *a, *b, *c;
@@ -425,29 +424,11 @@ static inline double write_value(uint64_t stamp, uint64_t it) { return (double)(
 
 static void a_stream(mb_run_t *run);
 
-/* One pass = every element once. Eight vector accumulators: an add takes ~4 cycles and two
- * loads issue per cycle, so eight independent sums keep the loads streaming. */
+/* One pass = every element once (stream.h, shared with the machine family). */
 static uint64_t k_read(uint64_t iters, void *data) {
   const stream_t *st = data;
   uint64_t total = 0;
-  for (uint64_t it = 0; it < iters; it++) {
-    v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
-    const v8d *a = (const v8d *)MB_OPAQUE(st->a);
-    for (size_t i = 0, m = MB_WORK(st->n) / 8; i < m; i += 8) {
-      s0 += a[i];
-      s1 += a[i + 1];
-      s2 += a[i + 2];
-      s3 += a[i + 3];
-      s4 += a[i + 4];
-      s5 += a[i + 5];
-      s6 += a[i + 6];
-      s7 += a[i + 7];
-    }
-    v8d s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    double sum = 0;
-    for (int k = 0; k < 8; k++) sum += s[k];
-    total += (uint64_t)sum;
-  }
+  for (uint64_t it = 0; it < iters; it++) total += (uint64_t)mb_stream_read(MB_OPAQUE(st->a), MB_WORK(st->n));
   return total;
 }
 
@@ -459,46 +440,28 @@ static int v_read(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
-/* The vectorised loops are unrolled 4x (as likwid-bench's kernels are), so the loop's own
- * increment and branch do not cap an L1-resident stream. Loop distribution would turn the copy into a memcpy call (glibc's, with its own
- * non-temporal tricks): keep the compiler's vectorised loop, which is what is named. */
-#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
-NO_LIBCALL static uint64_t k_write(uint64_t iters, void *data) {
+MB_NO_LIBCALL static uint64_t k_write(uint64_t iters, void *data) {
   stream_t *st = data;
   for (uint64_t it = 0; it < iters; it++) {
-    double v = write_value(st->stamp, it); /* not a byte pattern: no memset */
-    double *a = MB_OPAQUE(st->a);
-    const size_t n = MB_WORK(st->n);
-    _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < n; i++) a[i] = v;
+    mb_stream_write(MB_OPAQUE(st->a), MB_WORK(st->n), write_value(st->stamp, it)); /* not a byte pattern */
     mb_clobber();
   }
   return iters;
 }
 
-NO_LIBCALL static uint64_t k_copy(uint64_t iters, void *data) {
+MB_NO_LIBCALL static uint64_t k_copy(uint64_t iters, void *data) {
   stream_t *st = data;
   for (uint64_t it = 0; it < iters; it++) {
-    double *b = MB_OPAQUE(st->b);
-    const double *a = st->a;
-    const size_t n = MB_WORK(st->n);
-    _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < n; i++) b[i] = a[i];
+    mb_stream_copy(MB_OPAQUE(st->b), st->a, MB_WORK(st->n));
     mb_clobber();
   }
   return iters;
 }
 
-NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
+MB_NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
   stream_t *st = data;
   for (uint64_t it = 0; it < iters; it++) {
-    double *a = MB_OPAQUE(st->a);
-    const double *b = st->b, *c = st->c;
-    const double s = st->s;
-    const size_t n = MB_WORK(st->n);
-    _Pragma("GCC unroll 4")
-    for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
+    mb_stream_triad(MB_OPAQUE(st->a), st->b, st->c, st->s, MB_WORK(st->n));
     mb_clobber();
   }
   return iters;

@@ -483,6 +483,8 @@ int main(int argc, char **argv) {
   }
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
   H.config.cache_line = H.summary.cache_line ? H.summary.cache_line : 64;
+  H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
+  H.config.numa_nodes = H.summary.numa_nodes > 0 ? H.summary.numa_nodes : 1;
   H.config.cycles_per_ns = H.env.mhz / 1000.0;
   mb_set_config(&H.config);
 

@@ -182,6 +182,45 @@ void mb_topo_summarize(hwloc_topology_t topo, mb_topo_summary_t *s) {
 }
 
 /* The topology the running harness loaded, for the public placement API. */
+int mb_topo_node_pus(hwloc_topology_t topo, int node, int n, int *pus) {
+  hwloc_obj_t nd = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, (unsigned)(node < 0 ? 0 : node));
+  if (node < 0 || !nd || n < 1 || hwloc_bitmap_iszero(nd->cpuset)) {
+    errno = EINVAL;
+    return -1;
+  }
+  int got = 0;
+  for (int k = 0; got < n; k++) { /* pass k: the k-th PU of every core of the node */
+    int added = 0;
+    hwloc_obj_t core = NULL;
+    while (got < n && (core = hwloc_get_next_obj_inside_cpuset_by_type(topo, nd->cpuset, HWLOC_OBJ_CORE, core))) {
+      hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU, (unsigned)k);
+      if (pu && hwloc_bitmap_isset(nd->cpuset, pu->os_index)) pus[got++] = (int)pu->os_index, added = 1;
+    }
+    if (!added && k == 0) { /* no Core objects: the node's PUs themselves */
+      hwloc_obj_t pu = NULL;
+      while (got < n && (pu = hwloc_get_next_obj_inside_cpuset_by_type(topo, nd->cpuset, HWLOC_OBJ_PU, pu))) pus[got++] = (int)pu->os_index;
+      break;
+    }
+    if (!added) break;
+  }
+  return got;
+}
+
+void *mb_topo_alloc_on_node(hwloc_topology_t topo, size_t len, int node) {
+  hwloc_obj_t nd = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, (unsigned)(node < 0 ? 0 : node));
+  if (node < 0 || !nd) {
+    errno = EINVAL;
+    return NULL;
+  }
+  return hwloc_alloc_membind(topo, len, nd->nodeset, HWLOC_MEMBIND_BIND, HWLOC_MEMBIND_BYNODESET | HWLOC_MEMBIND_STRICT);
+}
+
+void mb_topo_free(hwloc_topology_t topo, void *p, size_t len) {
+  if (p) hwloc_free(topo, p, len);
+}
+
+int mb_topo_is_this_system(hwloc_topology_t topo) { return hwloc_topology_is_thissystem(topo); }
+
 static hwloc_topology_t current;
 
 void mb_topo_set_current(hwloc_topology_t topo) { current = topo; }
@@ -192,6 +231,36 @@ int mb_place(mb_policy_t policy, int n, int *pus) {
     return -1;
   }
   return mb_topo_place(current, policy, n, pus);
+}
+
+int mb_numa_nodes(void) {
+  if (!current) return 1;
+  int n = hwloc_get_nbobjs_by_type(current, HWLOC_OBJ_NUMANODE);
+  return n > 0 ? n : 1;
+}
+
+int mb_place_node(int node, int n, int *pus) {
+  if (!current) {
+    errno = ENODEV;
+    return -1;
+  }
+  return mb_topo_node_pus(current, node, n, pus);
+}
+
+void *mb_alloc_on_node(size_t len, int node) {
+  if (!current) {
+    errno = ENODEV;
+    return NULL;
+  }
+  if (!hwloc_topology_is_thissystem(current)) { /* an imported topology: binding would be a claim */
+    errno = ENOSYS;
+    return NULL;
+  }
+  return mb_topo_alloc_on_node(current, len, node);
+}
+
+void mb_free_on_node(void *p, size_t len) {
+  if (current) mb_topo_free(current, p, len);
 }
 
 int mb_bind_self(int pu) {

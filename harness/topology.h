@@ -63,6 +63,21 @@ int mb_policy_parse(const char *s, mb_policy_t *out);
  * did), -1 with errno and a reason in why when it did not. */
 int mb_topo_bind_thread(hwloc_topology_t topo, int os, int *membind, char *why, size_t whylen);
 
+/* The PUs of NUMA node `node` (logical index 0..nodes-1) for up to n threads: one per core
+ * first (cores in topology order), SMT siblings after. Returns how many were written (at
+ * most n), or -1 with EINVAL when there is no such node or it has no PU. */
+int mb_topo_node_pus(hwloc_topology_t topo, int node, int n, int *pus);
+
+/* Allocate `len` bytes bound to NUMA node `node` (hwloc_alloc_membind, BIND, by nodeset);
+ * NULL with errno when the node does not exist or binding memory is not supported. Free with
+ * mb_topo_free(). */
+void *mb_topo_alloc_on_node(hwloc_topology_t topo, size_t len, int node);
+void mb_topo_free(hwloc_topology_t topo, void *p, size_t len);
+
+/* Whether this topology is the running system's (binding means something) rather than an
+ * imported one (HWLOC_XMLFILE, HWLOC_SYNTHETIC): 1 or 0. */
+int mb_topo_is_this_system(hwloc_topology_t topo);
+
 /* Make `topo` the one mb_place() and mb_bind_self() use. */
 void mb_topo_set_current(hwloc_topology_t topo);
 

@@ -61,6 +61,7 @@ typedef struct mb_config {
   uint64_t mem_available;    /* MemAvailable in bytes at start (0 when unknown) */
   uint64_t cache_size[5];    /* data/unified cache size per level 1..4 as hwloc reports it (0: none) */
   uint64_t cache_line;       /* L1d line size in bytes (64 if unknown) */
+  int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
   double cycles_per_ns;      /* nominal clock in GHz if known, else 0 */
 } mb_config_t;
 
@@ -175,6 +176,14 @@ typedef enum mb_policy { MB_COMPACT = 0, MB_SCATTER = 1 } mb_policy_t;
 int mb_place(mb_policy_t policy, int n, int *pus);
 /* Bind the calling thread (and its memory) to PU `pu` (OS index). 0, or -1 with errno. */
 int mb_bind_self(int pu);
+/* NUMA nodes of the machine (1 when hwloc shows none). */
+int mb_numa_nodes(void);
+/* PUs of NUMA node `node` for up to n threads, one per core first: how many (<= n), or -1. */
+int mb_place_node(int node, int n, int *pus);
+/* `len` bytes bound to NUMA node `node`; NULL with errno (ENOSYS on an imported topology,
+ * where binding would only be a claim). Free with mb_free_on_node. */
+void *mb_alloc_on_node(size_t len, int node);
+void mb_free_on_node(void *p, size_t len);
 
 /* How much of its work a kernel does: all of it, except in the sabotaged build (-DMB_SABOTAGE,
  * tests/test_sabotage), where every kernel does an eighth and every check must then fail.
