@@ -133,6 +133,36 @@ int main(void) {
     mb_topo_place(t, MB_COMPACT, 8, p);
     for (int i = 1; i < 8; i++) CHECK_EQ_INT(numa_of(t, p[i]), numa_of(t, p[0]));
   }
+  /* The machine family's NUMA plan: the PUs of node i, one per core before any sibling. */
+  for (int node = 0; node < 2; node++) {
+    int p[64];
+    CHECK_EQ_INT(mb_topo_node_pus(t, node, 64, p), 16);
+    CHECK(all_distinct(t, p, 8, HWLOC_OBJ_CORE));
+    for (int i = 0; i < 16; i++) CHECK_EQ_INT(numa_of(t, p[i]), node);
+    for (int i = 8; i < 16; i++) CHECK(ancestor(t, p[i], HWLOC_OBJ_CORE) == ancestor(t, p[i - 8], HWLOC_OBJ_CORE));
+    CHECK_EQ_INT(mb_topo_node_pus(t, node, 3, p), 3);
+  }
+  {
+    int p[4];
+    CHECK(mb_topo_node_pus(t, 2, 4, p) == -1 && errno == EINVAL); /* no node 2 */
+    CHECK(mb_topo_node_pus(t, -1, 4, p) == -1);
+  }
+  /* An imported topology computes the plan but never claims a binding. */
+  CHECK_EQ_INT(mb_topo_is_this_system(t), 0);
+  mb_topo_set_current(t);
+  CHECK_EQ_INT(mb_numa_nodes(), 2);
+  errno = 0;
+  CHECK(mb_alloc_on_node(4096, 1) == NULL && errno == ENOSYS);
+  mb_topo_set_current(NULL);
+  hwloc_topology_destroy(t);
+
+  /* 24 NUMA nodes: every node's plan stays inside it. */
+  t = load_xml("192em64t-24n8c2t.xml");
+  for (int node = 0; node < 24; node++) {
+    int p[64], got = mb_topo_node_pus(t, node, 64, p);
+    CHECK_EQ_INT(got, 16);
+    for (int i = 0; i < got; i++) CHECK_EQ_INT(numa_of(t, p[i]), node);
+  }
   hwloc_topology_destroy(t);
 
   /* Restricted cpuset: only allowed PUs are ever chosen. */

@@ -1,0 +1,150 @@
+/*
+ * crew.h: n worker threads, each pinned to its own PU (and its memory to that PU's node),
+ * started once in setup and released together for every timed kernel call: they wait on a
+ * barrier so that all start at once, and the calling thread waits until all are done. Used
+ * by the machine family (bandwidth with every core, loaded latency, NUMA).
+ *
+ *   crew_start(run, &c, n, pus, user)  starts and pins them (skips the benchmark if it cannot)
+ *   crew_run(c, fn, iters)             fn(c, who, iters) on every worker; returns when all did
+ *   crew_stop(c)                       joins them
+ * Each worker records the CPU it was on when its share began and ended (cpu0, cpu1) and how
+ * long its share took (secs): a worker found off its PU counts in crew_migrated().
+ */
+#ifndef MB_CREW_H
+#define MB_CREW_H
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "membench.h"
+
+#define MB_CREW_MAX 256
+
+typedef struct crew crew_t;
+typedef void (*crew_fn)(crew_t *c, int who, uint64_t iters);
+
+struct crew {
+  int n;
+  pthread_t t[MB_CREW_MAX];
+  int pu[MB_CREW_MAX], bound[MB_CREW_MAX];
+  int cpu0[MB_CREW_MAX], cpu1[MB_CREW_MAX]; /* where each worker's last share began and ended */
+  double secs[MB_CREW_MAX];                 /* each worker's own time for its last share */
+  pthread_mutex_t mu;
+  pthread_cond_t go, done;
+  pthread_barrier_t start;
+  uint64_t gen, iters;
+  int finished, quit;
+  crew_fn fn;
+  void *user; /* the family's own data */
+};
+
+typedef struct crew_arg {
+  crew_t *c;
+  int who;
+} crew_arg_t;
+
+static inline double crew_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void *crew_main(void *arg) {
+  crew_arg_t *a = arg;
+  crew_t *c = a->c;
+  const int who = a->who;
+  free(a);
+  c->bound[who] = mb_bind_self(c->pu[who]) == 0;
+  uint64_t seen = 0;
+  pthread_mutex_lock(&c->mu);
+  for (;;) {
+    while (c->gen == seen && !c->quit) pthread_cond_wait(&c->go, &c->mu);
+    if (c->quit) break;
+    seen = c->gen;
+    const uint64_t iters = c->iters;
+    const crew_fn fn = c->fn;
+    pthread_mutex_unlock(&c->mu);
+    pthread_barrier_wait(&c->start);
+    c->cpu0[who] = sched_getcpu();
+    const double t0 = crew_now();
+    fn(c, who, iters);
+    c->secs[who] = crew_now() - t0;
+    c->cpu1[who] = sched_getcpu();
+    pthread_mutex_lock(&c->mu);
+    if (++c->finished == c->n) pthread_cond_signal(&c->done);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return NULL;
+}
+
+static inline void crew_run(crew_t *c, crew_fn fn, uint64_t iters) {
+  pthread_mutex_lock(&c->mu);
+  c->fn = fn;
+  c->iters = iters;
+  c->finished = 0;
+  c->gen++;
+  pthread_cond_broadcast(&c->go);
+  while (c->finished < c->n) pthread_cond_wait(&c->done, &c->mu);
+  pthread_mutex_unlock(&c->mu);
+}
+
+static void crew_nothing(crew_t *c, int who, uint64_t iters) { (void)c, (void)who, (void)iters; }
+
+/* Workers that were not on their PU when their last share began or ended. */
+static inline int crew_migrated(const crew_t *c) {
+  int moved = 0;
+  for (int i = 0; i < c->n; i++) moved += c->cpu0[i] != c->pu[i] || c->cpu1[i] != c->pu[i];
+  return moved;
+}
+
+static inline void crew_stop(crew_t *c) {
+  if (!c) return;
+  pthread_mutex_lock(&c->mu);
+  c->quit = 1;
+  pthread_cond_broadcast(&c->go);
+  pthread_mutex_unlock(&c->mu);
+  for (int i = 0; i < c->n; i++)
+    if (c->t[i]) pthread_join(c->t[i], NULL);
+  pthread_barrier_destroy(&c->start);
+  free(c);
+}
+
+/* Start n workers on pus[0..n), pinned; 0, or the value of mb_skip() (the workers that did
+ * start are stopped and *out is NULL). */
+static inline int crew_start(mb_run_t *run, crew_t **out, int n, const int *pus, void *user) {
+  *out = NULL;
+  if (n < 1 || n > MB_CREW_MAX) return mb_skip(run, "%d threads: 1 to %d supported", n, MB_CREW_MAX);
+  crew_t *c = calloc(1, sizeof *c);
+  if (!c) return mb_skip(run, "out of memory");
+  c->n = n;
+  c->user = user;
+  memcpy(c->pu, pus, (size_t)n * sizeof *pus);
+  pthread_mutex_init(&c->mu, NULL);
+  pthread_cond_init(&c->go, NULL);
+  pthread_cond_init(&c->done, NULL);
+  pthread_barrier_init(&c->start, NULL, (unsigned)n);
+  for (int i = 0; i < n; i++) {
+    crew_arg_t *a = malloc(sizeof *a);
+    if (!a || pthread_create(&c->t[i], NULL, crew_main, (a->c = c, a->who = i, a))) {
+      free(a);
+      /* The barrier needs all n: release the ones that started without it. */
+      c->n = i;
+      crew_stop(c);
+      return mb_skip(run, "cannot start thread %d of %d", i, n);
+    }
+  }
+  crew_run(c, crew_nothing, 0); /* every worker has bound itself by the end */
+  for (int i = 0; i < n; i++)
+    if (!c->bound[i]) {
+      int pu = c->pu[i];
+      crew_stop(c);
+      return mb_skip(run, "cannot pin a thread to PU %d", pu);
+    }
+  *out = c;
+  return 0;
+}
+
+#endif /* MB_CREW_H */

@@ -1,0 +1,406 @@
+/*
+ * machine.c: the whole machine, not one core: memory bandwidth with 1, 2, 4, ... threads up
+ * to every core, latency while other cores load memory, and NUMA latency and bandwidth
+ * between nodes (Intel MLC, STREAM and likwid-bench do parts of this).
+ *
+ * Names: machine/<variant>/<arg>:<value>
+ *   <op>_<placement>/threads:N/ws:B   op read, write, copy, triad (stream.h: the hierarchy
+ *        family's kernels, STREAM's byte accounting: 8, 8, 16, 24 bytes per element, no
+ *        write-allocate traffic counted); placement compact or scatter (harness policies);
+ *        N = 1, 2, 4, ... up to the cores, then every PU where there is SMT (every count
+ *        with --mb_long); B the working set of all threads together: memory (4x the
+ *        largest cache hwloc reports, at least 1 GiB; 64-256 MiB with --mb_quick) and one
+ *        in-cache size (half an L2 per thread). Each thread first-touches its own part of
+ *        every array on its own PU and works only on it. bytes_per_second is the total over
+ *        the wall time of the run (all threads released together); per_thread_bytes_per_second
+ *        the mean of each thread's bytes over its own time.
+ *   loaded_latency/loaders:K   a random chase (as hierarchy/latency_random) over the memory
+ *        working set on the first PU while K other cores stream reads over their own parts of
+ *        another array as fast as they can, K = 0 (idle latency) to every other core:
+ *        latency_ns per load of the chase, loaders_bytes_per_second their total.
+ *   numa_latency/from:I/to:J, numa_bandwidth/from:I/to:J   the chase on a PU of node I, and
+ *        a read with every core of node I, over memory bound to node J (hwloc membind): the
+ *        matrices; skipped with the reason on a machine with one NUMA node.
+ * Counters: threads, thread<i>_pu (where each thread ran, first 32), threads_migrated (threads
+ * found off their PU when their share began or ended: the number is suspect when non-zero).
+ * Every thread's work is checked: read sums, and poisoned positions (arm) in every thread's
+ * part for the stores. The harness's own thread only waits: these run on wall time.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "chase.h"
+#include "crew.h"
+#include "membench.h"
+#include "stream.h"
+
+#define KiB 1024ULL
+#define MiB (1024ULL * 1024)
+#define GiB (1024ULL * MiB)
+#define CHUNK (128 * 1024) /* doubles a loader reads between looks at the stop flag: 1 MiB */
+
+enum op { READ, WRITE, COPY, TRIAD, LOADED, NUMA_LAT, NUMA_BW };
+static const int arrays_of[] = {1, 1, 2, 3, 1, 1, 1};
+static const double bytes_of[] = {8, 8, 16, 24, 8, 8, 8};
+
+typedef struct job {
+  enum op op;
+  crew_t *crew;
+  int n;            /* threads */
+  size_t per;       /* elements per thread and array (a multiple of 1024) */
+  double *arr[3];   /* a, b, c: thread t's part starts at t * per */
+  size_t len;       /* bytes mapped per array */
+  int bound_node;   /* NUMA: arrays allocated on this node (-1: mmap) */
+  uint64_t stamp;
+  double sum[MB_CREW_MAX]; /* read: each thread's sum */
+  uint64_t chunks[MB_CREW_MAX]; /* loaded_latency: chunks each loader read */
+  size_t chunk;     /* loaded_latency: doubles per chunk (CHUNK, or a whole part if smaller) */
+  /* The chase (loaded_latency, numa_latency). */
+  char *chase;
+  size_t chase_len, nodes;
+  uint32_t *order;
+  void *end; /* where the chase stopped */
+  volatile int stop;
+} job_t;
+
+static double write_value(uint64_t stamp, uint64_t it) { return (double)((stamp + it) & 0xFFFFF) + 0.5; }
+static double init_a(size_t i) { return (double)(i % 1024); }
+
+/* ---- Memory ---- */
+
+static double *map_array(job_t *j, size_t len) {
+  if (j->bound_node >= 0) return mb_alloc_on_node(len, j->bound_node);
+  void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  madvise(p, len, MADV_NOHUGEPAGE); /* 4 KiB pages, as the hierarchy family's arrays */
+  return p;
+}
+static void unmap_array(job_t *j, void *p, size_t len) {
+  if (!p) return;
+  if (j->bound_node >= 0) mb_free_on_node(p, len);
+  else munmap(p, len);
+}
+
+/* First touch: every worker writes its own parts (so they live on its node); worker 0 builds
+ * the chase. */
+static void touch(crew_t *c, int who, uint64_t iters) {
+  (void)iters;
+  job_t *j = c->user;
+  const size_t off = (size_t)who * j->per;
+  for (int k = 0; k < arrays_of[j->op]; k++)
+    for (size_t i = 0; i < j->per; i++) j->arr[k][off + i] = k == 0 ? init_a(off + i) : (double)((off + i) * (7 + 6 * k) % 1024);
+  if (who == 0 && j->chase) mb_chase_build(j->chase, j->nodes, 1, j->order, 0x9E3779B97F4A7C15ULL ^ j->chase_len);
+}
+
+/* ---- The work of one thread ---- */
+
+static void chase_work(job_t *j, uint64_t iters) {
+  void **p = (void **)j->chase;
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) p = (void **)*p;
+  j->end = p;
+  j->stop = 1;
+}
+
+MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
+  job_t *j = c->user;
+  const size_t off = (size_t)who * j->per, n = MB_WORK(j->per);
+  double *a = MB_OPAQUE(j->arr[0] + off), *b = j->arr[1] ? j->arr[1] + off : NULL, *cc = j->arr[2] ? j->arr[2] + off : NULL;
+  double t = 0;
+  switch (j->op) {
+  case READ:
+  case NUMA_BW:
+    for (uint64_t it = 0; it < iters; it++) t += mb_stream_read(a, n);
+    j->sum[who] = t;
+    break;
+  case WRITE:
+    for (uint64_t it = 0; it < iters; it++) mb_stream_write(a, n, write_value(j->stamp, it)), mb_clobber();
+    break;
+  case COPY:
+    for (uint64_t it = 0; it < iters; it++) mb_stream_copy(b, a, n), mb_clobber();
+    break;
+  case TRIAD:
+    for (uint64_t it = 0; it < iters; it++) mb_stream_triad(a, b, cc, 3.0, n), mb_clobber();
+    break;
+  case LOADED:
+  case NUMA_LAT:
+    if (who == 0) {
+      chase_work(j, iters);
+      break;
+    }
+    j->chunks[who] = 0;
+    for (size_t pos = 0; !j->stop; pos = pos + j->chunk >= MB_WORK(j->per) ? 0 : pos + j->chunk) {
+      t += mb_stream_read(a + pos, j->chunk);
+      j->chunks[who]++;
+    }
+    j->sum[who] = t;
+    break;
+  }
+}
+
+static uint64_t k_machine(uint64_t iters, void *data) {
+  job_t *j = data;
+  j->stop = 0;
+  crew_run(j->crew, work, iters);
+  return iters;
+}
+
+/* ---- Checks ---- */
+
+/* The positions checked in thread t's part: one in each 64th, chosen by the stamp, and the
+ * part's last element. */
+static size_t check_pos(const job_t *j, int t, int k) {
+  const size_t slice = j->per / 64;
+  return (size_t)t * j->per + (k == 64 ? j->per - 1 : (size_t)k * slice + (size_t)((j->stamp >> 8) + (uint64_t)k * 7919) % slice);
+}
+static double *written(const job_t *j) { return j->op == COPY ? j->arr[1] : j->arr[0]; }
+
+/* Before every run: the stamp, and poison (no kernel writes a negative) where verify looks. */
+static void a_machine(mb_run_t *run) {
+  job_t *j = run->data;
+  j->stamp = run->stamp;
+  if (j->op != WRITE && j->op != COPY && j->op != TRIAD) return;
+  for (int t = 0; t < j->n; t++)
+    for (int k = 0; k <= 64; k++) written(j)[check_pos(j, t, k)] = -1;
+}
+
+static double want(const job_t *j, size_t i, uint64_t iters) {
+  switch (j->op) {
+  case WRITE: return write_value(j->stamp, iters - 1);
+  case COPY: return j->arr[0][i];
+  default: return j->arr[1][i] + 3.0 * j->arr[2][i];
+  }
+}
+
+static double part_sum(const job_t *j, int t) {
+  double s = 0;
+  for (size_t i = 0; i < j->per; i++) s += init_a((size_t)t * j->per + i);
+  return s;
+}
+
+static void report_threads(mb_run_t *run, const job_t *j, uint64_t iters) {
+  const crew_t *c = j->crew;
+  double per = 0;
+  for (int t = 0; t < c->n; t++) {
+    char key[32];
+    if (t < 32) {
+      snprintf(key, sizeof key, "thread%d_pu", t);
+      mb_counter(run, key, c->pu[t], MB_COUNTER_VALUE);
+    }
+    if (c->secs[t] > 0) per += run->bytes_per_iter / c->n * (double)iters / c->secs[t];
+  }
+  mb_counter(run, "threads", c->n, MB_COUNTER_VALUE);
+  mb_counter(run, "threads_migrated", crew_migrated(c), MB_COUNTER_VALUE);
+  if (j->op <= TRIAD || j->op == NUMA_BW) mb_counter(run, "per_thread_bytes_per_second", per / c->n, MB_COUNTER_VALUE);
+}
+
+static int v_bandwidth(mb_run_t *run, uint64_t result, uint64_t iters) {
+  job_t *j = run->data;
+  if (result != iters) return mb_fail(run, "pass count");
+  for (int t = 0; t < j->n; t++) {
+    if (j->op == READ || j->op == NUMA_BW) {
+      if (j->sum[t] != part_sum(j, t) * (double)iters)
+        return mb_fail(run, "thread %d: sum %.0f, expected %.0f", t, j->sum[t], part_sum(j, t) * (double)iters);
+      continue;
+    }
+    for (int k = 0; k <= 64; k++) {
+      size_t i = check_pos(j, t, k);
+      if (written(j)[i] != want(j, i, iters))
+        return mb_fail(run, "thread %d: element %zu is %g, expected %g", t, i, written(j)[i], want(j, i, iters));
+    }
+  }
+  report_threads(run, j, iters);
+  return 0;
+}
+
+static int v_latency(mb_run_t *run, uint64_t result, uint64_t iters) {
+  job_t *j = run->data;
+  if (result != iters) return mb_fail(run, "pass count");
+  if ((char *)j->end != j->chase + (size_t)j->order[iters % j->nodes] * MB_CHASE_LINE)
+    return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
+  const crew_t *c = j->crew;
+  double bw = 0;
+  const double chunk_sum = (double)(j->chunk / 1024) * (1023.0 * 1024 / 2);
+  for (int t = 1; t < c->n; t++) {
+    if (j->sum[t] != chunk_sum * (double)j->chunks[t])
+      return mb_fail(run, "loader %d: sum %.0f over %llu chunks, expected %.0f", t, j->sum[t], (unsigned long long)j->chunks[t],
+                     chunk_sum * (double)j->chunks[t]);
+    if (c->secs[t] > 0) bw += (double)j->chunks[t] * (double)j->chunk * 8.0 / c->secs[t];
+  }
+  mb_counter(run, "latency_ns", c->secs[0] * 1e9 / (double)iters, MB_COUNTER_VALUE);
+  mb_counter(run, "loaders", c->n - 1, MB_COUNTER_VALUE);
+  mb_counter(run, "loaders_bytes_per_second", bw, MB_COUNTER_VALUE);
+  report_threads(run, j, iters);
+  return 0;
+}
+
+/* ---- Setup ---- */
+
+static void t_machine(mb_run_t *run) {
+  job_t *j = run->data;
+  if (!j) return;
+  crew_stop(j->crew);
+  for (int k = 0; k < 3; k++) unmap_array(j, j->arr[k], j->len);
+  if (j->chase) unmap_array(j, j->chase, j->chase_len);
+  free(j->order);
+  free(j);
+  run->data = NULL;
+}
+
+/* The machine's memory working set: 4x the largest cache hwloc reports, at least 1 GiB;
+ * with --mb_quick the same between 64 and 256 MiB (a VM's hwloc may report the host's
+ * whole L3: then quick mode is not beyond every cache). */
+static uint64_t memory_ws(const mb_config_t *c) {
+  uint64_t big = 0;
+  for (int l = 1; l <= 4; l++)
+    if (c->cache_size[l] > big) big = c->cache_size[l];
+  uint64_t ws = 4 * big;
+  if (c->quick) return ws < 64 * MiB ? 64 * MiB : ws > 256 * MiB ? 256 * MiB : ws;
+  return ws > GiB ? ws : GiB;
+}
+
+/* A job over `ws` bytes in all for n threads on pus[], arrays bound to node (or -1). */
+static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t ws, int node, int chase) {
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) return mb_skip(run, "out of memory");
+  run->data = j;
+  j->op = op;
+  j->n = n;
+  j->bound_node = node;
+  const int loaders = op == LOADED || op == NUMA_LAT ? n - 1 : n;
+  const uint64_t need = ws * (chase ? 2 : 1);
+  if (run->config->mem_available && need > run->config->mem_available / 2)
+    return mb_skip(run, "%llu bytes exceed half of MemAvailable", (unsigned long long)need);
+  j->per = loaders > 0 ? (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)(CHUNK - 1) : 0;
+  if (loaders > 0 && j->per < CHUNK) j->per = (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)1023;
+  if (loaders > 0 && j->per < 1024) return mb_skip(run, "working set too small for %d threads", loaders);
+  j->chunk = j->per < CHUNK ? j->per : CHUNK;
+  j->len = ((size_t)n * j->per * 8 + 4095) & ~(size_t)4095;
+  for (int k = 0; k < arrays_of[op] && loaders > 0; k++)
+    if (!(j->arr[k] = map_array(j, j->len))) return mb_skip(run, "cannot map %zu bytes%s: %s", j->len, node >= 0 ? " on the node" : "", strerror(errno));
+  if (chase) {
+    j->chase_len = (size_t)ws;
+    j->nodes = j->chase_len / MB_CHASE_LINE;
+    if (!(j->chase = (char *)map_array(j, j->chase_len)) || !(j->order = malloc(j->nodes * sizeof *j->order)))
+      return mb_skip(run, "cannot map the chase: %s", strerror(errno));
+  }
+  if (crew_start(run, &j->crew, n, pus, j)) return 1;
+  crew_run(j->crew, touch, 0);
+  run->bytes_per_iter = loaders > 0 && !chase ? (double)n * (double)j->per * bytes_of[op] : 0;
+  run->items_per_iter = chase ? 1 : (double)n * (double)j->per;
+  return 0;
+}
+
+static int s_bandwidth(mb_run_t *run, enum op op, mb_policy_t policy) {
+  int n = (int)run->arg[0], pus[MB_CREW_MAX];
+  if (n > MB_CREW_MAX || mb_place(policy, n, pus)) return mb_skip(run, "cannot place %d threads", n);
+  return setup_job(run, op, n, pus, (uint64_t)run->arg[1], -1, 0);
+}
+
+static int s_loaded(mb_run_t *run) {
+  int k = (int)run->arg[0], pus[MB_CREW_MAX];
+  if (k + 1 > MB_CREW_MAX || mb_place(MB_COMPACT, k + 1, pus)) return mb_skip(run, "cannot place %d threads", k + 1);
+  return setup_job(run, LOADED, k + 1, pus, memory_ws(run->config), -1, 1);
+}
+
+static int numa_pus(mb_run_t *run, int node, int all, int *pus) {
+  if (run->config->numa_nodes < 2) return -1;
+  int got = mb_place_node(node, all ? MB_CREW_MAX : 1, pus);
+  return got > 0 ? got : -1;
+}
+
+static int s_numa_latency(mb_run_t *run) {
+  int pus[MB_CREW_MAX];
+  if (numa_pus(run, (int)run->arg[0], 0, pus) < 0) return mb_skip(run, "one NUMA node here: no matrix between nodes");
+  uint64_t ws = memory_ws(run->config) / 2;
+  return setup_job(run, NUMA_LAT, 1, pus, ws, (int)run->arg[1], 1);
+}
+
+static int s_numa_bandwidth(mb_run_t *run) {
+  int pus[MB_CREW_MAX], n = numa_pus(run, (int)run->arg[0], 1, pus);
+  if (n < 0) return mb_skip(run, "one NUMA node here: no matrix between nodes");
+  /* One thread per core of node I (SMT siblings left out). */
+  int cores = run->config->cores / run->config->numa_nodes;
+  if (cores >= 1 && n > cores) n = cores;
+  return setup_job(run, NUMA_BW, n, pus, memory_ws(run->config), (int)run->arg[1], 0);
+}
+
+#define S_BW(OP, POL, NAME) \
+  static int s_##NAME(mb_run_t *run) { return s_bandwidth(run, OP, POL); }
+S_BW(READ, MB_COMPACT, read_compact)
+S_BW(READ, MB_SCATTER, read_scatter)
+S_BW(WRITE, MB_COMPACT, write_compact)
+S_BW(WRITE, MB_SCATTER, write_scatter)
+S_BW(COPY, MB_COMPACT, copy_compact)
+S_BW(COPY, MB_SCATTER, copy_scatter)
+S_BW(TRIAD, MB_COMPACT, triad_compact)
+S_BW(TRIAD, MB_SCATTER, triad_scatter)
+
+/* ---- Arguments ---- */
+
+/* 1, 2, 4, ... up to the cores and the cores themselves, then every PU where there is SMT;
+ * every count with --mb_long. */
+static int thread_counts(const mb_config_t *c, int *out) {
+  int n = 0, cores = c->cores > 0 ? c->cores : 1, pus = c->pus > 0 ? c->pus : cores;
+  if (cores > MB_CREW_MAX) cores = MB_CREW_MAX;
+  if (pus > MB_CREW_MAX) pus = MB_CREW_MAX;
+  for (int t = 1; t <= cores; t = c->long_sweep ? t + 1 : 2 * t) out[n++] = t;
+  if (out[n - 1] != cores) out[n++] = cores;
+  if (pus > cores) out[n++] = pus;
+  return n;
+}
+
+static int args_bandwidth(mb_arglist_t *l, const mb_config_t *c) {
+  int t[MB_CREW_MAX + 2], nt = thread_counts(c, t);
+  uint64_t l2 = c->cache_size[2] ? c->cache_size[2] : 1 * MiB;
+  for (int i = 0; i < nt; i++) {
+    int64_t cache = (int64_t)((uint64_t)t[i] * l2 / 2), mem = (int64_t)memory_ws(c);
+    int64_t a[2] = {t[i], cache}, b[2] = {t[i], mem};
+    if (mb_arglist_add(l, b) || mb_arglist_add(l, a)) return -1;
+  }
+  return 0;
+}
+
+/* K = 0, 1, 2, 4, ... other cores, and all of them. */
+static int args_loaded(mb_arglist_t *l, const mb_config_t *c) {
+  int t[MB_CREW_MAX + 2], nt = thread_counts(c, t);
+  if (mb_arglist_add1(l, 0)) return -1;
+  for (int i = 0; i < nt; i++)
+    if (t[i] - 1 >= 1 && mb_arglist_add1(l, t[i] - 1)) return -1;
+  return 0;
+}
+
+static int args_numa(mb_arglist_t *l, const mb_config_t *c) {
+  int nodes = c->numa_nodes > 1 ? c->numa_nodes : 1;
+  for (int i = 0; i < nodes; i++)
+    for (int j = 0; j < nodes; j++) {
+      int64_t a[2] = {i, j};
+      if (mb_arglist_add(l, a)) return -1;
+    }
+  return 0;
+}
+
+#define BW(NAME, DOC)                                                                                              \
+  MB_BENCH(.family = "machine", .variant = #NAME, .kernel = k_machine, .setup = s_##NAME, .arm = a_machine,       \
+           .teardown = t_machine, .verify = v_bandwidth, .argnames = {"threads", "ws"}, .args_fn = args_bandwidth,  \
+           .real_time = 1, .doc = DOC)
+BW(read_compact, "read bandwidth, N threads placed compact, each over its own part");
+BW(read_scatter, "read bandwidth, N threads placed scatter");
+BW(write_compact, "write bandwidth, N threads, compact");
+BW(write_scatter, "write bandwidth, N threads, scatter");
+BW(copy_compact, "copy bandwidth (16 B/element), N threads, compact");
+BW(copy_scatter, "copy bandwidth, N threads, scatter");
+BW(triad_compact, "triad bandwidth (24 B/element), N threads, compact");
+BW(triad_scatter, "triad bandwidth, N threads, scatter");
+MB_BENCH(.family = "machine", .variant = "loaded_latency", .kernel = k_machine, .setup = s_loaded, .teardown = t_machine,
+         .verify = v_latency, .argnames = {"loaders"}, .args_fn = args_loaded, .real_time = 1,
+         .doc = "random-chase latency while K other cores stream reads");
+MB_BENCH(.family = "machine", .variant = "numa_latency", .kernel = k_machine, .setup = s_numa_latency, .teardown = t_machine,
+         .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
+         .doc = "chase latency from a PU of node I to memory bound on node J");
+MB_BENCH(.family = "machine", .variant = "numa_bandwidth", .kernel = k_machine, .setup = s_numa_bandwidth, .arm = a_machine,
+         .teardown = t_machine, .verify = v_bandwidth, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
+         .doc = "read bandwidth of every core of node I from memory bound on node J");

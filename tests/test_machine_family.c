@@ -1,0 +1,72 @@
+/*
+ * test_machine_family.c: the machine family runs for real (quick mode): every op with both
+ * placements and every thread count, each thread on its own distinct PU and the PUs
+ * recorded, every thread's work checked (no failure), the loaded-latency points with their
+ * loaders' bandwidth, and the NUMA matrices skipped with the reason on a one-node machine.
+ * Usage: test_machine_family path/to/membench
+ */
+#include "testjson.h"
+
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  family_test_t ft;
+  family_test_begin(&ft);
+  json_t *doc = family_test_run(&ft, argv[1], "^machine/");
+  if (!doc) return TEST_EXIT();
+  json_t *ctx = json_object_get(json_object_get(doc, "context"), "membench");
+  CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
+  const int pus = (int)json_integer_value(json_object_get(json_object_get(ctx, "topology"), "pus"));
+  const int nodes = (int)json_integer_value(json_object_get(json_object_get(ctx, "topology"), "numa_nodes"));
+  size_t i;
+  json_t *b;
+  int bandwidth = 0, loaded = 0, numa = 0, most_threads = 0;
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *name = json_string_value(json_object_get(b, "name"));
+    const char *msg = json_string_value(json_object_get(b, "error_message"));
+    int n;
+    long long ws;
+    char op[32];
+    if (sscanf(name, "machine/%31[a-z_]/threads:%d/ws:%lld", op, &n, &ws) == 3) {
+      CHECK(msg == NULL);
+      CHECK(strstr(op, "_compact") || strstr(op, "_scatter"));
+      CHECK(n >= 1 && n <= pus);
+      CHECK_EQ_INT(num(b, "threads"), n);
+      CHECK_EQ_INT(num(b, "threads_migrated"), 0);
+      CHECK(num(b, "bytes_per_second") > 0 && num(b, "per_thread_bytes_per_second") > 0);
+      for (int t = 0; t < n && t < 32; t++) { /* every thread on its own PU */
+        char key[32];
+        snprintf(key, sizeof key, "thread%d_pu", t);
+        double pu = num(b, key);
+        CHECK(pu >= 0 && pu < 1024);
+        for (int u = 0; u < t; u++) {
+          char k2[32];
+          snprintf(k2, sizeof k2, "thread%d_pu", u);
+          CHECK(num(b, k2) != pu);
+        }
+      }
+      if (n > most_threads) most_threads = n;
+      bandwidth++;
+    } else if (sscanf(name, "machine/loaded_latency/loaders:%d", &n) == 1) {
+      CHECK(msg == NULL);
+      CHECK(num(b, "latency_ns") > 0);
+      CHECK_EQ_INT(num(b, "loaders"), n);
+      if (n > 0) CHECK(num(b, "loaders_bytes_per_second") > 0);
+      loaded++;
+    } else if (!strncmp(name, "machine/numa_", 13)) {
+      if (nodes < 2) CHECK(msg && strstr(msg, "skipped: one NUMA node"));
+      numa++;
+    } else {
+      fprintf(stderr, "unexpected benchmark %s\n", name);
+      CHECK(0);
+    }
+  }
+  /* 4 ops x 2 placements x (memory, in cache) per thread count; the last count is every core
+   * (or every PU with SMT). */
+  CHECK(bandwidth >= 16 && bandwidth % 16 == 0);
+  CHECK_EQ_INT(most_threads, pus);
+  CHECK(loaded >= 1 + (pus > 1));
+  CHECK_EQ_INT(numa, 2 * (nodes > 1 ? nodes * nodes : 1));
+  json_decref(doc);
+  family_test_end(&ft);
+  return TEST_EXIT();
+}
