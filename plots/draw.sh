@@ -97,6 +97,24 @@ for op in load store; do
   done
 done
 
+# The whole machine: bandwidth by thread count at the memory working set (the largest one);
+# loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
+mem_ws=$(x machine/read_compact/threads:1 real_time | awk 'END { if (NR) printf "%.0f", $1 }')
+for v in read write copy triad; do
+  for p in compact scatter; do
+    if [ -n "$mem_ws" ]; then x machine/${v}_$p bytes_per_second "ws:$mem_ws"; fi > "$data/mc_${v}_$p.dat"
+  done
+done
+join <(x machine/loaded_latency loaders_bytes_per_second) <(x machine/loaded_latency latency_ns) > "$data/mc_loaded.dat" || true
+for m in latency:latency_ns bandwidth:bytes_per_second; do
+  : > "$data/mc_numa_${m%%:*}.dat"
+  for i in $(seq 0 63); do
+    rows=$(x machine/numa_${m%%:*}/from:$i "${m##*:}")
+    [ -n "$rows" ] || break
+    echo "$rows" | awk -v i="$i" '{ print i, $1, $2 }' >> "$data/mc_numa_${m%%:*}.dat"
+  done
+done
+
 machine=$(x --machine 2>/dev/null || echo "?")
 stamp=$(basename "$result" .json)
 need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
@@ -121,6 +139,22 @@ draw alloc_memory al_rss_pool al_rss_glibc
 draw traverse tr_ratio
 draw gemm gm_ikj gm_blas_row
 draw layout ly_padded_one ly_soa_one
+if need mc_read_compact; then
+  gnuplot -e "here='$here'; data='$data'; out='$out/machine'; machine='$machine'; stamp='$stamp'; wslabel='$(awk -v b="$mem_ws" 'BEGIN { printf "%g MiB", b / 1048576 }')'" "$here/machine.gp"
+  echo "plots: $out/machine.svg and .png"
+else
+  echo "plots: machine skipped: its benchmarks are not in $result"
+fi
+draw loaded mc_loaded
+for m in latency bandwidth; do
+  if need mc_numa_$m; then
+    unit=$([ $m = latency ] && echo "ns per load" || echo "bytes/s")
+    gnuplot -e "here='$here'; data='$data'; out='$out/numa_$m'; machine='$machine'; stamp='$stamp'; file='mc_numa_$m.dat'; title_text='NUMA $m: threads on node I, memory on node J'; unit='$unit'" "$here/numa.gp"
+    echo "plots: $out/numa_$m.svg and .png"
+  else
+    echo "plots: numa_$m skipped: one NUMA node (or no machine family) in $result"
+  fi
+done
 for level in l1 dram; do
   if need ag_load_${level}_line ag_store_${level}_page; then
     gnuplot -e "here='$here'; data='$data'; out='$out/align_$level'; machine='$machine'; stamp='$stamp'; level='$level'" "$here/align.gp"

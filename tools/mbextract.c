@@ -2,7 +2,9 @@
  * mbextract: one series of a result, as two columns for gnuplot. No hand-edited data: every
  * chart is drawn from what this prints.
  *
- *   mbextract FILE PREFIX FIELD   "ARG VALUE" per benchmark named PREFIX/argname:ARG[/...],
+ *   mbextract FILE PREFIX FIELD [COMPONENT]   "ARG VALUE" per benchmark named
+ *                                 PREFIX/argname:ARG[/...] (and having COMPONENT, e.g.
+ *                                 ws:1073741824, as a whole component of its name),
  *                                 ordered by ARG; VALUE is FIELD (real_time in ns,
  *                                 bytes_per_second, items_per_second or any counter), the
  *                                 median when there are repetitions; skipped and failed
@@ -75,15 +77,20 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (argc < 4) die("usage: mbextract FILE PREFIX FIELD");
-  const char *prefix = argv[2], *field = argv[3];
-  size_t pl = strlen(prefix);
+  if (argc < 4 || argc > 5) die("usage: mbextract FILE PREFIX FIELD [COMPONENT]");
+  const char *prefix = argv[2], *field = argv[3], *with = argc == 5 ? argv[4] : NULL;
+  size_t pl = strlen(prefix), wl = with ? strlen(with) : 0;
   point_t *pts = NULL;
   int np = 0, cap = 0;
   json_array_foreach(benches, i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *rt = json_string_value(json_object_get(b, "run_type"));
     if (!name || strncmp(name, prefix, pl) || name[pl] != '/') continue;
+    if (with) { /* COMPONENT must be a whole component of the name after PREFIX */
+      const char *w = name + pl;
+      while ((w = strstr(w, with)) && (w[-1] != '/' || (w[wl] && w[wl] != '/'))) w++;
+      if (!w) continue;
+    }
     if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred"))) continue;
     const char *colon = strchr(name + pl + 1, ':');
     if (!colon) continue;

@@ -116,6 +116,73 @@ static void not_here(const char *id, const char *text, const char *family) {
   claim(id, text, m, "not measurable here yet");
 }
 
+/* The machine family: peak bandwidth at the memory working set (the largest one), idle vs
+ * fully loaded latency, and the NUMA matrices where there are several nodes. */
+static void machine_section(const char *charts) {
+  printf("\n## The whole machine\n\n![bandwidth vs threads](%s/machine.png)\n![loaded latency](%s/loaded.png)\n\n", charts, charts);
+  double best = NAN, mem_ws = 0;
+  const char *best_name = NULL;
+  int max_loaders = -1;
+  size_t i;
+  json_t *b;
+  json_array_foreach(benches, i, b) { /* the memory working set: the largest of read_compact */
+    const char *n = json_string_value(json_object_get(b, "name"));
+    const char *w = n ? strstr(n, "/ws:") : NULL;
+    if (w && !strncmp(n, "machine/read_compact/", 21) && atof(w + 4) > mem_ws) mem_ws = atof(w + 4);
+  }
+  printf("| | threads | bandwidth (all threads) | per thread |\n|---|---|---|---|\n");
+  static const char *const ops[] = {"read", "write", "copy", "triad"};
+  for (int o = 0; o < 4; o++) {
+    json_array_foreach(benches, i, b) {
+      const char *n = json_string_value(json_object_get(b, "name"));
+      char want[64];
+      snprintf(want, sizeof want, "machine/%s_", ops[o]);
+      const char *w = n ? strstr(n, "/ws:") : NULL;
+      if (!w || strncmp(n, want, strlen(want)) || atof(w + 4) != mem_ws || json_is_true(json_object_get(b, "error_occurred"))) continue;
+      double bw = num(b, "bytes_per_second");
+      if (isnan(best) || bw > best) best = bw, best_name = n;
+    }
+    if (!best_name) continue;
+    json_t *top = bench(best_name);
+    printf("| peak %s (%s) | %.0f | %.3g GB/s | %.3g GB/s |\n", ops[o], strstr(best_name, "scatter") ? "scatter" : "compact",
+           num(top, "threads"), best / 1e9, num(top, "per_thread_bytes_per_second") / 1e9);
+    best = NAN, best_name = NULL;
+  }
+  json_array_foreach(benches, i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    int k;
+    if (n && sscanf(n, "machine/loaded_latency/loaders:%d", &k) == 1 && !json_is_true(json_object_get(b, "error_occurred")) && k > max_loaders)
+      max_loaders = k;
+  }
+  if (max_loaders >= 0) {
+    char full[64];
+    snprintf(full, sizeof full, "machine/loaded_latency/loaders:%d", max_loaders);
+    double idle = num(bench("machine/loaded_latency/loaders:0"), "latency_ns"), loaded = num(bench(full), "latency_ns");
+    printf("\nMemory working set %.0f MiB. Latency of a random chase: idle %s, with %d other cores reading %s (%.3g GB/s): %.2f×.\n",
+           mem_ws / 1048576, fmt_ns(idle), max_loaders, fmt_ns(loaded), num(bench(full), "loaders_bytes_per_second") / 1e9,
+           loaded / idle);
+  }
+  int nodes = (int)json_integer_value(json_object_get(json_object_get(mctx, "topology"), "numa_nodes"));
+  if (nodes < 2) {
+    printf("\nOne NUMA node: no latency or bandwidth matrix between nodes.\n");
+    return;
+  }
+  printf("\n![NUMA latency](%s/numa_latency.png)\n![NUMA bandwidth](%s/numa_bandwidth.png)\n\n| threads on \\ memory on |", charts, charts);
+  for (int j = 0; j < nodes; j++) printf(" node %d |", j);
+  printf("\n|---|");
+  for (int j = 0; j < nodes; j++) printf("---|");
+  for (int a = 0; a < nodes; a++) {
+    printf("\n| node %d |", a);
+    for (int j = 0; j < nodes; j++) {
+      char l[80], w[80];
+      snprintf(l, sizeof l, "machine/numa_latency/from:%d/to:%d", a, j);
+      snprintf(w, sizeof w, "machine/numa_bandwidth/from:%d/to:%d", a, j);
+      printf(" %s, %.3g GB/s |", fmt_ns(num(bench(l), "latency_ns")), num(bench(w), "bytes_per_second") / 1e9);
+    }
+  }
+  printf("\n");
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbreport";
   if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md");
@@ -293,6 +360,7 @@ int main(int argc, char **argv) {
   }
 
   /* ---- Claims ---- */
+  if (has_family("machine")) machine_section(charts);
   printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.\n\n"
          "| id | claim | measured here | verdict |\n|---|---|---|---|\n");
   char m[640];
