@@ -61,11 +61,9 @@
 
 typedef double mb_v8d __attribute__((vector_size(64)));
 
-static inline mb_v8d mb_load8(const double *p) {
-  mb_v8d v;
-  memcpy(&v, p, sizeof v); /* unaligned: a row of n % 8 != 0 doubles starts anywhere */
-  return v;
-}
+/* Eight doubles from anywhere (a row of n % 8 != 0 doubles starts unaligned). A macro, not a
+ * function: returning a 64-byte vector changes the ABI where AVX-512 is off. */
+#define mb_load8(p) ({ mb_v8d v_; memcpy(&v_, (p), sizeof v_); v_; })
 
 /* The sum of `rows` rows of n doubles, row r starting at a + r * stride. */
 static inline double mb_sum_rows(const double *a, size_t rows, size_t n, size_t stride) {
