@@ -21,7 +21,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
 	libbenchmark-dev libbenchmark-tools python3-scipy \
 	libhwloc-dev hwloc libopenblas-dev libpfm4-dev libjansson-dev \
-	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev \
+	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev libpython3.11 \
 	gnuplot-nox valgrind clang libclang-rt-14-dev
 
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare plots clean

@@ -49,6 +49,7 @@
 #include "membench.h"
 #include "xorshift.h"
 #include "probe.h"
+#include "pyembed.h"
 
 #define BATCH 10000
 #define MIXED_LIVE 10000
@@ -56,7 +57,7 @@
 #define RING 1024
 #define FOOT_BYTES (8u << 20)
 
-enum kind { GLIBC, JEMALLOC, MIMALLOC, TCMALLOC, POOL, FREELIST, BUMP, NKINDS };
+enum kind { GLIBC, JEMALLOC, MIMALLOC, TCMALLOC, POOL, FREELIST, BUMP, PYMALLOC, NKINDS };
 static const struct {
   const char *name;
   const char *preload; /* LD_PRELOAD of its child process; NULL: glibc's own */
@@ -70,6 +71,7 @@ static const struct {
     [POOL] = {"pool", NULL, NULL, NULL},
     [FREELIST] = {"freelist", NULL, NULL, NULL},
     [BUMP] = {"bump", NULL, NULL, NULL},
+    [PYMALLOC] = {"pymalloc", NULL, "libpython", "libpython3.11"},
 };
 
 /* A small-object size distribution: most requests are small, with a tail to 4 KiB. Weight
@@ -125,6 +127,9 @@ static size_t mixed_size(void) {
 #define A_BUMP(c, n) ((size_t)((c)->bump.end - (c)->bump.cur) < (n) + 16 ? mbb_reset(&(c)->bump) : (void)0, mbb_alloc(&(c)->bump, n))
 #define F_BUMP(c, p) mbb_free(&(c)->bump, p)
 #define END_BATCH_BUMP(c) mbb_reset(&(c)->bump)
+/* CPython's own: PyObject_Malloc and PyObject_Free of libpython (pyembed.h), GIL held. */
+#define A_PYMALLOC(c, n) mb_py.malloc(n)
+#define F_PYMALLOC(c, p) mb_py.free(p)
 #define END_BATCH_NONE(c) (void)0
 
 #define KERNELS(K, ALLOC, FREE, END_BATCH)                                                    \
@@ -213,6 +218,7 @@ KERNELS(general, A_GENERAL, F_GENERAL, END_BATCH_NONE)
 KERNELS(pool, A_POOL, F_POOL, END_BATCH_NONE)
 KERNELS(freelist, A_FREELIST, F_FREELIST, END_BATCH_NONE)
 KERNELS(bump, A_BUMP, F_BUMP, END_BATCH_BUMP)
+KERNELS(pymalloc, A_PYMALLOC, F_PYMALLOC, END_BATCH_NONE)
 
 /* ---- Setup ---- */
 
@@ -266,6 +272,11 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
     if (mbb_init(&c->bump, chunk < (1u << 20) ? 1u << 20 : chunk)) return mb_skip(run, "bump: %s", strerror(errno));
     break;
   }
+  case PYMALLOC:
+    if (mb_py_load()) return mb_skip(run, "%s", mb_py.why);
+    mb_context_add("alloc_pymalloc_library", "%s (Python %.20s)", mb_py.path, mb_py.version);
+    mb_counter(run, "fallback", c->size > 512, MB_COUNTER_VALUE); /* above 512 B: PyMem_RawMalloc, i.e. malloc */
+    break;
   default:
     return mb_fail(run, "unknown allocator in %s", run->bench->variant);
   }
@@ -283,6 +294,7 @@ static void t_alloc(mb_run_t *run) {
   if (c->ptrs) { /* mixed: the blocks still live */
     for (int j = 0; j < MIXED_LIVE && c->op_slot; j++) {
       if (c->kind == POOL) mbp_free(&c->pool, c->ptrs[j]);
+      else if (c->kind == PYMALLOC) mb_py.free(c->ptrs[j]);
       else if (c->kind <= TCMALLOC) free(c->ptrs[j]);
     }
   }
@@ -339,7 +351,7 @@ static int s_mixed(mb_run_t *run) {
   }
   for (int j = 0; j < MIXED_LIVE; j++) {
     size_t n = mixed_size();
-    c->ptrs[j] = c->kind == POOL ? mbp_alloc(&c->pool, n) : malloc(n);
+    c->ptrs[j] = c->kind == POOL ? mbp_alloc(&c->pool, n) : c->kind == PYMALLOC ? mb_py.malloc(n) : malloc(n);
     if (!c->ptrs[j]) return mb_skip(run, "out of memory");
   }
   mb_counter(run, "mean_size", (double)requested / MIXED_OPS, MB_COUNTER_VALUE);
@@ -352,6 +364,8 @@ static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
   actx_t *c;
   if (ctx_new(run, &c, 1)) return 1;
   if (c->kind == BUMP) return mb_skip(run, "a bump region cannot free the blocks another thread hands back");
+  if (c->kind == PYMALLOC)
+    return mb_skip(run, "PyObject_Malloc and PyObject_Free need the GIL: one thread at a time, so no producer and consumer");
   int pus[2];
   if (mb_place(policy, 2, pus)) return mb_skip(run, "needs two PUs");
   duo_t *d = NULL;
@@ -374,6 +388,7 @@ PRODCON_SETUP(general)
 PRODCON_SETUP(pool)
 PRODCON_SETUP(freelist)
 PRODCON_SETUP(bump)
+PRODCON_SETUP(pymalloc)
 
 static int v_count(mb_run_t *run, uint64_t result, uint64_t iters) {
   uint64_t want = iters * (uint64_t)run->items_per_iter;
@@ -404,6 +419,7 @@ __attribute__((constructor)) static void alloc_probe(void) {
   if ((kind == POOL && mbp_pool_init(&c.pool, 0)) || (kind == FREELIST && mbf_init(&c.fl, size ? size : 16, 0, 0)) ||
       (kind == BUMP && mbb_init(&c.bump, 1 << 20)))
     _exit(3);
+  if (kind == PYMALLOC && mb_py_load()) _exit(6); /* the interpreter's own memory is before the baseline */
   const size_t max_blocks = FOOT_BYTES / 8;
   void **ptrs = mmap(NULL, max_blocks * sizeof *ptrs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (ptrs == MAP_FAILED) _exit(3);
@@ -421,12 +437,15 @@ __attribute__((constructor)) static void alloc_probe(void) {
     case POOL: p = mbp_alloc(&c.pool, s); break;
     case FREELIST: p = mbf_alloc(&c.fl); break;
     case BUMP: p = mbb_alloc(&c.bump, s); break;
+    case PYMALLOC: p = mb_py.malloc(s); break;
     default: p = malloc(s);
     }
     if (!p) _exit(5);
     memset(p, 0x5a, s);
     requested += s;
-    usable += kind == POOL ? mbp_usable_size(&c.pool, p) : kind == FREELIST ? c.fl.block : kind == BUMP ? (s + 15) & ~(size_t)15 : malloc_usable_size(p);
+    /* pymalloc has no usable-size call: its 16-byte classes up to 512 B (which the measured
+     * block below checks), malloc's above. */
+    usable += kind == POOL ? mbp_usable_size(&c.pool, p) : kind == FREELIST ? c.fl.block : kind == BUMP || (kind == PYMALLOC && s <= 512) ? (s + 15) & ~(size_t)15 : malloc_usable_size(p);
     ptrs[n++] = p;
   }
   long peak = mb_status_kb("VmHWM") - rss0;
@@ -436,15 +455,25 @@ __attribute__((constructor)) static void alloc_probe(void) {
       case POOL: mbp_free(&c.pool, ptrs[i]); break;
       case FREELIST: mbf_free(&c.fl, ptrs[i]); break;
       case BUMP: break;
+      case PYMALLOC: mb_py.free(ptrs[i]); break;
       default: free(ptrs[i]);
       }
     }
     if (pass == 0) printf("half %ld\n", mb_status_kb("VmRSS") - rss0);
   }
   if (kind == BUMP) mbb_reset(&c.bump);
+  if (kind == PYMALLOC) {
+    /* The block really handed out for one size: the commonest distance between neighbouring
+     * blocks (the first 4,096 of them, sorted by address); and what the allocator says. */
+    if (size && n > 1) printf("block %zu\n", mb_block_of(ptrs, n < 4096 ? n : 4096));
+    mb_py_stats_t st;
+    mb_py_read_stats(&st);
+    printf("arena_bytes %ld\narenas_left %ld\narenas_reclaimed %ld\nclasses %ld\nthreshold %ld\n", st.arena_bytes, st.arenas,
+           st.reclaimed, st.classes, st.threshold);
+  }
   if (kind == POOL) mbp_pool_trim(&c.pool);
   printf("all %ld\npeak %ld\nrequested %llu\nusable %llu\nblocks %zu\nlibrary %s\n", mb_status_kb("VmRSS") - rss0, peak,
-         (unsigned long long)requested, (unsigned long long)usable, n, malloc_library());
+         (unsigned long long)requested, (unsigned long long)usable, n, kind == PYMALLOC ? mb_py.path : malloc_library());
   fflush(stdout);
   _exit(0);
 }
@@ -472,9 +501,13 @@ static void a_footprint(mb_run_t *run) {
   c->probe_out[0] = 0;
 }
 
+/* The number on the probe's line "NAME value" (a whole first word: "block" is not
+ * "blocks"); -1 when there is no such line. */
 static long field(const char *out, const char *name) {
-  const char *p = strstr(out, name);
-  return p ? strtol(p + strlen(name) + 1, NULL, 10) : -1;
+  const size_t l = strlen(name);
+  for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+    if (!strncmp(p, name, l) && p[l] == ' ') return strtol(p + l + 1, NULL, 10);
+  return -1;
 }
 
 static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
@@ -485,7 +518,7 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (requested < (long)FOOT_BYTES || usable < requested || blocks <= 0)
     return mb_fail(run, "probe reported requested=%ld usable=%ld blocks=%ld", requested, usable, blocks);
   const char *lib = strstr(out, "library ");
-  if (c->kind <= TCMALLOC && (!lib || !strstr(lib, kinds[c->kind].library)))
+  if ((c->kind <= TCMALLOC || c->kind == PYMALLOC) && (!lib || !strstr(lib, kinds[c->kind].library)))
     return mb_fail(run, "the probe's malloc was not %s's", kinds[c->kind].name);
   mb_counter(run, "blocks", (double)blocks, MB_COUNTER_VALUE);
   mb_counter(run, "requested_kib", requested / 1024.0, MB_COUNTER_VALUE);
@@ -495,6 +528,14 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
   mb_counter(run, "rss_per_requested", field(out, "peak") * 1024.0 / (double)requested, MB_COUNTER_VALUE);
   mb_counter(run, "rss_half_freed_kib", (double)field(out, "half"), MB_COUNTER_VALUE);
   mb_counter(run, "rss_all_freed_kib", (double)field(out, "all"), MB_COUNTER_VALUE);
+  /* pymalloc: the measured block, and its own account of arenas and classes. */
+  static const char *const extra[] = {"block", "arena_bytes", "arenas_left", "arenas_reclaimed", "classes", "threshold"};
+  for (size_t k = 0; k < sizeof extra / sizeof *extra; k++) {
+    char key[40];
+    snprintf(key, sizeof key, "%s%s", extra[k], k == 0 ? "_bytes" : "");
+    long v = field(out, extra[k]);
+    if (v >= 0) mb_counter(run, key, (double)v, MB_COUNTER_VALUE);
+  }
   return 0;
 }
 
@@ -547,3 +588,5 @@ ALLOCATOR("glibc", general, "glibc", NULL);
 ALLOCATOR("jemalloc", general, "jemalloc", "libjemalloc.so.2");
 ALLOCATOR("mimalloc", general, "mimalloc", "libmimalloc.so.2");
 ALLOCATOR("tcmalloc", general, "tcmalloc", "libtcmalloc_minimal.so.4");
+/* CPython's own allocator, libpython loaded into a child process of its own (pyembed.h). */
+ALLOCATOR("pymalloc", pymalloc, "pymalloc", NULL);

@@ -77,6 +77,47 @@ int main(int argc, char **argv) {
   CHECK(bump && fabs(num(bump, "internal_frag") - 32.0 / 20.0) < 1e-9);
   /* Nothing is freed block by block in a region: half freed is as resident as all. */
   CHECK(bump && num(bump, "rss_half_freed_kib") >= 0.9 * num(bump, "peak_rss_kib"));
+  /* CPython's pymalloc, from libpython in its own child: proved by dladdr, its patterns
+   * measured (no producer/consumer: the GIL), its block for 20 bytes measured (32 since
+   * CPython 3.8's 16-byte classes) and its own account of arenas; or, without libpython,
+   * every one skipped with the reason. */
+  json_t *py = bench(doc, "alloc/%s/pair/size:32", "pymalloc");
+  if (py && error_of(py)) {
+    CHECK(strstr(error_of(py), "skipped:") && strstr(error_of(py), "libpython"));
+  } else {
+    CHECK(py && num(py, "items_per_second") > 0 && num(py, "mb_pu") == pu);
+    const char *lib = json_string_value(json_object_get(fam, "alloc_pymalloc_library"));
+    CHECK(lib && strstr(lib, "libpython"));
+    CHECK(!error_of(bench(doc, "alloc/%s/batch_random/size:32", "pymalloc")) && !error_of(bench(doc, "alloc/%s/mixed", "pymalloc")));
+    e = error_of(bench(doc, "alloc/%s/prodcon_scatter/size:32/real_time", "pymalloc"));
+    CHECK(e && strstr(e, "skipped:") && strstr(e, "GIL"));
+    json_t *pf = bench(doc, "alloc/%s/footprint/size:20/iterations:1/real_time", "pymalloc");
+    CHECK(pf && !error_of(pf) && num(pf, "block_bytes") == 32 && num(pf, "threshold") == 512);
+    CHECK(num(pf, "arena_bytes") >= 256 * 1024 && num(pf, "classes") >= 32);
+    CHECK(num(pf, "rss_all_freed_kib") < num(pf, "peak_rss_kib"));
+  }
+  json_decref(doc);
+  /* Python objects, in the same child: sizes from the interpreter itself. */
+  doc = family_test_run(&ft, argv[1], "^python/");
+  json_t *fl = doc ? find_bench(doc, "python/new_float") : NULL;
+  if (fl && error_of(fl)) {
+    CHECK(strstr(error_of(fl), "libpython"));
+  } else if (fl) {
+    CHECK(num(fl, "sizeof_bytes") >= 16 && num(fl, "block_bytes") >= num(fl, "sizeof_bytes"));
+    json_t *t = find_bench(doc, "python/new_tuple2");
+    CHECK(t && num(t, "getsizeof_bytes") > num(t, "sizeof_bytes")); /* the GC header */
+    json_t *ls = find_bench(doc, "python/list_floats_sum/n:10000");
+    CHECK(ls && !error_of(ls) && num(ls, "bytes_per_element") == 8 + num(fl, "block_bytes"));
+  }
+  json_decref(doc);
+  /* Without libpython (here: a library that does not exist) the pymalloc child skips. */
+  setenv("MB_LIBPYTHON", "/nonexistent/libpython3.11.so.1.0", 1);
+  doc = family_test_run(&ft, argv[1], "^(alloc/pymalloc/pair/size:32|python/new_int)$");
+  unsetenv("MB_LIBPYTHON");
+  for (int k = 0; doc && k < 2; k++) {
+    const char *m = error_of(find_bench(doc, k ? "python/new_int" : "alloc/pymalloc/pair/size:32"));
+    CHECK(m && strstr(m, "skipped: no libpython3 to load"));
+  }
   json_decref(doc);
 
   /* A child whose LD_PRELOAD did not take skips with the reason (run one by hand). */

@@ -8,7 +8,7 @@
  */
 #include "testjson.h"
 
-static const char *families[] = {"harness", "stack", "recursion", "hierarchy", "alloc", "traverse", "gemm", "layout", "align", "machine"};
+static const char *families[] = {"harness", "stack", "recursion", "hierarchy", "alloc", "traverse", "gemm", "layout", "align", "machine", "python"};
 #define NFAM (sizeof families / sizeof families[0])
 
 int main(int argc, char **argv) {
