@@ -274,7 +274,7 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
   }
   case PYMALLOC:
     if (mb_py_load()) return mb_skip(run, "%s", mb_py.why);
-    mb_context_add("alloc_pymalloc_library", "%s (Python %.20s)", mb_py.path, mb_py.version);
+    mb_context_add("alloc_pymalloc_library", "%s (Python %.*s)", mb_py.path, (int)strcspn(mb_py.version, " "), mb_py.version);
     mb_counter(run, "fallback", c->size > 512, MB_COUNTER_VALUE); /* above 512 B: PyMem_RawMalloc, i.e. malloc */
     break;
   default:

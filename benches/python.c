@@ -125,7 +125,7 @@ static int setup_py(mb_run_t *run, enum pykind kind) {
   memcpy(sorted, alive, sizeof sorted);
   mb_counter(run, "block_bytes", (double)mb_block_of(sorted, ALIVE), MB_COUNTER_VALUE);
   for (int i = 0; i < made; i++) mb_py.decref(alive[i]);
-  mb_context_add("python_version", "%.40s (%s)", mb_py.version, mb_py.path);
+  mb_context_add("python_version", "%.*s", (int)strcspn(mb_py.version, " "), mb_py.version);
   run->items_per_iter = 1;
   return 0;
 }

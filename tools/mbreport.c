@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
 #include "tooldie.h"
 
 static json_t *benches, *ctx, *mctx;
@@ -62,6 +63,12 @@ static double num(json_t *b, const char *key) {
 }
 
 static double ns(const char *name) { return num(bench(name), "real_time"); }
+
+/* A string a family added to the context (context.membench.families), "unknown" if none. */
+static const char *family_str(const char *key) {
+  const char *v = json_string_value(json_object_get(json_object_get(mctx, "families"), key));
+  return v ? v : "unknown";
+}
 
 static const char *cstr(const char *key) {
   const char *v = json_string_value(json_object_get(ctx, key));
@@ -181,6 +188,38 @@ static void machine_section(const char *charts) {
     }
   }
   printf("\n");
+}
+
+/* The pool beside the allocator it imitates, as this run measured both. */
+static void pymalloc_section(void) {
+  json_t *pp = bench("alloc/pool/footprint/size:20"), *yp = bench("alloc/pymalloc/footprint/size:20");
+  printf("\n## The pool beside CPython's pymalloc\n\n"
+         "The pool (`alloc/`) imitates pymalloc as the lesson describes it; `alloc/pymalloc/*` is the real one, "
+         "`PyObject_Malloc` of libpython (%s).\n\n| | pool | CPython's pymalloc |\n|---|---|---|\n",
+         family_str("alloc_pymalloc_library"));
+  printf("| size classes | every %d B up to %d B (%d classes) | up to %.0f B, %.0f classes |\n", MBP_ALIGNMENT, MBP_SMALL_MAX,
+         MBP_SMALL_MAX / MBP_ALIGNMENT, num(yp, "threshold"), num(yp, "classes"));
+  printf("| block for a 20-byte request | %.0f B | %.0f B (measured: the distance between neighbouring blocks) |\n",
+         20 * num(pp, "internal_frag"), num(yp, "block_bytes"));
+  printf("| arena | %d KiB, %d KiB pools | %.0f KiB (the allocator's own account) |\n", MBP_ARENA_SIZE / 1024, MBP_POOL_SIZE / 1024,
+         num(yp, "arena_bytes") / 1024);
+  printf("| after freeing 8 MiB of 20-byte blocks | %.1f%% of the peak resident | %.1f%% of the peak resident, %.0f arenas given back |\n",
+         100 * num(pp, "rss_all_freed_kib") / num(pp, "peak_rss_kib"), 100 * num(yp, "rss_all_freed_kib") / num(yp, "peak_rss_kib"),
+         num(yp, "arenas_reclaimed"));
+  printf("| 32-byte malloc + free | %s | %s (glibc %s) |\n", fmt_ns(ns("alloc/pool/pair/size:32")), fmt_ns(ns("alloc/pymalloc/pair/size:32")),
+         fmt_ns(ns("alloc/glibc/pair/size:32")));
+  if (has_family("python")) {
+    printf("\nPython objects (through the C API; block: the commonest distance between 1,000 alive at once):\n\n"
+           "| object | create + release | `__sizeof__` | `sys.getsizeof` | block |\n|---|---|---|---|---|\n");
+    static const char *const objs[] = {"new_int", "new_float", "new_tuple2", "new_dict1", "new_list/n:8"};
+    for (int k = 0; k < 5; k++) {
+      char n[64];
+      snprintf(n, sizeof n, "python/%s", objs[k]);
+      json_t *o = bench(n);
+      printf("| %s | %s | %.0f B | %.0f B | %.0f B |\n", objs[k] + 4, fmt_ns(ns(n)), num(o, "sizeof_bytes"), num(o, "getsizeof_bytes"),
+             num(o, "block_bytes"));
+    }
+  }
 }
 
 int main(int argc, char **argv) {
@@ -360,6 +399,7 @@ int main(int argc, char **argv) {
   }
 
   /* ---- Claims ---- */
+  if (bench("alloc/pymalloc/pair/size:32")) pymalloc_section();
   if (has_family("machine")) machine_section(charts);
   printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.\n\n"
          "| id | claim | measured here | verdict |\n|---|---|---|---|\n");
@@ -412,6 +452,12 @@ int main(int argc, char **argv) {
       claim("C4", "a pool allocator makes small allocation essentially free", m,
             glibc >= 2 * pool ? "holds (rule: pool at least 2× faster than glibc's malloc)" : "differs");
     } else not_here("C4", "a pool allocator makes small allocation essentially free", "alloc");
+    double py = ns("alloc/pymalloc/pair/size:32");
+    if (!isnan(py) && !isnan(glibc)) {
+      snprintf(m, sizeof m, "32-byte PyObject_Malloc + PyObject_Free: %.2f ns, glibc %.2f ns (%.1f×), the pool %.2f ns", py, glibc, glibc / py, pool);
+      claim("C4, CPython", "pymalloc makes small allocation essentially free", m,
+            glibc >= 2 * py ? "holds (rule: at least 2× faster than glibc's malloc)" : "differs (rule: at least 2× faster than glibc's malloc)");
+    } else not_here("C4, CPython", "pymalloc makes small allocation essentially free", "alloc/pymalloc");
 
     json_t *fp = bench("alloc/pool/footprint/size:20"), *fg = bench("alloc/glibc/footprint/size:20");
     if (fp) {
@@ -421,6 +467,14 @@ int main(int argc, char **argv) {
       claim("C5", "a 20-byte request uses a 24-byte block", m,
             fabs(20 * fr - 24) < 0.5 ? "holds" : "differs: 8-byte classes were pymalloc's before 3.8 (rule: pool block = 24 B)");
     } else not_here("C5", "a 20-byte request uses a 24-byte block", "alloc");
+    json_t *fy = bench("alloc/pymalloc/footprint/size:20");
+    if (fy && !isnan(num(fy, "block_bytes"))) {
+      double blk = num(fy, "block_bytes");
+      snprintf(m, sizeof m, "CPython's pymalloc hands out a %.0f-byte block for 20 bytes (measured), in %.0f classes up to %.0f B",
+               blk, num(fy, "classes"), num(fy, "threshold"));
+      claim("C5, CPython", "a 20-byte request uses a 24-byte block", m,
+            blk == 24 ? "holds" : "differs (rule: block = 24 B; 16-byte classes since CPython 3.8)");
+    } else not_here("C5, CPython", "a 20-byte request uses a 24-byte block", "alloc/pymalloc");
 
     if (fg) {
       double peak = num(fg, "peak_rss_kib"), half = num(fg, "rss_half_freed_kib"), all = num(fg, "rss_all_freed_kib");
@@ -524,6 +578,14 @@ int main(int argc, char **argv) {
     claim("C15", "a flat array is several times smaller and faster than pointers to boxed values", m,
           bi >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs");
   } else not_here("C15", "a flat array beats an array of pointers to boxed values", "layout");
+  double pl = ns("python/list_floats_sum/n:1000000");
+  if (!isnan(ub) && !isnan(pl)) {
+    double eb = num(bench("python/list_floats_sum/n:1000000"), "bytes_per_element");
+    snprintf(m, sizeof m, "10^6 floats: flat array %.2f ns and 8 B per element; a list of float objects %.2f ns and %.0f B per element (%.1f×, %.1f×)",
+             ub / 1e6, pl / 1e6, eb, pl / ub, eb / 8);
+    claim("C15, CPython", "a NumPy-style flat array beats a list of boxed floats", m,
+          pl >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs (rule: ≥ 2× time and size)");
+  } else not_here("C15, CPython", "a flat array beats a list of float objects", "python");
   json_t *pf = bench("alloc/pool/footprint/size:20");
   if (pf) {
     double peak = num(pf, "peak_rss_kib"), all = num(pf, "rss_all_freed_kib");
@@ -532,6 +594,14 @@ int main(int argc, char **argv) {
     claim("C16", "an arena whose pools are all free goes back to the OS", m,
           all < 0.1 * peak ? "holds (rule: < 10% of the peak left resident)" : "differs");
   } else not_here("C16", "an arena whose pools are all free goes back to the OS", "alloc");
+  json_t *yf = bench("alloc/pymalloc/footprint/size:20");
+  if (yf && !isnan(num(yf, "arenas_reclaimed"))) {
+    double peak = num(yf, "peak_rss_kib"), all = num(yf, "rss_all_freed_kib");
+    snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block %.0f KiB (%.1f%%); %.0f arenas of %.0f KiB given back",
+             peak, all, 100 * all / peak, num(yf, "arenas_reclaimed"), num(yf, "arena_bytes") / 1024);
+    claim("C16, CPython", "an arena whose pools are all free goes back to the OS", m,
+          all < 0.1 * peak && num(yf, "arenas_reclaimed") > 0 ? "holds (rule: < 10% of the peak left resident, arenas given back)" : "differs");
+  } else not_here("C16, CPython", "an arena whose pools are all free goes back to the OS", "alloc/pymalloc");
   json_decref(doc);
   return 0;
 }
