@@ -1,7 +1,7 @@
 /*
  * test_report.c: REPORT.md from the committed reference result has the machine, the cache
  * table, a section per family present, and every claim C1-C16 with a verdict (all measured in
- * it); a result without a family says its claims are "not measurable here yet"; a truncated
+ * it), C4, C5, C15 and C16 also against CPython's own pymalloc; a result without a family says its claims are "not measurable here yet"; a truncated
  * result is one line and exit 2.
  * Usage: test_report path/to/mbreport path/to/result.json
  */
@@ -23,7 +23,9 @@ int main(int argc, char **argv) {
                                "## Hierarchy", "![latency](charts/latency.png)", "## Stack and heap", "## Recursion",
                                "## Allocators", "![allocation cost](charts/alloc_pair.png)", "## Traversal order",
                                "![matrix multiply](charts/gemm.png)", "## Data layout and alignment",
-                               "![misaligned access in L1](charts/align_l1.png)", "## The lesson's claims", NULL};
+                               "![misaligned access in L1](charts/align_l1.png)", "## The lesson's claims",
+                               "## The pool beside CPython's pymalloc", "| block for a 20-byte request |",
+                               "## The whole machine", "![bandwidth vs threads](charts/machine.png)", NULL};
   for (int i = 0; must[i]; i++) {
     if (!strstr(p->out, must[i])) fprintf(stderr, "missing: %s\n", must[i]);
     CHECK(strstr(p->out, must[i]) != NULL);
@@ -41,6 +43,14 @@ int main(int argc, char **argv) {
         known |= !strncmp(v, "| holds", 7) || !strncmp(v, "| differs", 9) || !strncmp(v, "| not measurable here yet", 25);
       CHECK(known);
     }
+  }
+  /* The claims about CPython's allocator, judged against the real one too. */
+  static const char *const cpython[] = {"| C4, CPython | ", "| C5, CPython | ", "| C15, CPython | ", "| C16, CPython | "};
+  for (int c = 0; c < 4; c++) {
+    const char *r = strstr(p->out, cpython[c]);
+    CHECK(r != NULL);
+    const char *end = r ? strchr(r + 1, '\n') : NULL, *h = r ? strstr(r, "| holds") : NULL, *d = r ? strstr(r, "| differs") : NULL;
+    CHECK(end && ((h && h < end) || (d && d < end)));
   }
   CHECK(strstr(p->out, "not measurable here yet") == NULL); /* the reference run has every family */
 
