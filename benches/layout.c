@@ -195,10 +195,8 @@ static uint64_t k_soa_all(uint64_t iters, void *data) {
 }
 
 static int v_recs(mb_run_t *run, uint64_t result, uint64_t iters) {
-  recs_t *r = run->data;
-  uint64_t want = (r->all ? r->expect_all : r->expect_one) * iters;
-  if (result != want) return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
-  return 0;
+  const recs_t *r = run->data;
+  return mb_check_sum(run, result, (r->all ? r->expect_all : r->expect_one) * iters);
 }
 
 /* Record counts for L1 (24 KB padded), L2 (384 KB), L3 (6 MB) and memory (96 MB). */
@@ -321,10 +319,8 @@ static uint64_t k_boxed(uint64_t iters, void *data) {
 }
 
 static int v_boxes(mb_run_t *run, uint64_t result, uint64_t iters) {
-  boxes_t *bx = run->data;
-  if (result != bx->expect * iters)
-    return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)(bx->expect * iters));
-  return 0;
+  const boxes_t *bx = run->data;
+  return mb_check_sum(run, result, bx->expect * iters);
 }
 
 static int s_unboxed(mb_run_t *run) { return setup_boxes(run, UNBOXED, 0); }

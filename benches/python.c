@@ -174,10 +174,8 @@ static uint64_t k_list_floats(uint64_t iters, void *data) {
 }
 
 static int v_list_floats(mb_run_t *run, uint64_t result, uint64_t iters) {
-  pyctx_t *c = run->data;
-  if (result != c->expect * iters)
-    return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)(c->expect * iters));
-  return 0;
+  const pyctx_t *c = run->data;
+  return mb_check_sum(run, result, c->expect * iters);
 }
 
 #define NEW(V, S, DOC)                                                                                    \

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "membench.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #define MB_FPREG "+x"
 #elif defined(__aarch64__)
@@ -83,6 +85,12 @@ static inline double mb_sum_rows(const double *a, size_t rows, size_t n, size_t 
   double sum = tail;
   for (int k = 0; k < 8; k++) sum += s[k];
   return sum;
+}
+
+/* The check every sum shares: the kernel's result against the exact sum of `iters` passes. */
+static inline int mb_check_sum(mb_run_t *run, uint64_t result, uint64_t want) {
+  if (result != want) return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
+  return 0;
 }
 
 #endif /* MB_SUM8_H */

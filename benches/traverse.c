@@ -152,10 +152,8 @@ static uint64_t k_blocked_col_sum(uint64_t iters, void *data) {
 }
 
 static int v_sum(mb_run_t *run, uint64_t result, uint64_t iters) {
-  mat_t *m = run->data;
-  uint64_t want = (uint64_t)(m->expect * (double)iters);
-  if (result != want) return mb_fail(run, "sum %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
-  return 0;
+  const mat_t *m = run->data;
+  return mb_check_sum(run, result, (uint64_t)(m->expect * (double)iters));
 }
 
 /* The copy kernels differ only in their loop order and the statement. */
