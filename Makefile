@@ -16,6 +16,7 @@ RESULTS ?= results
 CMAKE_FLAGS ?=
 ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+comma := ,
 
 # Debian 12 packages: build tools, the libraries membench links, and the tools around it.
 DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
@@ -48,20 +49,23 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# A run with a filter in ARGS is partial: it goes to $(RESULTS)/partial/<machine>/ and leaves
+# the machine's latest.json, charts and REPORT.md as they were (make plots RESULT=its-file
+# draws it).
 bench: build
-	$(BUILD)/membench --mb_out_dir=$(RESULTS) $(ARGS)
-	@$(MAKE) --no-print-directory plots RESULT=
+	$(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(findstring benchmark_filter,$(ARGS)),/partial)" $(ARGS)
+	$(if $(findstring benchmark_filter,$(ARGS)),@echo "membench: a partial run (a filter in ARGS): its result is under $(RESULTS)/partial/; latest.json$(comma) the charts and REPORT.md are left as they were",@$(MAKE) --no-print-directory plots RESULT=)
 
 # Charts (SVG and PNG) of a result into results/<machine>/charts/ and the report beside them,
 # results/<machine>/REPORT.md: the newest result of this machine, or RESULT=path/to/result.json.
 plots: build
 	@result="$(RESULT)"; \
-	if [ -z "$$result" ]; then result=$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json; fi; \
+	if [ -z "$$result" ]; then result="$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json"; fi; \
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
-	bash plots/draw.sh "$$result" $(RESULTS)/$$machine/charts $(BUILD)/mbextract && \
-	$(BUILD)/mbreport "$$result" charts > $(RESULTS)/$$machine/.REPORT.md.tmp && \
-	mv $(RESULTS)/$$machine/.REPORT.md.tmp $(RESULTS)/$$machine/REPORT.md && \
+	bash plots/draw.sh "$$result" "$(RESULTS)/$$machine/charts" $(BUILD)/mbextract && \
+	$(BUILD)/mbreport "$$result" charts > "$(RESULTS)/$$machine/.REPORT.md.tmp" && \
+	mv "$(RESULTS)/$$machine/.REPORT.md.tmp" "$(RESULTS)/$$machine/REPORT.md" && \
 	echo "plots: $(RESULTS)/$$machine/REPORT.md"
 
 bench-quick: build

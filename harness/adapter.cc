@@ -8,11 +8,11 @@
  * stops it. The harness adds two calls per run, nothing per iteration.
  */
 #include <benchmark/benchmark.h>
-#include <regex.h>
 #include <valgrind/callgrind.h>
 #include <sched.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -238,23 +239,29 @@ std::string gb_name(const mb_instance_t *inst) {
 }
 
 /* How many instances the filter selects: those run here, and per child process those
- * that a child would run (only the parent counts these). */
-int count_selected(const char *filter, std::map<std::string, int> *children) {
+ * that a child would run (only the parent counts these). The same engine and grammar as
+ * Google Benchmark's own (std::regex, POSIX extended), so the two never disagree; -1 with
+ * the engine's message in *why for a filter that is not a regular expression. */
+int count_selected(const char *filter, std::map<std::string, int> *children, std::string *why) {
   std::string spec = filter ? filter : "";
   if (spec.empty() || spec == "all") spec = ".";
   bool negative = spec[0] == '-';
   if (negative) spec = spec.substr(1);
-  regex_t re;
-  bool ok = regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
+  std::regex re;
+  try {
+    re = std::regex(spec, std::regex::extended);
+  } catch (const std::regex_error &e) {
+    *why = e.what();
+    return -1;
+  }
   int n = 0;
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
-    bool sel = !ok || (regexec(&re, gb_name(inst).c_str(), 0, nullptr, 0) == 0) != negative;
+    bool sel = std::regex_search(gb_name(inst), re) != negative;
     if (!sel) continue;
     if (runs_here(inst)) n++;
     else if (!H.child_name && children) (*children)[inst->bench->process]++;
   }
-  if (ok) regfree(&re);
   return n;
 }
 
@@ -340,6 +347,21 @@ void run_child(const std::string &name, int count, const char *gb_tmp) {
     json_object_update(H.child_families, fam);
   }
   json_decref(ctx);
+}
+
+/* A second copy of a file: a hard link where it can be, else its bytes (another file
+ * system, as TMPDIR may be for a device's temporary). 0, or -1. */
+int copy_file(const char *from, const char *to) {
+  if (link(from, to) == 0) return 0;
+  if (errno != EXDEV) return -1;
+  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : nullptr;
+  char buf[65536];
+  size_t n;
+  int bad = !in || !out;
+  while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0) bad = fwrite(buf, 1, n, out) != n;
+  if (in) fclose(in);
+  if (out && fclose(out)) bad = 1;
+  return bad ? -1 : 0;
 }
 
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -462,6 +484,9 @@ int main(int argc, char **argv) {
       snprintf(latest, sizeof latest, "%s/latest.json", out_dir_machine.c_str());
     }
     if (H.opt.bm_out) snprintf(user_out, sizeof user_out, "%s", H.opt.bm_out);
+    struct stat ost;
+    if (*user_out && stat(user_out, &ost) == 0 && S_ISDIR(ost.st_mode))
+      die("--benchmark_out=%s is a directory: name a file", user_out);
     if (mb_results_tmp(gb_tmp, sizeof gb_tmp, *stamp_path ? stamp_path : user_out))
       die("cannot name a temporary output file: %s", strerror(errno));
   }
@@ -501,7 +526,12 @@ int main(int argc, char **argv) {
     if (inst->bench->real_time) b->UseRealTime();
   }
   std::map<std::string, int> children; /* child process -> benchmarks selected there */
-  H.selected = count_selected(H.opt.bm_filter, &children);
+  std::string why;
+  H.selected = count_selected(H.opt.bm_filter, &children, &why);
+  if (H.selected < 0) {
+    if (*gb_tmp) mb_results_discard(gb_tmp);
+    die("--benchmark_filter=%s is not a regular expression (%s)", H.opt.bm_filter, why.c_str());
+  }
   int child_selected = 0;
   for (auto &c : children) child_selected += c.second;
 
@@ -593,7 +623,7 @@ int main(int argc, char **argv) {
         char tmp2[4096];
         /* A second copy of Google Benchmark's output for the user's path. */
         if (*stamp_path) {
-          if (mb_results_tmp(tmp2, sizeof tmp2, user_out) || link(gb_tmp, tmp2)) bad = 1;
+          if (mb_results_tmp(tmp2, sizeof tmp2, user_out) || copy_file(gb_tmp, tmp2)) bad = 1;
           else if (mb_results_install_json(tmp2, extra_ctx, user_out, sizeof user_out, 0, nullptr, err, sizeof err)) bad = 1;
         } else if (mb_results_install_json(gb_tmp, extra_ctx, user_out, sizeof user_out, 0, nullptr, err, sizeof err)) {
           bad = 1;

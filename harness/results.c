@@ -51,6 +51,11 @@ void mb_results_guard(void) {
   }
 }
 
+int mb_results_special(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 int mb_results_tmp(char *buf, size_t len, const char *final_path) {
   char copy[4096];
   snprintf(copy, sizeof copy, "%s", final_path);
@@ -58,6 +63,12 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path) {
   char dcopy[4096];
   snprintf(dcopy, sizeof dcopy, "%s", final_path);
   char *dir = dirname(dcopy);
+  /* A device, FIFO or symlink is written through, never replaced: its temporary lives in
+   * TMPDIR, not beside it (in /dev, say). */
+  if (mb_results_special(final_path)) {
+    const char *t = getenv("TMPDIR");
+    dir = t && *t == '/' ? (char *)t : (char *)"/tmp";
+  }
   static unsigned seq;
   int w = snprintf(buf, len, "%s/.%s.%d.%u.tmp", dir, base, (int)getpid(), seq++);
   if (w < 0 || (size_t)w >= len || (size_t)w >= sizeof tmp_paths[0]) {
@@ -241,6 +252,47 @@ static json_t *load_sanitized(const char *path, json_error_t *jerr) {
   return doc;
 }
 
+/* Write `len` bytes of `data` into `path` as it is (device, FIFO, symlink): opened without
+ * creating or replacing it, without blocking on a FIFO nobody reads, truncated only when it
+ * leads to a regular file. 0, or -1 with the reason in err. */
+static int write_through(const char *path, const char *data, size_t len, char *err, size_t errlen) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "cannot write the result to %s: it is a directory", path);
+    return errno = EISDIR, -1;
+  }
+  int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    snprintf(err, errlen, "cannot write the result to %s: %s", path, e == ENXIO ? "a FIFO with no reader" : strerror(e));
+    return errno = e, -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
+    int e = errno;
+    close(fd);
+    snprintf(err, errlen, "cannot truncate %s: %s", path, strerror(e));
+    return errno = e, -1;
+  }
+  for (size_t done = 0; done < len;) {
+    ssize_t w = write(fd, data + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      close(fd);
+      snprintf(err, errlen, "cannot write the result to %s: %s", path, strerror(e));
+      return errno = e, -1;
+    }
+    done += (size_t)w;
+  }
+  if (close(fd) && errno != EINTR) {
+    int e = errno;
+    snprintf(err, errlen, "cannot write the result to %s: %s", path, strerror(e));
+    return errno = e, -1;
+  }
+  return 0;
+}
+
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen) {
   json_error_t jerr;
@@ -255,6 +307,17 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
     goto out;
   }
   if (extra) json_object_update(json_object_get(doc, "context"), extra);
+  if (!noreplace && mb_results_special(final_path)) {
+    char *text = json_dumps(doc, JSON_INDENT(2));
+    if (!text) {
+      snprintf(err, errlen, "out of memory");
+      goto out;
+    }
+    int w = write_through(final_path, text, strlen(text), err, errlen);
+    free(text);
+    if (!w) rc = 0;
+    goto out;
+  }
   if (write_tmp_json(doc, final_path, tmp2, sizeof tmp2, err, errlen)) goto out;
   if (noreplace) {
     /* link() never replaces: an earlier result with the same name stays as it was. */
@@ -337,7 +400,19 @@ out:
 
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen) {
   int rc = 0;
-  if (rename(tmp, final_path)) {
+  if (mb_results_special(final_path)) {
+    FILE *f = fopen(tmp, "rb");
+    char *data = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&data, &len);
+    char buf[65536];
+    size_t n;
+    while (f && m && (n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, m);
+    if (f) fclose(f);
+    if (m) fclose(m);
+    rc = f && m ? write_through(final_path, data, len, err, errlen) : (snprintf(err, errlen, "cannot read %s", tmp), -1);
+    free(data);
+  } else if (rename(tmp, final_path)) {
     int e = errno;
     snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
     errno = e;

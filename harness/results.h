@@ -28,6 +28,11 @@ void mb_results_guard(void);
  * register it for removal on interruption. */
 int mb_results_tmp(char *buf, size_t len, const char *final_path);
 
+/* 1 when `path` exists and is not a regular file (a device, a FIFO, a symlink, a directory):
+ * such a path is written through (devices, FIFOs, what a symlink leads to) or refused
+ * (directories), never replaced by rename, and its temporary lives in TMPDIR. */
+int mb_results_special(const char *path);
+
 /* Remove a registered temporary file and forget it. */
 void mb_results_discard(const char *tmp);
 

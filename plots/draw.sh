@@ -115,8 +115,10 @@ for m in latency:latency_ns bandwidth:bytes_per_second; do
   done
 done
 
-machine=$(x --machine 2>/dev/null || echo "?")
-stamp=$(basename "$result" .json)
+# Both reach gnuplot inside quotes: only the characters of a machine name pass (mbextract
+# refuses any other name; a file name is reduced to them).
+machine=$(x --machine) || exit 2
+stamp=$(basename "$result" .json | tr -c 'A-Za-z0-9._:-' '_')
 need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
 draw() {
   local chart=$1; shift

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h" /* mb_machine_name_valid */
 #include "tooldie.h"
 
 typedef struct point {
@@ -56,6 +57,8 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[2], "--machine")) {
     const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
     if (!m) die("%s: no mb_machine in the context: not a membench result", argv[1]);
+    /* It becomes a directory name and reaches gnuplot: data, never a path or code. */
+    if (!mb_machine_name_valid(m)) die("%s: machine name is not usable as a directory name (letters, digits, '.', '_', '-')", argv[1]);
     printf("%s\n", m);
     return 0;
   }

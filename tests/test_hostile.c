@@ -1,0 +1,180 @@
+/*
+ * test_hostile.c: what a hostile but fair user tries must not hurt (issue 15's items 1, 2, 3
+ * and 13):
+ *  - an output path that is not a regular file is written through, never replaced: a device
+ *    node (made with mknod as root, in a scratch directory), a FIFO with a reader, a symlink
+ *    to a file; a FIFO nobody reads and a directory are refused with one line, exit 2; no
+ *    temporary file is left in the output's directory or in TMPDIR;
+ *  - a result whose machine name is crafted (quotes and a command for gnuplot, "..", empty,
+ *    a space) is refused by mbextract and `make plots` with exit 2: no command runs, nothing
+ *    is written outside the results directory;
+ *  - an invalid --benchmark_filter regex is refused before anything runs (exit 2, one line,
+ *    no child process, no results directory);
+ *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
+ *    latest.json (and the charts and report) as they were.
+ * Usage: test_hostile membench mbextract SOURCE_DIR BUILD_DIR MAKE
+ */
+#include <sys/sysmacros.h>
+
+#include "testjson.h"
+
+static const char *make_prog = "make"; /* the build's make (argv[5]) */
+
+static int entries(const char *dir) { return test_count_dir(dir); }
+
+static void run_out(test_proc_t *p, const char *bin, const char *out) {
+  char o[512];
+  snprintf(o, sizeof o, "--benchmark_out=%s", out);
+  char *av[] = {(char *)bin, "--mb_quick", "--benchmark_filter=^harness/empty$", o, NULL};
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+}
+
+static void output_paths(test_proc_t *p, const char *bin) {
+  char dir[64], tmpdir[64], path[256], target[256];
+  test_tmpdir(dir);
+  test_tmpdir(tmpdir);
+  setenv("TMPDIR", tmpdir, 1);
+  struct stat st;
+  /* A device node: written through, still a device afterwards. */
+  snprintf(path, sizeof path, "%s/null", dir);
+  if (geteuid() == 0 && mknod(path, S_IFCHR | 0666, makedev(1, 3)) == 0 && access(path, W_OK) == 0) {
+    int fd = open(path, O_WRONLY);
+    if (fd >= 0) {
+      close(fd);
+      run_out(p, bin, path);
+      CHECK_EQ_INT(p->status, 0);
+      CHECK(lstat(path, &st) == 0 && S_ISCHR(st.st_mode));
+    } else {
+      printf("device node part skipped: %s cannot open device nodes (nodev)\n", dir);
+    }
+    unlink(path);
+  } else {
+    printf("device node part skipped: needs root and mknod\n");
+  }
+  /* A symlink to a file: the file gets the result, the link stays a link. */
+  snprintf(target, sizeof target, "%s/target.json", dir);
+  snprintf(path, sizeof path, "%s/link.json", dir);
+  FILE *f = fopen(target, "w");
+  fputs("old", f);
+  fclose(f);
+  CHECK(symlink(target, path) == 0);
+  run_out(p, bin, path);
+  CHECK_EQ_INT(p->status, 0);
+  CHECK(lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+  json_t *doc = json_load_file(target, 0, NULL);
+  CHECK(doc && find_bench(doc, "harness/empty"));
+  json_decref(doc);
+  /* A FIFO with a reader gets the whole document; without one, one line and exit 2. */
+  snprintf(path, sizeof path, "%s/fifo", dir);
+  CHECK(mkfifo(path, 0600) == 0);
+  char got[256];
+  snprintf(got, sizeof got, "%s/from_fifo.json", dir);
+  pid_t reader = fork();
+  if (reader == 0) {
+    alarm(60); /* never outlive a broken run */
+    int in = open(path, O_RDONLY), out = open(got, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    char buf[4096];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+      if (write(out, buf, (size_t)n) != n) break;
+    _exit(0);
+  }
+  usleep(100 * 1000);
+  run_out(p, bin, path);
+  CHECK_EQ_INT(p->status, 0);
+  waitpid(reader, NULL, 0);
+  doc = json_load_file(got, 0, NULL);
+  CHECK(doc && find_bench(doc, "harness/empty"));
+  json_decref(doc);
+  CHECK(lstat(path, &st) == 0 && S_ISFIFO(st.st_mode));
+  run_out(p, bin, path); /* nobody reads now */
+  CHECK(p->status == 2 && strstr(p->err, "a FIFO with no reader"));
+  /* A directory: refused before anything runs. */
+  run_out(p, bin, dir);
+  CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "is a directory") && !strstr(p->err, "family"));
+  /* Nothing left behind: target, link, fifo, from_fifo.json; TMPDIR empty. */
+  CHECK_EQ_INT(entries(dir), 4);
+  CHECK_EQ_INT(entries(tmpdir), 0);
+  unsetenv("TMPDIR");
+  test_rmtree(dir);
+  test_rmtree(tmpdir);
+}
+
+static void crafted_machine(test_proc_t *p, const char *mbextract, const char *src, const char *build) {
+  char dir[64], results[128], path[256], marker[128];
+  test_tmpdir(dir);
+  snprintf(results, sizeof results, "%s/results", dir);
+  snprintf(marker, sizeof marker, "%s/PWNED", dir);
+  char *orig = test_slurp("fuzz_corpus/membench_small.json");
+  CHECK(orig != NULL);
+  if (!orig) return;
+  char evil[4][200];
+  snprintf(evil[0], sizeof evil[0], "x';system('touch %s');y='", marker);
+  snprintf(evil[1], sizeof evil[1], "../../../%s/evil", dir + 1);
+  snprintf(evil[2], sizeof evil[2], "%s", "");
+  snprintf(evil[3], sizeof evil[3], "x y");
+  for (int k = 0; k < 4; k++) {
+    json_t *doc = json_loads(orig, 0, NULL);
+    CHECK(doc != NULL);
+    if (!doc) break;
+    json_object_set_new(json_object_get(doc, "context"), "mb_machine", json_string(evil[k]));
+    snprintf(path, sizeof path, "%s/evil%d.json", dir, k);
+    CHECK(json_dump_file(doc, path, 0) == 0);
+    json_decref(doc);
+    char *av[] = {(char *)mbextract, path, "--machine", NULL};
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && !*p->out);
+    char r[300], rs[200], b[300];
+    snprintf(r, sizeof r, "RESULT=%s", path);
+    snprintf(rs, sizeof rs, "RESULTS=%s", results);
+    snprintf(b, sizeof b, "BUILD=%s", build);
+    char *mv[] = {(char *)make_prog, "--no-print-directory", "-s", "-C", (char *)src, "plots", r, rs, b, NULL};
+    CHECK_EQ_INT(test_run(p, mv, 0, 0), 0);
+    CHECK(p->status == 2 && strstr(p->err, "mbextract: ")); /* refused by mbextract, nothing else */
+  }
+  struct stat st;
+  CHECK(stat(marker, &st) != 0);     /* no command ran */
+  CHECK(stat(results, &st) != 0);    /* nothing was written, inside or outside */
+  CHECK_EQ_INT(entries(dir), 4);     /* the four crafted files only */
+  free(orig);
+  test_rmtree(dir);
+}
+
+static void bad_filter_and_partial_runs(test_proc_t *p, const char *bin, const char *src, const char *build) {
+  char dir[64], o[128], latest[256];
+  test_tmpdir(dir);
+  snprintf(o, sizeof o, "--mb_out_dir=%s", dir);
+  char *av[] = {(char *)bin, "--mb_quick", "--benchmark_filter=harness/(empty", o, NULL};
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+  CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "not a regular expression"));
+  CHECK(!strstr(p->err, "child process"));
+  CHECK_EQ_INT(entries(dir), 0);
+  /* make bench with a filter in ARGS: the result goes under partial/, the machine's
+   * latest.json (committed, in a real checkout) is not touched. */
+  char rs[200], b[300];
+  snprintf(rs, sizeof rs, "RESULTS=%s", dir);
+  snprintf(b, sizeof b, "BUILD=%s", build);
+  char *mv[] = {(char *)make_prog, "--no-print-directory", "-s", "-C", (char *)src, "bench", rs, b,
+                "ARGS=--mb_quick --mb_machine=m --benchmark_filter=^harness/empty$", NULL};
+  CHECK_EQ_INT(test_run(p, mv, 0, 0), 0);
+  CHECK_EQ_INT(p->status, 0);
+  snprintf(latest, sizeof latest, "%s/m/latest.json", dir);
+  struct stat st;
+  CHECK(stat(latest, &st) != 0);
+  CHECK_EQ_INT(entries(dir), 1); /* partial/ only */
+  snprintf(latest, sizeof latest, "%s/partial/m/latest.json", dir);
+  CHECK(stat(latest, &st) == 0);
+  CHECK(strstr(p->out, "a partial run") != NULL);
+  test_rmtree(dir);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 6) return 2;
+  make_prog = argv[5];
+  test_proc_t *p = malloc(sizeof *p);
+  output_paths(p, argv[1]);
+  crafted_machine(p, argv[2], argv[3], argv[4]);
+  bad_filter_and_partial_runs(p, argv[1], argv[3], argv[4]);
+  free(p);
+  return TEST_EXIT();
+}
