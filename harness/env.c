@@ -239,9 +239,3 @@ void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores) {
   snprintf(buf + w, len - w, "-%dc", cores);
 }
 
-int mb_machine_name_valid(const char *name) {
-  if (!*name || *name == '.' || strlen(name) > 100) return 0;
-  for (const char *p = name; *p; p++)
-    if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') return 0;
-  return 1;
-}

@@ -44,7 +44,14 @@ const char *mb_env_get(const mb_env_t *env, const char *key);
 void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores);
 
 /* 1 if name is usable as a directory name ([A-Za-z0-9._-], not starting with '.'). */
-int mb_machine_name_valid(const char *name);
+static inline int mb_machine_name_valid(const char *name) {
+  size_t n = 0;
+  if (!*name || *name == '.') return 0;
+  for (const char *p = name; *p; p++, n++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+      return 0;
+  return n <= 100;
+}
 
 /* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
 unsigned long long mb_mem_available(void);

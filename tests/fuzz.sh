@@ -10,7 +10,7 @@ secs=${2:-10}
 command -v clang >/dev/null || { echo "SKIP: clang is not installed (Debian packages clang, libclang-rt-14-dev)"; exit 77; }
 mkdir -p "$out"
 cd "$out"
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DMB_FUZZING -Dmain=tool_main -I$src/tools $(pkg-config --cflags jansson)"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DMB_FUZZING -Dmain=tool_main -I$src/tools -I$src/harness -I$src/harness/include -I$src/alloc/include $(pkg-config --cflags jansson hwloc)"
 libs="$(pkg-config --libs jansson) -lm"
 for tool in mbcompare mbextract mbreport; do
   up=$(echo "$tool" | tr '[:lower:]' '[:upper:]')
