@@ -377,8 +377,25 @@ void die(const char *fmt, ...) {
   exit(2);
 }
 
+/* Whether this process may run on `cpu` (its affinity mask, as taskset or a cgroup set it). */
+bool cpu_allowed(int cpu) {
+  cpu_set_t set;
+  return cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_ISSET(cpu, &set);
+}
+
 void choose_and_pin() {
+  if (!mb_topo_is_this_system(H.topo)) { /* HWLOC_XMLFILE, HWLOC_SYNTHETIC */
+    H.pu = -1;
+    H.pin_note = "the topology is imported (HWLOC_XMLFILE or HWLOC_SYNTHETIC): placement is computed on it, nothing is bound";
+    fprintf(stderr, "membench: warning: %s; the results say unpinned\n", H.pin_note.c_str());
+    return;
+  }
   H.pu = H.opt.cpu >= 0 ? H.opt.cpu : mb_topo_default_pu(H.topo);
+  if (H.opt.cpu < 0 && !cpu_allowed(H.pu)) { /* the default outside our affinity: the first allowed PU */
+    H.pu = -1;
+    for (int c = 0; c < CPU_SETSIZE && H.pu < 0; c++)
+      if (cpu_allowed(c) && mb_topo_has_pu(H.topo, c)) H.pu = c;
+  }
   char why[256] = "";
   if (H.pu < 0 || mb_topo_bind_thread(H.topo, H.pu, &H.membind, why, sizeof why)) {
     H.pin_note = H.pu < 0 ? "no PU found in the topology" : why;
@@ -496,6 +513,8 @@ int main(int argc, char **argv) {
   /* A chosen CPU must exist before anything else happens. */
   if (H.opt.cpu >= 0 && !mb_topo_has_pu(H.topo, H.opt.cpu))
     die("--mb_cpu=%d: no such CPU here (available PUs by OS index: %s)", H.opt.cpu, H.summary.pu_list);
+  if (H.opt.cpu >= 0 && mb_topo_is_this_system(H.topo) && !cpu_allowed(H.opt.cpu))
+    die("--mb_cpu=%d is outside the CPUs this process may run on (its affinity: taskset, a cgroup)", H.opt.cpu);
 
   H.config.quick = H.opt.quick;
   H.config.long_sweep = H.opt.long_sweep;

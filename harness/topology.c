@@ -270,5 +270,9 @@ int mb_bind_self(int pu) {
     errno = ENODEV;
     return -1;
   }
+  if (!hwloc_topology_is_thissystem(current)) { /* binding on an imported topology binds nothing */
+    errno = ENOSYS;
+    return -1;
+  }
   return mb_topo_bind_thread(current, pu, &membind, why, sizeof why);
 }

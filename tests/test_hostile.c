@@ -10,10 +10,14 @@
  *    is written outside the results directory;
  *  - an invalid --benchmark_filter regex is refused before anything runs (exit 2, one line,
  *    no child process, no results directory);
+ *  - placement claims only what happened (item 5): an imported topology (HWLOC_XMLFILE)
+ *    binds nothing and the result says unpinned, with the reason, and no helper thread claims
+ *    a PU; under an affinity of CPU 0, --mb_cpu=1 is refused and the default is CPU 0;
  *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
  *    latest.json (and the charts and report) as they were.
  * Usage: test_hostile membench mbextract SOURCE_DIR BUILD_DIR MAKE
  */
+#include <sched.h>
 #include <sys/sysmacros.h>
 
 #include "testjson.h"
@@ -168,6 +172,50 @@ static void bad_filter_and_partial_runs(test_proc_t *p, const char *bin, const c
   test_rmtree(dir);
 }
 
+/* Placement claims only what happened: an imported topology binds nothing and says so; a
+ * CPU outside the process's affinity is refused; the default stays inside it. */
+static void placement_claims(test_proc_t *p, const char *bin) {
+  char dir[64], out[128], o[160];
+  test_tmpdir(dir);
+  snprintf(out, sizeof out, "%s/r.json", dir);
+  snprintf(o, sizeof o, "--benchmark_out=%s", out);
+  setenv("HWLOC_XMLFILE", "data/16em64t-4s2c2t.xml", 1);
+  char *av[] = {(char *)bin, "--mb_quick", "--benchmark_filter=^(harness/empty|hierarchy/false_sharing/same_line:1/scatter:0/real_time)$", o, NULL};
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+  unsetenv("HWLOC_XMLFILE");
+  CHECK_EQ_INT(p->status, 0);
+  json_t *doc = json_load_file(out, 0, NULL);
+  json_t *m = json_object_get(json_object_get(doc, "context"), "membench");
+  CHECK(m && json_is_false(json_object_get(m, "pinned")) && json_is_false(json_object_get(m, "membind")));
+  const char *why = json_string_value(json_object_get(m, "unpinned_reason"));
+  CHECK(why && strstr(why, "imported"));
+  json_t *fs = find_bench(doc, "hierarchy/false_sharing/same_line:1/scatter:0/real_time");
+  const char *msg = fs ? json_string_value(json_object_get(fs, "error_message")) : NULL;
+  CHECK(msg && strstr(msg, "skipped: cannot pin")); /* no thread claims a PU it was not bound to */
+  json_decref(doc);
+  /* Under an affinity of CPU 0 alone (as taskset -c 0 sets it). */
+  cpu_set_t saved, only0;
+  sched_getaffinity(0, sizeof saved, &saved);
+  CPU_ZERO(&only0);
+  CPU_SET(0, &only0);
+  if (CPU_ISSET(0, &saved) && CPU_COUNT(&saved) > 1 && sched_setaffinity(0, sizeof only0, &only0) == 0) {
+    char *bad[] = {(char *)bin, "--mb_quick", "--mb_cpu=1", "--benchmark_filter=^harness/empty$", NULL};
+    CHECK_EQ_INT(test_run(p, bad, 0, 0), 0);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "outside the CPUs"));
+    char *def[] = {(char *)bin, "--mb_quick", "--benchmark_filter=^harness/empty$", o, NULL};
+    CHECK_EQ_INT(test_run(p, def, 0, 0), 0);
+    CHECK_EQ_INT(p->status, 0);
+    doc = json_load_file(out, 0, NULL);
+    m = json_object_get(json_object_get(doc, "context"), "membench");
+    CHECK(m && json_is_true(json_object_get(m, "pinned")) && json_integer_value(json_object_get(m, "pu")) == 0);
+    json_decref(doc);
+    sched_setaffinity(0, sizeof saved, &saved);
+  } else {
+    printf("affinity part skipped: needs CPU 0 and another CPU\n");
+  }
+  test_rmtree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) return 2;
   make_prog = argv[5];
@@ -175,6 +223,7 @@ int main(int argc, char **argv) {
   output_paths(p, argv[1]);
   crafted_machine(p, argv[2], argv[3], argv[4]);
   bad_filter_and_partial_runs(p, argv[1], argv[3], argv[4]);
+  placement_claims(p, argv[1]);
   free(p);
   return TEST_EXIT();
 }
