@@ -321,6 +321,7 @@ void run_child(const std::string &name, int count, const char *gb_tmp) {
   }
   int st = 0;
   if (pid < 0 || waitpid(pid, &st, 0) < 0) st = -1;
+  if (pid > 0 && *child_out) mb_results_discard_of(child_out, pid); /* a killed child's own temporaries */
   /* Exit 1 is a failed verification, which the child reported; anything else is an error. */
   if (st == -1 || !WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
     fprintf(stderr, "membench: error: child process '%s' %s %d; its results are left out\n", name.c_str(),

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "results.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -38,7 +39,10 @@ void mb_results_guard(void) {
    * again and becomes the owner of its own temporaries. */
   if (owner_pid == getpid()) return;
   owner_pid = getpid();
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+  /* Every signal whose default action ends the process: a closed pipe (| head), a timer,
+   * a user signal or a resource limit must not leave a temporary behind either. */
+  static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIGSEGV, SIGBUS,  SIGABRT, SIGFPE,
+                             SIGPIPE, SIGUSR1, SIGUSR2,   SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ};
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -83,6 +87,26 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path) {
     }
   errno = EMFILE;
   return -1;
+}
+
+void mb_results_discard_of(const char *final_path, long pid) {
+  char copy[4096], dcopy[4096], prefix[4200];
+  snprintf(copy, sizeof copy, "%s", final_path);
+  snprintf(dcopy, sizeof dcopy, "%s", final_path);
+  const char *dir = dirname(dcopy);
+  int pl = snprintf(prefix, sizeof prefix, ".%s.%ld.", basename(copy), pid);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (!strncmp(e->d_name, prefix, (size_t)pl) && l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+      char path[8300];
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+  }
+  closedir(d);
 }
 
 void mb_results_discard(const char *tmp) {
@@ -319,6 +343,12 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
     goto out;
   }
   if (write_tmp_json(doc, final_path, tmp2, sizeof tmp2, err, errlen)) goto out;
+  if (latest && write_tmp_json(doc, latest, tmp3, sizeof tmp3, err, errlen)) goto out;
+  /* The result and latest.json are installed together: a Ctrl-C between the two would leave
+   * a new result beside a stale latest.json. Signals wait until both are in place. */
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
   if (noreplace) {
     /* link() never replaces: an earlier result with the same name stays as it was. */
     char base[4096];
@@ -326,7 +356,7 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
     if (bl < 5 || strcmp(final_path + bl - 5, ".json")) {
       snprintf(err, errlen, "%s: result names end in .json", final_path);
       errno = EINVAL;
-      goto out;
+      goto unblock;
     }
     snprintf(base, sizeof base, "%.*s", (int)(bl - 5), final_path);
     for (int k = 0;; k++) {
@@ -336,27 +366,28 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
         int e = errno;
         snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
         errno = e;
-        goto out;
+        goto unblock;
       }
     }
   } else if (rename(tmp2, final_path)) {
     int e = errno;
     snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
     errno = e;
-    goto out;
+    goto unblock;
   }
   sync_dir_of(final_path);
   if (latest) {
-    if (write_tmp_json(doc, latest, tmp3, sizeof tmp3, err, errlen)) goto out;
     if (rename(tmp3, latest)) {
       int e = errno;
       snprintf(err, errlen, "cannot install %s: %s", latest, strerror(e));
       errno = e;
-      goto out;
+      goto unblock;
     }
     sync_dir_of(latest);
   }
   rc = 0;
+unblock:
+  sigprocmask(SIG_SETMASK, &old, NULL);
 out:
   json_decref(doc);
   mb_results_discard(tmp);

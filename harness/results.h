@@ -33,6 +33,10 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path);
  * (directories), never replaced by rename, and its temporary lives in TMPDIR. */
 int mb_results_special(const char *path);
 
+/* Remove the temporaries process `pid` named for `final_path` (mb_results_tmp's names): what
+ * a child killed by SIGKILL (the OOM killer) could not clean up itself. */
+void mb_results_discard_of(const char *final_path, long pid);
+
 /* Remove a registered temporary file and forget it. */
 void mb_results_discard(const char *tmp);
 
