@@ -4,6 +4,11 @@
 # result is skipped with a line saying so.
 set -euo pipefail
 result=$1 out=$2 ex=$3
+# Without gnuplot there are no charts: one line, and the report is still written (make plots).
+if ! command -v gnuplot >/dev/null; then
+  echo "plots: gnuplot is not installed (Debian: gnuplot-nox): no charts drawn" >&2
+  exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT

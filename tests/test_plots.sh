@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test_plots.sh SOURCE_DIR BUILD_DIR: charts of the committed reference result are drawn; and
+# without gnuplot on the PATH, plots/draw.sh says so in one line, draws nothing and exits 0, so
+# that make plots still writes REPORT.md.
+set -u
+src=$1 build=$2
+work=$(mktemp -d) || exit 1
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+result=$src/results/amd-epyc-2c/latest.json
+[ -f "$result" ] || { echo "SKIP: no reference result"; exit 77; }
+command -v gnuplot >/dev/null || { echo "SKIP: gnuplot is not installed"; exit 77; }
+
+bash "$src/plots/draw.sh" "$result" "$work/charts" "$build/mbextract" > "$work/log" 2>&1 || fail "draw.sh failed: $(tail -3 "$work/log")"
+[ -s "$work/charts/latency.png" ] && [ -s "$work/charts/machine.png" ] || fail "charts missing"
+
+# A PATH with every command but gnuplot.
+mkdir "$work/bin"
+for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+  n=${f##*/}
+  case $n in gnuplot*) continue ;; esac
+  [ -e "$work/bin/$n" ] || ln -s "$f" "$work/bin/$n"
+done
+PATH=$work/bin bash "$src/plots/draw.sh" "$result" "$work/none" "$build/mbextract" > "$work/log2" 2>&1
+rc=$?
+[ $rc -eq 0 ] || fail "exit $rc without gnuplot"
+[ "$(grep -c . "$work/log2")" -eq 1 ] && grep -q "gnuplot is not installed" "$work/log2" || fail "expected one line, got: $(cat "$work/log2")"
+[ -z "$(ls -A "$work/none" 2>/dev/null)" ] || fail "charts drawn without gnuplot"
+echo "1 passed, 0 failed"
