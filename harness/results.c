@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,15 +173,36 @@ static int write_tmp_json(json_t *doc, const char *near, char *tmp, size_t tmple
     snprintf(err, errlen, "cannot name a temporary file for %s: %s", near, strerror(errno));
     return -1;
   }
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) goto fail;
-  if (json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
-    errno = EIO;
-    close(fd);
+  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (!text) {
+    errno = ENOMEM;
     goto fail;
   }
-  if (write(fd, "\n", 1) != 1 || fsync(fd)) {
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    free(text);
+    goto fail;
+  }
+  /* Our own writes, so a full disk is named as such (ENOSPC), not as a generic I/O error. */
+  size_t len = strlen(text);
+  text[len] = 0;
+  for (size_t done = 0; done <= len;) {
+    ssize_t w = done < len ? write(fd, text + done, len - done) : write(fd, "\n", 1);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      free(text);
+      close(fd);
+      errno = e;
+      goto fail;
+    }
+    done += (size_t)w;
+  }
+  free(text);
+  if (fsync(fd)) {
+    int e = errno;
     close(fd);
+    errno = e;
     goto fail;
   }
   if (close(fd)) goto fail;
@@ -317,6 +339,14 @@ static int write_through(const char *path, const char *data, size_t len, char *e
   return 0;
 }
 
+/* Whether the file system holding `path` has no room left for an unprivileged writer. */
+static int disk_full(const char *path) {
+  char d[4096];
+  snprintf(d, sizeof d, "%s", path);
+  struct statvfs v;
+  return statvfs(dirname(d), &v) == 0 && v.f_bavail == 0;
+}
+
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen) {
   json_error_t jerr;
@@ -325,8 +355,12 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
   json_t *doc = load_sanitized(tmp, &jerr);
   if (!doc || !json_is_object(json_object_get(doc, "context")) ||
       !json_is_array(json_object_get(doc, "benchmarks"))) {
-    snprintf(err, errlen, "Google Benchmark's output %s is not complete JSON (%s at line %d): no result written",
-             tmp, doc ? "no context or benchmarks" : jerr.text, jerr.line);
+    if (disk_full(tmp))
+      snprintf(err, errlen, "cannot write the result beside %s: %s (Google Benchmark's output was cut short)", final_path,
+               strerror(ENOSPC));
+    else
+      snprintf(err, errlen, "Google Benchmark's output %s is not complete JSON (%s at line %d): no result written",
+               tmp, doc ? "no context or benchmarks" : jerr.text, jerr.line);
     errno = EINVAL;
     goto out;
   }

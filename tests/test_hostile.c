@@ -13,6 +13,7 @@
  *  - placement claims only what happened (item 5): an imported topology (HWLOC_XMLFILE)
  *    binds nothing and the result says unpinned, with the reason, and no helper thread claims
  *    a PU; under an affinity of CPU 0, --mb_cpu=1 is refused and the default is CPU 0;
+ *  - a full disk is named "No space left on device" (item 7);
  *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
  *    latest.json (and the charts and report) as they were.
  * Usage: test_hostile membench mbextract SOURCE_DIR BUILD_DIR MAKE
@@ -216,6 +217,32 @@ static void placement_claims(test_proc_t *p, const char *bin) {
   test_rmtree(dir);
 }
 
+/* A full disk is named as such (item 7): a 1 MiB tmpfs, filled, in a mount namespace of its
+ * own (root only), and nothing is left on it. */
+static void full_disk(test_proc_t *p, const char *bin) {
+  if (geteuid() != 0 || access("/usr/bin/unshare", X_OK)) {
+    printf("full disk part skipped: needs root and unshare\n");
+    return;
+  }
+  char dir[64], script[1024];
+  test_tmpdir(dir);
+  snprintf(script, sizeof script,
+           "mount -t tmpfs -o size=1m none '%s' || exit 77; dd if=/dev/zero of='%s/fill' bs=4k count=1000 2>/dev/null; "
+           "'%s' --mb_quick --benchmark_filter='^harness/empty$' --mb_machine=m --mb_out_dir='%s'; rc=$?; "
+           "n=$(find '%s' -name '*.tmp' -o -name '*.json' | wc -l); echo \"files $n\"; exit $rc",
+           dir, dir, bin, dir, dir);
+  char *av[] = {"/usr/bin/unshare", "-m", "/bin/sh", "-c", script, NULL};
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+  if (p->status == 77) {
+    printf("full disk part skipped: cannot mount a tmpfs here\n");
+  } else {
+    CHECK_EQ_INT(p->status, 2);
+    CHECK(strstr(p->err, "No space left on device") != NULL);
+    CHECK(strstr(p->out, "files 0") != NULL);
+  }
+  test_rmtree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) return 2;
   make_prog = argv[5];
@@ -224,6 +251,7 @@ int main(int argc, char **argv) {
   crafted_machine(p, argv[2], argv[3], argv[4]);
   bad_filter_and_partial_runs(p, argv[1], argv[3], argv[4]);
   placement_claims(p, argv[1]);
+  full_disk(p, argv[1]);
   free(p);
   return TEST_EXIT();
 }
