@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -479,6 +480,15 @@ int main(int argc, char **argv) {
     die("machine name '%s' is not usable as a directory name (letters, digits, '.', '_', '-')", H.opt.machine);
   if (H.opt.out_dir && H.opt.bm_out_format && strcmp(H.opt.bm_out_format, "json"))
     die("--mb_out_dir writes JSON; --benchmark_out_format=%s conflicts with it", H.opt.bm_out_format);
+  /* An imported topology that hwloc cannot read would silently become this machine's. */
+  if (const char *xml = getenv("HWLOC_XMLFILE"); xml && *xml && access(xml, R_OK))
+    die("HWLOC_XMLFILE=%s: %s", xml, strerror(errno));
+  if (const char *syn = getenv("HWLOC_SYNTHETIC"); syn && *syn) {
+    hwloc_topology_t t;
+    bool ok = !hwloc_topology_init(&t) && !hwloc_topology_set_synthetic(t, syn);
+    hwloc_topology_destroy(t);
+    if (!ok) die("HWLOC_SYNTHETIC='%s' is not a synthetic topology hwloc understands", syn);
+  }
   if (mb_topo_load(&H.topo)) die("cannot load the hwloc topology: %s", strerror(errno));
   mb_topo_set_current(H.topo);
   mb_topo_summarize(H.topo, &H.summary);
@@ -524,8 +534,9 @@ int main(int argc, char **argv) {
    * test): never above it. */
   if (const char *cap = getenv("MB_MEM_AVAILABLE")) {
     char *end;
+    errno = 0;
     unsigned long long v = strtoull(cap, &end, 10);
-    if (!*cap || *end || v == 0) die("MB_MEM_AVAILABLE: '%s' is not a number of bytes", cap);
+    if (!isdigit((unsigned char)*cap) || *end || errno || v == 0) die("MB_MEM_AVAILABLE: '%s' is not a number of bytes", cap);
     if (!H.config.mem_available || v < H.config.mem_available) H.config.mem_available = v;
   }
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];

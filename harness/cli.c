@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ static int parse_bool(const char *v, int *out) {
 static int parse_int(const char *v, long lo, long hi, int *out) {
   char *end;
   errno = 0;
+  if (!isdigit((unsigned char)*v) && !(*v == '-' && isdigit((unsigned char)v[1]))) return -1; /* no ' 1', no '+1' */
   long x = strtol(v, &end, 10);
   if (!*v || *end || errno || x < lo || x > hi) return -1;
   *out = (int)x;
@@ -75,6 +77,10 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
       } else if ((v = flag_value(a, "--mb_long"))) {
         if (parse_bool(v, &opt->long_sweep)) goto badbool;
       } else if ((v = flag_value(a, "--mb_counters"))) {
+        if (!*v) {
+          snprintf(err, errlen, "--mb_counters: an empty list (for no counters: --mb_counters=none)");
+          return -1;
+        }
         opt->counters = v;
       } else if ((v = flag_value(a, "--mb_out_dir"))) {
         if (!*v) {
@@ -113,13 +119,19 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         return -1;
       }
       opt->bm_out_format = v;
+    } else if ((v = flag_value(a, "--benchmark_format"))) {
+      if (strcmp(v, "json") && strcmp(v, "console") && strcmp(v, "csv")) {
+        snprintf(err, errlen, "--benchmark_format: '%s' is not one of json, console, csv", v);
+        return -1;
+      }
     } else if ((v = flag_value(a, "--benchmark_filter"))) {
       opt->bm_filter = v;
     } else if ((v = flag_value(a, "--benchmark_min_time"))) {
       char *end;
+      errno = 0;
       double t = strtod(v, &end);
-      if (!*v || *end || !(t > 0)) {
-        snprintf(err, errlen, "--benchmark_min_time: '%s' is not a positive number of seconds", v);
+      if (!*v || *end || errno || !(t > 0) || !(t <= 86400)) {
+        snprintf(err, errlen, "--benchmark_min_time: '%s' is not a number of seconds above 0, at most a day", v);
         return -1;
       }
       opt->bm_min_time_given = 1;

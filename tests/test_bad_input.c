@@ -38,13 +38,33 @@ int main(int argc, char **argv) {
       {"--benchmark_bogus_flag=1", "unrecognized"},
       {"--mb_quick=perhaps", "true or false"},
       {"--benchmark_out_format=yaml", "out_format"},
+      /* Loose values that used to pass (issue 15, item 9). */
+      {"--mb_cpu= 1", "--mb_cpu"},
+      {"--mb_cpu=+1", "--mb_cpu"},
+      {"--benchmark_min_time=inf", "min_time"},
+      {"--benchmark_min_time=1e999", "min_time"},
+      {"--mb_counters=", "empty list"},
+      {"--benchmark_format=xml", "--benchmark_format"},
+      {"--benchmark_filter=harness/(empty", "not a regular expression"},
+      {"ENV MB_MEM_AVAILABLE=-5", "MB_MEM_AVAILABLE"},
+      {"ENV MB_MEM_AVAILABLE=99999999999999999999999", "MB_MEM_AVAILABLE"},
+      {"ENV HWLOC_XMLFILE=/nonexistent/topology.xml", "HWLOC_XMLFILE"},
+      {"ENV HWLOC_SYNTHETIC=garbage stuff", "HWLOC_SYNTHETIC"},
   };
   test_proc_t *p = malloc(sizeof *p);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *av[] = {argv[1], "--benchmark_min_time=0.001", arg_dir, "--mb_machine=test-machine", (char *)cases[i].arg,
                   NULL};
     if (!strncmp(cases[i].arg, "--mb_machine", 12)) av[3] = (char *)cases[i].arg, av[4] = NULL;
+    char name[64] = "";
+    if (!strncmp(cases[i].arg, "ENV ", 4)) { /* an environment variable, not a flag */
+      const char *eq = strchr(cases[i].arg, '=');
+      snprintf(name, sizeof name, "%.*s", (int)(eq - cases[i].arg - 4), cases[i].arg + 4);
+      setenv(name, eq + 1, 1);
+      av[4] = "--benchmark_filter=^harness/empty$";
+    }
     CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    if (*name) unsetenv(name);
     int ok = p->exited && p->status != 0 && test_lines(p->err) == 1 && strstr(p->err, cases[i].says) &&
              p->out[0] == 0;
     if (!ok)
