@@ -13,6 +13,7 @@
  *  - placement claims only what happened (item 5): an imported topology (HWLOC_XMLFILE)
  *    binds nothing and the result says unpinned, with the reason, and no helper thread claims
  *    a PU; under an affinity of CPU 0, --mb_cpu=1 is refused and the default is CPU 0;
+ *  - impossible values in a result are refused by the gate and the report (item 8);
  *  - a full disk is named "No space left on device" (item 7);
  *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
  *    latest.json (and the charts and report) as they were.
@@ -243,6 +244,63 @@ static void full_disk(test_proc_t *p, const char *bin) {
   test_rmtree(dir);
 }
 
+/* Impossible values in a result (item 8): a negative or string time, a name that is not a
+ * string are refused by the gate and the report (exit 2, one line); a change from 0 and a
+ * huge one print as "n/a" and in three digits. */
+static void impossible_values(test_proc_t *p, const char *src, const char *build) {
+  char dir[64], path[256], base[256], mbcompare[300], mbreport[300];
+  test_tmpdir(dir);
+  snprintf(mbcompare, sizeof mbcompare, "%s/mbcompare", build);
+  snprintf(mbreport, sizeof mbreport, "%s/mbreport", build);
+  (void)src;
+  char *orig = test_slurp("fuzz_corpus/membench_small.json");
+  CHECK(orig != NULL);
+  if (!orig) return;
+  snprintf(base, sizeof base, "%s/base.json", dir);
+  FILE *f = fopen(base, "w");
+  fputs(orig, f);
+  fclose(f);
+  for (int k = 0; k < 3; k++) {
+    json_t *doc = json_loads(orig, 0, NULL);
+    json_t *b = json_array_get(json_object_get(doc, "benchmarks"), 0);
+    if (k == 0) json_object_set_new(b, "real_time", json_real(-5));
+    if (k == 1) json_object_set_new(b, "real_time", json_string("fast"));
+    if (k == 2) json_object_set_new(b, "name", json_integer(42));
+    snprintf(path, sizeof path, "%s/bad%d.json", dir, k);
+    json_dump_file(doc, path, 0);
+    json_decref(doc);
+    char *cv[] = {mbcompare, base, path, NULL}, *rv[] = {mbreport, path, NULL};
+    CHECK_EQ_INT(test_run(p, cv, 0, 0), 0);
+    CHECK(p->status == 2 && test_lines(p->err) == 1);
+    CHECK_EQ_INT(test_run(p, rv, 0, 0), 0);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && !*p->out);
+  }
+  /* 0 -> x, and x -> 10^300 x. */
+  json_t *doc = json_loads(orig, 0, NULL), *b0 = json_array_get(json_object_get(doc, "benchmarks"), 0);
+  const char *name = json_string_value(json_object_get(b0, "name"));
+  char want[200];
+  snprintf(want, sizeof want, "%s ", name);
+  json_object_set_new(b0, "real_time", json_real(0));
+  snprintf(path, sizeof path, "%s/zero.json", dir);
+  json_dump_file(doc, path, 0);
+  json_object_set_new(b0, "real_time", json_real(1e300));
+  char huge[256];
+  snprintf(huge, sizeof huge, "%s/huge.json", dir);
+  json_dump_file(doc, huge, 0);
+  json_decref(doc);
+  char *zv[] = {mbcompare, path, base, NULL};
+  CHECK_EQ_INT(test_run(p, zv, 0, 0), 0);
+  const char *l = strstr(p->out, want);
+  CHECK(l && strstr(l, "n/a") && strstr(l, "n/a") < strchr(l, '\n'));
+  char *hv[] = {mbcompare, base, huge, NULL};
+  CHECK_EQ_INT(test_run(p, hv, 0, 0), 0);
+  l = strstr(p->out, want);
+  const char *end = l ? strchr(l, '\n') : NULL;
+  CHECK(l && end && end - l < 160 && (strstr(l, "e+") && strstr(l, "e+") < end)); /* three digits, no 300 */
+  free(orig);
+  test_rmtree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) return 2;
   make_prog = argv[5];
@@ -252,6 +310,7 @@ int main(int argc, char **argv) {
   bad_filter_and_partial_runs(p, argv[1], argv[3], argv[4]);
   placement_claims(p, argv[1]);
   full_disk(p, argv[1]);
+  impossible_values(p, argv[3], argv[4]);
   free(p);
   return TEST_EXIT();
 }

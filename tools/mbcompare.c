@@ -110,7 +110,7 @@ static json_t *load(const char *path, set_t *set, const char *field) {
   json_array_foreach(benches, i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *agg = json_string_value(json_object_get(b, "aggregate_name"));
-    if (!name) die("%s: benchmark #%zu has no name", path, i);
+    if (!name) die("%s: benchmark #%zu has no name (or a name that is not a string)", path, i);
     /* Every entry pairs by name, as compare.py pairs them (aggregates have names of their
      * own: NAME_mean, NAME_median...). */
     if (json_is_true(json_object_get(b, "error_occurred"))) {
@@ -118,7 +118,11 @@ static json_t *load(const char *path, set_t *set, const char *field) {
       continue;
     }
     json_t *v = json_object_get(b, key);
-    if (!json_is_number(v)) continue; /* complexity fits (_BigO, _RMS) have no time: compare.py skips them too */
+    if (v && !json_is_number(v)) die("%s: benchmark '%s' has a %s that is not a number", path, name, key);
+    if (!v) continue; /* complexity fits (_BigO, _RMS) have no time: compare.py skips them too */
+    /* A time is finite and not negative; an error-free run of 0 is no measurement either. */
+    if (!isfinite(json_number_value(v)) || json_number_value(v) < 0)
+      die("%s: benchmark '%s' has an impossible %s (%g)", path, name, key, json_number_value(v));
     double scale = set->deterministic ? 1 : unit_ns(json_string_value(json_object_get(b, "time_unit")));
     if (scale < 0) die("%s: benchmark '%s' has an unknown time_unit", path, name);
     series_t *s = add(set, name, json_string_value(json_object_get(b, "time_unit")), json_number_value(v) * scale, 0);
@@ -127,6 +131,18 @@ static json_t *load(const char *path, set_t *set, const char *field) {
     if (rt && !strcmp(rt, "aggregate")) s->aggregate = 1;
   }
   return doc;
+}
+
+/* The change from m0 to m1 as a short percentage: "n/a" from 0, one decimal, three
+ * significant digits past 100,000%. */
+static const char *pct(double m0, double m1) {
+  static char buf[4][32];
+  static int k;
+  char *b = buf[k++ % 4];
+  if (m0 == 0) snprintf(b, 32, m1 == 0 ? "+0%%" : "n/a");
+  else if (fabs(m1 / m0 - 1) < 1000) snprintf(b, 32, "%+.1f%%", 100 * (m1 / m0 - 1));
+  else snprintf(b, 32, "%+.3g%%", 100 * (m1 / m0 - 1)); /* no 300-digit percentages */
+  return b;
 }
 
 static int cmp_d(const void *a, const void *b) {
@@ -222,7 +238,7 @@ int main(int argc, char **argv) {
     }
     double m0 = median(a->v, a->n), m1 = median(b->v, b->n);
     if (a->spread) {
-      printf("%-56s %12.4g %12.4g %+7.1f%% %9s  spread, not gated\n", a->name, m0, m1, 100 * (m0 ? m1 / m0 - 1 : 0), "");
+      printf("%-56s %12.4g %12.4g %8s %9s  spread, not gated\n", a->name, m0, m1, pct(m0, m1), "");
       continue;
     }
     double change = m0 == 0 ? (m1 == 0 ? 0 : 1) : m1 / m0 - 1;
@@ -256,7 +272,7 @@ int main(int argc, char **argv) {
       }
       if (a->n < 9 || b->n < 9) few++;
     }
-    printf("%-56s %12.4g %12.4g %+7.1f%% %9s  %s%s\n", a->name, m0, m1, 100 * change, pbuf, verdict,
+    printf("%-56s %12.4g %12.4g %8s %9s  %s%s\n", a->name, m0, m1, pct(m0, m1), pbuf, verdict,
            !base.deterministic && a->n >= 2 && b->n >= 2 && (a->n < 9 || b->n < 9) ? " (fewer than 9 repetitions: not reliable)" : "");
   }
   for (int i = 0; i < cur.n; i++)

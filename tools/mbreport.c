@@ -222,6 +222,24 @@ static void pymalloc_section(void) {
   }
 }
 
+/* Every entry a result may hold, as data: a string name, times that are finite numbers of
+ * zero or more. Anything else is not a measurement (a negative time once made C4 "hold"). */
+static void check_entries(const char *path) {
+  size_t i;
+  json_t *b;
+  if (!json_is_array(benches)) return; /* main says what is missing */
+  json_array_foreach(benches, i, b) {
+    const char *name = json_string_value(json_object_get(b, "name"));
+    if (!name) die("%s: benchmark #%zu has no name (or a name that is not a string)", path, i);
+    static const char *const times[] = {"real_time", "cpu_time"};
+    for (int k = 0; k < 2; k++) {
+      json_t *v = json_object_get(b, times[k]);
+      if (v && (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0))
+        die("%s: benchmark '%s' has an impossible %s", path, name, times[k]);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbreport";
   if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md");
@@ -231,6 +249,7 @@ int main(int argc, char **argv) {
   if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
   ctx = json_object_get(doc, "context");
   benches = json_object_get(doc, "benchmarks");
+  check_entries(argv[1]);
   mctx = json_object_get(ctx, "membench");
   if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
   json_t *topo = json_object_get(mctx, "topology"), *fam = json_object_get(mctx, "families");
