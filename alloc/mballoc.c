@@ -45,6 +45,12 @@ static mb_alloc_error_fn error_handler = default_handler;
 
 void mb_alloc_set_error_handler(mb_alloc_error_fn fn) { error_handler = fn ? fn : default_handler; }
 
+#ifdef MB_ALLOC_DEBUG
+const char mb_alloc_abi_debug = 1;
+#else
+const char mb_alloc_abi_release = 1;
+#endif
+
 int mb_alloc_debug_build(void) {
 #ifdef MB_ALLOC_DEBUG
   return 1;
@@ -343,6 +349,8 @@ static void *large_alloc(mbp_pool_t *a, size_t n) {
     free(p);
     return NULL;
   }
+  wordset_t *fs = a->large_freed; /* handed out again: no longer a freed block */
+  if (fs) ws_remove(fs->slot, fs->cap, &fs->count, (uintptr_t)p);
 #endif
   a->large_allocs++;
   return p;
@@ -392,11 +400,16 @@ static int check_small_free(mbp_pool_t *a, mbp_pool_hdr *pool, const void *p) {
 
 static void large_free(mbp_pool_t *a, void *p) {
 #ifdef MB_ALLOC_DEBUG
-  wordset_t *ls = a->large;
+  wordset_t *ls = a->large, *fs = a->large_freed;
   if (!ls || !ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p)) {
-    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    /* A large block freed before and not handed out since is a double free, not a stranger. */
+    int twice = fs && ws_contains(fs->slot, fs->cap, (uintptr_t)p);
+    error_handler(twice ? MB_ALLOC_DOUBLE_FREE : MB_ALLOC_FOREIGN, "pool", p);
     return;
   }
+  if (!fs) fs = a->large_freed = calloc(1, sizeof *fs);
+  if (fs && fs->count >= 65536) fs->count = 0, memset(fs->slot, 0, fs->cap * sizeof *fs->slot); /* bounded */
+  if (fs) ws_insert(&fs->slot, &fs->cap, &fs->count, (uintptr_t)p);
 #endif
   a->large_frees++;
   free(p);
@@ -435,6 +448,13 @@ void mbp_pool_emptied(mbp_pool_t *a, struct mbp_pool_hdr *pool) {
 
 static size_t usable_unlocked(mbp_pool_t *a, const void *p) {
   if (in_arenas(a, p)) return class_size(mbp_pool_of(p)->cls);
+#ifdef MB_ALLOC_DEBUG
+  wordset_t *ls = a->large; /* malloc_usable_size of a stranger's pointer reads garbage */
+  if (!ls || !ws_contains(ls->slot, ls->cap, (uintptr_t)p)) {
+    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    return 0;
+  }
+#endif
   return malloc_usable_size((void *)p);
 }
 
@@ -444,6 +464,16 @@ size_t mbp_usable_size(mbp_pool_t *a, const void *p) {
   size_t n = usable_unlocked(a, p);
   unlock(a);
   return n;
+}
+
+void *mbp_calloc(mbp_pool_t *a, size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  void *p = mbp_alloc(a, n * size);
+  if (p) memset(p, 0, n * size);
+  return p;
 }
 
 void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
@@ -545,13 +575,18 @@ void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
 
 void mbp_pool_destroy(mbp_pool_t *a) {
 #ifdef MB_ALLOC_DEBUG
-  wordset_t *ls = a->large;
+  wordset_t *ls = a->large, *fs = a->large_freed;
   if (ls) {
     for (size_t i = 0; i < ls->cap; i++)
       if (ls->slot[i]) free((void *)ls->slot[i]);
     free(ls->slot);
     free(ls);
   }
+  if (fs) {
+    free(fs->slot);
+    free(fs);
+  }
+  a->large = a->large_freed = NULL;
 #endif
   while (a->arenas) {
     struct mbp_arena *ar = a->arenas;
@@ -586,6 +621,10 @@ int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags) {
   memset(fl, 0, sizeof *fl);
   fl->block = ROUND16(block);
   if (!chunk_bytes) chunk_bytes = 64 * 1024;
+  if (chunk_bytes < 16 * fl->block) { /* not even 16 blocks: a mistake, not a request */
+    errno = EINVAL;
+    return -1;
+  }
   if (chunk_bytes < 16 * fl->block + 4096) chunk_bytes = 16 * fl->block + 4096;
   fl->chunk_bytes = (chunk_bytes + 4095) & ~(size_t)4095;
   fl->flags = flags;

@@ -236,6 +236,29 @@ static void test_locked(int use_fl) {
   mbf_destroy(&xfer.fl);
 }
 
+/* calloc with the overflow check; a free list whose chunk cannot hold 16 blocks is refused. */
+static void test_calloc_and_bad_init(void) {
+  mbp_pool_t p;
+  CHECK(mbp_pool_init(&p, 0) == 0);
+  unsigned char *z = mbp_calloc(&p, 5, 7);
+  CHECK(z != NULL);
+  int zero = 1;
+  for (int i = 0; z && i < 35; i++) zero &= z[i] == 0;
+  CHECK(zero);
+  mbp_free(&p, z);
+  errno = 0;
+  CHECK(mbp_calloc(&p, SIZE_MAX / 2, 3) == NULL && errno == ENOMEM);
+  unsigned char *big = mbp_calloc(&p, 100, 10); /* above the small threshold: malloc's */
+  CHECK(big && big[0] == 0 && big[999] == 0);
+  mbp_free(&p, big);
+  mbp_pool_destroy(&p);
+  mbf_freelist_t f;
+  errno = 0;
+  CHECK(mbf_init(&f, 32, 1, 0) == -1 && errno == EINVAL);
+  CHECK(mbf_init(&f, 32, 16 * 32, 0) == 0);
+  mbf_destroy(&f);
+}
+
 static void test_invalid_frees(void) {
   if (!mb_alloc_debug_build()) {
     fprintf(stderr, "release build: invalid frees are not checked (debug builds check them)\n");
@@ -265,10 +288,14 @@ static void test_invalid_frees(void) {
   CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN);
   free(from_malloc);
   void *large = mbp_alloc(&p, 1000);
+  CHECK_EQ_INT(mbp_usable_size(&p, large) >= 1000, 1);
   mbp_free(&p, large);
   errs.n = 0;
   mbp_free(&p, large);
-  CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN); /* no longer one of its blocks */
+  CHECK(errs.n == 1 && errs.what == MB_ALLOC_DOUBLE_FREE); /* a large block freed twice is a double free */
+  errs.n = 0;
+  CHECK_EQ_INT(mbp_usable_size(&p, foreign), 0); /* not read from a stranger's memory */
+  CHECK(errs.n == 1 && errs.what == MB_ALLOC_FOREIGN);
   /* An address in an arena but in a pool never carved. */
   errs.n = 0;
   mbp_free(&p, (char *)((uintptr_t)keep & ~(uintptr_t)(MBP_ARENA_SIZE - 1)) + MBP_ARENA_SIZE - 64);
@@ -333,6 +360,7 @@ int main(void) {
   test_locked(0);
   test_locked(1);
   test_invalid_frees();
+  test_calloc_and_bad_init();
   test_default_handler();
   return TEST_EXIT();
 }

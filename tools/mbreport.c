@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MB_ALLOC_CONSTANTS_ONLY
 #include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
 #include "tooldie.h"
 

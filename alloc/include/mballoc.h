@@ -69,6 +69,20 @@ void mb_alloc_set_error_handler(mb_alloc_error_fn fn);
 /* Nonzero when this library was compiled with MB_ALLOC_DEBUG. */
 int mb_alloc_debug_build(void);
 
+/* The header and the library must agree on MB_ALLOC_DEBUG: the inline fast paths below differ
+ * (a debug library's pools carry live bits the release paths would not keep). Each file that
+ * includes this header refers to a symbol only the matching library defines, so a mismatch
+ * fails at link time ("undefined reference to mb_alloc_abi_debug") instead of silently
+ * losing the checks. */
+#if defined(MB_ALLOC_CONSTANTS_ONLY) /* a file that reads the parameters and calls nothing */
+#elif defined(MB_ALLOC_DEBUG)
+extern const char mb_alloc_abi_debug;
+__attribute__((used)) static const char *const mb_alloc_abi_ = &mb_alloc_abi_debug;
+#else
+extern const char mb_alloc_abi_release;
+__attribute__((used)) static const char *const mb_alloc_abi_ = &mb_alloc_abi_release;
+#endif
+
 /* ---- the pool allocator ---- */
 struct mbp_arena;
 #define MBP_ARENA_SHIFT 18 /* log2(MBP_ARENA_SIZE) */
@@ -121,6 +135,7 @@ typedef struct mbp_pool {
   uint64_t requested;            /* bytes asked for by them */
   uint64_t large_allocs, large_frees;
   void *large;                   /* debug builds: the set of live large blocks */
+  void *large_freed;             /* debug builds: large blocks freed and not handed out since */
 } mbp_pool_t;
 
 int mbp_pool_init(mbp_pool_t *pool, int flags);
@@ -170,8 +185,11 @@ static inline void mbp_free(mbp_pool_t *a, void *p) {
   mbp_free_slow(a, p);
 }
 void *mbp_realloc(mbp_pool_t *pool, void *p, size_t n);
-/* Usable size of a block this pool handed out (its class size, or malloc_usable_size). */
+/* Usable size of a block this pool handed out (its class size, or malloc_usable_size). A
+ * debug build reports a pointer it did not hand out to the handler and returns 0. */
 size_t mbp_usable_size(mbp_pool_t *pool, const void *p);
+/* n blocks of size bytes, zeroed; NULL with errno ENOMEM when n * size overflows. */
+void *mbp_calloc(mbp_pool_t *pool, size_t n, size_t size);
 /* Return empty arenas kept for reuse to the OS. Returns how many were unmapped. */
 size_t mbp_pool_trim(mbp_pool_t *pool);
 /* Statistics, counted by walking the arenas (blocks per class, pools) and from counters. */
@@ -191,7 +209,8 @@ typedef struct mbf_freelist {
 } mbf_freelist_t;
 
 /* block: the one size served (rounded up to 16; at least 16). chunk_bytes: bytes mapped at
- * a time (0: 64 KiB, or enough for 16 blocks). */
+ * a time (0: 64 KiB, or enough for 16 blocks); a chunk smaller than that is refused (-1,
+ * EINVAL). */
 int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags);
 void mbf_destroy(mbf_freelist_t *fl);
 void *mbf_alloc_slow(mbf_freelist_t *fl);
