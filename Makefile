@@ -15,6 +15,16 @@ BUILD ?= build
 RESULTS ?= results
 CMAKE_FLAGS ?=
 ARGS ?=
+# What the user typed reaches the commands as data, never as shell or make syntax: the raw
+# text (no make expansion of a '$') in the environment, split at spaces with globbing off
+# (ARGS='--benchmark_filter=^a|b$$' is one filter; quotes inside ARGS are not removed).
+export MB_ARGS := $(value ARGS)
+export MB_COMPARE_ARGS := $(value COMPARE_ARGS)
+export MB_GRIND_ARGS := $(value GRIND_ARGS)
+export MB_BASE := $(value BASE)
+export MB_NEW := $(value NEW)
+export MB_RESULT := $(value RESULT)
+PARTIAL := $(findstring benchmark_filter,$(value ARGS))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 comma := ,
 
@@ -53,13 +63,13 @@ build: deps
 # the machine's latest.json, charts and REPORT.md as they were (make plots RESULT=its-file
 # draws it).
 bench: build
-	$(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(findstring benchmark_filter,$(ARGS)),/partial)" $(ARGS)
-	$(if $(findstring benchmark_filter,$(ARGS)),@echo "membench: a partial run (a filter in ARGS): its result is under $(RESULTS)/partial/; latest.json$(comma) the charts and REPORT.md are left as they were",@$(MAKE) --no-print-directory plots RESULT=)
+	set -f; $(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(PARTIAL),/partial)" $$MB_ARGS
+	$(if $(PARTIAL),@echo "membench: a partial run (a filter in ARGS): its result is under $(RESULTS)/partial/; latest.json$(comma) the charts and REPORT.md are left as they were",@$(MAKE) --no-print-directory plots RESULT=)
 
 # Charts (SVG and PNG) of a result into results/<machine>/charts/ and the report beside them,
 # results/<machine>/REPORT.md: the newest result of this machine, or RESULT=path/to/result.json.
 plots: build
-	@result="$(RESULT)"; \
+	@result="$$MB_RESULT"; \
 	if [ -z "$$result" ]; then result="$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json"; fi; \
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
@@ -69,14 +79,14 @@ plots: build
 	echo "plots: $(RESULTS)/$$machine/REPORT.md"
 
 bench-quick: build
-	$(BUILD)/membench --mb_quick --mb_out_dir=$(RESULTS) $(ARGS)
+	set -f; $(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)" $$MB_ARGS
 
 # Instruction counts and simulated cache misses under callgrind: the same on every run, for
 # regression gates where timings are too noisy. A portable build (valgrind has no AVX-512).
 bench-deterministic: deps
 	@cmake -S . -B $(BUILD)-portable -DMB_NATIVE=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)-portable -j $(JOBS)
-	$(BUILD)-portable/mbgrind --out_dir=$(RESULTS) $(GRIND_ARGS) $(BUILD)-portable/membench
+	set -f; $(BUILD)-portable/mbgrind --out_dir="$(RESULTS)" $$MB_GRIND_ARGS $(BUILD)-portable/membench
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 600
@@ -85,8 +95,8 @@ test: build
 # on a significant slowdown beyond the threshold. COMPARE_ARGS='--threshold=0.05
 # --family_threshold=hierarchy=0.2' to tune.
 compare: build
-	@if [ -z "$(BASE)" ] || [ -z "$(NEW)" ]; then echo "usage: make compare BASE=a.json NEW=b.json" >&2; exit 2; fi
-	$(BUILD)/mbcompare $(COMPARE_ARGS) $(BASE) $(NEW)
+	@if [ -z "$$MB_BASE" ] || [ -z "$$MB_NEW" ]; then echo "usage: make compare BASE=a.json NEW=b.json" >&2; exit 2; fi
+	@set -f; $(BUILD)/mbcompare $$MB_COMPARE_ARGS "$$MB_BASE" "$$MB_NEW"
 
 # CI regression tracking: a quick subset with 9 repetitions against the committed baseline
 # of this machine, results/<machine>/baseline.json (refresh it with bench-ci-baseline).
@@ -98,7 +108,7 @@ bench-ci: build
 	if [ ! -f "$$base" ]; then echo "membench: no baseline for $$machine ($$base): run make bench-ci-baseline and commit it" >&2; exit 2; fi; \
 	out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
 	$(CI_RUN) --benchmark_out="$$out/new.json" >/dev/null || exit 2; \
-	$(BUILD)/mbcompare $(COMPARE_ARGS) "$$base" "$$out/new.json"
+	set -f; $(BUILD)/mbcompare $$MB_COMPARE_ARGS "$$base" "$$out/new.json"
 
 bench-ci-baseline: build
 	@machine=$$($(BUILD)/membench --mb_machine_name) && mkdir -p $(RESULTS)/$$machine && \

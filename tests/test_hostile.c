@@ -14,6 +14,8 @@
  *    binds nothing and the result says unpinned, with the reason, and no helper thread claims
  *    a PU; under an affinity of CPU 0, --mb_cpu=1 is refused and the default is CPU 0;
  *  - impossible values in a result are refused by the gate and the report (item 8);
+ *  - make's variables are data: a ';command' in NEW runs nothing, ARGS keeps '(', '|', '$'
+ *    (item 11);
  *  - a full disk is named "No space left on device" (item 7);
  *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
  *    latest.json (and the charts and report) as they were.
@@ -301,6 +303,29 @@ static void impossible_values(test_proc_t *p, const char *src, const char *build
   test_rmtree(dir);
 }
 
+/* What is typed into make's variables is data (item 11): a ';command' in NEW runs nothing and a
+ * path with a space stays one path; ARGS with '(', '|' and '$' reaches membench as typed. */
+static void make_quoting(test_proc_t *p, const char *src, const char *build) {
+  char dir[64], marker[128], base[200], newv[300], b[300], rs[200];
+  test_tmpdir(dir);
+  snprintf(marker, sizeof marker, "%s/INJECTED", dir);
+  snprintf(base, sizeof base, "BASE=%s/a b.json", dir);
+  snprintf(newv, sizeof newv, "NEW=x.json;touch %s", marker);
+  snprintf(b, sizeof b, "BUILD=%s", build);
+  char *cv[] = {(char *)make_prog, "--no-print-directory", "-s", "-C", (char *)src, "compare", base, newv, b, NULL};
+  CHECK_EQ_INT(test_run(p, cv, 0, 0), 0);
+  struct stat st;
+  CHECK(p->status != 0 && stat(marker, &st) != 0);
+  CHECK(strstr(p->err, "a b.json") != NULL); /* one path, named whole */
+  snprintf(rs, sizeof rs, "RESULTS=%s", dir);
+  char *qv[] = {(char *)make_prog, "--no-print-directory", "-s", "-C", (char *)src, "bench-quick", rs, b,
+                "ARGS=--mb_machine=q --benchmark_filter=^harness/(empty|rdtsc)$", NULL};
+  CHECK_EQ_INT(test_run(p, qv, 0, 0), 0);
+  CHECK_EQ_INT(p->status, 0);
+  CHECK(strstr(p->err, "2 benchmarks selected") != NULL);
+  test_rmtree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) return 2;
   make_prog = argv[5];
@@ -311,6 +336,7 @@ int main(int argc, char **argv) {
   placement_claims(p, argv[1]);
   full_disk(p, argv[1]);
   impossible_values(p, argv[3], argv[4]);
+  make_quoting(p, argv[3], argv[4]);
   free(p);
   return TEST_EXIT();
 }
