@@ -239,11 +239,14 @@ std::string gb_name(const mb_instance_t *inst) {
   return n;
 }
 
-/* How many instances the filter selects: those run here, and per child process those
- * that a child would run (only the parent counts these). The same engine and grammar as
- * Google Benchmark's own (std::regex, POSIX extended), so the two never disagree; -1 with
- * the engine's message in *why for a filter that is not a regular expression. */
-int count_selected(const char *filter, std::map<std::string, int> *children, std::string *why) {
+/* Which instances the filter selects (sel[i]), membench's own decision: a name matches when
+ * the regex finds the plain name (family/variant/args) or Google Benchmark's (with its
+ * /iterations:N, /repeats:N, /real_time suffixes), so an anchored filter works whatever the
+ * flags add to the names. The grammar is Google Benchmark's (std::regex, POSIX extended);
+ * only the selected instances are registered with it, and it is given the filter ".".
+ * Returns how many run here (per child process, in *children, those a child would run), or
+ * -1 with the engine's message in *why for a filter that is not a regular expression. */
+int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why) {
   std::string spec = filter ? filter : "";
   if (spec.empty() || spec == "all") spec = ".";
   bool negative = spec[0] == '-';
@@ -256,10 +259,12 @@ int count_selected(const char *filter, std::map<std::string, int> *children, std
     return -1;
   }
   int n = 0;
+  sel->assign((size_t)H.ninst, 0);
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
-    bool sel = std::regex_search(gb_name(inst), re) != negative;
-    if (!sel) continue;
+    bool hit = std::regex_search(std::string(inst->name), re) || std::regex_search(gb_name(inst), re);
+    if (hit == negative) continue;
+    (*sel)[(size_t)i] = 1;
     if (runs_here(inst)) n++;
     else if (!H.child_name && children) (*children)[inst->bench->process]++;
   }
@@ -548,8 +553,17 @@ int main(int argc, char **argv) {
 
   H.ninst = mb_registry_expand(&H.config, &H.insts, err, sizeof err);
   if (H.ninst < 0) die("%s", err);
+  std::map<std::string, int> children; /* child process -> benchmarks selected there */
+  std::string why;
+  std::vector<char> sel;
+  H.selected = select_instances(H.opt.bm_filter, &sel, &children, &why);
+  if (H.selected < 0) {
+    if (*gb_tmp) mb_results_discard(gb_tmp);
+    die("--benchmark_filter=%s is not a regular expression (%s)", H.opt.bm_filter, why.c_str());
+  }
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
+    if (!sel[(size_t)i]) continue;
     /* The list shows every benchmark, wherever it would run. */
     if (!runs_here(inst) && !(H.opt.bm_list && !H.child_name)) continue;
     auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
@@ -557,13 +571,6 @@ int main(int argc, char **argv) {
     else if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
     if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
     if (inst->bench->real_time) b->UseRealTime();
-  }
-  std::map<std::string, int> children; /* child process -> benchmarks selected there */
-  std::string why;
-  H.selected = count_selected(H.opt.bm_filter, &children, &why);
-  if (H.selected < 0) {
-    if (*gb_tmp) mb_results_discard(gb_tmp);
-    die("--benchmark_filter=%s is not a regular expression (%s)", H.opt.bm_filter, why.c_str());
   }
   int child_selected = 0;
   for (auto &c : children) child_selected += c.second;
@@ -575,7 +582,10 @@ int main(int argc, char **argv) {
     extra.push_back(std::string("--benchmark_out=") + gb_tmp);
     extra.push_back(std::string("--benchmark_out_format=") + (H.opt.bm_out_format ? H.opt.bm_out_format : "json"));
   }
-  std::vector<char *> gbargv(argv, argv + argc);
+  extra.push_back("--benchmark_filter=."); /* membench selected; Google Benchmark runs what it was given */
+  std::vector<char *> gbargv;
+  for (int i = 0; i < argc; i++)
+    if (strncmp(argv[i], "--benchmark_filter=", 19)) gbargv.push_back(argv[i]);
   for (auto &e : extra) gbargv.push_back(&e[0]);
   gbargv.push_back(nullptr);
   int gbargc = (int)gbargv.size() - 1;

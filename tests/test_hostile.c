@@ -157,6 +157,10 @@ static void bad_filter_and_partial_runs(test_proc_t *p, const char *bin, const c
   CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "not a regular expression"));
   CHECK(!strstr(p->err, "child process"));
   CHECK_EQ_INT(entries(dir), 0);
+  /* An anchored filter still matches when a flag adds a suffix to the names (item 9). */
+  char *iv[] = {(char *)bin, "--mb_quick", "--mb_iterations=5", "--benchmark_filter=^harness/empty$", NULL};
+  CHECK_EQ_INT(test_run(p, iv, 0, 0), 0);
+  CHECK(p->status == 0 && strstr(p->err, "1 benchmarks selected") && strstr(p->out, "harness/empty/iterations:5"));
   /* make bench with a filter in ARGS: the result goes under partial/, the machine's
    * latest.json (committed, in a real checkout) is not touched. */
   char rs[200], b[300];
