@@ -580,7 +580,9 @@ int main(int argc, char **argv) {
   if (!H.opt.bm_min_time_given) extra.push_back(H.opt.quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.1");
   if (*gb_tmp) {
     extra.push_back(std::string("--benchmark_out=") + gb_tmp);
-    extra.push_back(std::string("--benchmark_out_format=") + (H.opt.bm_out_format ? H.opt.bm_out_format : "json"));
+    /* Always JSON underneath: the children's runs merge into it as data, and a CSV or console
+     * file is written from the merged whole at the end. */
+    extra.push_back("--benchmark_out_format=json");
   }
   extra.push_back("--benchmark_filter=."); /* membench selected; Google Benchmark runs what it was given */
   std::vector<char *> gbargv;
@@ -651,8 +653,7 @@ int main(int argc, char **argv) {
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help) {
     /* Children merge into a JSON result; with another format they report on the console. */
-    bool json_out = *gb_tmp && (!H.opt.bm_out_format || !strcmp(H.opt.bm_out_format, "json"));
-    for (auto &c : children) run_child(c.first, c.second, json_out ? gb_tmp : "");
+    for (auto &c : children) run_child(c.first, c.second, gb_tmp);
   }
   benchmark::Shutdown();
 
@@ -683,9 +684,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "membench: %s\n", err);
         rc = 2;
       }
-    } else if (mb_results_install_raw(gb_tmp, user_out, err, sizeof err)) {
-      fprintf(stderr, "membench: %s\n", err);
-      rc = 2;
+    } else {
+      char tmp2[4096];
+      if (mb_results_tmp(tmp2, sizeof tmp2, user_out) || mb_results_convert(gb_tmp, fmt, tmp2, err, sizeof err) ||
+          mb_results_install_raw(tmp2, user_out, err, sizeof err)) {
+        if (!*err) snprintf(err, sizeof err, "cannot name a temporary file for %s", user_out);
+        fprintf(stderr, "membench: %s\n", err);
+        rc = 2;
+      } else if (!H.child_name) {
+        fprintf(stderr, "membench: results in %s\n", user_out);
+      }
+      mb_results_discard(gb_tmp);
     }
   }
   if (!H.opt.bm_list)

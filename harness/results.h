@@ -33,6 +33,10 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path);
  * (directories), never replaced by rename, and its temporary lives in TMPDIR. */
 int mb_results_special(const char *path);
 
+/* Write the JSON result at json_path as `format` ("csv", "console": Google Benchmark's other
+ * output formats, the merged children's runs included) to out_path. 0, or -1 with err. */
+int mb_results_convert(const char *json_path, const char *format, const char *out_path, char *err, size_t errlen);
+
 /* Remove the temporaries process `pid` named for `final_path` (mb_results_tmp's names): what
  * a child killed by SIGKILL (the OOM killer) could not clean up itself. */
 void mb_results_discard_of(const char *final_path, long pid);

@@ -16,6 +16,7 @@
  *  - impossible values in a result are refused by the gate and the report (item 8);
  *  - make's variables are data: a ';command' in NEW runs nothing, ARGS keeps '(', '|', '$'
  *    (item 11);
+ *  - CSV and console output files hold the children's benchmarks too (item 4);
  *  - a full disk is named "No space left on device" (item 7);
  *  - `make bench ARGS=<a filter>` puts its result under partial/ and leaves the machine's
  *    latest.json (and the charts and report) as they were.
@@ -330,6 +331,28 @@ static void make_quoting(test_proc_t *p, const char *src, const char *build) {
   test_rmtree(dir);
 }
 
+/* CSV and console output files hold every benchmark, the children's too (item 4). */
+static void other_formats(test_proc_t *p, const char *bin) {
+  char dir[64], out[128], o[160];
+  test_tmpdir(dir);
+  static const char *const fmts[] = {"csv", "console"};
+  for (int k = 0; k < 2; k++) {
+    char f[64];
+    snprintf(out, sizeof out, "%s/o.%s", dir, fmts[k]);
+    snprintf(o, sizeof o, "--benchmark_out=%s", out);
+    snprintf(f, sizeof f, "--benchmark_out_format=%s", fmts[k]);
+    char *av[] = {(char *)bin, "--mb_quick", "--benchmark_filter=^(alloc/glibc/pair/size:32|harness/empty)$", o, f, NULL};
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    CHECK_EQ_INT(p->status, 0);
+    char *text = test_slurp(out);
+    CHECK(text && strstr(text, "harness/empty") && strstr(text, "alloc/glibc/pair/size:32"));
+    if (text && k == 0) CHECK(!strncmp(text, "name,iterations,real_time", 25) && test_lines(text) == 3);
+    free(text);
+  }
+  CHECK_EQ_INT(entries(dir), 2);
+  test_rmtree(dir);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) return 2;
   make_prog = argv[5];
@@ -341,6 +364,7 @@ int main(int argc, char **argv) {
   full_disk(p, argv[1]);
   impossible_values(p, argv[3], argv[4]);
   make_quoting(p, argv[3], argv[4]);
+  other_formats(p, argv[1]);
   free(p);
   return TEST_EXIT();
 }
