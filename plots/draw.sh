@@ -14,11 +14,14 @@ data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 mkdir -p "$out"
 x() { "$ex" "$result" "$@"; }
+# Every series is one line of a spec ("NAME PREFIX FIELD [COMPONENT]"); mbextract --batch
+# writes them all from one read of the result (a large result would take a minute a read).
+spec=$data/spec
+series() { echo "$*" >> "$spec"; }
+batch() { x --batch "$spec" "$data" && : > "$spec"; }
 
 # Series: file name, prefix, field.
-while read -r f prefix field; do
-  x "$prefix" "$field" > "$data/$f.dat"
-done <<'LIST'
+cat >> "$spec" <<'LIST'
 lat_random hierarchy/latency_random real_time
 lat_seq hierarchy/latency_seq real_time
 lat_huge hierarchy/latency_huge real_time
@@ -56,6 +59,44 @@ pf_huge stack/heap_hugepage real_time
 thr_malloc stack/heap_malloc mmapped
 LIST
 
+# Allocators: pairs, batches, memory cost per allocator.
+for a in pool freelist bump glibc jemalloc mimalloc tcmalloc; do
+  series al_pair_$a alloc/$a/pair real_time
+  series al_batch_$a alloc/$a/batch_random items_per_second
+  series al_rss_$a alloc/$a/footprint rss_per_requested
+  series al_frag_$a alloc/$a/footprint internal_frag
+done
+for v in row_sum col_sum blocked_col_sum row_scale col_scale transpose_naive transpose_blocked; do
+  series tr_$v traverse/$v real_time
+done
+for v in ijk ikj jki blas_row blas_col blas_row_t blas_col_t blas_row_threads; do
+  series gm_$v gemm/$v items_per_second
+done
+for l in padded reordered packed soa; do
+  for f in one all; do series ly_${l}_$f layout/${l}_$f real_time; done
+done
+for op in load store; do
+  for w in l1_line l1_page dram_line dram_page; do
+    for sz in 4 8 16 32 64; do series ag_raw_${op}_${w}_$sz align/${op}_$w/size:$sz items_per_second; done
+  done
+done
+series mc_ws machine/read_compact/threads:1 real_time
+series mc_loaded_bw machine/loaded_latency loaders_bytes_per_second
+series mc_loaded_lat machine/loaded_latency latency_ns
+for i in $(seq 0 63); do
+  series mc_numa_latency_$i machine/numa_latency/from:$i latency_ns
+  series mc_numa_bandwidth_$i machine/numa_bandwidth/from:$i bytes_per_second
+done
+batch
+# The machine's memory working set (the largest of read_compact's), then its series.
+mem_ws=$(awk 'END { if (NR) printf "%.0f", $1 }' "$data/mc_ws.dat")
+for v in read write copy triad; do
+  for p in compact scatter; do
+    if [ -n "$mem_ws" ]; then series mc_${v}_$p machine/${v}_$p bytes_per_second "ws:$mem_ws"; else : > "$data/mc_${v}_$p.dat"; fi
+  done
+done
+[ -s "$spec" ] && batch
+
 # Cache sizes as vertical lines: dashed for hwloc's claim, solid for what the curve showed.
 x --caches | awk '
   $1 == "hwloc"    { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lw 1 lc rgb \"#888888\"\n", $3, $3;
@@ -66,64 +107,37 @@ x --caches | awk '
 
 # Page-fault cost per 4 KiB page at 512 pages, as bars.
 : > "$data/pagefault.dat"
-for s in untouched:pf_untouched first_touch:pf_first populate:pf_populate huge_page:pf_huge; do
-  awk -v l="${s%%:*}" '$1 == 512 { printf "\"%s\" %.6g\n", l, $2 / 512 / 1000 }' "$data/${s##*:}.dat" >> "$data/pagefault.dat"
-done
-
-# Allocators: pairs, batches, memory cost per allocator.
-for a in pool freelist bump glibc jemalloc mimalloc tcmalloc; do
-  x alloc/$a/pair real_time > "$data/al_pair_$a.dat"
-  x alloc/$a/batch_random items_per_second > "$data/al_batch_$a.dat"
-  x alloc/$a/footprint rss_per_requested > "$data/al_rss_$a.dat"
-  x alloc/$a/footprint internal_frag > "$data/al_frag_$a.dat"
+for pf in untouched:pf_untouched first_touch:pf_first populate:pf_populate huge_page:pf_huge; do
+  awk -v l="${pf%%:*}" '$1 == 512 { printf "\"%s\" %.6g\n", l, $2 / 512 / 1000 }' "$data/${pf##*:}.dat" >> "$data/pagefault.dat"
 done
 # Traversal: each variant's time over the row-order sum's (or the blocked transpose's), by n.
-for v in row_sum col_sum blocked_col_sum row_scale col_scale transpose_naive transpose_blocked; do
-  x traverse/$v real_time > "$data/tr_$v.dat"
-done
 paste "$data/tr_row_sum.dat" "$data/tr_col_sum.dat" "$data/tr_blocked_col_sum.dat" "$data/tr_row_scale.dat" \
   "$data/tr_col_scale.dat" "$data/tr_transpose_naive.dat" "$data/tr_transpose_blocked.dat" |
   awk 'NF == 14 && $1 == $3 && $1 == $13 { print $1, $4 / $2, $6 / $2, $10 / $8, $12 / $14 }' > "$data/tr_ratio.dat"
-for v in ijk ikj jki blas_row blas_col blas_row_t blas_col_t blas_row_threads; do
-  x gemm/$v items_per_second > "$data/gm_$v.dat"
-done
-for s in padded reordered packed soa; do
-  for f in one all; do x layout/${s}_$f real_time > "$data/ly_${s}_$f.dat"; done
-done
 # Misalignment: "offset log2(size) time/time-at-offset-0" per operation and placement.
 for op in load store; do
   for w in l1_line l1_page dram_line dram_page; do
     : > "$data/ag_${op}_$w.dat"
     for sz in 4 8 16 32 64; do
-      x align/${op}_$w/size:$sz items_per_second |
-        awk -v l="$(awk -v s=$sz 'BEGIN { print log(s) / log(2) }')" \
-          'NR == 1 { base = $2 } base > 0 { print $1, l, base / $2 }' >> "$data/ag_${op}_$w.dat"
+      awk -v l="$(awk -v s=$sz 'BEGIN { print log(s) / log(2) }')" \
+        'NR == 1 { base = $2 } base > 0 { print $1, l, base / $2 }' "$data/ag_raw_${op}_${w}_$sz.dat" >> "$data/ag_${op}_$w.dat"
     done
   done
 done
-
-# The whole machine: bandwidth by thread count at the memory working set (the largest one);
-# loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
-mem_ws=$(x machine/read_compact/threads:1 real_time | awk 'END { if (NR) printf "%.0f", $1 }')
-for v in read write copy triad; do
-  for p in compact scatter; do
-    if [ -n "$mem_ws" ]; then x machine/${v}_$p bytes_per_second "ws:$mem_ws"; fi > "$data/mc_${v}_$p.dat"
-  done
-done
-join <(x machine/loaded_latency loaders_bytes_per_second) <(x machine/loaded_latency latency_ns) > "$data/mc_loaded.dat" || true
-for m in latency:latency_ns bandwidth:bytes_per_second; do
-  : > "$data/mc_numa_${m%%:*}.dat"
+# Loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
+join "$data/mc_loaded_bw.dat" "$data/mc_loaded_lat.dat" > "$data/mc_loaded.dat" || true
+for m in latency bandwidth; do
+  : > "$data/mc_numa_$m.dat"
   for i in $(seq 0 63); do
-    rows=$(x machine/numa_${m%%:*}/from:$i "${m##*:}")
-    [ -n "$rows" ] || break
-    echo "$rows" | awk -v i="$i" '{ print i, $1, $2 }' >> "$data/mc_numa_${m%%:*}.dat"
+    [ -s "$data/mc_numa_${m}_$i.dat" ] || break
+    awk -v i="$i" '{ print i, $1, $2 }' "$data/mc_numa_${m}_$i.dat" >> "$data/mc_numa_$m.dat"
   done
 done
 
 # Both reach gnuplot inside quotes: only the characters of a machine name pass (mbextract
 # refuses any other name; a file name is reduced to them).
 machine=$(x --machine) || exit 2
-stamp=$(basename "$result" .json | tr -c 'A-Za-z0-9._:-' '_')
+stamp=$(printf '%s' "$(basename "$result" .json)" | tr -c 'A-Za-z0-9._:-' '_')
 need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
 draw() {
   local chart=$1; shift

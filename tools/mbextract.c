@@ -9,11 +9,14 @@
  *                                 bytes_per_second, items_per_second or any counter), the
  *                                 median when there are repetitions; skipped and failed
  *                                 runs are left out
+ *   mbextract FILE --batch SPEC DIR   many series in one read: SPEC lines "NAME PREFIX FIELD
+ *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it)
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
  * Bad input: one line on stderr, exit 2. A series with no point prints nothing, exit 0.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,45 +47,11 @@ static double unit_ns(const char *u) {
   return 1e9;
 }
 
-int main(int argc, char **argv) {
-  mb_tool_name = "mbextract";
-  if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
-  json_error_t e;
-  json_t *doc = json_load_file(argv[1], 0, &e);
-  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
-  json_t *ctx = json_object_get(doc, "context"), *benches = json_object_get(doc, "benchmarks");
-  if (!json_is_object(ctx) || !json_is_array(benches)) die("%s: not a Google Benchmark result", argv[1]);
-  size_t i;
+/* One series: "ARG VALUE" lines, ARG the first argument after PREFIX, VALUE the median of
+ * FIELD over the entry's repetitions; entries without COMPONENT (when given) left out. */
+static void series(json_t *benches, const char *prefix, const char *field, const char *with, FILE *out) {
+  size_t pl = strlen(prefix), wl = with ? strlen(with) : 0, i;
   json_t *b;
-  if (!strcmp(argv[2], "--machine")) {
-    const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
-    if (!m) die("%s: no mb_machine in the context: not a membench result", argv[1]);
-    /* It becomes a directory name and reaches gnuplot: data, never a path or code. */
-    if (!mb_machine_name_valid(m)) die("%s: machine name is not usable as a directory name (letters, digits, '.', '_', '-')", argv[1]);
-    printf("%s\n", m);
-    return 0;
-  }
-  if (!strcmp(argv[2], "--caches")) {
-    json_t *c;
-    json_array_foreach(json_object_get(json_object_get(json_object_get(ctx, "membench"), "topology"), "caches_hwloc"), i, c)
-        printf("hwloc %lld %lld\n", (long long)json_integer_value(json_object_get(c, "level")),
-               (long long)json_integer_value(json_object_get(c, "bytes")));
-    json_array_foreach(benches, i, b) {
-      const char *name = json_string_value(json_object_get(b, "name"));
-      if (!name || strncmp(name, "hierarchy/boundaries/", 21)) continue;
-      for (int l = 1; l <= 8; l++) {
-        char key[32];
-        snprintf(key, sizeof key, "L%d_bytes", l);
-        json_t *v = json_object_get(b, key);
-        if (json_is_number(v)) printf("detected %d %.0f\n", l, json_number_value(v));
-      }
-      break;
-    }
-    return 0;
-  }
-  if (argc < 4 || argc > 5) die("usage: mbextract FILE PREFIX FIELD [COMPONENT]");
-  const char *prefix = argv[2], *field = argv[3], *with = argc == 5 ? argv[4] : NULL;
-  size_t pl = strlen(prefix), wl = with ? strlen(with) : 0;
   point_t *pts = NULL;
   int np = 0, cap = 0;
   json_array_foreach(benches, i, b) {
@@ -124,9 +93,76 @@ int main(int argc, char **argv) {
     qsort(pts[k].v, (size_t)pts[k].n, sizeof(double), by_value);
     int n = pts[k].n;
     double med = n % 2 ? pts[k].v[n / 2] : 0.5 * (pts[k].v[n / 2 - 1] + pts[k].v[n / 2]);
-    printf("%.17g %.17g\n", pts[k].arg, med);
+    fprintf(out, "%.17g %.17g\n", pts[k].arg, med);
   }
   free(pts);
+}
+
+/* Many series from one read of the result (a large result is parsed once, not once per
+ * series): SPEC has lines "NAME PREFIX FIELD [COMPONENT]", each written to DIR/NAME.dat. */
+static void batch(json_t *benches, const char *spec, const char *dir) {
+  FILE *f = fopen(spec, "r");
+  if (!f) die("%s: cannot read", spec);
+  char line[1024];
+  while (fgets(line, sizeof line, f)) {
+    char name[128], prefix[512], field[128], with[128] = "";
+    int n = sscanf(line, "%127s %511s %127s %127s", name, prefix, field, with);
+    if (n < 3) continue;
+    for (const char *c = name; *c; c++)
+      if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') die("%s: series name '%s' is not a file name", spec, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.dat", dir, name);
+    FILE *out = fopen(path, "w");
+    if (!out) die("%s: cannot write", path);
+    series(benches, prefix, field, n == 4 ? with : NULL, out);
+    if (fclose(out)) die("%s: cannot write", path);
+  }
+  fclose(f);
+}
+
+int main(int argc, char **argv) {
+  mb_tool_name = "mbextract";
+  if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
+  json_error_t e;
+  json_t *doc = json_load_file(argv[1], 0, &e);
+  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
+  json_t *ctx = json_object_get(doc, "context"), *benches = json_object_get(doc, "benchmarks");
+  if (!json_is_object(ctx) || !json_is_array(benches)) die("%s: not a Google Benchmark result", argv[1]);
+  size_t i;
+  json_t *b;
+  if (!strcmp(argv[2], "--machine")) {
+    const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
+    if (!m) die("%s: no mb_machine in the context: not a membench result", argv[1]);
+    /* It becomes a directory name and reaches gnuplot: data, never a path or code. */
+    if (!mb_machine_name_valid(m)) die("%s: machine name is not usable as a directory name (letters, digits, '.', '_', '-')", argv[1]);
+    printf("%s\n", m);
+    return 0;
+  }
+  if (!strcmp(argv[2], "--caches")) {
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(json_object_get(ctx, "membench"), "topology"), "caches_hwloc"), i, c)
+        printf("hwloc %lld %lld\n", (long long)json_integer_value(json_object_get(c, "level")),
+               (long long)json_integer_value(json_object_get(c, "bytes")));
+    json_array_foreach(benches, i, b) {
+      const char *name = json_string_value(json_object_get(b, "name"));
+      if (!name || strncmp(name, "hierarchy/boundaries/", 21)) continue;
+      for (int l = 1; l <= 8; l++) {
+        char key[32];
+        snprintf(key, sizeof key, "L%d_bytes", l);
+        json_t *v = json_object_get(b, key);
+        if (json_is_number(v)) printf("detected %d %.0f\n", l, json_number_value(v));
+      }
+      break;
+    }
+    return 0;
+  }
+  if (argc == 5 && !strcmp(argv[2], "--batch")) {
+    batch(benches, argv[3], argv[4]);
+    json_decref(doc);
+    return 0;
+  }
+  if (argc < 4 || argc > 5) die("usage: mbextract FILE PREFIX FIELD [COMPONENT]");
+  series(benches, argv[2], argv[3], argc == 5 ? argv[4] : NULL, stdout);
   json_decref(doc);
   return 0;
 }
