@@ -47,7 +47,29 @@ typedef struct set {
   int n, cap;
   const char *machine;
   int deterministic;
+  int *slot;     /* a hash of names: index + 1 into s, 0 empty; hcap a power of two */
+  size_t hcap;
 } set_t;
+
+static size_t name_hash(const char *k) {
+  size_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ull;
+  return h;
+}
+
+/* Slot of `name` in the hash: where it is, or the empty one where it would go. */
+static size_t slot_of(const set_t *set, const char *name) {
+  size_t i = name_hash(name) & (set->hcap - 1);
+  while (set->slot[i] && strcmp(set->s[set->slot[i] - 1].name, name)) i = (i + 1) & (set->hcap - 1);
+  return i;
+}
+
+static void rehash(set_t *set) {
+  free(set->slot);
+  set->hcap = set->hcap ? set->hcap * 2 : 256;
+  if (!(set->slot = calloc(set->hcap, sizeof *set->slot))) die("out of memory");
+  for (int k = 0; k < set->n; k++) set->slot[slot_of(set, set->s[k].name)] = k + 1;
+}
 
 
 static double unit_ns(const char *u) {
@@ -59,9 +81,9 @@ static double unit_ns(const char *u) {
 }
 
 static series_t *find(set_t *set, const char *name) {
-  for (int i = 0; i < set->n; i++)
-    if (!strcmp(set->s[i].name, name)) return &set->s[i];
-  return NULL;
+  if (!set->hcap) return NULL;
+  int k = set->slot[slot_of(set, name)];
+  return k ? &set->s[k - 1] : NULL;
 }
 
 static series_t *add(set_t *set, const char *name, const char *unit, double v, int error) {
@@ -75,6 +97,9 @@ static series_t *add(set_t *set, const char *name, const char *unit, double v, i
     s = &set->s[set->n++];
     memset(s, 0, sizeof *s);
     s->name = strdup(name);
+    if (!s->name) die("out of memory");
+    if ((size_t)set->n * 2 > set->hcap) rehash(set); /* at most half full */
+    else set->slot[slot_of(set, name)] = set->n;
     snprintf(s->unit, sizeof s->unit, "%s", unit ? unit : "ns");
   }
   if (error) {
@@ -102,7 +127,7 @@ static json_t *load(const char *path, set_t *set, const char *field) {
   if (!json_is_object(ctx) || !json_is_array(benches))
     die("%s: no context object or benchmarks array: not a Google Benchmark result", path);
   const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
-  set->machine = m;
+  set->machine = m ? strdup(m) : NULL; /* the document is released after reading */
   set->deterministic = json_object_get(ctx, "mb_deterministic") != NULL;
   const char *key = set->deterministic ? "instructions" : field;
   size_t i;
@@ -203,7 +228,10 @@ int main(int argc, char **argv) {
   if (nfiles != 2) die("usage: mbcompare [--threshold=X] [--alpha=X] [--family_threshold=F=X] BASE.json NEW.json");
 
   set_t base = {0}, cur = {0};
-  json_t *d0 = load(files[0], &base, field), *d1 = load(files[1], &cur, field);
+  /* One document in memory at a time: what is kept is names and numbers (a 50 MB result's
+   * tree takes six times its size). */
+  json_decref(load(files[0], &base, field));
+  json_decref(load(files[1], &cur, field));
   if (base.deterministic != cur.deterministic)
     die("one file holds deterministic counts and the other timings: they do not compare");
   if (base.machine && cur.machine && strcmp(base.machine, cur.machine))
@@ -286,7 +314,5 @@ int main(int argc, char **argv) {
   if (few && !base.deterministic)
     printf("note: %d benchmarks have fewer than 9 repetitions; the U test needs 9 or more to be reliable\n", few);
   printf("%s\n", slower ? "REGRESSION" : "no regression");
-  json_decref(d0);
-  json_decref(d1);
   return slower ? 1 : 0;
 }
