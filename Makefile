@@ -7,7 +7,7 @@
 #   make bench-deterministic   instruction counts under callgrind (GRIND_ARGS='--filter=RE')
 #   make compare BASE=a.json NEW=b.json   the regression gate on two results (tools/mbcompare)
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
-#   make deps         install the Debian packages membench needs (as root)
+#   make deps         check (and as root install) what membench needs: tools/deps.sh
 # Variables: BUILD (build dir), CMAKE_FLAGS (e.g. -DMB_WERROR=ON), ARGS (extra membench
 # flags, e.g. ARGS='--benchmark_filter=harness --mb_cpu=1'), RESULTS (results dir).
 
@@ -28,32 +28,17 @@ PARTIAL := $(findstring benchmark_filter,$(value ARGS))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 comma := ,
 
-# Debian 12 packages: build tools, the libraries membench links, and the tools around it.
-DEBIAN_PACKAGES := cmake make gcc g++ pkg-config git \
-	libbenchmark-dev libbenchmark-tools python3-scipy \
-	libhwloc-dev hwloc libopenblas-dev libpfm4-dev libjansson-dev \
-	libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev libpython3.11 \
-	gnuplot-nox valgrind clang libclang-rt-14-dev
+# What membench needs, by purpose (build, charts, allocators, tests), is in tools/deps.sh: it
+# installs what is missing as root where apt works, prints the line to run otherwise, and
+# never stops the build (MB_SKIP_DEPS=1 skips it; CMake names a missing library the build
+# needs; a missing optional part turns its feature off).
 
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare plots clean
 
 all: build
 
-# Installs what is missing when run as root; otherwise prints the one line to run.
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "membench: installing$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "membench: missing Debian packages; run:"; \
-	    echo "  sudo apt-get install$$missing"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@bash tools/deps.sh
 
 build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null

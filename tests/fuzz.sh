@@ -7,9 +7,13 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 secs=${2:-10}
-command -v clang >/dev/null || { echo "SKIP: clang is not installed (Debian packages clang, libclang-rt-14-dev)"; exit 77; }
+command -v clang >/dev/null || { echo "SKIP: clang is not installed (Debian/Ubuntu: clang and its libclang-rt-N-dev)"; exit 77; }
 mkdir -p "$out"
 cd "$out"
+# clang without its fuzzer runtime (libclang-rt-N-dev on Debian and Ubuntu) cannot link one.
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' > probe.c
+clang -fsanitize=fuzzer,address probe.c -o probe > probe.log 2>&1 ||
+  { echo "SKIP: clang cannot link a fuzzer here (its runtime, libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev on Debian/Ubuntu, is missing)"; exit 77; }
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DMB_FUZZING -Dmain=tool_main -I$src/tools -I$src/harness -I$src/harness/include -I$src/alloc/include $(pkg-config --cflags jansson hwloc)"
 libs="$(pkg-config --libs jansson) -lm"
 for tool in mbcompare mbextract mbreport; do
