@@ -115,41 +115,86 @@ unsigned long long mb_mem_available(void) {
   return kb * 1024ULL;
 }
 
+/* Arm's CPU implementer and part codes (/proc/cpuinfo on arm64), for a name that tells a
+ * Graviton 2 from a Graviton 3 from an Ampere Altra: the parts membench has met or expects. */
+static const char *arm_part(unsigned impl, unsigned part) {
+  static const struct {
+    unsigned impl, part;
+    const char *name;
+  } parts[] = {
+      {0x41, 0xd03, "Cortex-A53"},   {0x41, 0xd07, "Cortex-A57"},     {0x41, 0xd08, "Cortex-A72"},
+      {0x41, 0xd0b, "Cortex-A76"},   {0x41, 0xd0c, "Neoverse-N1"},    {0x41, 0xd40, "Neoverse-V1"},
+      {0x41, 0xd49, "Neoverse-N2"},  {0x41, 0xd4f, "Neoverse-V2"},    {0x41, 0xd8e, "Neoverse-N3"},
+      {0x41, 0xd84, "Neoverse-V3"},  {0x41, 0xd46, "Cortex-A510"},    {0x41, 0xd47, "Cortex-A710"},
+      {0x41, 0xd4d, "Cortex-A715"},  {0x41, 0xd81, "Cortex-A720"},    {0x41, 0xd4b, "Cortex-A78C"},
+      {0xc0, 0xac3, "AmpereOne"},    {0x48, 0xd01, "Kunpeng-920"},    {0x61, 0x022, "Apple-M1"},
+      {0x61, 0x023, "Apple-M1"},     {0x61, 0x032, "Apple-M2"},       {0x61, 0x033, "Apple-M2"},
+      {0x4e, 0x004, "NVIDIA-Carmel"}, {0x51, 0x001, "Qualcomm-Oryon"},
+  };
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    if (parts[i].impl == impl && parts[i].part == part) return parts[i].name;
+  return NULL;
+}
+
+void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci) {
+  memset(ci, 0, sizeof *ci);
+  int impl = -1, part = -1;
+  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    const char *colon = strchr(line, ':'), *nl = strchr(line, '\n');
+    if (!colon || (nl && colon > nl)) continue;
+    const char *val = colon + 1;
+    while (*val == ' ' || *val == '\t') val++;
+    int vlen = (int)(nl ? nl - val : (long)strlen(val));
+    if (!ci->model[0] && !strncmp(line, "model name", 10)) snprintf(ci->model, sizeof ci->model, "%.*s", vlen, val);
+    else if (!ci->mhz && !strncmp(line, "cpu MHz", 7)) ci->mhz = atof(val);
+    else if (!ci->has_flags && (!strncmp(line, "flags", 5) || !strncmp(line, "Features", 8))) {
+      ci->has_flags = !strncmp(line, "flags", 5); /* x86's: it carries the hypervisor bit */
+      ci->hypervisor = ci->has_flags && memmem(val, (size_t)vlen, " hypervisor", 11) != NULL;
+    } else if (impl < 0 && !strncmp(line, "CPU implementer", 15)) impl = (int)strtol(val, NULL, 0);
+    else if (part < 0 && !strncmp(line, "CPU part", 8)) part = (int)strtol(val, NULL, 0);
+  }
+  if (!ci->model[0] && impl >= 0 && part >= 0) { /* arm64: no model name, implementer and part */
+    const char *name = arm_part((unsigned)impl, (unsigned)part);
+    if (name) snprintf(ci->model, sizeof ci->model, "ARM %s", name);
+    else snprintf(ci->model, sizeof ci->model, "ARM implementer 0x%02x part 0x%03x", impl, part);
+  }
+}
+
 static void cpuinfo(mb_env_t *env, char *flags_hypervisor) {
   FILE *f = fopen("/proc/cpuinfo", "r");
-  char line[4096];
-  *flags_hypervisor = 0;
-  snprintf(env->cpu_model, sizeof env->cpu_model, "unknown");
-  if (!f) return;
-  int got_model = 0, got_flags = 0, got_mhz = 0;
-  while (fgets(line, sizeof line, f) && !(got_model && got_flags && got_mhz)) {
-    char *colon = strchr(line, ':');
-    if (!colon) continue;
-    char *val = colon + 1;
-    while (*val == ' ') val++;
-    val[strcspn(val, "\n")] = 0;
-    if (!got_model && !strncmp(line, "model name", 10)) {
-      snprintf(env->cpu_model, sizeof env->cpu_model, "%s", val);
-      got_model = 1;
-    } else if (!got_mhz && !strncmp(line, "cpu MHz", 7)) {
-      env->mhz = atof(val);
-      got_mhz = 1;
-    } else if (!got_flags && !strncmp(line, "flags", 5)) {
-      *flags_hypervisor = strstr(val, " hypervisor") != NULL;
-      got_flags = 1;
-    }
-  }
-  fclose(f);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  char buf[4096];
+  size_t n;
+  while (f && m && (n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, m);
+  if (f) fclose(f);
+  if (m) fclose(m);
+  mb_cpuinfo_t ci;
+  mb_cpuinfo_parse(text ? text : "", &ci);
+  free(text);
+  snprintf(env->cpu_model, sizeof env->cpu_model, "%s", ci.model[0] ? ci.model : "unknown");
+  env->mhz = ci.mhz;
+  /* x86 says so in its flags; elsewhere the hypervisor may say so in /sys, or DMI may;
+   * otherwise we do not know (2). */
+  char hv[64] = "", vendor[128] = "";
+  if (ci.has_flags) *flags_hypervisor = (char)(ci.hypervisor ? 1 : 0);
+  else if (!mb_read_line("/sys/hypervisor/type", hv, sizeof hv) && hv[0]) *flags_hypervisor = 1;
+  else if (!mb_read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof vendor) &&
+           (strstr(vendor, "QEMU") || strstr(vendor, "KVM") || strstr(vendor, "VMware") || strstr(vendor, "Xen") ||
+            strstr(vendor, "Microsoft")))
+    *flags_hypervisor = 1;
+  else *flags_hypervisor = 2;
 }
 
 void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
   memset(env, 0, sizeof *env);
   char hyp;
   cpuinfo(env, &hyp);
-  env->in_vm = hyp;
   mb_env_set(env, "mb_cpu_model", "%s", env->cpu_model);
   if (env->mhz > 0) mb_env_set(env, "mb_cpu_mhz", "%.0f", env->mhz);
-  mb_env_set(env, "mb_virtualized", "%s", hyp ? "yes (hypervisor flag set)" : "no");
+  mb_env_set(env, "mb_virtualized", "%s", hyp == 1 ? "yes (hypervisor flag, /sys/hypervisor or DMI)" : hyp == 2 ? "unknown (no hypervisor flag on this architecture)" : "no");
+  env->in_vm = hyp == 1;
 
   /* Topology, as hwloc reports it (cache sizes may be wrong in a VM: see the hierarchy
    * family for what the latency curve shows). */

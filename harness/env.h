@@ -43,6 +43,17 @@ const char *mb_env_get(const mb_env_t *env, const char *key);
  * e.g. "amd-epyc-2c". Writes into buf (at least 64 bytes). */
 void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores);
 
+/* What /proc/cpuinfo says of the CPU: x86's "model name", or on arm64 (which has none) a
+ * model made from "CPU implementer" and "CPU part" ("ARM Neoverse-N1"), so that different
+ * ARM machines get different names. */
+typedef struct mb_cpuinfo {
+  char model[128];
+  double mhz;
+  int has_flags;  /* x86's "flags" line (it carries the hypervisor bit) */
+  int hypervisor;
+} mb_cpuinfo_t;
+void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci);
+
 /* 1 if name is usable as a directory name ([A-Za-z0-9._-], not starting with '.'). */
 static inline int mb_machine_name_valid(const char *name) {
   size_t n = 0;

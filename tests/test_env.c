@@ -15,6 +15,31 @@ int main(void) {
   CHECK_STR(name, "amd-ryzen-9-7950x-16-core-16c");
   mb_machine_name(name, sizeof name, "", 4);
   CHECK_STR(name, "unknown-4c");
+  /* arm64's /proc/cpuinfo has no model name: implementer and part make one, so a Graviton 2
+   * (Neoverse-N1) and a Graviton 3 (Neoverse-V1) of 64 cores get different names. */
+  static const struct {
+    const char *file, *model, *name;
+  } arm[] = {{"data/cpuinfo/arm-neoverse-n1.txt", "ARM Neoverse-N1", "arm-neoverse-n1-64c"},
+             {"data/cpuinfo/arm-neoverse-v1.txt", "ARM Neoverse-V1", "arm-neoverse-v1-64c"}};
+  for (int k = 0; k < 2; k++) {
+    char *text = test_slurp(arm[k].file);
+    CHECK(text != NULL);
+    if (!text) continue;
+    mb_cpuinfo_t ci;
+    mb_cpuinfo_parse(text, &ci);
+    CHECK_STR(ci.model, arm[k].model);
+    CHECK(!ci.has_flags); /* no x86 flags: the VM question is asked elsewhere */
+    mb_machine_name(name, sizeof name, ci.model, 64);
+    printf("%s -> %s\n", arm[k].file, name);
+    CHECK_STR(name, arm[k].name);
+    free(text);
+  }
+  mb_cpuinfo_t ci;
+  mb_cpuinfo_parse("CPU implementer\t: 0x41\nCPU part\t: 0xfff\n", &ci); /* a part not in the table */
+  CHECK_STR(ci.model, "ARM implementer 0x41 part 0xfff");
+  mb_cpuinfo_parse("model name\t: AMD EPYC\nflags\t\t: fpu sse2 hypervisor lahf_lm\ncpu MHz\t\t: 2596.000\n", &ci);
+  CHECK_STR(ci.model, "AMD EPYC");
+  CHECK(ci.has_flags && ci.hypervisor && ci.mhz == 2596.0);
   CHECK(mb_machine_name_valid("amd-epyc-2c"));
   CHECK(mb_machine_name_valid("ci_box.1"));
   CHECK(!mb_machine_name_valid("../etc"));
