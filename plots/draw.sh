@@ -22,9 +22,9 @@ batch() { x --batch "$spec" "$data" && : > "$spec"; }
 
 # Series: file name, prefix, field.
 cat >> "$spec" <<'LIST'
-lat_random hierarchy/latency_random real_time
-lat_seq hierarchy/latency_seq real_time
-lat_huge hierarchy/latency_huge real_time
+lat_random hierarchy/latency_random sample_median_ns
+lat_seq hierarchy/latency_seq sample_median_ns
+lat_huge hierarchy/latency_huge sample_median_ns
 bw_read hierarchy/read bytes_per_second
 bw_write hierarchy/write bytes_per_second
 bw_copy hierarchy/copy bytes_per_second

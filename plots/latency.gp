@@ -1,7 +1,7 @@
 load here."/common.gp"
 set title "Load latency vs working set (dependent loads)"
 set xlabel "working set"
-set ylabel "latency per load (ns)"
+set ylabel "latency per load (ns; median of each run's five slices)"
 set key bottom right
 set logscale x 2
 set logscale y 10
