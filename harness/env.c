@@ -35,6 +35,32 @@ int mb_read_line(const char *path, char *buf, size_t len) {
   return 0;
 }
 
+char *mb_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0, r;
+  char *buf = malloc(cap + 1);
+  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n < cap) continue;
+    char *nb = realloc(buf, cap * 2 + 1);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      errno = ENOMEM;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  int e = ferror(f) ? EIO : errno;
+  fclose(f);
+  if (!buf) return errno = e, NULL;
+  buf[n] = 0;
+  if (len) *len = n;
+  return buf;
+}
+
 void mb_env_set(mb_env_t *env, const char *key, const char *fmt, ...) {
   int i;
   for (i = 0; i < env->n; i++)
@@ -161,15 +187,7 @@ void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci) {
 }
 
 static void cpuinfo(mb_env_t *env, char *flags_hypervisor) {
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  char *text = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&text, &len);
-  char buf[4096];
-  size_t n;
-  while (f && m && (n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, m);
-  if (f) fclose(f);
-  if (m) fclose(m);
+  char *text = mb_read_file("/proc/cpuinfo", NULL);
   mb_cpuinfo_t ci;
   mb_cpuinfo_parse(text ? text : "", &ci);
   free(text);

@@ -74,6 +74,10 @@ double mb_steal_seconds(int cpu);
 /* Read the first line of a file into buf without the newline; 0, or -1 with errno. */
 int mb_read_line(const char *path, char *buf, size_t len);
 
+/* A whole file in a malloc'd buffer, NUL-terminated (*len: its bytes, without the NUL); NULL
+ * with errno. */
+char *mb_read_file(const char *path, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

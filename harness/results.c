@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "results.h"
+#include "env.h" /* mb_read_file */
 
 #include <dirent.h>
 #include <errno.h>
@@ -229,30 +230,10 @@ static void sync_dir_of(const char *path) {
  * -nan or inf, which JSON does not allow. Outside strings they become null: "undefined",
  * which every JSON reader accepts. */
 static json_t *load_sanitized(const char *path, json_error_t *jerr) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(jerr->text, sizeof jerr->text, "%s", strerror(errno));
-    jerr->line = 0;
-    return NULL;
-  }
-  size_t cap = 1 << 16, len = 0, r;
-  char *buf = malloc(cap + 8);
-  while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
-    len += r;
-    if (len == cap) {
-      char *nb = realloc(buf, cap * 2 + 8);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
+  size_t len = 0;
+  char *buf = mb_read_file(path, &len);
   if (!buf) {
-    snprintf(jerr->text, sizeof jerr->text, "out of memory");
+    snprintf(jerr->text, sizeof jerr->text, "%s", strerror(errno));
     jerr->line = 0;
     return NULL;
   }
@@ -466,16 +447,9 @@ out:
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen) {
   int rc = 0;
   if (mb_results_special(final_path)) {
-    FILE *f = fopen(tmp, "rb");
-    char *data = NULL;
     size_t len = 0;
-    FILE *m = open_memstream(&data, &len);
-    char buf[65536];
-    size_t n;
-    while (f && m && (n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, m);
-    if (f) fclose(f);
-    if (m) fclose(m);
-    rc = f && m ? write_through(final_path, data, len, err, errlen) : (snprintf(err, errlen, "cannot read %s", tmp), -1);
+    char *data = mb_read_file(tmp, &len);
+    rc = data ? write_through(final_path, data, len, err, errlen) : (snprintf(err, errlen, "cannot read %s: %s", tmp, strerror(errno)), -1);
     free(data);
   } else if (rename(tmp, final_path)) {
     int e = errno;
