@@ -552,7 +552,6 @@ int main(int argc, char **argv) {
   H.config.cache_line = H.summary.cache_line ? H.summary.cache_line : 64;
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
   H.config.numa_nodes = H.summary.numa_nodes > 0 ? H.summary.numa_nodes : 1;
-  H.config.cycles_per_ns = H.env.mhz / 1000.0;
   mb_set_config(&H.config);
 
   H.ninst = mb_registry_expand(&H.config, &H.insts, err, sizeof err);

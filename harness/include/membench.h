@@ -62,7 +62,6 @@ typedef struct mb_config {
   uint64_t cache_size[5];    /* data/unified cache size per level 1..4 as hwloc reports it (0: none) */
   uint64_t cache_line;       /* L1d line size in bytes (64 if unknown) */
   int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
-  double cycles_per_ns;      /* nominal clock in GHz if known, else 0 */
 } mb_config_t;
 
 /* One run of a benchmark instance: arguments in, working data and counters out. */
@@ -193,9 +192,6 @@ void mb_free_on_node(void *p, size_t len);
 #else
 #define MB_WORK(n) (n)
 #endif
-
-/* A stamp's value reduced to a small positive integer 1..m, for exact arithmetic in checks. */
-static inline uint64_t mb_stamp_small(uint64_t stamp, uint64_t m) { return 1 + stamp % m; }
 
 /* Keep values and memory from being optimised away. The asm tells the compiler the value
  * is read (and may be changed), at the cost of no instruction. */
