@@ -229,14 +229,7 @@ static const char *malloc_library(void) {
   return f && dladdr(f, &info) && info.dli_fname ? info.dli_fname : "unknown";
 }
 
-static enum kind kind_of(const mb_run_t *run) {
-  const char *v = run->bench->variant;
-  for (int k = 0; k < NKINDS; k++) {
-    size_t l = strlen(kinds[k].name);
-    if (!strncmp(v, kinds[k].name, l) && v[l] == '/') return (enum kind)k;
-  }
-  return NKINDS;
-}
+static enum kind kind_of(const mb_run_t *run) { return (enum kind)run->bench->param; }
 
 /* The allocator object for this run. */
 static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
@@ -541,52 +534,55 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* ---- Registration ---- */
 
+MB_FAMILY(.name = "alloc", .title = "Allocators", .x = "size", .logx = 1, .logy = 1,
+          .doc = "The pool, free-list and bump allocators beside glibc, jemalloc, mimalloc and tcmalloc: time per operation and memory cost.");
+
 #define SIZES MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 #define QUICK MB_ARGS(32, 4096)
 #define FOOT_SIZES MB_ARGS(8, 20, 32, 48, 100, 256, 500, 512, 1000, 4096)
 
 /* Every pattern of one allocator K (kernels K_) whose child process is PROC/PRELOAD. */
-#define ALLOCATOR(NAME, K, PROC, PRELOAD)                                                                           \
-  MB_BENCH(.family = "alloc", .variant = NAME "/pair", .kernel = k_pair_##K, .setup = s_pair, .teardown = t_alloc,      \
+#define ALLOCATOR(NAME, K, KIND, PROC, PRELOAD)                                                                           \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/pair", .kernel = k_pair_##K, .setup = s_pair, .teardown = t_alloc,      \
            .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK, .process = PROC,               \
            .preload = PRELOAD, .doc = "malloc + free of one block");                                                   \
-  MB_BENCH(.family = "alloc", .variant = NAME "/batch_lifo", .kernel = k_batch_##K, .setup = s_batch,                   \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/batch_lifo", .kernel = k_batch_##K, .setup = s_batch,                   \
            .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
            .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in reverse order");                     \
-  MB_BENCH(.family = "alloc", .variant = NAME "/batch_fifo", .kernel = k_batch_##K, .setup = s_batch,                   \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/batch_fifo", .kernel = k_batch_##K, .setup = s_batch,                   \
            .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
            .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in the same order");                    \
-  MB_BENCH(.family = "alloc", .variant = NAME "/batch_random", .kernel = k_batch_##K, .setup = s_batch,               \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/batch_random", .kernel = k_batch_##K, .setup = s_batch,               \
            .teardown = t_alloc, .verify = v_count, .argnames = {"size"}, .args = SIZES, .quick_args = QUICK,          \
            .process = PROC, .preload = PRELOAD, .doc = "10,000 mallocs, frees in random order");                      \
-  MB_BENCH(.family = "alloc", .variant = NAME "/mixed", .kernel = k_mixed_##K, .setup = s_mixed, .teardown = t_alloc, \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/mixed", .kernel = k_mixed_##K, .setup = s_mixed, .teardown = t_alloc, \
            .verify = v_count, .process = PROC, .preload = PRELOAD,                                                     \
            .doc = "free + malloc in a live set of 10,000 small objects of mixed sizes");                               \
-  MB_BENCH(.family = "alloc", .variant = NAME "/prodcon_compact", .kernel = k_prodcon_##K,                             \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/prodcon_compact", .kernel = k_prodcon_##K,                             \
            .setup = s_prodcon_compact_##K, .teardown = t_alloc, .verify = v_prodcon, .argnames = {"size"},             \
            .args = MB_ARGS(32, 256), .quick_args = MB_ARGS(32), .real_time = 1, .process = PROC, .preload = PRELOAD,   \
            .doc = "one thread mallocs, another frees (compact placement)");                                            \
-  MB_BENCH(.family = "alloc", .variant = NAME "/prodcon_scatter", .kernel = k_prodcon_##K,                             \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/prodcon_scatter", .kernel = k_prodcon_##K,                             \
            .setup = s_prodcon_scatter_##K, .teardown = t_alloc, .verify = v_prodcon, .argnames = {"size"},             \
            .args = MB_ARGS(32, 256), .quick_args = MB_ARGS(32), .real_time = 1, .process = PROC, .preload = PRELOAD,   \
            .doc = "one thread mallocs, another frees (scatter placement)");                                            \
-  MB_BENCH(.family = "alloc", .variant = NAME "/footprint", .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/footprint", .primary = {"rss_per_requested", "x", MB_SMALLER_IS_BETTER}, .figures = {{"peak_rss_kib", "KiB", MB_SMALLER_IS_BETTER}, {"internal_frag", "x", MB_SMALLER_IS_BETTER}, {"rss_all_freed_kib", "KiB", MB_SMALLER_IS_BETTER}}, .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
            .teardown = t_alloc, .verify = v_footprint, .argnames = {"size"}, .args = FOOT_SIZES,                       \
            .quick_args = MB_ARGS(20), .iterations = 1, .real_time = 1, .process = PROC, .preload = PRELOAD,            \
            .doc = "memory cost of 8 MiB in blocks of one size (fresh process)");                                       \
-  MB_BENCH(.family = "alloc", .variant = NAME "/footprint_mixed", .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
+  MB_BENCH(.family = "alloc", .param = KIND, .variant = NAME "/footprint_mixed", .primary = {"rss_per_requested", "x", MB_SMALLER_IS_BETTER}, .figures = {{"peak_rss_kib", "KiB", MB_SMALLER_IS_BETTER}, {"internal_frag", "x", MB_SMALLER_IS_BETTER}, {"rss_all_freed_kib", "KiB", MB_SMALLER_IS_BETTER}}, .kernel = k_footprint, .setup = s_footprint, .arm = a_footprint, \
            .teardown = t_alloc, .verify = v_footprint, .iterations = 1, .real_time = 1, .process = PROC,                \
            .preload = PRELOAD, .doc = "memory cost of 8 MiB of mixed sizes (fresh process)")
 
 /* mballoc's allocators run in a child process too, so that all seven run back to back at
  * the end of a run: on a shared host the speed drifts over minutes, and an allocator
  * measured at the start of a five-minute run cannot be compared with one at its end. */
-ALLOCATOR("pool", pool, "mballoc", NULL);
-ALLOCATOR("freelist", freelist, "mballoc", NULL);
-ALLOCATOR("bump", bump, "mballoc", NULL);
-ALLOCATOR("glibc", general, "glibc", NULL);
-ALLOCATOR("jemalloc", general, "jemalloc", "libjemalloc.so.2");
-ALLOCATOR("mimalloc", general, "mimalloc", "libmimalloc.so.2");
-ALLOCATOR("tcmalloc", general, "tcmalloc", "libtcmalloc_minimal.so.4");
+ALLOCATOR("pool", pool, POOL, "mballoc", NULL);
+ALLOCATOR("freelist", freelist, FREELIST, "mballoc", NULL);
+ALLOCATOR("bump", bump, BUMP, "mballoc", NULL);
+ALLOCATOR("glibc", general, GLIBC, "glibc", NULL);
+ALLOCATOR("jemalloc", general, JEMALLOC, "jemalloc", "libjemalloc.so.2");
+ALLOCATOR("mimalloc", general, MIMALLOC, "mimalloc", "libmimalloc.so.2");
+ALLOCATOR("tcmalloc", general, TCMALLOC, "tcmalloc", "libtcmalloc_minimal.so.4");
 /* CPython's own allocator, libpython loaded into a child process of its own (pyembed.h). */
-ALLOCATOR("pymalloc", pymalloc, "pymalloc", NULL);
+ALLOCATOR("pymalloc", pymalloc, PYMALLOC, "pymalloc", NULL);

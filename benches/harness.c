@@ -62,6 +62,7 @@ static uint64_t k_rdtsc(uint64_t iters, void *data) { (void)data; return iters; 
 static int s_rdtsc(mb_run_t *run) { return mb_skip(run, "RDTSCP is an x86-64 instruction"); }
 #endif
 
+MB_FAMILY(.name = "harness", .title = "Harness floor", .doc = "What the harness and the clock cost: the floor under every figure.");
 MB_BENCH(.family = "harness", .variant = "empty", .kernel = k_empty, .verify = v_count, .items_per_iter = 1, .doc = "per-iteration floor of an empty kernel");
 MB_BENCH(.family = "harness", .variant = "clock_gettime", .kernel = k_clock_gettime, .verify = v_count, .items_per_iter = 1, .doc = "cost of one CLOCK_MONOTONIC read");
 MB_BENCH(.family = "harness", .variant = "rdtsc", .kernel = k_rdtsc, .setup = s_rdtsc, .verify = v_count, .items_per_iter = 1, .doc = "cost of one RDTSCP");

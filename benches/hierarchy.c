@@ -357,6 +357,9 @@ static int v_boundaries(mb_run_t *run, uint64_t result, uint64_t iters) {
     if (d->memory_known) w += (size_t)snprintf(text + w, sizeof text - w, "%smemory at %.2f ns", w ? "; " : "", d->memory_ns);
     else w += (size_t)snprintf(text + w, sizeof text - w, "%smemory unknown (the sweep ends before it)", w ? "; " : "");
   }
+  mb_levels_t pub = {.n = d->ncaches < MB_MAX_LEVELS ? d->ncaches : MB_MAX_LEVELS, .memory_known = d->memory_known, .memory_ns = d->memory_ns};
+  for (int i = 0; i < pub.n; i++) pub.bytes[i] = d->cache[i].bytes, pub.ns[i] = d->cache[i].ns;
+  mb_levels_publish(&pub);
   if (d->memory_known) mb_counter(run, "memory_ns", d->memory_ns, MB_COUNTER_VALUE);
   mb_counter(run, "memory_known", d->memory_known, MB_COUNTER_VALUE);
   mb_counter(run, "levels", d->ncaches, MB_COUNTER_VALUE);
@@ -705,16 +708,19 @@ static int v_false_sharing(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* ---- Registration (boundaries after the latency sweep it reads) ---- */
 
-MB_BENCH(.family = "hierarchy", .variant = "latency_random", .kernel = k_chase, .setup = s_latency_random, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency, .doc = "random pointer chase: ns per dependent load");
-MB_BENCH(.family = "hierarchy", .variant = "boundaries", .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve");
-MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
-MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages");
-MB_BENCH(.family = "hierarchy", .variant = "read", .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");
-MB_BENCH(.family = "hierarchy", .variant = "write", .kernel = k_write, .arm = a_stream, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");
-MB_BENCH(.family = "hierarchy", .variant = "copy", .kernel = k_copy, .arm = a_stream, .setup = s_copy, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "copy bandwidth (STREAM: 16 B/element)");
-MB_BENCH(.family = "hierarchy", .variant = "triad", .kernel = k_triad, .arm = a_stream, .setup = s_triad, .teardown = t_stream, .verify = v_triad, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "triad bandwidth (STREAM: 24 B/element)");
-MB_BENCH(.family = "hierarchy", .variant = "write_nt", .kernel = k_write_nt, .arm = a_stream, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
-MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
+MB_FAMILY(.name = "hierarchy", .title = "Memory hierarchy", .x = "ws", .logx = 1, .logy = 1,
+          .doc = "Latency and bandwidth of each cache level and of memory, by working set, on one pinned core.");
+
+MB_BENCH(.family = "hierarchy", .variant = "latency_random", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_random, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency, .doc = "random pointer chase: ns per dependent load");
+MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 2, .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve");
+MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
+MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages");
+MB_BENCH(.family = "hierarchy", .variant = "read", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");
+MB_BENCH(.family = "hierarchy", .variant = "write", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write, .arm = a_stream, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");
+MB_BENCH(.family = "hierarchy", .variant = "copy", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy, .arm = a_stream, .setup = s_copy, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "copy bandwidth (STREAM: 16 B/element)");
+MB_BENCH(.family = "hierarchy", .variant = "triad", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_triad, .arm = a_stream, .setup = s_triad, .teardown = t_stream, .verify = v_triad, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "triad bandwidth (STREAM: 24 B/element)");
+MB_BENCH(.family = "hierarchy", .variant = "write_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write_nt, .arm = a_stream, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
+MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
 MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_duo, .setup = s_c2c, .teardown = t_duo, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_duo, .setup = s_false_sharing, .teardown = t_duo, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");

@@ -202,6 +202,11 @@ static int v_recs(mb_run_t *run, uint64_t result, uint64_t iters) {
 /* Record counts for L1 (24 KB padded), L2 (384 KB), L3 (6 MB) and memory (96 MB). */
 #define RECORDS MB_ARGS(1000, 16000, 250000, 4000000)
 #define RECORDS_QUICK MB_ARGS(1000, 250000)
+MB_FAMILY(.name = "layout", .title = "Struct layout", .x = "records", .logx = 1, .logy = 1,
+          .doc = "Padding, field order, packing, structure of arrays and boxing, by record count.");
+MB_FAMILY(.name = "align", .title = "Alignment", .x = "offset",
+          .doc = "Loads and stores at every offset into a line, in L1 and from memory; split locks.");
+
 #define LAYOUT(L, LNAME, ALL, FNAME, DOC)                                                                        \
   static int s_##LNAME##_##FNAME(mb_run_t *run) { return setup_recs(run, L, ALL); }                            \
   MB_BENCH(.family = "layout", .variant = #LNAME "_" #FNAME, .kernel = k_##LNAME##_##FNAME,                    \
@@ -323,21 +328,18 @@ static int v_boxes(mb_run_t *run, uint64_t result, uint64_t iters) {
   return mb_check_sum(run, result, bx->expect * iters);
 }
 
-static int s_unboxed(mb_run_t *run) { return setup_boxes(run, UNBOXED, 0); }
-static int s_boxed_malloc_inorder(mb_run_t *run) { return setup_boxes(run, BOXED_MALLOC, 0); }
-static int s_boxed_malloc_shuffled(mb_run_t *run) { return setup_boxes(run, BOXED_MALLOC, 1); }
-static int s_boxed_pool_inorder(mb_run_t *run) { return setup_boxes(run, BOXED_POOL, 0); }
-static int s_boxed_pool_shuffled(mb_run_t *run) { return setup_boxes(run, BOXED_POOL, 1); }
+/* .param: the boxing, times two, plus one when shuffled. */
+static int s_boxes(mb_run_t *run) { return setup_boxes(run, (enum boxing)(run->bench->param / 2), (int)(run->bench->param % 2)); }
 
-#define BOXES(V, K, DOC)                                                                                \
-  MB_BENCH(.family = "layout", .variant = #V, .kernel = K, .setup = s_##V, .teardown = t_boxes,         \
-           .verify = v_boxes, .argnames = {"n"}, .args = MB_ARGS(10000, 1000000),                       \
+#define BOXES(V, K, BOXING, SHUFFLED, DOC)                                                              \
+  MB_BENCH(.family = "layout", .variant = #V, .kernel = K, .setup = s_boxes, .param = (BOXING) * 2 + (SHUFFLED), \
+           .teardown = t_boxes, .verify = v_boxes, .argnames = {"n"}, .args = MB_ARGS(10000, 1000000),          \
            .quick_args = MB_ARGS(10000), .doc = DOC)
-BOXES(unboxed, k_unboxed, "sum of a flat array of doubles");
-BOXES(boxed_malloc_inorder, k_boxed, "sum through pointers to malloc'd {header; double}, in allocation order");
-BOXES(boxed_malloc_shuffled, k_boxed, "the same, pointers shuffled");
-BOXES(boxed_pool_inorder, k_boxed, "sum through pointers to pool-allocated {header; double}");
-BOXES(boxed_pool_shuffled, k_boxed, "the same, pointers shuffled");
+BOXES(unboxed, k_unboxed, UNBOXED, 0, "sum of a flat array of doubles");
+BOXES(boxed_malloc_inorder, k_boxed, BOXED_MALLOC, 0, "sum through pointers to malloc'd {header; double}, in allocation order");
+BOXES(boxed_malloc_shuffled, k_boxed, BOXED_MALLOC, 1, "the same, pointers shuffled");
+BOXES(boxed_pool_inorder, k_boxed, BOXED_POOL, 0, "sum through pointers to pool-allocated {header; double}");
+BOXES(boxed_pool_shuffled, k_boxed, BOXED_POOL, 1, "the same, pointers shuffled");
 
 /* ---- Misaligned access ---- */
 
@@ -600,23 +602,21 @@ static int args_align(mb_arglist_t *l, const mb_config_t *c) {
 
 /* L1: 2^18 passes over 8 locations. DRAM: one pass over 32,768 cold lines per run (arm
  * flushed them): each access a miss to memory, as its name says. */
-#define ALIGN(OP, WHERE, ITERS)                                                                                    \
-  static int s_##OP##_##WHERE(mb_run_t *run) { return setup_align(run, WHERE); }                                \
-  MB_BENCH(.family = "align", .variant = #OP "_" #WHERE, .kernel = k_##OP, .setup = s_##OP##_##WHERE,           \
+static int s_align(mb_run_t *run) { return setup_align(run, (enum where)run->bench->param); }
+/* The DRAM variants became cold misses (one pass over flushed lines) in method version 2. */
+#define ALIGN(OP, NAME, WHERE, ITERS)                                                                             \
+  MB_BENCH(.family = "align", .variant = #OP "_" NAME, .kernel = k_##OP, .setup = s_align, .param = WHERE,       \
            .teardown = t_align, .verify = v_align, .arm = a_align, .argnames = {"size", "offset"},              \
-           .args_fn = args_align, .iterations = ITERS, .doc = #OP "s of size bytes at offset bytes into a line")
-#define l1_line L1_LINE
-#define l1_page L1_PAGE
-#define dram_line DRAM_LINE
-#define dram_page DRAM_PAGE
-ALIGN(load, l1_line, 1 << 18);
-ALIGN(store, l1_line, 1 << 18);
-ALIGN(load, l1_page, 1 << 18);
-ALIGN(store, l1_page, 1 << 18);
-ALIGN(load, dram_line, 1);
-ALIGN(store, dram_line, 1);
-ALIGN(load, dram_page, 1);
-ALIGN(store, dram_page, 1);
+           .args_fn = args_align, .iterations = ITERS, .version = (ITERS) == 1 ? 2 : 1,                          \
+           .doc = #OP "s of size bytes at offset bytes into a line")
+ALIGN(load, "l1_line", L1_LINE, 1 << 18);
+ALIGN(store, "l1_line", L1_LINE, 1 << 18);
+ALIGN(load, "l1_page", L1_PAGE, 1 << 18);
+ALIGN(store, "l1_page", L1_PAGE, 1 << 18);
+ALIGN(load, "dram_line", DRAM_LINE, 1);
+ALIGN(store, "dram_line", DRAM_LINE, 1);
+ALIGN(load, "dram_page", DRAM_PAGE, 1);
+ALIGN(store, "dram_page", DRAM_PAGE, 1);
 
 /* ---- Split locks (opt-in) ---- */
 

@@ -405,8 +405,11 @@ static int args_numa(mb_arglist_t *l, const mb_config_t *c) {
   return 0;
 }
 
+MB_FAMILY(.name = "machine", .title = "The whole machine", .x = "threads",
+          .doc = "Bandwidth of every core together, latency under load, and NUMA distances.");
+
 #define BW(NAME, DOC)                                                                                              \
-  MB_BENCH(.family = "machine", .variant = #NAME, .kernel = k_machine, .setup = s_##NAME, .arm = a_machine,       \
+  MB_BENCH(.family = "machine", .variant = #NAME, .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_machine, .setup = s_##NAME, .arm = a_machine,       \
            .teardown = t_machine, .verify = v_bandwidth, .argnames = {"threads", "ws"}, .args_fn = args_bandwidth,  \
            .real_time = 1, .doc = DOC)
 BW(read_compact, "read bandwidth, N threads placed compact, each over its own part");
@@ -417,12 +420,12 @@ BW(copy_compact, "copy bandwidth (16 B/element), N threads, compact");
 BW(copy_scatter, "copy bandwidth, N threads, scatter");
 BW(triad_compact, "triad bandwidth (24 B/element), N threads, compact");
 BW(triad_scatter, "triad bandwidth, N threads, scatter");
-MB_BENCH(.family = "machine", .variant = "loaded_latency", .kernel = k_machine, .setup = s_loaded, .teardown = t_machine,
+MB_BENCH(.family = "machine", .variant = "loaded_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_loaded, .teardown = t_machine,
          .verify = v_latency, .argnames = {"loaders"}, .args_fn = args_loaded, .real_time = 1,
          .doc = "random-chase latency while K other cores stream reads");
-MB_BENCH(.family = "machine", .variant = "numa_latency", .kernel = k_machine, .setup = s_numa_latency, .teardown = t_machine,
+MB_BENCH(.family = "machine", .variant = "numa_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_latency, .teardown = t_machine,
          .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "chase latency from a PU of node I to memory bound on node J");
-MB_BENCH(.family = "machine", .variant = "numa_bandwidth", .kernel = k_machine, .setup = s_numa_bandwidth, .arm = a_machine,
+MB_BENCH(.family = "machine", .variant = "numa_bandwidth", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_bandwidth, .arm = a_machine,
          .teardown = t_machine, .verify = v_bandwidth, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "read bandwidth of every core of node I from memory bound on node J");

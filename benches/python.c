@@ -178,6 +178,8 @@ static int v_list_floats(mb_run_t *run, uint64_t result, uint64_t iters) {
   return mb_check_sum(run, result, c->expect * iters);
 }
 
+MB_FAMILY(.name = "python", .title = "CPython objects on pymalloc", .doc = "What CPython pays per object through its own allocator (libpython embedded).");
+
 #define NEW(V, S, DOC)                                                                                    \
   MB_BENCH(.family = "python", .variant = V, .kernel = k_new, .setup = S, .teardown = t_py, .verify = v_count, \
            .process = "pymalloc", .doc = DOC)

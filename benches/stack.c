@@ -536,8 +536,10 @@ static const int64_t thread_args[] = {8192, 1, 8192, 4, 8192, 16, 8192, 64, 2048
 static const int64_t thread_quick[] = {8192, 16, 2048, 16, MB_END};
 
 #define SZ .argnames = {"size"}, .args = size_args, .quick_args = size_quick, .verify = v_count, .items_per_iter = 1
+MB_FAMILY(.name = "stack", .title = "Stack and heap allocation", .x = "size", .logx = 1, .logy = 1,
+          .doc = "What a stack array, alloca, a VLA, malloc and calloc cost by size; page faults; thread stacks.");
 MB_BENCH(.family = "stack", .variant = "call", .kernel = k_call_fn, .setup = s_call, .argnames = {"size"}, .args = MB_ARGS(0), .verify = v_count, .items_per_iter = 1, .doc = "indirect call to an empty function");
-MB_BENCH(.family = "stack", .variant = "array", .kernel = k_call_fn, .setup = s_array_plain, SZ, .doc = "fixed-size stack array in a called function");
+MB_BENCH(.family = "stack", .variant = "array", .version = 2, .kernel = k_call_fn, .setup = s_array_plain, SZ, .doc = "fixed-size stack array in a called function");
 MB_BENCH(.family = "stack", .variant = "array_touched", .kernel = k_call_fn, .setup = s_array_touched, SZ, .doc = "the same, every line stored to");
 MB_BENCH(.family = "stack", .variant = "alloca", .kernel = k_alloca, .setup = s_stack, SZ, .doc = "alloca in a called function");
 MB_BENCH(.family = "stack", .variant = "alloca_touched", .kernel = k_alloca_touched, .setup = s_stack, SZ, .doc = "the same, every line stored to");
@@ -552,6 +554,6 @@ MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .s
 MB_BENCH(.family = "stack", .variant = "heap_untouched", .kernel = k_fresh, .setup = s_untouched, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap and munmap N pages, never touched");
 MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
 MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
-MB_BENCH(.family = "stack", .variant = "threads", .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
-MB_BENCH(.family = "stack", .variant = "heap_malloc", .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
-MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "threads", .primary = {"rss_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}, .figures = {{"vm_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}}, .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
+MB_BENCH(.family = "stack", .variant = "heap_malloc", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");

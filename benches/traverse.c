@@ -39,7 +39,6 @@
 #include "membench.h"
 #include "sum8.h"
 #include "xorshift.h"
-#include "registry.h" /* mb_context_*: the hierarchy family's detected boundaries */
 
 #define TILE 32
 #define STRIP 8
@@ -64,20 +63,14 @@ static double *alloc_matrix(size_t n) {
 /* The cache level (1, 2, ...) the matrices fit in, 0 for memory: from the levels that
  * hierarchy/boundaries detected in this process if it ran, else from hwloc's sizes. */
 static int cache_level_of(mb_run_t *run, double bytes) {
-  uint64_t size[10] = {0};
-  int detected = 0;
-  for (int i = 0; i < mb_context_count(); i++) {
-    if (strcmp(mb_context_key(i), "hierarchy_detected")) continue;
-    for (const char *p = mb_context_value(i); (p = strchr(p, 'L')); p++) {
-      int l;
-      unsigned long long b;
-      if (sscanf(p, "L%d %llu B", &l, &b) == 2 && l >= 1 && l <= 9) size[l] = b, detected = 1;
-    }
-  }
-  if (!detected)
+  uint64_t size[MB_MAX_LEVELS + 4] = {0};
+  const mb_levels_t *lv = mb_levels_get(); /* published by hierarchy/boundaries (MB_FAMILY .after) */
+  if (lv)
+    for (int l = 1; l <= lv->n; l++) size[l] = lv->bytes[l - 1];
+  else
     for (int l = 1; l <= 4; l++) size[l] = run->config->cache_size[l];
-  mb_context_add("traverse_levels_from", "%s", detected ? "hierarchy/boundaries (detected in this run)" : "hwloc (hierarchy/boundaries did not run first)");
-  for (int l = 1; l <= 9; l++)
+  mb_context_add("traverse_levels_from", "%s", lv ? "hierarchy/boundaries (detected in this run)" : "hwloc (hierarchy/boundaries did not run first)");
+  for (int l = 1; l < (int)(sizeof size / sizeof *size); l++)
     if (size[l] && bytes <= (double)size[l]) return l;
   return 0;
 }
@@ -231,6 +224,11 @@ static int v_transpose(mb_run_t *run, uint64_t result, uint64_t iters) {
 static const int64_t traverse_n[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2000, 2048, 2052, 4000, 4096, 4100, MB_END};
 static const int64_t traverse_quick[] = {64, 1000, 1024, MB_END};
 static const int64_t traverse_long[] = {64, 128, 256, 500, 512, 1000, 1024, 1028, 2000, 2048, 2052, 4000, 4096, 4100, 8188, 8192, 8196, MB_END};
+
+MB_FAMILY(.name = "traverse", .title = "Traversal order", .x = "n", .logx = 1, .logy = 1, .after = "hierarchy",
+          .doc = "The same matrix work in different orders: rows, columns, strips, tiles.");
+MB_FAMILY(.name = "gemm", .title = "Matrix multiply", .x = "n", .logx = 1, .logy = 1,
+          .doc = "Naive loop orders beside OpenBLAS dgemm.");
 
 #define TRAVERSE(V, S, K, VER, ARM, DOC)                                                                     \
   MB_BENCH(.family = "traverse", .variant = V, .kernel = K, .setup = S, .teardown = t_mat, .verify = VER,   \
@@ -403,7 +401,7 @@ static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 #define GEMM(V, KIND, ARGS, QUICK, LONG, RT, DOC)                                                           \
   static int s_gemm_##KIND(mb_run_t *run) { return setup_gemm(run, KIND); }                               \
-  MB_BENCH(.family = "gemm", .variant = V, .kernel = k_gemm, .setup = s_gemm_##KIND, .teardown = t_mat,    \
+  MB_BENCH(.family = "gemm", .variant = V, .primary = {"items_per_second", "FLOP/s", MB_BIGGER_IS_BETTER}, .kernel = k_gemm, .setup = s_gemm_##KIND, .teardown = t_mat,    \
            .arm = a_gemm,                                                                                   \
            .verify = v_gemm, .argnames = {"n"}, .args = ARGS, .quick_args = QUICK, .long_args = LONG,     \
            .real_time = RT, .doc = DOC)

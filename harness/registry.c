@@ -33,6 +33,32 @@ void mb_register(mb_bench_t *bench) {
 
 int mb_registry_count(void) { return nbenches; }
 
+static const mb_family_t *families[64];
+static int nfamilies;
+
+void mb_register_family(const mb_family_t *family) {
+  if (nfamilies < (int)(sizeof families / sizeof *families)) families[nfamilies++] = family;
+}
+
+const mb_family_t *mb_family_find(const char *name) {
+  for (int i = 0; name && i < nfamilies; i++)
+    if (!strcmp(families[i]->name, name)) return families[i];
+  return NULL;
+}
+
+int mb_family_count(void) { return nfamilies; }
+const mb_family_t *mb_family_at(int i) { return families[i]; }
+
+static mb_levels_t levels;
+void mb_levels_publish(const mb_levels_t *l) { levels = *l; }
+const mb_levels_t *mb_levels_get(void) { return levels.n ? &levels : NULL; }
+
+mb_figure_t mb_primary_of(const mb_bench_t *b) {
+  if (b->primary.name) return b->primary;
+  if (b->bytes_per_iter > 0) return (mb_figure_t){"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER};
+  return (mb_figure_t){"real_time", "ns", MB_SMALLER_IS_BETTER};
+}
+
 static struct {
   char *key, *value;
 } *ctx;
@@ -112,10 +138,20 @@ int mb_format_name(char *buf, size_t len, const mb_bench_t *b, const int64_t *ar
   return 0;
 }
 
+/* A family runs after the family its MB_FAMILY names in .after (and that one after its own):
+ * its rank is the length of that chain, -1 for a cycle. */
+static int rank_of(const char *family) {
+  int r = 0;
+  for (const mb_family_t *f = mb_family_find(family); f && f->after; f = mb_family_find(f->after))
+    if (++r > nfamilies) return -1;
+  return r;
+}
+
 static int by_family(const void *a, const void *b) {
   const mb_bench_t *x = *(mb_bench_t *const *)a, *y = *(mb_bench_t *const *)b;
-  int c = strcmp(x->family, y->family);
-  return c; /* equal families keep registration order: the caller's sort is stable */
+  int rx = rank_of(x->family), ry = rank_of(y->family);
+  if (rx != ry) return rx - ry;
+  return strcmp(x->family, y->family); /* equal families keep registration order: the caller's sort is stable */
 }
 
 int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen) {
@@ -134,6 +170,12 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
     }
     sorted[j] = benches[i];
   }
+  for (int i = 0; i < nfamilies; i++)
+    if (rank_of(families[i]->name) < 0) {
+      snprintf(err, errlen, "family %s: its .after chain loops back to itself", families[i]->name);
+      errno = EINVAL;
+      goto out;
+    }
   for (int bi = 0; bi < nbenches; bi++) {
     const mb_bench_t *b = sorted[bi];
     int na = nargs_of(b);

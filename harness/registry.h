@@ -26,6 +26,14 @@ typedef struct mb_instance {
  * in registration order within a family. */
 int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen);
 
+/* Families declared with MB_FAMILY: by name (NULL when not declared), count, by index. */
+const mb_family_t *mb_family_find(const char *name);
+int mb_family_count(void);
+const mb_family_t *mb_family_at(int i);
+
+/* A descriptor's primary figure, its default filled in. */
+mb_figure_t mb_primary_of(const mb_bench_t *b);
+
 /* Number of registered descriptors. */
 int mb_registry_count(void);
 

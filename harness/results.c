@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,58 +225,7 @@ static void sync_dir_of(const char *path) {
   }
 }
 
-/* Google Benchmark writes non-finite numbers (the CV of an all-zero counter) as bare NaN,
- * -nan or inf, which JSON does not allow. Outside strings they become null: "undefined",
- * which every JSON reader accepts. */
-static json_t *load_sanitized(const char *path, json_error_t *jerr) {
-  size_t len = 0;
-  char *buf = mb_read_file(path, &len);
-  if (!buf) {
-    snprintf(jerr->text, sizeof jerr->text, "%s", strerror(errno));
-    jerr->line = 0;
-    return NULL;
-  }
-  /* Sanitizing can lengthen "nan"/"inf" (3) to "null" (4): work on a copy with room. */
-  char *out = malloc(len * 2 + 8);
-  size_t olen = 0;
-  if (out) {
-    int in_str = 0;
-    for (size_t i = 0; i < len;) {
-      char ch = buf[i];
-      if (!in_str && (ch == 'n' || ch == 'i' || ch == '-' || ch == 'N' || ch == 'I')) {
-        static const char *bad[] = {"-Infinity", "Infinity", "-NaN", "NaN", "-nan", "nan", "-inf", "inf", NULL};
-        int k;
-        for (k = 0; bad[k]; k++) {
-          size_t bl = strlen(bad[k]);
-          if (i + bl <= len && !memcmp(buf + i, bad[k], bl))
-            break;
-        }
-        if (bad[k]) {
-          memcpy(out + olen, "null", 4);
-          olen += 4;
-          i += strlen(bad[k]);
-          continue;
-        }
-      }
-      out[olen++] = ch;
-      if (in_str && ch == '\\' && i + 1 < len) {
-        out[olen++] = buf[++i];
-      } else if (ch == '"') {
-        in_str = !in_str;
-      }
-      i++;
-    }
-  }
-  free(buf);
-  if (!out) {
-    snprintf(jerr->text, sizeof jerr->text, "out of memory");
-    jerr->line = 0;
-    return NULL;
-  }
-  json_t *doc = json_loadb(out, olen, 0, jerr);
-  free(out);
-  return doc;
-}
+static json_t *load_doc(const char *path, json_error_t *jerr) { return json_load_file(path, 0, jerr); }
 
 /* Write `len` bytes of `data` into `path` as it is (device, FIFO, symlink): opened without
  * creating or replacing it, without blocking on a FIFO nobody reads, truncated only when it
@@ -320,32 +268,28 @@ static int write_through(const char *path, const char *data, size_t len, char *e
   return 0;
 }
 
-/* Whether the file system holding `path` has no room left for an unprivileged writer. */
-static int disk_full(const char *path) {
-  char d[4096];
-  snprintf(d, sizeof d, "%s", path);
-  struct statvfs v;
-  return statvfs(dirname(d), &v) == 0 && v.f_bavail == 0;
-}
-
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen) {
   json_error_t jerr;
+  json_t *doc = load_doc(tmp, &jerr);
+  int rc = -1;
+  if (!doc || !json_is_object(json_object_get(doc, "context")) || !json_is_array(json_object_get(doc, "benchmarks"))) {
+    snprintf(err, errlen, "%s is not a complete result (%s at line %d): no result written", tmp,
+             doc ? "no context or benchmarks" : jerr.text, jerr.line);
+    errno = EINVAL;
+  } else {
+    if (extra) json_object_update(json_object_get(doc, "context"), extra);
+    rc = mb_results_install_doc(doc, final_path, final_len, noreplace, latest, err, errlen);
+  }
+  json_decref(doc);
+  mb_results_discard(tmp);
+  return rc;
+}
+
+int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int noreplace, const char *latest,
+                           char *err, size_t errlen) {
   char tmp2[4096] = "", tmp3[4096] = "";
   int rc = -1;
-  json_t *doc = load_sanitized(tmp, &jerr);
-  if (!doc || !json_is_object(json_object_get(doc, "context")) ||
-      !json_is_array(json_object_get(doc, "benchmarks"))) {
-    if (disk_full(tmp))
-      snprintf(err, errlen, "cannot write the result beside %s: %s (Google Benchmark's output was cut short)", final_path,
-               strerror(ENOSPC));
-    else
-      snprintf(err, errlen, "Google Benchmark's output %s is not complete JSON (%s at line %d): no result written",
-               tmp, doc ? "no context or benchmarks" : jerr.text, jerr.line);
-    errno = EINVAL;
-    goto out;
-  }
-  if (extra) json_object_update(json_object_get(doc, "context"), extra);
   if (!noreplace && mb_results_special(final_path)) {
     char *text = json_dumps(doc, JSON_INDENT(2));
     if (!text) {
@@ -404,44 +348,56 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
 unblock:
   sigprocmask(SIG_SETMASK, &old, NULL);
 out:
-  json_decref(doc);
-  mb_results_discard(tmp);
   if (*tmp2) mb_results_discard(tmp2);
   if (*tmp3) mb_results_discard(tmp3);
   return rc;
 }
 
-json_t *mb_results_merge(const char *tmp, const char *child, char *err, size_t errlen) {
+/* The largest family_index in `benches`, -1 when there is none. */
+static json_int_t max_family_index(json_t *benches) {
+  json_int_t m = -1;
+  size_t i;
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    json_t *fi = json_object_get(b, "family_index");
+    if (json_is_integer(fi) && json_integer_value(fi) > m) m = json_integer_value(fi);
+  }
+  return m;
+}
+
+json_t *mb_results_merge_doc(json_t *doc, json_t *child) {
+  json_t *mine = json_object_get(doc, "benchmarks"), *theirs = json_object_get(child, "benchmarks");
+  if (!json_is_array(mine) || !json_is_array(theirs)) return NULL;
+  /* The child numbered its families from 0: they follow ours, so that every
+   * (family_index, per_family_instance_index) names one benchmark in the whole file. */
+  json_int_t base = max_family_index(mine) + 1;
+  size_t i;
+  json_t *b;
+  json_array_foreach(theirs, i, b) {
+    json_t *fi = json_object_get(b, "family_index");
+    if (json_is_integer(fi)) json_object_set_new(b, "family_index", json_integer(json_integer_value(fi) + base));
+  }
+  json_array_extend(mine, theirs);
+  static const char *const lists[] = {"not_measured", "spread", NULL};
+  for (int k = 0; lists[k]; k++) {
+    json_t *add = json_object_get(child, lists[k]);
+    if (!json_is_array(add)) continue;
+    if (!json_is_array(json_object_get(doc, lists[k]))) json_object_set_new(doc, lists[k], json_array());
+    json_array_extend(json_object_get(doc, lists[k]), add);
+  }
+  json_t *ctx = json_object_get(json_object_get(child, "context"), "membench");
+  return ctx ? json_incref(ctx) : json_object();
+}
+
+json_t *mb_results_load(const char *path, char *err, size_t errlen) {
   json_error_t jerr;
-  json_t *doc = NULL, *add = NULL, *ctx = NULL;
-  add = load_sanitized(child, &jerr);
-  if (!add || !json_is_array(json_object_get(add, "benchmarks"))) {
-    snprintf(err, errlen, "%s: not complete JSON (%s)", child, add ? "no benchmarks" : jerr.text);
-    goto out;
+  json_t *doc = load_doc(path, &jerr);
+  if (!doc || !json_is_array(json_object_get(doc, "benchmarks"))) {
+    snprintf(err, errlen, "%s: not complete JSON (%s)", path, doc ? "no benchmarks" : jerr.text);
+    json_decref(doc);
+    return NULL;
   }
-  struct stat st;
-  if (stat(tmp, &st) == 0 && st.st_size == 0) {
-    /* This process ran nothing itself (every selected benchmark runs in a child): the first
-     * child's document, context and all, is the base. */
-    doc = json_deep_copy(add);
-  } else {
-    doc = load_sanitized(tmp, &jerr);
-    if (!doc || !json_is_array(json_object_get(doc, "benchmarks"))) {
-      snprintf(err, errlen, "%s: not complete JSON (%s)", tmp, doc ? "no benchmarks" : jerr.text);
-      goto out;
-    }
-    json_array_extend(json_object_get(doc, "benchmarks"), json_object_get(add, "benchmarks"));
-  }
-  if (json_dump_file(doc, tmp, JSON_INDENT(2))) {
-    snprintf(err, errlen, "cannot rewrite %s: %s", tmp, strerror(errno));
-    goto out;
-  }
-  ctx = json_object_get(json_object_get(add, "context"), "membench");
-  ctx = ctx ? json_incref(ctx) : json_object();
-out:
-  json_decref(doc);
-  json_decref(add);
-  return ctx;
+  return doc;
 }
 
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen) {
@@ -488,13 +444,12 @@ static void csv_number(FILE *f, json_t *v) {
   if (json_is_number(v)) fprintf(f, "%.17g", json_number_value(v));
 }
 
-int mb_results_convert(const char *json_path, const char *format, const char *out_path, char *err, size_t errlen) {
-  json_error_t jerr;
-  json_t *doc = load_sanitized(json_path, &jerr), *benches = doc ? json_object_get(doc, "benchmarks") : NULL;
+int mb_results_convert(json_t *doc, const char *format, const char *out_path, char *err, size_t errlen) {
+  json_t *benches = json_object_get(doc, "benchmarks");
   FILE *f = NULL;
   int rc = -1;
   if (!json_is_array(benches)) {
-    snprintf(err, errlen, "%s: not complete JSON (%s)", json_path, doc ? "no benchmarks" : jerr.text);
+    snprintf(err, errlen, "the result has no benchmarks");
     goto out;
   }
   if (!(f = fopen(out_path, "w"))) {
@@ -561,6 +516,5 @@ out:
     snprintf(err, errlen, "cannot write %s: %s", out_path, strerror(errno));
     rc = -1;
   }
-  json_decref(doc);
   return rc;
 }

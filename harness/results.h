@@ -1,10 +1,9 @@
 /*
  * results.h: result files, written so that nothing is ever half there.
  *
- * Google Benchmark writes into a hidden temporary file beside the destination; when the run
- * is over, membench reads it back (a JSON file must parse: a truncated one never becomes a
- * result), adds its own context, writes a second temporary file, fsyncs it and links it into
- * place. A timestamped result is never replaced (link fails on an existing name, and the
+ * The result is built in memory (harness/report.cc: Google Benchmark's runs through its
+ * reporter interface, the children's results merged as data) and written once: a temporary
+ * file beside the destination, fsynced, then linked into place. A timestamped result is never replaced (link fails on an existing name, and the
  * next free name is taken); latest.json is replaced by rename, atomically. If the process is
  * interrupted (SIGINT, SIGTERM, SIGHUP) or crashes (SIGSEGV, SIGBUS, SIGABRT, SIGFPE), the
  * temporary files are removed and earlier results are untouched.
@@ -33,9 +32,9 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path);
  * (directories), never replaced by rename, and its temporary lives in TMPDIR. */
 int mb_results_special(const char *path);
 
-/* Write the JSON result at json_path as `format` ("csv", "console": Google Benchmark's other
- * output formats, the merged children's runs included) to out_path. 0, or -1 with err. */
-int mb_results_convert(const char *json_path, const char *format, const char *out_path, char *err, size_t errlen);
+/* Write the result `doc` as `format` ("csv", "console": Google Benchmark's other output
+ * formats) to out_path. 0, or -1 with err. */
+int mb_results_convert(json_t *doc, const char *format, const char *out_path, char *err, size_t errlen);
 
 /* Remove the temporaries process `pid` named for `final_path` (mb_results_tmp's names): what
  * a child killed by SIGKILL (the OOM killer) could not clean up itself. */
@@ -50,20 +49,26 @@ int mb_mkdir_p(const char *dir, char *err, size_t errlen);
 /* "<dir>/<machine>/<UTC timestamp>.json" for now. */
 int mb_results_stamp_path(char *buf, size_t len, const char *dir, const char *machine);
 
-/* Take Google Benchmark's JSON output in `tmp`, add `extra` (its keys go into the context
- * object; the reference is borrowed), and install it as `final_path`: without replacing
- * an existing file when noreplace is set (a "-1", "-2"... suffix is added instead; the name
- * used is written back into final_path, which must have room for 16 more bytes). When
- * `latest` is not NULL the same content is also installed there, replacing it. `tmp` is
- * removed in every case. */
+/* Install the result `doc` as `final_path`: without replacing an existing file when
+ * noreplace is set (a "-1", "-2"... suffix is added instead; the name used is written back
+ * into final_path, which must have room for 16 more bytes). When `latest` is not NULL the
+ * same content is also installed there, replacing it; the two appear together or not at
+ * all. A path that is not a regular file (a FIFO, a device) is written through. */
+int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int noreplace, const char *latest,
+                           char *err, size_t errlen);
+
+/* The same from a JSON file `tmp` (a tool's temporary output), with `extra`'s keys added to
+ * its context (borrowed). `tmp` is removed in every case. */
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen);
 
-/* Append the benchmarks of another membench result (`child`, JSON from a child process)
- * to the Google Benchmark output in `tmp`, which is rewritten in place. On success returns
- * the child's context.membench object (a new reference; an empty object if it has none);
- * NULL with a message in err when either file cannot be read. */
-json_t *mb_results_merge(const char *tmp, const char *child, char *err, size_t errlen);
+/* A membench result read from `path` (a child process's), or NULL with a message in err. */
+json_t *mb_results_load(const char *path, char *err, size_t errlen);
+
+/* Append the entries of a child's result to `doc`, as data: benchmarks (their family_index
+ * moved past ours), not_measured and spread. Returns the child's context.membench object (a
+ * new reference; an empty object if it has none), or NULL when either has no benchmarks. */
+json_t *mb_results_merge_doc(json_t *doc, json_t *child);
 
 /* Install a non-JSON output (console or csv format) as final_path, replacing it. */
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen);

@@ -8,7 +8,7 @@
 #include <math.h>
 
 #include "chase.h"
-#include "testutil.h"
+#include "testjson.h"
 
 static void check_chain(size_t nodes, int random_order, uint64_t seed) {
   char *mem = aligned_alloc(64, nodes * MB_CHASE_LINE);
@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
   size_t i;
   json_t *b;
   int skipped = 0, ran = 0;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *msg = json_string_value(json_object_get(b, "error_message"));
     if (strstr(name, "ws:33554432")) {

@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
   /* Every benchmark ran (only the opt-in split lock is skipped), pinned where it says. */
   size_t i, ran = 0, skipped = 0;
   json_t *b;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *e = json_string_value(json_object_get(b, "error_message"));
     const char *n = json_string_value(json_object_get(b, "name"));
     if (e) {

@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
   size_t i;
   json_t *b;
   int bandwidth = 0, loaded = 0, numa = 0, most_threads = 0;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *msg = json_string_value(json_object_get(b, "error_message"));
     int n;

@@ -85,6 +85,15 @@ int main(int argc, char **argv) {
     json_t *mig = json_object_get(b, "cpu-migrations");
     if (mig) CHECK(json_number_value(mig) == 0);
     CHECK(json_object_get(b, "mb_migrated") == NULL);
+    /* What the descriptor says, as fields: a client needs no name parsing. */
+    CHECK_STR(json_string_value(json_object_get(b, "family")), "harness");
+    CHECK_STR(json_string_value(json_object_get(b, "variant")), "empty");
+    CHECK(json_is_object(json_object_get(b, "args")) && json_object_size(json_object_get(b, "args")) == 0);
+    CHECK_STR(json_string_value(json_object_get(b, "primary")), "real_time");
+    CHECK_STR(json_string_value(json_object_get(b, "unit")), "ns");
+    CHECK_STR(json_string_value(json_object_get(b, "direction")), "smaller_is_better");
+    CHECK_EQ_INT((int)json_integer_value(json_object_get(b, "method_version")), 1);
+    CHECK(json_is_string(json_object_get(b, "doc")));
     /* A counter this machine cannot count is absent, not zero. */
     json_t *unavail = json_object_get(json_object_get(m, "counters"), "unavailable");
     const char *ev;
@@ -106,7 +115,11 @@ int main(int argc, char **argv) {
   CHECK(l2 && strcmp(l1, l2));
   doc = json_load_file(latest, 0, &jerr);
   CHECK(bench_named(doc, "harness/empty_median") != NULL); /* aggregates for compare */
-  CHECK(bench_named(doc, "harness/empty_stddev") != NULL);
+  /* The spread of repetitions is kept, but not as a series a tracker would follow. */
+  CHECK(bench_named(doc, "harness/empty_stddev") == NULL && bench_named(doc, "harness/empty_cv") == NULL);
+  json_t *spread = json_object_get(doc, "spread");
+  CHECK(json_array_size(spread) == 2);
+  CHECK_STR(json_string_value(json_object_get(json_array_get(spread, 0), "name")), "harness/empty_stddev");
   json_decref(doc);
 
   /* --benchmark_out: the user's path gets the same JSON, with membench's context. */

@@ -68,7 +68,7 @@ int main(void) {
   mb_results_tmp(tmp, sizeof tmp, final3);
   write_file(tmp, "{\"context\": {\"date\": \"x\"}, \"benchmarks\": [{\"name\": \"a/");
   CHECK_EQ_INT(mb_results_install_json(tmp, NULL, final3, sizeof final3, 1, latest, err, sizeof err), -1);
-  CHECK(strstr(err, "not complete JSON") != NULL);
+  CHECK(strstr(err, "not a complete result") != NULL);
   CHECK(access(final3, F_OK) != 0);
   CHECK(access(tmp, F_OK) != 0);
   char *b2 = test_slurp(latest);
@@ -111,35 +111,32 @@ int main(void) {
   free(b);
   json_decref(extra);
 
-  /* Children's results join the parent's; a parent that ran nothing takes the first
-   * child's document as its base; an unreadable child is an error, the base untouched. */
-  char base[4200], kid[4200];
-  snprintf(base, sizeof base, "%s/base.json", dir);
+  /* Children's results join the parent's as data: their family_index numbers follow the
+   * parent's, so that (family_index, per_family_instance_index) names one benchmark in the
+   * whole file; their not_measured entries join too. An unreadable child is an error. */
+  char kid[4200];
   snprintf(kid, sizeof kid, "%s/kid.json", dir);
-  FILE *f = fopen(base, "w");
-  fclose(f);
-  f = fopen(kid, "w");
-  fputs("{\"context\": {\"membench\": {\"skipped\": 2}}, \"benchmarks\": [{\"name\": \"a/x\", \"cv\": NaN}]}", f);
-  fclose(f);
-  json_t *kctx = mb_results_merge(base, kid, err, sizeof err);
+  json_t *mdoc = json_loads("{\"benchmarks\": [{\"name\": \"p/a\", \"family_index\": 0}, {\"name\": \"p/b\", \"family_index\": 1}],"
+                           " \"not_measured\": []}", 0, NULL);
+  json_t *child = json_loads("{\"context\": {\"membench\": {\"skipped\": 2}}, \"benchmarks\": [{\"name\": \"c/a\", \"family_index\": 0},"
+                             " {\"name\": \"c/b\", \"family_index\": 1}], \"not_measured\": [{\"name\": \"c/x\", \"status\": \"skipped\"}]}", 0, NULL);
+  json_t *kctx = mb_results_merge_doc(mdoc, child);
   CHECK(kctx && json_integer_value(json_object_get(kctx, "skipped")) == 2);
   json_decref(kctx);
-  kctx = mb_results_merge(base, kid, err, sizeof err);
-  CHECK(kctx != NULL);
-  json_decref(kctx);
-  json_t *merged = json_load_file(base, 0, NULL);
-  CHECK(merged && json_array_size(json_object_get(merged, "benchmarks")) == 2);
-  CHECK(merged && json_is_object(json_object_get(merged, "context")));
-  json_decref(merged);
-  f = fopen(kid, "w");
+  json_t *all = json_object_get(mdoc, "benchmarks");
+  CHECK_EQ_INT((int)json_array_size(all), 4);
+  for (size_t k = 0; k < json_array_size(all); k++)
+    CHECK_EQ_INT((int)json_integer_value(json_object_get(json_array_get(all, k), "family_index")), (int)k);
+  CHECK_EQ_INT((int)json_array_size(json_object_get(mdoc, "not_measured")), 1);
+  json_decref(child);
+  child = json_loads("{\"context\": {}}", 0, NULL);
+  CHECK(mb_results_merge_doc(mdoc, child) == NULL);
+  json_decref(child);
+  json_decref(mdoc);
+  FILE *f = fopen(kid, "w");
   fputs("{\"benchmarks\": [", f);
   fclose(f);
-  char *before = test_slurp(base);
-  CHECK(mb_results_merge(base, kid, err, sizeof err) == NULL && strstr(err, "not complete JSON"));
-  char *after = test_slurp(base);
-  CHECK(before && after && !strcmp(before, after));
-  free(before);
-  free(after);
+  CHECK(mb_results_load(kid, err, sizeof err) == NULL && strstr(err, "not complete JSON"));
   test_rmtree(dir);
   return TEST_EXIT();
 }

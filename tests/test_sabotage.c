@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   int failed[NFAM] = {0}, skipped[NFAM] = {0}, measured = 0;
   size_t i;
   json_t *b;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *msg = json_string_value(json_object_get(b, "error_message"));
     size_t f = 0;

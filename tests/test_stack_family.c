@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
   int probes = 0, have_faults = 0;
   size_t i;
   json_t *b;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     if (json_is_true(json_object_get(b, "error_occurred"))) {
       fprintf(stderr, "%s: %s\n", name, json_string_value(json_object_get(b, "error_message")));
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
   test_child_stack_limit = 0;
   CHECK(doc != NULL);
   int skipped = 0;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     int err = json_is_true(json_object_get(b, "error_occurred"));
     if (strstr(name, "size:1048576") && !strstr(name, "malloc")) {

@@ -16,6 +16,26 @@ static inline double num(json_t *b, const char *key) {
   return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* Every entry of a result, measured or not: the benchmarks, then one entry per skipped or
+ * failed benchmark (from not_measured) in the form Google Benchmark gives an error
+ * (error_occurred, error_message "skipped: ..." or "failed: ..."), so a test sees each
+ * benchmark it asked for. The array belongs to doc. */
+static inline json_t *test_entries(json_t *doc) {
+  if (json_object_get(doc, "_test_entries")) return json_object_get(doc, "_test_entries");
+  json_t *all = json_array(), *b;
+  size_t i;
+  json_array_extend(all, json_object_get(doc, "benchmarks"));
+  json_array_foreach(json_object_get(doc, "not_measured"), i, b) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: %s", json_string_value(json_object_get(b, "status")), json_string_value(json_object_get(b, "reason")));
+    json_t *e = json_pack("{s:O, s:O, s:b, s:s}", "name", json_object_get(b, "name"), "run_name", json_object_get(b, "run_name"),
+                          "error_occurred", 1, "error_message", msg);
+    json_array_append_new(all, e);
+  }
+  json_object_set_new(doc, "_test_entries", all);
+  return all;
+}
+
 /* Run `bin --mb_quick --benchmark_filter=filter --benchmark_out=out`; exit 0 is checked.
  * Returns the parsed result (NULL if there is none). */
 static inline json_t *run_json(const char *bin, const char *filter, const char *out, test_proc_t *p) {
@@ -54,7 +74,7 @@ static inline void family_test_end(family_test_t *ft) {
 static inline json_t *find_bench(json_t *doc, const char *name) {
   size_t i;
   json_t *b;
-  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+  json_array_foreach(test_entries(doc), i, b) {
     const char *n = json_string_value(json_object_get(b, "run_name"));
     if (n && !strcmp(n, name)) return b;
   }

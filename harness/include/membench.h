@@ -37,6 +37,7 @@ extern "C" {
 #endif
 
 #define MB_MAX_ARGS 2       /* arguments per benchmark instance */
+#define MB_MAX_FIGURES 6    /* figures a descriptor declares besides its primary one */
 #define MB_MAX_COUNTERS 48  /* user counters a benchmark may report (more: a warning, dropped) */
 #define MB_END INT64_MIN    /* terminates an argument list */
 
@@ -45,6 +46,18 @@ extern "C" {
 #define MB_ARGS(...) ((const int64_t[]){__VA_ARGS__, MB_END})
 
 typedef struct mb_bench mb_bench_t;
+
+/* Which way a figure is better: exports, the gate and the report read it. */
+typedef enum mb_direction { MB_SMALLER_IS_BETTER = 0, MB_BIGGER_IS_BETTER = 1 } mb_direction_t;
+
+/* A figure a benchmark reports: "real_time" (Google Benchmark's time per iteration), a rate
+ * ("bytes_per_second", "items_per_second") or the name of one of its counters; its unit as a
+ * reader should see it ("ns", "B/s", "frames"); which way is better. */
+typedef struct mb_figure {
+  const char *name;
+  const char *unit;
+  mb_direction_t better;
+} mb_figure_t;
 
 /* How a user counter is reported (mapped to Google Benchmark's Counter flags). */
 typedef enum mb_counter_kind {
@@ -122,7 +135,17 @@ struct mb_bench {
   int repetitions;                    /* default repetitions for this benchmark (0: global) */
   int real_time;                      /* rates from wall time: the work runs in other threads
                                          or processes, not in the timed thread's CPU time */
-  const char *doc;                    /* one line: what it measures */
+  const char *doc;                    /* one line: what it measures (report, exports, JSON) */
+  /* What the kernel is made of, for one kernel serving several variants (an allocator, a
+   * size, a placement): read back as run->bench->param, never parsed from the name. */
+  intptr_t param;
+  /* The figure that says how the benchmark did. Default: bytes_per_second (B/s, bigger is
+   * better) when bytes_per_iter is set, else real_time (ns per iteration, smaller). */
+  mb_figure_t primary;
+  mb_figure_t figures[MB_MAX_FIGURES]; /* its other figures worth tracking (exports) */
+  /* The method's version (0 reads as 1): raise it when what the benchmark measures changes
+   * under the same name, so that no tool compares across the change. */
+  int version;
   /* Run in a child process: the benchmarks naming the same `process` run together in one
    * fresh membench process (same PU, same flags), with `preload` LD_PRELOADed into it when
    * set (an allocator that replaces malloc); their results join this run's. NULL: here. */
@@ -132,6 +155,46 @@ struct mb_bench {
 
 /* Register a descriptor (the MB_BENCH macro calls this from a constructor). */
 void mb_register(mb_bench_t *bench);
+
+/* How a family is presented, declared once per family with MB_FAMILY (optional: without it
+ * the family's report section is titled by its name and its chart is one bar per benchmark).
+ * The report writes a table of every family it has no hand-written section for, and
+ * `make plots` draws a default chart for every family without a script in plots/. */
+typedef struct mb_family {
+  const char *name;   /* the family's name, as in its descriptors */
+  const char *title;  /* section and chart title */
+  const char *doc;    /* a paragraph for the report */
+  const char *x;      /* the argument on the default chart's x axis (one line per variant);
+                         NULL: one bar per benchmark */
+  int logx, logy;     /* log scales on the default chart */
+  /* A family whose published results this one reads (mb_levels_get): it runs first,
+   * whatever the names. NULL: none. */
+  const char *after;
+} mb_family_t;
+
+void mb_register_family(const mb_family_t *family);
+#define MB_FAMILY(...) MB_FAMILY_N_(__COUNTER__, __VA_ARGS__)
+#define MB_FAMILY_N_(n, ...) MB_FAMILY_N(n, __VA_ARGS__)
+#define MB_FAMILY_N(n, ...)                                                        \
+  static const mb_family_t MB_CAT(mb_fam_, n) = {__VA_ARGS__};                    \
+  __attribute__((constructor)) static void MB_CAT(mb_famreg_, n)(void) {          \
+    mb_register_family(&MB_CAT(mb_fam_, n));                                       \
+  }                                                                                \
+  typedef int MB_CAT(mb_fam_semicolon_, n)
+
+/* Cache levels a family measured, for the families that run after it (their MB_FAMILY names
+ * it in .after): a typed channel, no text. hierarchy/boundaries publishes what it detected. */
+#define MB_MAX_LEVELS 6
+typedef struct mb_levels {
+  int n;                         /* caches detected, 0: none published */
+  uint64_t bytes[MB_MAX_LEVELS]; /* size of each, smallest first */
+  double ns[MB_MAX_LEVELS];      /* its load latency */
+  int memory_known;
+  double memory_ns;
+} mb_levels_t;
+void mb_levels_publish(const mb_levels_t *levels);
+/* What was published in this process, or NULL. */
+const mb_levels_t *mb_levels_get(void);
 
 #define MB_CAT_(a, b) a##b
 #define MB_CAT(a, b) MB_CAT_(a, b)

@@ -1,0 +1,101 @@
+/*
+ * adapter.h: the C++ side of the harness, private to it. One concern per file:
+ *   adapter.cc   main: the request checked, the machine configured, the run, the outputs
+ *   run.cc       which instances run, and running one (setup, arm, timer, verify, counters)
+ *   report.cc    Google Benchmark's runs as result entries, through its reporter interface
+ *   children.cc  benchmarks of a .process run in a fresh membench, merged back as data
+ *   context.cc   what the result says about the machine and the run
+ */
+#ifndef MB_ADAPTER_H
+#define MB_ADAPTER_H
+
+#include <benchmark/benchmark.h>
+#include <jansson.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+extern "C" {
+#include "cli.h"
+#include "counters.h"
+#include "env.h"
+#include "membench.h"
+#include "registry.h"
+#include "results.h"
+#include "topology.h"
+}
+
+namespace mb {
+
+struct Harness {
+  mb_options_t opt{};
+  hwloc_topology_t topo = nullptr;
+  mb_topo_summary_t summary{};
+  mb_env_t env{};
+  mb_config_t config{};
+  int pu = -1;             /* PU we are bound to, -1 when unpinned */
+  int membind = 0;
+  std::string pin_note;    /* why unpinned, if so */
+  mb_counters_t counters{};
+  char machine[128] = "";
+  mb_instance_t *insts = nullptr;
+  int ninst = 0;
+  std::map<std::string, const mb_instance_t *> by_name; /* registered with Google Benchmark */
+  /* The instance whose setup is live (reused across calibration runs and repetitions). */
+  const mb_instance_t *cur = nullptr;
+  mb_run_t run{};
+  bool cur_ok = false;
+  /* Progress. */
+  const mb_instance_t *last_seen = nullptr;
+  int selected = 0, started = 0;
+  std::string family;
+  std::set<const mb_instance_t *> skipped, failed, migrated; /* distinct instances */
+  /* The instance whose last run was too short to trust, to warn about once it is done. */
+  const mb_instance_t *short_inst = nullptr;
+  long long short_iters = 0;
+  double short_seconds = 0;
+  /* Child processes (descriptors with .process): the one we are, if any (MB_CHILD_PROCESS). */
+  const char *child_name = nullptr;
+  std::vector<std::string> gb_flags; /* Google Benchmark's flags as given, for the children */
+  int child_skipped = 0, child_failed = 0, child_migrated = 0, child_errors = 0;
+  json_t *child_families = nullptr;
+  /* The context's key/value strings (environment, build, machine, families' notes). */
+  std::vector<std::pair<std::string, std::string>> custom;
+  /* The result being built: context, benchmarks, not_measured, spread. */
+  json_t *doc = nullptr;
+  std::string out_near; /* a path the result goes to: temporaries are named beside it */
+};
+
+extern Harness H;
+
+[[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* run.cc */
+int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
+void register_selected(const std::vector<char> &sel);
+bool runs_here(const mb_instance_t *inst);
+void warn_if_short();
+void teardown_current();
+
+/* report.cc: the display Google Benchmark's flags ask for (console, json, csv), NULL with
+ * *why for a format it does not have; the reporter that keeps every run as an entry of
+ * H.doc while the display shows it. */
+benchmark::BenchmarkReporter *make_display(std::string *why);
+benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display);
+/* The value of Google Benchmark flag `name` (e.g. "--benchmark_format=") as given, or dflt. */
+std::string gb_flag(const char *name, const char *dflt);
+
+/* children.cc: run the benchmarks of child process `name`; with `collect`, its result joins
+ * H.doc. */
+void run_child(const std::string &name, int count, bool collect);
+
+/* context.cc */
+json_t *membench_context(int argc, char **argv);
+/* An empty result document with no context yet. */
+json_t *new_doc();
+
+}  // namespace mb
+#endif

@@ -1,0 +1,103 @@
+/*
+ * context.cc: what a result says about the machine and the run, beside Google Benchmark's
+ * own context fields: context.membench (placement, topology, counters, warnings, counts,
+ * argv, the families' notes and how each family is presented).
+ */
+#include "adapter.h"
+
+namespace mb {
+namespace {
+
+json_t *topology_json() {
+  json_t *topo = json_object();
+  json_object_set_new(topo, "packages", json_integer(H.summary.packages));
+  json_object_set_new(topo, "numa_nodes", json_integer(H.summary.numa_nodes));
+  json_object_set_new(topo, "cores", json_integer(H.summary.cores));
+  json_object_set_new(topo, "pus", json_integer(H.summary.pus));
+  json_object_set_new(topo, "smt", json_integer(H.summary.smt));
+  json_object_set_new(topo, "cache_line", json_integer(H.summary.cache_line));
+  json_t *caches = json_array();
+  for (int l = 1; l <= 4; l++) {
+    if (!H.summary.cache_size[l]) continue;
+    json_t *c = json_object();
+    json_object_set_new(c, "level", json_integer(l));
+    json_object_set_new(c, "bytes", json_integer((json_int_t)H.summary.cache_size[l]));
+    json_object_set_new(c, "count", json_integer(H.summary.cache_count[l]));
+    json_array_append_new(caches, c);
+  }
+  json_object_set_new(topo, "caches_hwloc", caches);
+  return topo;
+}
+
+json_t *counters_json() {
+  json_t *avail = json_array(), *unavail = json_object();
+  for (int i = 0; i < H.counters.n; i++) {
+    if (H.counters.ev[i].available) json_array_append_new(avail, json_string(H.counters.ev[i].name));
+    else json_object_set_new(unavail, H.counters.ev[i].name, json_string(H.counters.ev[i].why));
+  }
+  json_t *ctr = json_object();
+  json_object_set_new(ctr, "available", avail);
+  json_object_set_new(ctr, "unavailable", unavail);
+  return ctr;
+}
+
+/* How each declared family is presented: the report's section and the default chart. */
+json_t *presentation_json() {
+  json_t *all = json_object();
+  for (int i = 0; i < mb_family_count(); i++) {
+    const mb_family_t *f = mb_family_at(i);
+    json_t *o = json_object();
+    if (f->title) json_object_set_new(o, "title", json_string(f->title));
+    if (f->doc) json_object_set_new(o, "doc", json_string(f->doc));
+    if (f->x) json_object_set_new(o, "x", json_string(f->x));
+    json_object_set_new(o, "logx", json_boolean(f->logx));
+    json_object_set_new(o, "logy", json_boolean(f->logy));
+    if (f->after) json_object_set_new(o, "after", json_string(f->after));
+    json_object_set_new(all, f->name, o);
+  }
+  return all;
+}
+
+}  // namespace
+
+json_t *new_doc() {
+  json_t *doc = json_object();
+  json_object_set_new(doc, "benchmarks", json_array());
+  json_object_set_new(doc, "not_measured", json_array());
+  json_object_set_new(doc, "spread", json_array());
+  return doc;
+}
+
+json_t *membench_context(int argc, char **argv) {
+  json_t *m = json_object();
+  json_object_set_new(m, "machine", json_string(H.machine));
+  json_object_set_new(m, "cpu_model", json_string(H.env.cpu_model));
+  json_object_set_new(m, "pinned", json_boolean(H.pu >= 0));
+  json_object_set_new(m, "pu", json_integer(H.pu));
+  if (!H.pin_note.empty()) json_object_set_new(m, "unpinned_reason", json_string(H.pin_note.c_str()));
+  json_object_set_new(m, "membind", json_boolean(H.membind));
+  json_object_set_new(m, "quick", json_boolean(H.opt.quick));
+  json_object_set_new(m, "long", json_boolean(H.opt.long_sweep));
+  json_object_set_new(m, "topology", topology_json());
+  json_object_set_new(m, "counters", counters_json());
+  json_t *warns = json_array();
+  for (int i = 0; i < H.env.nwarn; i++) json_array_append_new(warns, json_string(H.env.warn[i]));
+  json_object_set_new(m, "warnings", warns);
+  json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size() + H.child_skipped));
+  json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size() + H.child_failed));
+  json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size() + H.child_migrated));
+  json_t *args = json_array();
+  for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  json_object_set_new(m, "argv", args);
+  /* What the families added (process layout...), typed as strings. */
+  json_t *fam = json_object();
+  for (int i = 0; i < mb_context_count(); i++) json_object_set_new(fam, mb_context_key(i), json_string(mb_context_value(i)));
+  if (H.child_families) json_object_update_missing(fam, H.child_families);
+  json_object_set_new(m, "families", fam);
+  json_object_set_new(m, "presentation", presentation_json());
+  json_t *wrap = json_object();
+  json_object_set_new(wrap, "membench", m);
+  return wrap;
+}
+
+}  // namespace mb

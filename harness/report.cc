@@ -1,0 +1,193 @@
+/*
+ * report.cc: results through Google Benchmark's reporter interface. The display reporter
+ * the flags ask for shows every run as Google Benchmark would; the collector beside it keeps
+ * each run as an entry of the result in memory (H.doc):
+ *   benchmarks    measured runs in Google Benchmark's JSON form (compare.py reads it), each
+ *                 with what its descriptor says: family, variant, args, primary figure,
+ *                 unit, direction, doc, method_version and its other figures;
+ *   not_measured  skipped and failed benchmarks with their reasons: never a measurement
+ *                 that a tracker could read as a time of 0;
+ *   spread        the stddev and cv aggregates of repetitions, kept, but out of the list
+ *                 a tracker reads as series (noise of noise raised its alerts).
+ * Non-finite numbers are written as null.
+ */
+#include "adapter.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace mb {
+namespace {
+
+json_t *number(double v) { return std::isfinite(v) ? json_real(v) : json_null(); }
+
+const char *direction_name(mb_direction_t d) { return d == MB_BIGGER_IS_BETTER ? "bigger_is_better" : "smaller_is_better"; }
+
+/* What the descriptor says about an entry: the same for each of its runs. */
+void describe(json_t *e, const mb_instance_t *inst, const char *time_unit) {
+  const mb_bench_t *b = inst->bench;
+  json_object_set_new(e, "family", json_string(b->family));
+  json_object_set_new(e, "variant", json_string(b->variant));
+  json_t *args = json_object();
+  for (int i = 0; i < MB_MAX_ARGS && b->argnames[i]; i++) json_object_set_new(args, b->argnames[i], json_integer(inst->arg[i]));
+  json_object_set_new(e, "args", args);
+  mb_figure_t p = mb_primary_of(b);
+  json_object_set_new(e, "primary", json_string(p.name));
+  json_object_set_new(e, "unit", json_string(!strcmp(p.name, "real_time") ? time_unit : p.unit));
+  json_object_set_new(e, "direction", json_string(direction_name(p.better)));
+  json_object_set_new(e, "method_version", json_integer(b->version > 0 ? b->version : 1));
+  if (b->doc) json_object_set_new(e, "doc", json_string(b->doc));
+  json_t *figs = json_object();
+  for (int i = 0; i < MB_MAX_FIGURES && b->figures[i].name; i++) {
+    json_t *f = json_object();
+    json_object_set_new(f, "unit", json_string(b->figures[i].unit ? b->figures[i].unit : ""));
+    json_object_set_new(f, "direction", json_string(direction_name(b->figures[i].better)));
+    json_object_set_new(figs, b->figures[i].name, f);
+  }
+  if (json_object_size(figs)) json_object_set_new(e, "figures", figs);
+  else json_decref(figs);
+}
+
+/* One run as Google Benchmark's JSON reporter writes it (1.7 field names and order). */
+json_t *entry_of(const benchmark::BenchmarkReporter::Run &r) {
+  json_t *e = json_object();
+  const bool agg = r.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
+  const char *unit = benchmark::GetTimeUnitString(r.time_unit);
+  json_object_set_new(e, "name", json_string(r.benchmark_name().c_str()));
+  json_object_set_new(e, "family_index", json_integer(r.family_index));
+  json_object_set_new(e, "per_family_instance_index", json_integer(r.per_family_instance_index));
+  json_object_set_new(e, "run_name", json_string(r.run_name.str().c_str()));
+  json_object_set_new(e, "run_type", json_string(agg ? "aggregate" : "iteration"));
+  json_object_set_new(e, "repetitions", json_integer(r.repetitions));
+  if (!agg) json_object_set_new(e, "repetition_index", json_integer(r.repetition_index));
+  json_object_set_new(e, "threads", json_integer(r.threads));
+  if (agg) {
+    json_object_set_new(e, "aggregate_name", json_string(r.aggregate_name.c_str()));
+    json_object_set_new(e, "aggregate_unit", json_string(r.aggregate_unit == benchmark::kPercentage ? "percentage" : "time"));
+  }
+  json_object_set_new(e, "iterations", json_integer((json_int_t)r.iterations));
+  json_object_set_new(e, "real_time", number(r.GetAdjustedRealTime()));
+  json_object_set_new(e, "cpu_time", number(r.GetAdjustedCPUTime()));
+  json_object_set_new(e, "time_unit", json_string(unit));
+  for (auto &c : r.counters) json_object_set_new(e, c.first.c_str(), number(c.second.value));
+  if (!r.report_label.empty()) json_object_set_new(e, "label", json_string(r.report_label.c_str()));
+  auto it = H.by_name.find(r.run_name.function_name);
+  if (it != H.by_name.end()) describe(e, it->second, unit);
+  return e;
+}
+
+/* A skipped or failed benchmark: its name, what it is, and why; once per name. */
+void add_not_measured(const benchmark::BenchmarkReporter::Run &r) {
+  json_t *list = json_object_get(H.doc, "not_measured");
+  std::string name = r.benchmark_name();
+  size_t i;
+  json_t *x;
+  json_array_foreach(list, i, x) if (name == json_string_value(json_object_get(x, "name"))) return;
+  json_t *e = json_object();
+  json_object_set_new(e, "name", json_string(name.c_str()));
+  json_object_set_new(e, "run_name", json_string(r.run_name.str().c_str()));
+  const std::string &msg = r.error_message;
+  bool failed = !msg.compare(0, 8, "failed: ");
+  json_object_set_new(e, "status", json_string(failed ? "failed" : "skipped"));
+  size_t colon = msg.find(": ");
+  bool ours = failed || !msg.compare(0, 9, "skipped: ");
+  json_object_set_new(e, "reason", json_string(ours && colon != std::string::npos ? msg.c_str() + colon + 2 : msg.c_str()));
+  auto it = H.by_name.find(r.run_name.function_name);
+  if (it != H.by_name.end()) describe(e, it->second, benchmark::GetTimeUnitString(r.time_unit));
+  json_array_append_new(list, e);
+}
+
+/* Google Benchmark's context fields, from what it measured of the machine. */
+json_t *context_of(const benchmark::BenchmarkReporter::Context &c) {
+  json_t *ctx = json_object();
+  char date[64] = "";
+  time_t now = time(nullptr);
+  struct tm tm;
+  if (localtime_r(&now, &tm) && strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S%z", &tm) == 24) {
+    memmove(date + 23, date + 22, 3); /* +0000 -> +00:00, as Google Benchmark writes it */
+    date[22] = ':';
+  }
+  json_object_set_new(ctx, "date", json_string(date));
+  json_object_set_new(ctx, "host_name", json_string(c.sys_info.name.c_str()));
+  json_object_set_new(ctx, "executable", json_string(benchmark::BenchmarkReporter::Context::executable_name ? benchmark::BenchmarkReporter::Context::executable_name : ""));
+  json_object_set_new(ctx, "num_cpus", json_integer(c.cpu_info.num_cpus));
+  json_object_set_new(ctx, "mhz_per_cpu", json_integer((json_int_t)(c.cpu_info.cycles_per_second / 1e6)));
+  json_object_set_new(ctx, "cpu_scaling_enabled", json_boolean(c.cpu_info.scaling == benchmark::CPUInfo::ENABLED));
+  json_t *caches = json_array();
+  for (auto &k : c.cpu_info.caches) {
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(k.type.c_str()));
+    json_object_set_new(o, "level", json_integer(k.level));
+    json_object_set_new(o, "size", json_integer(k.size));
+    json_object_set_new(o, "num_sharing", json_integer(k.num_sharing));
+    json_array_append_new(caches, o);
+  }
+  json_object_set_new(ctx, "caches", caches);
+  json_t *load = json_array();
+  for (double l : c.cpu_info.load_avg) json_array_append_new(load, number(l));
+  json_object_set_new(ctx, "load_avg", load);
+  return ctx;
+}
+
+class Collector : public benchmark::BenchmarkReporter {
+ public:
+  explicit Collector(benchmark::BenchmarkReporter *display) : display_(display) {}
+  bool ReportContext(const Context &c) override {
+    json_object_set_new(H.doc, "context", context_of(c));
+    return display_->ReportContext(c);
+  }
+  void ReportRuns(const std::vector<Run> &runs) override {
+    display_->ReportRuns(runs);
+    for (auto &r : runs) {
+      if (r.error_occurred) {
+        add_not_measured(r);
+        continue;
+      }
+      bool spread = r.run_type == Run::RT_Aggregate && (r.aggregate_name == "stddev" || r.aggregate_name == "cv");
+      json_array_append_new(json_object_get(H.doc, spread ? "spread" : "benchmarks"), entry_of(r));
+    }
+  }
+  void Finalize() override { display_->Finalize(); }
+
+ private:
+  benchmark::BenchmarkReporter *display_;
+};
+
+}  // namespace
+
+std::string gb_flag(const char *name, const char *dflt) {
+  std::string v = dflt;
+  size_t l = strlen(name);
+  for (auto &f : H.gb_flags)
+    if (!f.compare(0, l, name)) v = f.substr(l);
+  return v;
+}
+
+benchmark::BenchmarkReporter *make_display(std::string *why) {
+  std::string fmt = gb_flag("--benchmark_format=", "console");
+  if (fmt == "json") return new benchmark::JSONReporter;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  if (fmt == "csv") return new benchmark::CSVReporter;
+#pragma GCC diagnostic pop
+  if (fmt != "console") {
+    *why = "--benchmark_format=" + fmt + ": the formats are console, json and csv";
+    return nullptr;
+  }
+  /* As Google Benchmark decides: colour when asked, or on a terminal that has it. */
+  std::string color = gb_flag("--benchmark_color=", "auto"), tab = gb_flag("--benchmark_counters_tabular=", "false");
+  const char *term = getenv("TERM");
+  bool col = color == "true" || color == "yes" || color == "1" ||
+             (color == "auto" && isatty(1) && term && strcmp(term, "dumb"));
+  int opts = (col ? benchmark::ConsoleReporter::OO_Color : 0) |
+             (tab == "true" || tab == "1" || tab == "yes" ? benchmark::ConsoleReporter::OO_Tabular : 0);
+  return new benchmark::ConsoleReporter((benchmark::ConsoleReporter::OutputOptions)opts);
+}
+
+benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display) { return new Collector(display); }
+
+}  // namespace mb
