@@ -85,7 +85,9 @@ compare: build
 
 # CI regression tracking: a quick subset with 9 repetitions against the committed baseline
 # of this machine, results/<machine>/baseline.json (refresh it with bench-ci-baseline).
-CI_FILTER ?= ^(harness/empty|stack/(malloc|vla)/size:16|recursion/sum_(recursive|iterative)/n:900|hierarchy/latency_random/ws:(16384|262144)|hierarchy/read/ws:32768|alloc/(pool|freelist|tcmalloc)/pair/size:32|traverse/(row|col)_sum/n:1024|gemm/ikj/n:64|layout/(padded|soa)_one/records:250000)$$
+# The CI subset: tools/ci_subset.txt, one pattern per line, read here and by mbgrind (its
+# default filter), so the two never drift apart.
+CI_FILTER ?= ^($(shell paste -sd'|' tools/ci_subset.txt))$$
 CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
 
 bench-ci: build

@@ -1,3 +1,4 @@
+# families: align
 # align.gp: misaligned access cost as a heatmap, one panel per operation and placement;
 # `level` is "l1" or "dram". Colour: time per access relative to offset 0 of the same size.
 load here."/common.gp"

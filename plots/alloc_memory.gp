@@ -1,3 +1,4 @@
+# families: alloc
 load here."/common.gp"
 set title "8 MiB requested in blocks of one size: peak RSS (solid) and bytes handed out (dashed)"
 set xlabel "block size requested"

@@ -1,3 +1,4 @@
+# families: alloc
 load here."/common.gp"
 set title "malloc + free: tight pairs (solid) and 10,000-block batches freed in random order (dashed)"
 set xlabel "block size"

@@ -1,3 +1,4 @@
+# families: hierarchy
 load here."/common.gp"
 set title "Bandwidth vs working set (STREAM byte accounting)"
 set xlabel "working set (all arrays)"

@@ -184,3 +184,19 @@ for level in l1 dram; do
     echo "plots: align_$level skipped: its benchmarks are not in $result"
   fi
 done
+
+# Every family no script here draws (their first line: "# families: NAME...") gets the
+# default chart, from what the result says of it (mbextract --family); nothing to edit here
+# when a family is added.
+drawn=" $(sed -s -n '1s/^# families: //p' "$here"/*.gp | tr '\n' ' ') "
+for fam in $(x --families); do
+  case "$drawn" in *" $fam "*) continue ;; esac
+  { read -r xname logx logy blocks; read -r unit; read -r title; } < <(x --family "$fam" "$data")
+  if [ "${blocks:-0}" -gt 0 ]; then
+    hasx=$([ "$xname" = - ] && echo 0 || echo 1)
+    gnuplot -e "here='$here'; data='$data'; out='$out/family_$fam'; machine='$machine'; stamp='$stamp'; file='$data/family_$fam.dat'; hasx=$hasx; xname='$xname'; logx=$logx; logy=$logy; blocks=$blocks; unit='$unit'; title_text='$title'" "$here/default.gp"
+    echo "plots: $out/family_$fam.svg and .png (the default chart)"
+  else
+    echo "plots: family_$fam skipped: no measured entry with a primary figure in $result"
+  fi
+done

@@ -1,3 +1,4 @@
+# families: gemm
 load here."/common.gp"
 set title "Matrix multiply C = AB (n x n doubles): naive loop orders vs OpenBLAS dgemm"
 set xlabel "n"

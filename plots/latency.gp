@@ -1,3 +1,4 @@
+# families: hierarchy
 load here."/common.gp"
 set title "Load latency vs working set (dependent loads)"
 set xlabel "working set"

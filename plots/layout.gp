@@ -1,3 +1,4 @@
+# families: layout
 load here."/common.gp"
 set title "Summing one field (solid) or every field (dashed) of N records, by layout"
 set xlabel "records"

@@ -1,3 +1,4 @@
+# families: machine
 load here."/common.gp"
 set title "Loaded latency: a random chase while other cores stream reads"
 set xlabel "loaders' total read bandwidth (GB/s)"

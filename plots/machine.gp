@@ -1,3 +1,4 @@
+# families: machine
 load here."/common.gp"
 set title "Memory bandwidth vs threads (working set ".wslabel.", STREAM byte accounting)"
 set xlabel "threads"

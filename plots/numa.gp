@@ -1,3 +1,4 @@
+# families: machine
 load here."/common.gp"
 set title title_text
 set xlabel "memory on node"

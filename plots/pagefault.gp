@@ -1,3 +1,4 @@
+# families: stack
 load here."/common.gp"
 set title "What a fresh 4 KiB page costs (512 pages mapped, touched, unmapped)"
 set ylabel "time per page (µs)"

@@ -1,3 +1,4 @@
+# families: recursion
 load here."/common.gp"
 set title "Recursion depth at stack overflow (SIGSEGV), by locals per frame"
 set xlabel "locals per frame"

@@ -1,3 +1,4 @@
+# families: stack
 load here."/common.gp"
 set title "Cost of one allocation + release, by size (solid: untouched; dashed: every line stored to)"
 set xlabel "size"

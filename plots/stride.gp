@@ -1,3 +1,4 @@
+# families: hierarchy
 load here."/common.gp"
 set title "One 8-byte load every stride bytes over 64 MiB"
 set xlabel "stride"

@@ -1,3 +1,4 @@
+# families: stack
 load here."/common.gp"
 set title "Thread stacks: reserved (VmSize) vs resident (VmRSS) memory per thread"
 set xlabel "threads alive"

@@ -1,3 +1,4 @@
+# families: traverse
 load here."/common.gp"
 set title "Column order vs row order on a row-major n x n matrix of doubles: time ratio to the row-order sum"
 set xlabel "n (matrix is n x n doubles)"

@@ -105,7 +105,34 @@ int main(int argc, char **argv) {
   char *bv[] = {argv[1], bad, NULL};
   CHECK_EQ_INT(test_run(p, bv, 0, 0), 0);
   CHECK(p->status == 2 && test_lines(p->err) == 1 && p->out[0] == 0);
-  free(p);
   test_rmtree(dir);
+
+  /* The claims are data in one place (mbreport's table, printed by --claims): every id
+   * there is a row of docs/CLAIMS.md, and every row there is in the table. */
+  char *cv[] = {argv[1], "--claims", NULL};
+  CHECK_EQ_INT(test_run(p, cv, 0, 0), 0);
+  CHECK_EQ_INT(p->status, 0);
+  char *claims_md = test_slurp("../docs/CLAIMS.md");
+  CHECK(claims_md != NULL);
+  int rows = 0;
+  for (const char *l = p->out; claims_md && (l = strstr(l, "\n| C")); l++) {
+    char id[16] = "";
+    sscanf(l, "\n| C%15[0-9]", id);
+    char want[32];
+    snprintf(want, sizeof want, "\n| C%s | ", id);
+    if (!strstr(claims_md, want)) fprintf(stderr, "claim C%s is not in docs/CLAIMS.md\n", id);
+    CHECK(strstr(claims_md, want) != NULL);
+    rows++;
+  }
+  for (const char *l = claims_md; l && (l = strstr(l, "\n| C")); l++) {
+    char id[16] = "", want[32];
+    sscanf(l, "\n| C%15[0-9]", id);
+    snprintf(want, sizeof want, "\n| C%s | ", id);
+    if (!strstr(p->out, want)) fprintf(stderr, "docs/CLAIMS.md's C%s is not in mbreport's table\n", id);
+    CHECK(strstr(p->out, want) != NULL);
+  }
+  CHECK(rows >= 16);
+  free(claims_md);
+  free(p);
   return TEST_EXIT();
 }

@@ -13,11 +13,20 @@
  *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it)
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
+ *   mbextract FILE --families     the families in the result, one per line
+ *   mbextract FILE --family F DIR the default chart's data of family F, from what the result
+ *                                 says of it (MB_FAMILY: x argument, log scales, title; each
+ *                                 entry's primary figure and unit): DIR/family_F.dat holds one
+ *                                 block per variant ("x value" lines under a title line) or,
+ *                                 with no x argument, one "label value" line per benchmark;
+ *                                 printed: "X LOGX LOGY BLOCKS" (X the argument, "-" for
+ *                                 none), the unit, the title
  * Bad input: one line on stderr, exit 2. A series with no point prints nothing, exit 0.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +129,111 @@ static void batch(json_t *benches, const char *spec, const char *dir) {
   fclose(f);
 }
 
+/* Text from a result on its way into a chart: letters, digits and a few marks only. */
+static void clean(char *out, size_t len, const char *in) {
+  size_t w = 0;
+  for (; in && *in && w + 1 < len; in++)
+    out[w++] = isalnum((unsigned char)*in) || strchr(" ._:/()+-", *in) ? *in : '_';
+  out[w] = 0;
+}
+
+static int name_ok(const char *s) {
+  if (!s || !*s) return 0;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-') return 0;
+  return 1;
+}
+
+static void families(json_t *benches) {
+  json_t *seen = json_object(), *b;
+  size_t i;
+  json_array_foreach(benches, i, b) {
+    const char *f = json_string_value(json_object_get(b, "family"));
+    if (!name_ok(f) || json_object_get(seen, f)) continue;
+    json_object_set_new(seen, f, json_true());
+    printf("%s\n", f);
+  }
+  json_decref(seen);
+}
+
+/* The median of `field` over the repetitions of run `run_name` (measured entries only). */
+static double median_of(json_t *benches, const char *run_name, const char *field) {
+  double v[64];
+  int n = 0;
+  size_t i;
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
+    json_t *x = json_object_get(b, field);
+    if (!rn || strcmp(rn, run_name) || (rt && !strcmp(rt, "aggregate")) || !json_is_number(x) || n == 64) continue;
+    v[n++] = json_number_value(x);
+  }
+  if (!n) return NAN;
+  qsort(v, (size_t)n, sizeof *v, by_value);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* One entry per run name of family `fam`, in file order (the first repetition stands for all). */
+static int first_of_run(json_t *benches, size_t at, const char *fam) {
+  json_t *b = json_array_get(benches, at);
+  const char *f = json_string_value(json_object_get(b, "family")), *rn = json_string_value(json_object_get(b, "run_name"));
+  const char *rt = json_string_value(json_object_get(b, "run_type"));
+  if (!f || strcmp(f, fam) || !rn || (rt && !strcmp(rt, "aggregate"))) return 0;
+  for (size_t k = 0; k < at; k++) {
+    const char *r2 = json_string_value(json_object_get(json_array_get(benches, k), "run_name"));
+    if (r2 && !strcmp(r2, rn)) return 0;
+  }
+  return 1;
+}
+
+static void family_chart(json_t *doc, const char *fam, const char *dir) {
+  json_t *benches = json_object_get(doc, "benchmarks");
+  if (!name_ok(fam)) die("family '%s' is not a name (letters, digits, '_', '-')", fam);
+  json_t *p = json_object_get(json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "presentation"), fam);
+  const char *x = json_string_value(json_object_get(p, "x"));
+  if (x && !name_ok(x)) x = NULL; /* an argument name that is not a name: bars */
+  char path[4096], unit[32] = "", title[128];
+  snprintf(path, sizeof path, "%s/family_%s.dat", dir, fam);
+  FILE *out = fopen(path, "w");
+  if (!out) die("%s: cannot write", path);
+  json_t *variants = json_array(), *b;
+  size_t i, j;
+  json_array_foreach(benches, i, b) { /* the variants, in order, for one block each */
+    const char *v = json_string_value(json_object_get(b, "variant"));
+    if (!first_of_run(benches, i, fam) || !v) continue;
+    int seen = 0;
+    json_t *s;
+    json_array_foreach(variants, j, s) seen |= !strcmp(json_string_value(s), v);
+    if (!seen) json_array_append_new(variants, json_string(v));
+  }
+  int blocks = 0;
+  json_t *var;
+  json_array_foreach(variants, j, var) {
+    int rows = 0;
+    json_array_foreach(benches, i, b) {
+      const char *v = json_string_value(json_object_get(b, "variant")), *pr = json_string_value(json_object_get(b, "primary"));
+      if (!first_of_run(benches, i, fam) || !v || strcmp(v, json_string_value(var)) || !pr) continue;
+      double y = median_of(benches, json_string_value(json_object_get(b, "run_name")), pr);
+      json_t *xa = x ? json_object_get(json_object_get(b, "args"), x) : NULL;
+      if (!*unit) clean(unit, sizeof unit, json_string_value(json_object_get(b, "unit")));
+      char label[160];
+      clean(label, sizeof label, x ? json_string_value(var) : json_string_value(json_object_get(b, "run_name")));
+      if (x && !json_is_number(xa)) continue;
+      if (x && !rows) fprintf(out, "\"%s\" \"%s\"\n", label, unit);
+      if (x) fprintf(out, "%.17g %.17g\n", json_number_value(xa), y);
+      else fprintf(out, "\"%s\" %.17g\n", label, y);
+      rows++;
+    }
+    if (x && rows) fprintf(out, "\n\n"), blocks++;
+    else if (rows) blocks = 1;
+  }
+  json_decref(variants);
+  if (fclose(out)) die("%s: cannot write", path);
+  clean(title, sizeof title, json_string_value(json_object_get(p, "title")) ? json_string_value(json_object_get(p, "title")) : fam);
+  printf("%s %d %d %d\n%s\n%s\n", x ? x : "-", json_is_true(json_object_get(p, "logx")), json_is_true(json_object_get(p, "logy")), blocks,
+         *unit ? unit : "value", title);
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbextract";
   if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
@@ -154,6 +268,15 @@ int main(int argc, char **argv) {
       }
       break;
     }
+    return 0;
+  }
+  if (!strcmp(argv[2], "--families")) {
+    families(benches);
+    return 0;
+  }
+  if (argc == 5 && !strcmp(argv[2], "--family")) {
+    family_chart(doc, argv[3], argv[4]);
+    json_decref(doc);
     return 0;
   }
   if (argc == 5 && !strcmp(argv[2], "--batch")) {

@@ -37,11 +37,10 @@
 #include "results.h"
 #include "tooldie.h"
 
-/* Small, fast benchmarks from each family: the CI regression subset. */
-#define MB_GRIND_DEFAULT_FILTER                                                                      \
-  "^(harness/empty|stack/(vla|alloca|malloc|calloc)/size:(64|4096)|recursion/sum_(recursive|iterative)/n:900|" \
-  "hierarchy/latency_(random|seq)/ws:16384|hierarchy/(read|copy|triad)/ws:32768|alloc/(pool|freelist)/pair/size:32|" \
-  "traverse/(row|col)_sum/n:64|gemm/ikj/n:64|layout/(padded|soa)_one/records:1000)(/iterations:[0-9]+)?$"
+/* Small, fast benchmarks from each family: the CI regression subset (tools/ci_subset.txt,
+ * which make bench-ci reads too). */
+#include "mb_ci_subset.h"
+#define MB_GRIND_DEFAULT_FILTER MB_CI_SUBSET
 
 /* A fixed simulated hierarchy, not the host's (a VM reports a 508 MB L3): the same counts
  * on every machine for the same binary. */

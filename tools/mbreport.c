@@ -104,6 +104,27 @@ static const char *fmt_x(double v) {
   return b;
 }
 
+/* A value in its unit, as a reader wants it: times scaled, bytes in KiB/MiB, rates in GB/s. */
+static const char *fmt_value(double v, const char *unit) {
+  char *b = fmt_buf();
+  if (isnan(v) || isinf(v)) snprintf(b, 32, "–");
+  else if (!unit || !strcmp(unit, "ns")) return fmt_ns(v);
+  else if (!strcmp(unit, "B")) size_str(b, 32, v);
+  else if (!strcmp(unit, "B/s")) snprintf(b, 32, "%.3g GB/s", v / 1e9);
+  else if (!strcmp(unit, "FLOP/s")) snprintf(b, 32, "%.3g GFLOP/s", v / 1e9);
+  else if (!strcmp(unit, "x")) return fmt_x(v);
+  else snprintf(b, 32, "%.4g %.12s", v, unit);
+  return b;
+}
+
+/* A family name fit for a file name and a table (the result is data from anyone). */
+static int name_ok(const char *s) {
+  if (!*s) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-')) return 0;
+  return 1;
+}
+
 static int has_family(const char *family) {
   size_t i, l = strlen(family);
   json_t *b;
@@ -114,14 +135,49 @@ static int has_family(const char *family) {
   return 0;
 }
 
-static void claim(const char *id, const char *text, const char *measured, const char *verdict) {
-  printf("| %s | %s | %s | %s |\n", id, text, measured, verdict);
+/* The lesson's claims as data: the id (docs/CLAIMS.md's), the claim as the report states it,
+ * and the family that measures it. Each claim's rule is in its verdict, computed in the
+ * claims_* functions below; `mbreport --claims` prints this table, and test_report checks it
+ * against docs/CLAIMS.md. */
+static const struct claim_def {
+  const char *id, *text, *family;
+} claim_defs[] = {
+    {"C1", "main and thread stacks are 8 MB", "recursion"},
+    {"C2", "stack allocation is a single instruction, essentially free", "stack"},
+    {"C3", "malloc costs ~100 ns per call", "stack"},
+    {"C4", "a pool allocator makes small allocation essentially free", "alloc"},
+    {"C4, CPython", "pymalloc makes small allocation essentially free", "alloc/pymalloc"},
+    {"C5", "a 20-byte request uses a 24-byte block", "alloc"},
+    {"C5, CPython", "a 20-byte request uses a 24-byte block", "alloc/pymalloc"},
+    {"C6", "external fragmentation: freed memory scattered among live blocks stays with the process", "alloc"},
+    {"C7", "deep recursion overflows into the guard page: SIGSEGV", "recursion"},
+    {"C8", "recursion is slower per call than iteration", "recursion"},
+    {"C9", "a 4 MB VLA on an 8 MB stack crashes", "recursion"},
+    {"C10", "struct padding: 24 / 16 / 14 bytes; a million records 24 MB vs 16 MB", "layout"},
+    {"C11", "packed (unaligned) access is legal but slow: 2× on cache misses", "align"},
+    {"C12", "column access on a row-major array is several times slower than row access (2000×2000)", "traverse"},
+    {"C13", "2 MB stacks cut reserved virtual memory by 75%, not resident memory", "stack"},
+    {"C14", "large buffers come from mmap and cost nothing until touched", "stack"},
+    {"C15", "a flat array is several times smaller and faster than pointers to boxed values", "layout"},
+    {"C15, CPython", "a NumPy-style flat array beats a list of boxed floats", "python"},
+    {"C16", "an arena whose pools are all free goes back to the OS", "alloc"},
+    {"C16, CPython", "an arena whose pools are all free goes back to the OS", "alloc/pymalloc"},
+};
+
+static const struct claim_def *claim_def(const char *id) {
+  for (size_t i = 0; i < sizeof claim_defs / sizeof *claim_defs; i++)
+    if (!strcmp(claim_defs[i].id, id)) return &claim_defs[i];
+  die("internal: no claim %s", id);
 }
 
-static void not_here(const char *id, const char *text, const char *family) {
+static void claim(const char *id, const char *measured, const char *verdict) {
+  printf("| %s | %s | %s | %s |\n", id, claim_def(id)->text, measured, verdict);
+}
+
+static void not_here(const char *id) {
   char m[160];
-  snprintf(m, sizeof m, "not measured: the `%s` family is not in this result", family);
-  claim(id, text, m, "not measurable here yet");
+  snprintf(m, sizeof m, "not measured: the `%s` family is not in this result", claim_def(id)->family);
+  claim(id, m, "not measurable here yet");
 }
 
 /* The machine family: peak bandwidth at the memory working set (the largest one), idle vs
@@ -241,29 +297,350 @@ static void check_entries(const char *path) {
   }
 }
 
-int main(int argc, char **argv) {
-  mb_tool_name = "mbreport";
-  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md");
-  const char *charts = argc > 2 ? argv[2] : "charts";
-  json_error_t e;
-  json_t *doc = json_load_file(argv[1], 0, &e);
-  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
-  ctx = json_object_get(doc, "context");
-  benches = json_object_get(doc, "benchmarks");
-  check_entries(argv[1]);
-  mctx = json_object_get(ctx, "membench");
-  if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
-  json_t *topo = json_object_get(mctx, "topology"), *fam = json_object_get(mctx, "families");
-  const char *base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+static void section_hierarchy(const char *charts) {
+  if (has_family("hierarchy")) {
+    printf("\n## Hierarchy\n\n![latency](%s/latency.png)\n![bandwidth](%s/bandwidth.png)\n\n", charts, charts);
+    printf("| working set | random-chase latency | read bandwidth |\n|---|---|---|\n");
+    static const struct {
+      const char *lat, *bw, *label;
+    } rows[] = {{"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768", "16 KiB / 32 KiB"},
+                {"hierarchy/latency_random/ws:262144", "hierarchy/read/ws:524288", "256 KiB / 512 KiB"},
+                {"hierarchy/latency_random/ws:4194304", "hierarchy/read/ws:8388608", "4 MiB / 8 MiB"},
+                {"hierarchy/latency_random/ws:268435456", "hierarchy/read/ws:1073741824", "256 MiB / 1 GiB"}};
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+      printf("| %s | %.3g ns | %.3g GB/s |\n", rows[r].label, ns(rows[r].lat), num(bench(rows[r].bw), "bytes_per_second") / 1e9);
+  }
+}
 
-  printf("# membench report: %s\n\n", json_string_value(json_object_get(mctx, "machine")));
-  printf("Result `%s` of %s: git %s, %s, `%s`. Pinned: %s (PU %lld); %lld benchmarks skipped, %lld failed, "
-         "%lld migrated.\n\n",
-         base, cstr("date"), cstr("mb_git_revision"), cstr("mb_compiler"), cstr("mb_c_flags"),
-         json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
-         (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
-         (long long)json_integer_value(json_object_get(mctx, "migrated")));
+static void section_stack(const char *charts) {
+  if (has_family("stack")) {
+    printf("\n## Stack and heap\n\n![allocation cost](%s/stack_alloc.png)\n![page faults](%s/pagefault.png)\n"
+           "![thread stacks](%s/thread_stacks.png)\n\n| size | VLA | alloca | malloc+free | calloc+free |\n|---|---|---|---|---|\n",
+           charts, charts, charts);
+    static const char *sizes[] = {"16", "4096", "1048576"};
+    for (int k = 0; k < 3; k++) {
+      char n1[64], n2[64], n3[64], n4[64];
+      snprintf(n1, sizeof n1, "stack/vla/size:%s", sizes[k]);
+      snprintf(n2, sizeof n2, "stack/alloca/size:%s", sizes[k]);
+      snprintf(n3, sizeof n3, "stack/malloc/size:%s", sizes[k]);
+      snprintf(n4, sizeof n4, "stack/calloc/size:%s", sizes[k]);
+      printf("| %s B | %.3g ns | %.3g ns | %.3g ns | %.3g ns |\n", sizes[k], ns(n1), ns(n2), ns(n3), ns(n4));
+    }
+  }
+}
 
+static void section_recursion(const char *charts) {
+  if (has_family("recursion")) printf("\n## Recursion\n\n![recursion depth](%s/recursion.png)\n", charts);
+}
+
+static void section_alloc(const char *charts) {
+  if (has_family("alloc")) {
+    printf("\n## Allocators\n\n![allocation cost](%s/alloc_pair.png)\n![memory cost](%s/alloc_memory.png)\n\n"
+           "| allocator | pair, 32 B | batch of 10,000 freed at random, 32 B, per pair | mixed sizes, per free + malloc | producer/consumer (scatter), 32 B | 20-byte blocks: bytes handed out per byte | peak RSS per byte requested | RSS left after freeing half / all |\n"
+           "|---|---|---|---|---|---|---|---|\n",
+           charts, charts);
+    static const char *const al[] = {"pool", "freelist", "bump", "glibc", "jemalloc", "mimalloc", "tcmalloc"};
+    for (size_t a = 0; a < sizeof al / sizeof *al; a++) {
+      char n[6][96];
+      snprintf(n[0], sizeof n[0], "alloc/%s/pair/size:32", al[a]);
+      snprintf(n[1], sizeof n[1], "alloc/%s/batch_random/size:32", al[a]);
+      snprintf(n[2], sizeof n[2], "alloc/%s/mixed", al[a]);
+      snprintf(n[3], sizeof n[3], "alloc/%s/prodcon_scatter/size:32", al[a]);
+      snprintf(n[4], sizeof n[4], "alloc/%s/footprint/size:20", al[a]);
+      json_t *f = bench(n[4]);
+      double per_batch = num(bench(n[1]), "items_per_second");
+      printf("| %s | %s | %s | %s | %s | %s | %s | ", al[a], fmt_ns(ns(n[0])), fmt_ns(1e9 / per_batch), fmt_ns(ns(n[2])),
+             fmt_ns(ns(n[3])), fmt_x(num(f, "internal_frag")), fmt_x(num(f, "rss_per_requested")));
+      double peak = num(f, "peak_rss_kib");
+      if (isnan(peak) || peak <= 0) printf("– |\n");
+      else printf("%.0f%% / %.0f%% |\n", 100 * num(f, "rss_half_freed_kib") / peak, 100 * num(f, "rss_all_freed_kib") / peak);
+    }
+  }
+}
+
+static void section_traverse(const char *charts) {
+  if (has_family("traverse") || has_family("gemm")) {
+    printf("\n## Traversal order\n\n![column vs row](%s/traverse.png)\n![matrix multiply](%s/gemm.png)\n\n"
+           "| n | row-order sum | column-order sum | column / row | strips of 8 rows / row | cache level of the matrix |\n|---|---|---|---|---|---|\n",
+           charts, charts);
+    static const int tn[] = {64, 256, 1000, 1024, 2000, 2048, 4000, 4096};
+    for (size_t k = 0; k < sizeof tn / sizeof *tn; k++) {
+      char r[64], c[64], bl[64];
+      snprintf(r, sizeof r, "traverse/row_sum/n:%d", tn[k]);
+      snprintf(c, sizeof c, "traverse/col_sum/n:%d", tn[k]);
+      snprintf(bl, sizeof bl, "traverse/blocked_col_sum/n:%d", tn[k]);
+      if (!bench(r)) continue;
+      double lv = num(bench(r), "level");
+      char level[16];
+      if (isnan(lv)) snprintf(level, sizeof level, "–");
+      else if (lv == 0) snprintf(level, sizeof level, "memory");
+      else snprintf(level, sizeof level, "L%.0f", lv);
+      printf("| %d | %.3g GB/s | %.3g GB/s | %.1f | %.1f | %s |\n", tn[k], num(bench(r), "bytes_per_second") / 1e9,
+             num(bench(c), "bytes_per_second") / 1e9, ns(c) / ns(r), ns(bl) / ns(r), level);
+    }
+    printf("\n| n | ijk | ikj | jki | OpenBLAS row-major | column-major | row-major, A^T B^T | every core | best naive / OpenBLAS |\n|---|---|---|---|---|---|---|---|---|\n");
+    static const int gn[] = {64, 256, 1024, 2048};
+    for (size_t k = 0; k < sizeof gn / sizeof *gn; k++) {
+      static const char *const v[] = {"ijk", "ikj", "jki", "blas_row", "blas_col", "blas_row_t", "blas_row_threads"};
+      double g[7], best = 0;
+      int any = 0;
+      for (int j = 0; j < 7; j++) {
+        char n[64];
+        snprintf(n, sizeof n, "gemm/%s/n:%d", v[j], gn[k]);
+        g[j] = num(bench(n), "items_per_second") / 1e9;
+        any |= !isnan(g[j]);
+        if (j < 3 && g[j] > best) best = g[j];
+      }
+      if (!any) continue;
+      printf("| %d |", gn[k]);
+      for (int j = 0; j < 7; j++) printf(isnan(g[j]) ? " – |" : " %.3g GFLOP/s |", g[j]);
+      printf(" %s |\n", best > 0 && !isnan(g[3]) ? fmt_x(best / g[3]) : "–");
+    }
+  }
+}
+
+static void section_layout(const char *charts) {
+  if (has_family("layout") || has_family("align")) {
+    printf("\n## Data layout and alignment\n\n![struct layouts](%s/layout.png)\n![misaligned access in L1](%s/align_l1.png)\n"
+           "![misaligned access in memory](%s/align_dram.png)\n\n| layout | bytes per record | MiB per 10^6 records | sum of d, 4,000,000 records | every field |\n|---|---|---|---|---|\n",
+           charts, charts, charts);
+    static const char *const ly[] = {"padded", "reordered", "packed", "soa"};
+    for (int k = 0; k < 4; k++) {
+      char one[80], all[80];
+      snprintf(one, sizeof one, "layout/%s_one/records:4000000", ly[k]);
+      snprintf(all, sizeof all, "layout/%s_all/records:4000000", ly[k]);
+      json_t *o = bench(one);
+      printf("| %s | %.0f | %.2f | %s per record | %s per record |\n", ly[k], num(o, "bytes_per_record"), num(o, "mib_per_million"),
+             fmt_ns(ns(one) / 4e6), fmt_ns(ns(all) / 4e6));
+    }
+    printf("\n| 10^6 doubles | bytes per element | sum, per element |\n|---|---|---|\n");
+    static const char *const bx[] = {"unboxed", "boxed_malloc_inorder", "boxed_malloc_shuffled", "boxed_pool_inorder", "boxed_pool_shuffled"};
+    for (int k = 0; k < 5; k++) {
+      char n[80];
+      snprintf(n, sizeof n, "layout/%s/n:1000000", bx[k]);
+      printf("| %s | %.0f | %s |\n", bx[k], num(bench(n), "bytes_per_element"), fmt_ns(ns(n) / 1e6));
+    }
+  }
+}
+
+static void claims_stack(void) {
+  char m[640];
+  json_t *fam = json_object_get(mctx, "families");
+  double rl = num(bench("recursion/vla_max/stack:0"), "rlimit_stack_bytes");
+  const char *tdef = json_string_value(json_object_get(fam, "stack_thread_default_bytes"));
+  if (!isnan(rl)) {
+    double td = tdef ? atof(tdef) : NAN;
+    snprintf(m, sizeof m, "RLIMIT_STACK %.0f B; pthread default stack %.0f B", rl, td);
+    claim("C1", m, (rl == 8 << 20 && td == 8 << 20) ? "holds (both 8 MiB)" : "differs");
+  } else not_here("C1");
+
+  double empty = ns("harness/empty"), vla_max = 0, call = ns("stack/call/size:0");
+  for (int s = 16; s <= 1 << 20; s *= 2) {
+    char n[64];
+    snprintf(n, sizeof n, "stack/vla/size:%d", s);
+    double v = ns(n);
+    if (!isnan(v) && v > vla_max) vla_max = v;
+  }
+  if (vla_max > 0 && !isnan(empty)) {
+    snprintf(m, sizeof m, "VLA allocate+release in a loop: at most %.2f ns per iteration at 16 B–1 MiB; empty loop %.2f ns; a call %.2f ns",
+             vla_max, empty, call);
+    claim("C2", m,
+          vla_max <= 2 * empty + 0.5 ? "holds (rule: within 2× the empty loop + 0.5 ns)" : "differs");
+  } else not_here("C2");
+
+  double mal = ns("stack/malloc/size:32");
+  if (isnan(mal)) mal = ns("stack/malloc/size:16");
+  if (!isnan(mal)) {
+    snprintf(m, sizeof m, "malloc+free of 16–32 B: %.2f ns", mal);
+    char v[96];
+    if (mal >= 50 && mal <= 200) snprintf(v, sizeof v, "holds (rule: 50–200 ns)");
+    else snprintf(v, sizeof v, "differs: %.0f× %s", mal < 100 ? 100 / mal : mal / 100, mal < 100 ? "cheaper" : "dearer");
+    claim("C3", m, v);
+  } else not_here("C3");
+
+}
+
+static void claims_alloc(void) {
+  char m[640];
+  static const char *const general[] = {"glibc", "jemalloc", "mimalloc", "tcmalloc"};
+  double pool = ns("alloc/pool/pair/size:32"), glibc = ns("alloc/glibc/pair/size:32"), fastest = NAN;
+  const char *fname = "";
+  for (int k = 0; k < 4; k++) {
+    char n[64];
+    snprintf(n, sizeof n, "alloc/%s/pair/size:32", general[k]);
+    double t = ns(n);
+    if (!isnan(t) && (isnan(fastest) || t < fastest)) fastest = t, fname = general[k];
+  }
+  if (!isnan(pool) && !isnan(glibc)) {
+    snprintf(m, sizeof m, "32-byte malloc + free: pool %.2f ns, glibc %.2f ns (%.1f×), fastest general-purpose (%s) %.2f ns (%.1f×); free list %.2f ns",
+             pool, glibc, glibc / pool, fname, fastest, fastest / pool, ns("alloc/freelist/pair/size:32"));
+    claim("C4", m,
+          glibc >= 2 * pool ? "holds (rule: pool at least 2× faster than glibc's malloc)" : "differs");
+  } else not_here("C4");
+  double py = ns("alloc/pymalloc/pair/size:32");
+  if (!isnan(py) && !isnan(glibc)) {
+    snprintf(m, sizeof m, "32-byte PyObject_Malloc + PyObject_Free: %.2f ns, glibc %.2f ns (%.1f×), the pool %.2f ns", py, glibc, glibc / py, pool);
+    claim("C4, CPython", m,
+          glibc >= 2 * py ? "holds (rule: at least 2× faster than glibc's malloc)" : "differs (rule: at least 2× faster than glibc's malloc)");
+  } else not_here("C4, CPython");
+
+  json_t *fp = bench("alloc/pool/footprint/size:20"), *fg = bench("alloc/glibc/footprint/size:20");
+  if (fp) {
+    double fr = num(fp, "internal_frag");
+    snprintf(m, sizeof m, "a 20-byte request gets %.0f bytes from the pool (16-byte classes, as CPython since 3.8), %.0f usable from glibc",
+             20 * fr, 20 * num(fg, "internal_frag"));
+    claim("C5", m,
+          fabs(20 * fr - 24) < 0.5 ? "holds" : "differs: 8-byte classes were pymalloc's before 3.8 (rule: pool block = 24 B)");
+  } else not_here("C5");
+  json_t *fy = bench("alloc/pymalloc/footprint/size:20");
+  if (fy && !isnan(num(fy, "block_bytes"))) {
+    double blk = num(fy, "block_bytes");
+    snprintf(m, sizeof m, "CPython's pymalloc hands out a %.0f-byte block for 20 bytes (measured), in %.0f classes up to %.0f B",
+             blk, num(fy, "classes"), num(fy, "threshold"));
+    claim("C5, CPython", m,
+          blk == 24 ? "holds" : "differs (rule: block = 24 B; 16-byte classes since CPython 3.8)");
+  } else not_here("C5, CPython");
+
+  if (fg) {
+    double peak = num(fg, "peak_rss_kib"), half = num(fg, "rss_half_freed_kib"), all = num(fg, "rss_all_freed_kib");
+    snprintf(m, sizeof m, "glibc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every other block %.0f KiB (%.0f%%); after freeing all %.0f KiB",
+             peak, half, 100 * half / peak, all);
+    claim("C6", m,
+          half >= 0.9 * peak ? "holds (rule: half freed, at least 90% still resident)" : "differs");
+  } else not_here("C6");
+}
+
+static void claims_recursion(void) {
+  char m[640];
+  size_t i;
+
+  int probes = 0, good = 0;
+  double d16 = NAN, e16 = NAN;
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (!n || strncmp(n, "recursion/overflow_", 19) || json_is_true(json_object_get(b, "error_occurred"))) continue;
+    probes++;
+    double depth = num(b, "depth"), exp = num(b, "expected_depth"), below = num(b, "fault_below_stack"), frame = num(b, "frame_bytes");
+    good += num(b, "signal") == 11 && fabs(depth - exp) <= 1 && below >= 0 && below <= frame + 128;
+    if (strstr(n, "overflow_main/frame:16/")) d16 = depth, e16 = exp;
+  }
+  if (probes) {
+    snprintf(m, sizeof m, "%d of %d overflow probes ended in SIGSEGV within one frame of the predicted depth, the fault just below the stack (main thread, 16 B locals: %.0f deep, %.0f predicted)",
+             good, probes, d16, e16);
+    claim("C7", m, good == probes ? "holds (rule: every probe)" : "differs");
+  } else not_here("C7");
+
+  double rec = ns("recursion/sum_recursive/n:900"), it = ns("recursion/sum_iterative/n:900");
+  if (!isnan(rec) && !isnan(it)) {
+    snprintf(m, sizeof m, "sum of 1..900: %.2f ns per recursive call, %.2f ns per iteration", rec / 900, it / 900);
+    char v[64];
+    snprintf(v, sizeof v, rec > it ? "holds (%.1f× slower)" : "differs (%.1f×)", rec / it);
+    claim("C8", m, v);
+  } else not_here("C8");
+
+  json_t *vm = bench("recursion/vla_max/stack:0");
+  if (vm) {
+    snprintf(m, sizeof m, "largest VLA on the main stack: %.0f B (%.0f ints); a 4 MiB VLA %s", num(vm, "max_vla_bytes"),
+             num(vm, "max_vla_ints"), num(vm, "fits_4mib") == 1 ? "fits" : "does not fit");
+    claim("C9", m, num(vm, "fits_4mib") == 1 ? "differs" : "holds");
+  } else not_here("C9");
+
+}
+
+static void claims_layout(void) {
+  char m[640];
+  double p = num(bench("layout/padded_one/records:1000"), "bytes_per_record"),
+         r = num(bench("layout/reordered_one/records:1000"), "bytes_per_record"),
+         k = num(bench("layout/packed_one/records:1000"), "bytes_per_record");
+  if (!isnan(p)) {
+    snprintf(m, sizeof m, "sizeof: %.0f / %.0f / %.0f bytes (_Static_assert'ed); 10^6 records: %.1f / %.1f / %.1f MiB", p, r, k,
+             p * 1e6 / 1048576, r * 1e6 / 1048576, k * 1e6 / 1048576);
+    claim("C10", m,
+          p == 24 && r == 16 && k == 14 ? "holds" : "differs");
+  } else not_here("C10");
+
+  double a0 = num(bench("align/load_dram_line/size:8/offset:0"), "items_per_second"),
+         a60 = num(bench("align/load_dram_line/size:8/offset:60"), "items_per_second"),
+         pg60 = num(bench("align/load_dram_page/size:8/offset:60"), "items_per_second"),
+         s0 = num(bench("align/store_l1_page/size:8/offset:0"), "items_per_second"),
+         s60 = num(bench("align/store_l1_page/size:8/offset:60"), "items_per_second");
+  double pk = ns("layout/packed_one/records:4000000"), pd = ns("layout/padded_one/records:4000000");
+  if (!isnan(a0) && !isnan(a60)) {
+    snprintf(m, sizeof m, "8-byte loads from memory: %.2f× the aligned time when they split a line, %.2f× when they split a page; "
+             "8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over 4·10^6 records: %.2f× the padded struct's time",
+             a0 / a60, a0 / pg60, s0 / s60, pk / pd);
+    claim("C11", m,
+          a0 / a60 >= 2 ? "holds (rule: line-split load from memory ≥ 2×)" : "differs (rule: line-split load from memory ≥ 2×)");
+  } else not_here("C11");
+
+  double r2 = ns("traverse/row_sum/n:2000"), c2 = ns("traverse/col_sum/n:2000");
+  if (!isnan(r2) && !isnan(c2)) {
+    snprintf(m, sizeof m, "column/row time: %.1f at n = 2000, %.1f at n = 1024, %.1f at n = 1000, %.1f at n = 4096",
+             c2 / r2, ns("traverse/col_sum/n:1024") / ns("traverse/row_sum/n:1024"),
+             ns("traverse/col_sum/n:1000") / ns("traverse/row_sum/n:1000"), ns("traverse/col_sum/n:4096") / ns("traverse/row_sum/n:4096"));
+    claim("C12", m,
+          c2 / r2 >= 2 ? "holds (rule: ≥ 2× at n = 2000)" : "differs");
+  } else not_here("C12");
+}
+
+static void claims_memory(void) {
+  char m[640];
+
+  double v8 = num(bench("stack/threads/stack_kib:8192/threads:64"), "vm_mib_total");
+  double v2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "vm_mib_total");
+  double r2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "rss_kib_per_thread");
+  if (!isnan(v8) && !isnan(v2)) {
+    snprintf(m, sizeof m, "64 threads reserve %.0f MiB with 8 MiB stacks, %.0f MiB with 2 MiB (−%.0f%%); resident %.1f KiB per thread", v8, v2,
+             100 * (1 - v2 / v8), r2);
+    claim("C13", m,
+          fabs(1 - v2 / v8 - 0.75) < 0.05 && r2 < 256 ? "holds (rule: 70–80% less, < 256 KiB resident)" : "differs");
+  } else not_here("C13");
+
+  double un = ns("stack/heap_untouched/pages:512"), ft = ns("stack/heap_first_touch/pages:512");
+  double mm = num(bench("stack/heap_malloc_fixed/size:1048576"), "mmapped");
+  if (!isnan(un) && !isnan(ft)) {
+    snprintf(m, sizeof m, "512 pages mapped and unmapped untouched: %.1f µs; touched: %.2f ms (%.1f µs per page); 1 MiB malloc with the threshold fixed: %s",
+             un / 1e3, ft / 1e6, ft / 512 / 1e3, mm == 1 ? "from mmap" : "from the heap");
+    claim("C14", m,
+          un < 0.1 * ft && mm == 1 ? "holds (rule: untouched < 10% of touched; mmap'd)" : "differs");
+  } else not_here("C14");
+  double ub = ns("layout/unboxed/n:1000000"), bi = ns("layout/boxed_malloc_inorder/n:1000000"), bs = ns("layout/boxed_malloc_shuffled/n:1000000");
+  if (!isnan(ub) && !isnan(bi)) {
+    double eb = num(bench("layout/boxed_malloc_inorder/n:1000000"), "bytes_per_element");
+    snprintf(m, sizeof m, "10^6 doubles: flat %.2f ns and 8 B per element; boxed (malloc) %.2f ns in allocation order, %.2f ns shuffled, %.0f B per element",
+             ub / 1e6, bi / 1e6, bs / 1e6, eb);
+    claim("C15", m,
+          bi >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs");
+  } else not_here("C15");
+  double pl = ns("python/list_floats_sum/n:1000000");
+  if (!isnan(ub) && !isnan(pl)) {
+    double eb = num(bench("python/list_floats_sum/n:1000000"), "bytes_per_element");
+    snprintf(m, sizeof m, "10^6 floats: flat array %.2f ns and 8 B per element; a list of float objects %.2f ns and %.0f B per element (%.1f×, %.1f×)",
+             ub / 1e6, pl / 1e6, eb, pl / ub, eb / 8);
+    claim("C15, CPython", m,
+          pl >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs (rule: ≥ 2× time and size)");
+  } else not_here("C15, CPython");
+  json_t *pf = bench("alloc/pool/footprint/size:20");
+  if (pf) {
+    double peak = num(pf, "peak_rss_kib"), all = num(pf, "rss_all_freed_kib");
+    snprintf(m, sizeof m, "pool, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block and trimming %.0f KiB (%.1f%%)", peak, all,
+             100 * all / peak);
+    claim("C16", m,
+          all < 0.1 * peak ? "holds (rule: < 10% of the peak left resident)" : "differs");
+  } else not_here("C16");
+  json_t *yf = bench("alloc/pymalloc/footprint/size:20");
+  if (yf && !isnan(num(yf, "arenas_reclaimed"))) {
+    double peak = num(yf, "peak_rss_kib"), all = num(yf, "rss_all_freed_kib");
+    snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block %.0f KiB (%.1f%%); %.0f arenas of %.0f KiB given back",
+             peak, all, 100 * all / peak, num(yf, "arenas_reclaimed"), num(yf, "arena_bytes") / 1024);
+    claim("C16, CPython", m,
+          all < 0.1 * peak && num(yf, "arenas_reclaimed") > 0 ? "holds (rule: < 10% of the peak left resident, arenas given back)" : "differs");
+  } else not_here("C16, CPython");
+}
+
+static void machine_table(void) {
+  json_t *topo = json_object_get(mctx, "topology");
   printf("## The machine\n\n| | |\n|---|---|\n");
   printf("| CPU | %s (%s MHz) |\n", cstr("mb_cpu_model"), cstr("mb_cpu_mhz"));
   printf("| topology (hwloc) | %lld package(s), %lld NUMA node(s), %lld cores, %lld PUs |\n",
@@ -309,319 +686,97 @@ int main(int argc, char **argv) {
   if (bnd) printf("| memory | | | %s |\n", isnan(num(bnd, "memory_ns")) ? "not reached by the sweep's steps" : fmt_ns(num(bnd, "memory_ns")));
   else printf("\n(no `hierarchy/boundaries` in this result: the curve was not measured)\n");
 
-  if (has_family("hierarchy")) {
-    printf("\n## Hierarchy\n\n![latency](%s/latency.png)\n![bandwidth](%s/bandwidth.png)\n\n", charts, charts);
-    printf("| working set | random-chase latency | read bandwidth |\n|---|---|---|\n");
-    static const struct {
-      const char *lat, *bw, *label;
-    } rows[] = {{"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768", "16 KiB / 32 KiB"},
-                {"hierarchy/latency_random/ws:262144", "hierarchy/read/ws:524288", "256 KiB / 512 KiB"},
-                {"hierarchy/latency_random/ws:4194304", "hierarchy/read/ws:8388608", "4 MiB / 8 MiB"},
-                {"hierarchy/latency_random/ws:268435456", "hierarchy/read/ws:1073741824", "256 MiB / 1 GiB"}};
-    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-      printf("| %s | %.3g ns | %.3g GB/s |\n", rows[r].label, ns(rows[r].lat), num(bench(rows[r].bw), "bytes_per_second") / 1e9);
-  }
-  if (has_family("stack")) {
-    printf("\n## Stack and heap\n\n![allocation cost](%s/stack_alloc.png)\n![page faults](%s/pagefault.png)\n"
-           "![thread stacks](%s/thread_stacks.png)\n\n| size | VLA | alloca | malloc+free | calloc+free |\n|---|---|---|---|---|\n",
-           charts, charts, charts);
-    static const char *sizes[] = {"16", "4096", "1048576"};
-    for (int k = 0; k < 3; k++) {
-      char n1[64], n2[64], n3[64], n4[64];
-      snprintf(n1, sizeof n1, "stack/vla/size:%s", sizes[k]);
-      snprintf(n2, sizeof n2, "stack/alloca/size:%s", sizes[k]);
-      snprintf(n3, sizeof n3, "stack/malloc/size:%s", sizes[k]);
-      snprintf(n4, sizeof n4, "stack/calloc/size:%s", sizes[k]);
-      printf("| %s B | %.3g ns | %.3g ns | %.3g ns | %.3g ns |\n", sizes[k], ns(n1), ns(n2), ns(n3), ns(n4));
-    }
-  }
-  if (has_family("recursion")) printf("\n## Recursion\n\n![recursion depth](%s/recursion.png)\n", charts);
-  if (has_family("alloc")) {
-    printf("\n## Allocators\n\n![allocation cost](%s/alloc_pair.png)\n![memory cost](%s/alloc_memory.png)\n\n"
-           "| allocator | pair, 32 B | batch of 10,000 freed at random, 32 B, per pair | mixed sizes, per free + malloc | producer/consumer (scatter), 32 B | 20-byte blocks: bytes handed out per byte | peak RSS per byte requested | RSS left after freeing half / all |\n"
-           "|---|---|---|---|---|---|---|---|\n",
-           charts, charts);
-    static const char *const al[] = {"pool", "freelist", "bump", "glibc", "jemalloc", "mimalloc", "tcmalloc"};
-    for (size_t a = 0; a < sizeof al / sizeof *al; a++) {
-      char n[6][96];
-      snprintf(n[0], sizeof n[0], "alloc/%s/pair/size:32", al[a]);
-      snprintf(n[1], sizeof n[1], "alloc/%s/batch_random/size:32", al[a]);
-      snprintf(n[2], sizeof n[2], "alloc/%s/mixed", al[a]);
-      snprintf(n[3], sizeof n[3], "alloc/%s/prodcon_scatter/size:32", al[a]);
-      snprintf(n[4], sizeof n[4], "alloc/%s/footprint/size:20", al[a]);
-      json_t *f = bench(n[4]);
-      double per_batch = num(bench(n[1]), "items_per_second");
-      printf("| %s | %s | %s | %s | %s | %s | %s | ", al[a], fmt_ns(ns(n[0])), fmt_ns(1e9 / per_batch), fmt_ns(ns(n[2])),
-             fmt_ns(ns(n[3])), fmt_x(num(f, "internal_frag")), fmt_x(num(f, "rss_per_requested")));
-      double peak = num(f, "peak_rss_kib");
-      if (isnan(peak) || peak <= 0) printf("– |\n");
-      else printf("%.0f%% / %.0f%% |\n", 100 * num(f, "rss_half_freed_kib") / peak, 100 * num(f, "rss_all_freed_kib") / peak);
-    }
-  }
-  if (has_family("traverse") || has_family("gemm")) {
-    printf("\n## Traversal order\n\n![column vs row](%s/traverse.png)\n![matrix multiply](%s/gemm.png)\n\n"
-           "| n | row-order sum | column-order sum | column / row | strips of 8 rows / row | cache level of the matrix |\n|---|---|---|---|---|---|\n",
-           charts, charts);
-    static const int tn[] = {64, 256, 1000, 1024, 2000, 2048, 4000, 4096};
-    for (size_t k = 0; k < sizeof tn / sizeof *tn; k++) {
-      char r[64], c[64], bl[64];
-      snprintf(r, sizeof r, "traverse/row_sum/n:%d", tn[k]);
-      snprintf(c, sizeof c, "traverse/col_sum/n:%d", tn[k]);
-      snprintf(bl, sizeof bl, "traverse/blocked_col_sum/n:%d", tn[k]);
-      if (!bench(r)) continue;
-      double lv = num(bench(r), "level");
-      char level[16];
-      if (isnan(lv)) snprintf(level, sizeof level, "–");
-      else if (lv == 0) snprintf(level, sizeof level, "memory");
-      else snprintf(level, sizeof level, "L%.0f", lv);
-      printf("| %d | %.3g GB/s | %.3g GB/s | %.1f | %.1f | %s |\n", tn[k], num(bench(r), "bytes_per_second") / 1e9,
-             num(bench(c), "bytes_per_second") / 1e9, ns(c) / ns(r), ns(bl) / ns(r), level);
-    }
-    printf("\n| n | ijk | ikj | jki | OpenBLAS row-major | column-major | row-major, A^T B^T | every core | best naive / OpenBLAS |\n|---|---|---|---|---|---|---|---|---|\n");
-    static const int gn[] = {64, 256, 1024, 2048};
-    for (size_t k = 0; k < sizeof gn / sizeof *gn; k++) {
-      static const char *const v[] = {"ijk", "ikj", "jki", "blas_row", "blas_col", "blas_row_t", "blas_row_threads"};
-      double g[7], best = 0;
-      int any = 0;
-      for (int j = 0; j < 7; j++) {
-        char n[64];
-        snprintf(n, sizeof n, "gemm/%s/n:%d", v[j], gn[k]);
-        g[j] = num(bench(n), "items_per_second") / 1e9;
-        any |= !isnan(g[j]);
-        if (j < 3 && g[j] > best) best = g[j];
-      }
-      if (!any) continue;
-      printf("| %d |", gn[k]);
-      for (int j = 0; j < 7; j++) printf(isnan(g[j]) ? " – |" : " %.3g GFLOP/s |", g[j]);
-      printf(" %s |\n", best > 0 && !isnan(g[3]) ? fmt_x(best / g[3]) : "–");
-    }
-  }
-  if (has_family("layout") || has_family("align")) {
-    printf("\n## Data layout and alignment\n\n![struct layouts](%s/layout.png)\n![misaligned access in L1](%s/align_l1.png)\n"
-           "![misaligned access in memory](%s/align_dram.png)\n\n| layout | bytes per record | MiB per 10^6 records | sum of d, 4,000,000 records | every field |\n|---|---|---|---|---|\n",
-           charts, charts, charts);
-    static const char *const ly[] = {"padded", "reordered", "packed", "soa"};
-    for (int k = 0; k < 4; k++) {
-      char one[80], all[80];
-      snprintf(one, sizeof one, "layout/%s_one/records:4000000", ly[k]);
-      snprintf(all, sizeof all, "layout/%s_all/records:4000000", ly[k]);
-      json_t *o = bench(one);
-      printf("| %s | %.0f | %.2f | %s per record | %s per record |\n", ly[k], num(o, "bytes_per_record"), num(o, "mib_per_million"),
-             fmt_ns(ns(one) / 4e6), fmt_ns(ns(all) / 4e6));
-    }
-    printf("\n| 10^6 doubles | bytes per element | sum, per element |\n|---|---|---|\n");
-    static const char *const bx[] = {"unboxed", "boxed_malloc_inorder", "boxed_malloc_shuffled", "boxed_pool_inorder", "boxed_pool_shuffled"};
-    for (int k = 0; k < 5; k++) {
-      char n[80];
-      snprintf(n, sizeof n, "layout/%s/n:1000000", bx[k]);
-      printf("| %s | %.0f | %s |\n", bx[k], num(bench(n), "bytes_per_element"), fmt_ns(ns(n) / 1e6));
-    }
-  }
+}
 
-  /* ---- Claims ---- */
-  if (bench("alloc/pymalloc/pair/size:32")) pymalloc_section();
-  if (has_family("machine")) machine_section(charts);
-  printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.\n\n"
-         "| id | claim | measured here | verdict |\n|---|---|---|---|\n");
-  char m[640];
-  double rl = num(bench("recursion/vla_max/stack:0"), "rlimit_stack_bytes");
-  const char *tdef = json_string_value(json_object_get(fam, "stack_thread_default_bytes"));
-  if (!isnan(rl)) {
-    double td = tdef ? atof(tdef) : NAN;
-    snprintf(m, sizeof m, "RLIMIT_STACK %.0f B; pthread default stack %.0f B", rl, td);
-    claim("C1", "main and thread stacks are 8 MB", m, (rl == 8 << 20 && td == 8 << 20) ? "holds (both 8 MiB)" : "differs");
-  } else not_here("C1", "main and thread stacks are 8 MB", "recursion");
-
-  double empty = ns("harness/empty"), vla_max = 0, call = ns("stack/call/size:0");
-  for (int s = 16; s <= 1 << 20; s *= 2) {
-    char n[64];
-    snprintf(n, sizeof n, "stack/vla/size:%d", s);
-    double v = ns(n);
-    if (!isnan(v) && v > vla_max) vla_max = v;
-  }
-  if (vla_max > 0 && !isnan(empty)) {
-    snprintf(m, sizeof m, "VLA allocate+release in a loop: at most %.2f ns per iteration at 16 B–1 MiB; empty loop %.2f ns; a call %.2f ns",
-             vla_max, empty, call);
-    claim("C2", "stack allocation is a single instruction, essentially free", m,
-          vla_max <= 2 * empty + 0.5 ? "holds (rule: within 2× the empty loop + 0.5 ns)" : "differs");
-  } else not_here("C2", "stack allocation is a single instruction, essentially free", "stack");
-
-  double mal = ns("stack/malloc/size:32");
-  if (isnan(mal)) mal = ns("stack/malloc/size:16");
-  if (!isnan(mal)) {
-    snprintf(m, sizeof m, "malloc+free of 16–32 B: %.2f ns", mal);
-    char v[96];
-    if (mal >= 50 && mal <= 200) snprintf(v, sizeof v, "holds (rule: 50–200 ns)");
-    else snprintf(v, sizeof v, "differs: %.0f× %s", mal < 100 ? 100 / mal : mal / 100, mal < 100 ? "cheaper" : "dearer");
-    claim("C3", "malloc costs ~100 ns per call", m, v);
-  } else not_here("C3", "malloc costs ~100 ns per call", "stack");
-
-  {
-    static const char *const general[] = {"glibc", "jemalloc", "mimalloc", "tcmalloc"};
-    double pool = ns("alloc/pool/pair/size:32"), glibc = ns("alloc/glibc/pair/size:32"), fastest = NAN;
-    const char *fname = "";
-    for (int k = 0; k < 4; k++) {
-      char n[64];
-      snprintf(n, sizeof n, "alloc/%s/pair/size:32", general[k]);
-      double t = ns(n);
-      if (!isnan(t) && (isnan(fastest) || t < fastest)) fastest = t, fname = general[k];
-    }
-    if (!isnan(pool) && !isnan(glibc)) {
-      snprintf(m, sizeof m, "32-byte malloc + free: pool %.2f ns, glibc %.2f ns (%.1f×), fastest general-purpose (%s) %.2f ns (%.1f×); free list %.2f ns",
-               pool, glibc, glibc / pool, fname, fastest, fastest / pool, ns("alloc/freelist/pair/size:32"));
-      claim("C4", "a pool allocator makes small allocation essentially free", m,
-            glibc >= 2 * pool ? "holds (rule: pool at least 2× faster than glibc's malloc)" : "differs");
-    } else not_here("C4", "a pool allocator makes small allocation essentially free", "alloc");
-    double py = ns("alloc/pymalloc/pair/size:32");
-    if (!isnan(py) && !isnan(glibc)) {
-      snprintf(m, sizeof m, "32-byte PyObject_Malloc + PyObject_Free: %.2f ns, glibc %.2f ns (%.1f×), the pool %.2f ns", py, glibc, glibc / py, pool);
-      claim("C4, CPython", "pymalloc makes small allocation essentially free", m,
-            glibc >= 2 * py ? "holds (rule: at least 2× faster than glibc's malloc)" : "differs (rule: at least 2× faster than glibc's malloc)");
-    } else not_here("C4, CPython", "pymalloc makes small allocation essentially free", "alloc/pymalloc");
-
-    json_t *fp = bench("alloc/pool/footprint/size:20"), *fg = bench("alloc/glibc/footprint/size:20");
-    if (fp) {
-      double fr = num(fp, "internal_frag");
-      snprintf(m, sizeof m, "a 20-byte request gets %.0f bytes from the pool (16-byte classes, as CPython since 3.8), %.0f usable from glibc",
-               20 * fr, 20 * num(fg, "internal_frag"));
-      claim("C5", "a 20-byte request uses a 24-byte block", m,
-            fabs(20 * fr - 24) < 0.5 ? "holds" : "differs: 8-byte classes were pymalloc's before 3.8 (rule: pool block = 24 B)");
-    } else not_here("C5", "a 20-byte request uses a 24-byte block", "alloc");
-    json_t *fy = bench("alloc/pymalloc/footprint/size:20");
-    if (fy && !isnan(num(fy, "block_bytes"))) {
-      double blk = num(fy, "block_bytes");
-      snprintf(m, sizeof m, "CPython's pymalloc hands out a %.0f-byte block for 20 bytes (measured), in %.0f classes up to %.0f B",
-               blk, num(fy, "classes"), num(fy, "threshold"));
-      claim("C5, CPython", "a 20-byte request uses a 24-byte block", m,
-            blk == 24 ? "holds" : "differs (rule: block = 24 B; 16-byte classes since CPython 3.8)");
-    } else not_here("C5, CPython", "a 20-byte request uses a 24-byte block", "alloc/pymalloc");
-
-    if (fg) {
-      double peak = num(fg, "peak_rss_kib"), half = num(fg, "rss_half_freed_kib"), all = num(fg, "rss_all_freed_kib");
-      snprintf(m, sizeof m, "glibc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every other block %.0f KiB (%.0f%%); after freeing all %.0f KiB",
-               peak, half, 100 * half / peak, all);
-      claim("C6", "external fragmentation: freed memory scattered among live blocks stays with the process", m,
-            half >= 0.9 * peak ? "holds (rule: half freed, at least 90% still resident)" : "differs");
-    } else not_here("C6", "external fragmentation after allocate/free cycles", "alloc");
-  }
-
-  int probes = 0, good = 0;
-  double d16 = NAN, e16 = NAN;
+/* A section for every family the hand-written ones above do not cover: its title and doc
+ * from the result's presentation metadata (MB_FAMILY), a table of each benchmark's primary
+ * figure in its unit, and the default chart make plots draws for it. */
+static void generic_sections(const char *charts) {
+  static const char *const covered[] = {"hierarchy", "stack", "recursion", "alloc", "traverse", "gemm", "layout", "align", "machine", NULL};
+  json_t *pres = json_object_get(mctx, "presentation"), *seen = json_object();
+  size_t i;
   json_t *b;
   json_array_foreach(benches, i, b) {
-    const char *n = json_string_value(json_object_get(b, "name"));
-    if (!n || strncmp(n, "recursion/overflow_", 19) || json_is_true(json_object_get(b, "error_occurred"))) continue;
-    probes++;
-    double depth = num(b, "depth"), exp = num(b, "expected_depth"), below = num(b, "fault_below_stack"), frame = num(b, "frame_bytes");
-    good += num(b, "signal") == 11 && fabs(depth - exp) <= 1 && below >= 0 && below <= frame + 128;
-    if (strstr(n, "overflow_main/frame:16/")) d16 = depth, e16 = exp;
+    const char *fam = json_string_value(json_object_get(b, "family"));
+    int hand = 0;
+    for (int k = 0; fam && covered[k]; k++) hand |= !strcmp(covered[k], fam);
+    if (!fam || hand || json_object_get(seen, fam) || !name_ok(fam)) continue;
+    json_object_set_new(seen, fam, json_true());
+    json_t *p = json_object_get(pres, fam);
+    const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
+    printf("\n## %s\n\n", title ? title : fam);
+    if (doc) printf("%s\n\n", doc);
+    printf("![%s](%s/family_%s.png)\n\n| benchmark | what it measures | figure | value |\n|---|---|---|---|\n", fam, charts, fam);
+    size_t j;
+    json_t *e;
+    json_array_foreach(benches, j, e) {
+      const char *ef = json_string_value(json_object_get(e, "family")), *rt = json_string_value(json_object_get(e, "run_type"));
+      const char *n = json_string_value(json_object_get(e, "run_name")), *pr = json_string_value(json_object_get(e, "primary"));
+      if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
+      const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
+      printf("| `%s` | %s | %s | %s |\n", n, d ? d : "", pr, fmt_value(num(e, pr), u));
+    }
   }
-  if (probes) {
-    snprintf(m, sizeof m, "%d of %d overflow probes ended in SIGSEGV within one frame of the predicted depth, the fault just below the stack (main thread, 16 B locals: %.0f deep, %.0f predicted)",
-             good, probes, d16, e16);
-    claim("C7", "deep recursion overflows into the guard page: SIGSEGV", m, good == probes ? "holds (rule: every probe)" : "differs");
-  } else not_here("C7", "deep recursion overflows into the guard page: SIGSEGV", "recursion");
+  json_decref(seen);
+}
 
-  double rec = ns("recursion/sum_recursive/n:900"), it = ns("recursion/sum_iterative/n:900");
-  if (!isnan(rec) && !isnan(it)) {
-    snprintf(m, sizeof m, "sum of 1..900: %.2f ns per recursive call, %.2f ns per iteration", rec / 900, it / 900);
-    char v[64];
-    snprintf(v, sizeof v, rec > it ? "holds (%.1f× slower)" : "differs (%.1f×)", rec / it);
-    claim("C8", "recursion is slower per call than iteration", m, v);
-  } else not_here("C8", "recursion is slower per call than iteration", "recursion");
+/* What did not run here, and why: never a number. */
+static void not_measured_section(json_t *doc) {
+  json_t *nm = json_object_get(doc, "not_measured"), *e;
+  size_t i;
+  if (!json_array_size(nm)) return;
+  printf("\n## Not measured here\n\n| benchmark | | why |\n|---|---|---|\n");
+  json_array_foreach(nm, i, e) printf("| `%s` | %s | %s |\n", json_string_value(json_object_get(e, "name")) ? json_string_value(json_object_get(e, "name")) : "?",
+                                      json_string_value(json_object_get(e, "status")) ? json_string_value(json_object_get(e, "status")) : "?",
+                                      json_string_value(json_object_get(e, "reason")) ? json_string_value(json_object_get(e, "reason")) : "");
+}
 
-  json_t *vm = bench("recursion/vla_max/stack:0");
-  if (vm) {
-    snprintf(m, sizeof m, "largest VLA on the main stack: %.0f B (%.0f ints); a 4 MiB VLA %s", num(vm, "max_vla_bytes"),
-             num(vm, "max_vla_ints"), num(vm, "fits_4mib") == 1 ? "fits" : "does not fit");
-    claim("C9", "a 4 MB VLA on an 8 MB stack crashes", m, num(vm, "fits_4mib") == 1 ? "differs" : "holds");
-  } else not_here("C9", "a 4 MB VLA on an 8 MB stack crashes", "recursion");
-
-  {
-    double p = num(bench("layout/padded_one/records:1000"), "bytes_per_record"),
-           r = num(bench("layout/reordered_one/records:1000"), "bytes_per_record"),
-           k = num(bench("layout/packed_one/records:1000"), "bytes_per_record");
-    if (!isnan(p)) {
-      snprintf(m, sizeof m, "sizeof: %.0f / %.0f / %.0f bytes (_Static_assert'ed); 10^6 records: %.1f / %.1f / %.1f MiB", p, r, k,
-               p * 1e6 / 1048576, r * 1e6 / 1048576, k * 1e6 / 1048576);
-      claim("C10", "struct padding: 24 / 16 / 14 bytes; a million records 24 MB vs 16 MB", m,
-            p == 24 && r == 16 && k == 14 ? "holds" : "differs");
-    } else not_here("C10", "struct padding: 24 / 16 / 14 bytes", "layout");
-
-    double a0 = num(bench("align/load_dram_line/size:8/offset:0"), "items_per_second"),
-           a60 = num(bench("align/load_dram_line/size:8/offset:60"), "items_per_second"),
-           pg60 = num(bench("align/load_dram_page/size:8/offset:60"), "items_per_second"),
-           s0 = num(bench("align/store_l1_page/size:8/offset:0"), "items_per_second"),
-           s60 = num(bench("align/store_l1_page/size:8/offset:60"), "items_per_second");
-    double pk = ns("layout/packed_one/records:4000000"), pd = ns("layout/padded_one/records:4000000");
-    if (!isnan(a0) && !isnan(a60)) {
-      snprintf(m, sizeof m, "8-byte loads from memory: %.2f× the aligned time when they split a line, %.2f× when they split a page; "
-               "8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over 4·10^6 records: %.2f× the padded struct's time",
-               a0 / a60, a0 / pg60, s0 / s60, pk / pd);
-      claim("C11", "packed (unaligned) access is legal but slow: 2× on cache misses", m,
-            a0 / a60 >= 2 ? "holds (rule: line-split load from memory ≥ 2×)" : "differs (rule: line-split load from memory ≥ 2×)");
-    } else not_here("C11", "packed (unaligned) access is slow", "align");
-
-    double r2 = ns("traverse/row_sum/n:2000"), c2 = ns("traverse/col_sum/n:2000");
-    if (!isnan(r2) && !isnan(c2)) {
-      snprintf(m, sizeof m, "column/row time: %.1f at n = 2000, %.1f at n = 1024, %.1f at n = 1000, %.1f at n = 4096",
-               c2 / r2, ns("traverse/col_sum/n:1024") / ns("traverse/row_sum/n:1024"),
-               ns("traverse/col_sum/n:1000") / ns("traverse/row_sum/n:1000"), ns("traverse/col_sum/n:4096") / ns("traverse/row_sum/n:4096"));
-      claim("C12", "column access on a row-major array is several times slower than row access (2000×2000)", m,
-            c2 / r2 >= 2 ? "holds (rule: ≥ 2× at n = 2000)" : "differs");
-    } else not_here("C12", "column access is several times slower than row access", "traverse");
+int main(int argc, char **argv) {
+  mb_tool_name = "mbreport";
+  if (argc == 2 && !strcmp(argv[1], "--claims")) {
+    printf("| id | claim | measured by (family) |\n|----|-------|----------------------|\n");
+    for (size_t k = 0; k < sizeof claim_defs / sizeof *claim_defs; k++)
+      printf("| %s | %s | %s |\n", claim_defs[k].id, claim_defs[k].text, claim_defs[k].family);
+    return 0;
   }
+  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md, or mbreport --claims");
+  const char *charts = argc > 2 ? argv[2] : "charts";
+  json_error_t e;
+  json_t *doc = json_load_file(argv[1], 0, &e);
+  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[1], e.line, e.text);
+  ctx = json_object_get(doc, "context");
+  benches = json_object_get(doc, "benchmarks");
+  check_entries(argv[1]);
+  mctx = json_object_get(ctx, "membench");
+  if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
+  const char *base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
 
-  double v8 = num(bench("stack/threads/stack_kib:8192/threads:64"), "vm_mib_total");
-  double v2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "vm_mib_total");
-  double r2 = num(bench("stack/threads/stack_kib:2048/threads:64"), "rss_kib_per_thread");
-  if (!isnan(v8) && !isnan(v2)) {
-    snprintf(m, sizeof m, "64 threads reserve %.0f MiB with 8 MiB stacks, %.0f MiB with 2 MiB (−%.0f%%); resident %.1f KiB per thread", v8, v2,
-             100 * (1 - v2 / v8), r2);
-    claim("C13", "2 MB stacks cut reserved virtual memory by 75%, not resident memory", m,
-          fabs(1 - v2 / v8 - 0.75) < 0.05 && r2 < 256 ? "holds (rule: 70–80% less, < 256 KiB resident)" : "differs");
-  } else not_here("C13", "2 MB stacks cut reserved virtual memory by 75%", "stack");
+  printf("# membench report: %s\n\n", json_string_value(json_object_get(mctx, "machine")));
+  printf("Result `%s` of %s: git %s, %s, `%s`. Pinned: %s (PU %lld); %lld benchmarks skipped, %lld failed, "
+         "%lld migrated.\n\n",
+         base, cstr("date"), cstr("mb_git_revision"), cstr("mb_compiler"), cstr("mb_c_flags"),
+         json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
+         (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
+         (long long)json_integer_value(json_object_get(mctx, "migrated")));
 
-  double un = ns("stack/heap_untouched/pages:512"), ft = ns("stack/heap_first_touch/pages:512");
-  double mm = num(bench("stack/heap_malloc_fixed/size:1048576"), "mmapped");
-  if (!isnan(un) && !isnan(ft)) {
-    snprintf(m, sizeof m, "512 pages mapped and unmapped untouched: %.1f µs; touched: %.2f ms (%.1f µs per page); 1 MiB malloc with the threshold fixed: %s",
-             un / 1e3, ft / 1e6, ft / 512 / 1e3, mm == 1 ? "from mmap" : "from the heap");
-    claim("C14", "large buffers come from mmap and cost nothing until touched", m,
-          un < 0.1 * ft && mm == 1 ? "holds (rule: untouched < 10% of touched; mmap'd)" : "differs");
-  } else not_here("C14", "large buffers come from mmap and cost nothing until touched", "stack");
-  double ub = ns("layout/unboxed/n:1000000"), bi = ns("layout/boxed_malloc_inorder/n:1000000"), bs = ns("layout/boxed_malloc_shuffled/n:1000000");
-  if (!isnan(ub) && !isnan(bi)) {
-    double eb = num(bench("layout/boxed_malloc_inorder/n:1000000"), "bytes_per_element");
-    snprintf(m, sizeof m, "10^6 doubles: flat %.2f ns and 8 B per element; boxed (malloc) %.2f ns in allocation order, %.2f ns shuffled, %.0f B per element",
-             ub / 1e6, bi / 1e6, bs / 1e6, eb);
-    claim("C15", "a flat array is several times smaller and faster than pointers to boxed values", m,
-          bi >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs");
-  } else not_here("C15", "a flat array beats an array of pointers to boxed values", "layout");
-  double pl = ns("python/list_floats_sum/n:1000000");
-  if (!isnan(ub) && !isnan(pl)) {
-    double eb = num(bench("python/list_floats_sum/n:1000000"), "bytes_per_element");
-    snprintf(m, sizeof m, "10^6 floats: flat array %.2f ns and 8 B per element; a list of float objects %.2f ns and %.0f B per element (%.1f×, %.1f×)",
-             ub / 1e6, pl / 1e6, eb, pl / ub, eb / 8);
-    claim("C15, CPython", "a NumPy-style flat array beats a list of boxed floats", m,
-          pl >= 2 * ub && eb >= 16 ? "holds (rule: ≥ 2× time and size)" : "differs (rule: ≥ 2× time and size)");
-  } else not_here("C15, CPython", "a flat array beats a list of float objects", "python");
-  json_t *pf = bench("alloc/pool/footprint/size:20");
-  if (pf) {
-    double peak = num(pf, "peak_rss_kib"), all = num(pf, "rss_all_freed_kib");
-    snprintf(m, sizeof m, "pool, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block and trimming %.0f KiB (%.1f%%)", peak, all,
-             100 * all / peak);
-    claim("C16", "an arena whose pools are all free goes back to the OS", m,
-          all < 0.1 * peak ? "holds (rule: < 10% of the peak left resident)" : "differs");
-  } else not_here("C16", "an arena whose pools are all free goes back to the OS", "alloc");
-  json_t *yf = bench("alloc/pymalloc/footprint/size:20");
-  if (yf && !isnan(num(yf, "arenas_reclaimed"))) {
-    double peak = num(yf, "peak_rss_kib"), all = num(yf, "rss_all_freed_kib");
-    snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block %.0f KiB (%.1f%%); %.0f arenas of %.0f KiB given back",
-             peak, all, 100 * all / peak, num(yf, "arenas_reclaimed"), num(yf, "arena_bytes") / 1024);
-    claim("C16, CPython", "an arena whose pools are all free goes back to the OS", m,
-          all < 0.1 * peak && num(yf, "arenas_reclaimed") > 0 ? "holds (rule: < 10% of the peak left resident, arenas given back)" : "differs");
-  } else not_here("C16, CPython", "an arena whose pools are all free goes back to the OS", "alloc/pymalloc");
+  machine_table();
+  if (has_family("hierarchy")) section_hierarchy(charts);
+  if (has_family("stack")) section_stack(charts);
+  if (has_family("recursion")) section_recursion(charts);
+  if (has_family("alloc")) section_alloc(charts);
+  if (has_family("traverse") || has_family("gemm")) section_traverse(charts);
+  if (has_family("layout") || has_family("align")) section_layout(charts);
+  if (bench("alloc/pymalloc/pair/size:32")) pymalloc_section();
+  if (has_family("machine")) machine_section(charts);
+  generic_sections(charts);
+  not_measured_section(doc);
+  printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.\n\n"
+         "| id | claim | measured here | verdict |\n|---|---|---|---|\n");
+  claims_stack();
+  claims_alloc();
+  claims_recursion();
+  claims_layout();
+  claims_memory();
   json_decref(doc);
   return 0;
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# test_demo.sh SRC: the README's "Writing a benchmark" example, pasted as one new file
+# (benches/demo.c) in a scratch copy of the tree, shows up in a result, in REPORT.md and in a
+# chart after `make bench ARGS=...` and `make plots`, with no other file touched.
+set -euo pipefail
+src=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+# The tree as committed plus what is changed here (not the build or results).
+(cd "$src" && git ls-files -co --exclude-standard -z | grep -zv '^results/' | xargs -0 cp --parents -t "$scratch" 2>/dev/null) ||
+  { echo "test_demo: cannot copy the tree (git ls-files)"; exit 77; }
+cd "$scratch"
+# The example, exactly as the README shows it.
+awk '/^## Writing a benchmark/ { s = 1 } s && /^```c$/ { c = 1; next } c && /^```$/ { exit } c' README.md > benches/demo.c
+grep -q 'MB_BENCH(.family = "demo"' benches/demo.c || { echo "FAIL: no demo/sum example in the README"; exit 1; }
+before=$(git -C "$src" ls-files | grep -v '^results/' | (cd "$scratch" && xargs sha256sum 2>/dev/null) | sha256sum)
+export MB_SKIP_DEPS=1
+make --no-print-directory build CMAKE_FLAGS=-DMB_BUILD_TESTS=OFF >build.log 2>&1 || { tail -30 build.log; echo "FAIL: the tree with demo.c does not build"; exit 1; }
+make --no-print-directory bench ARGS='--benchmark_filter=^demo/ --benchmark_min_time=0.01' RESULTS=out >bench.log 2>&1 ||
+  { cat bench.log; echo "FAIL: make bench ARGS=... failed"; exit 1; }
+result=$(ls out/partial/*/*Z.json | head -1)
+/usr/bin/env python3 - "$result" <<'PY' || { echo "FAIL: demo/sum is not in the result as a described entry"; exit 1; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = [b for b in d["benchmarks"] if b["name"] == "demo/sum"]
+assert e and e[0]["family"] == "demo" and e[0]["variant"] == "sum", e
+assert e[0]["primary"] == "bytes_per_second" and e[0]["unit"] == "B/s" and e[0]["direction"] == "bigger_is_better", e[0]
+assert e[0]["bytes_per_second"] > 0
+PY
+make --no-print-directory plots RESULT="$result" RESULTS=out >plots.log 2>&1 || { cat plots.log; echo "FAIL: make plots failed"; exit 1; }
+machine=$(basename "$(dirname "$result")")
+report=out/$machine/REPORT.md
+grep -q '^## demo$' "$report" || { echo "FAIL: REPORT.md has no section for the demo family"; exit 1; }
+grep -q '| `demo/sum` |' "$report" || { echo "FAIL: REPORT.md's demo table has no demo/sum row"; exit 1; }
+grep -q 'family_demo.png' "$report" || { echo "FAIL: REPORT.md does not show the demo chart"; exit 1; }
+if command -v gnuplot >/dev/null; then
+  [ -s "out/$machine/charts/family_demo.png" ] || { cat plots.log; echo "FAIL: no default chart for the demo family"; exit 1; }
+else
+  echo "(gnuplot not installed: the chart itself is not drawn)"
+fi
+after=$(git -C "$src" ls-files | grep -v '^results/' | xargs sha256sum 2>/dev/null | sha256sum)
+[ "$before" = "$after" ] || { echo "FAIL: files other than benches/demo.c changed"; exit 1; }
+echo "demo/sum: in the result, in REPORT.md ($report) and in the default chart"
