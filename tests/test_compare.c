@@ -41,6 +41,42 @@ static void write_result(const char *path, const char *machine, const char *slow
   json_decref(doc);
 }
 
+/* A copy of a Google Benchmark file in dir, with a machine in its context as membench writes
+ * it; its path into out. */
+static void tag_copy(const char *from, const char *dir, const char *name, char *out, size_t len) {
+  json_t *doc = json_load_file(from, 0, NULL);
+  snprintf(out, len, "%s/%s", dir, name);
+  if (!doc) return;
+  json_object_set_new(json_object_get(doc, "context"), "mb_machine", json_string("gbench-inputs"));
+  json_dump_file(doc, out, 0);
+  json_decref(doc);
+}
+
+/* A result of membench's new form: `reps` repetitions of fam/bw (bytes_per_second, bigger is
+ * better) at `bw`, of fam/t (real_time) at 100 ns; fam/gone in not_measured with `status`
+ * (NULL: measured at 50 ns); method version `ver` for fam/t. */
+static void write_new(const char *path, int reps, double bw, const char *status, int ver) {
+  json_t *doc = json_object(), *bs = json_array(), *nm = json_array();
+  json_object_set_new(doc, "context", json_pack("{s:s, s:{}}", "mb_machine", "box", "membench"));
+  for (int r = 0; r < reps; r++) {
+    double j = 1 + 0.003 * ((r * 7) % 5);
+    json_array_append_new(bs, json_pack("{s:s, s:s, s:s, s:i, s:f, s:f, s:s, s:f, s:s, s:s}", "name", "fam/bw", "run_name", "fam/bw", "run_type",
+                                        "iteration", "iterations", 10, "real_time", 100.0, "cpu_time", 100.0, "time_unit", "ns",
+                                        "bytes_per_second", bw * j, "primary", "bytes_per_second", "direction", "bigger_is_better"));
+    json_array_append_new(bs, json_pack("{s:s, s:s, s:i, s:f, s:f, s:s, s:s, s:s, s:i}", "name", "fam/t", "run_type", "iteration", "iterations", 10,
+                                        "real_time", 100 * j, "cpu_time", 100 * j, "time_unit", "ns", "primary", "real_time", "direction",
+                                        "smaller_is_better", "method_version", ver));
+    if (!status)
+      json_array_append_new(bs, json_pack("{s:s, s:s, s:i, s:f, s:f, s:s}", "name", "fam/gone", "run_type", "iteration", "iterations", 10,
+                                          "real_time", 50 * j, "cpu_time", 50 * j, "time_unit", "ns"));
+  }
+  if (status) json_array_append_new(nm, json_pack("{s:s, s:s, s:s}", "name", "fam/gone", "status", status, "reason", "because"));
+  json_object_set_new(doc, "benchmarks", bs);
+  json_object_set_new(doc, "not_measured", nm);
+  json_dump_file(doc, path, 0);
+  json_decref(doc);
+}
+
 static const char *line_of(const char *out, const char *name) {
   const char *p = out;
   size_t l = strlen(name);
@@ -63,11 +99,17 @@ int main(int argc, char **argv) {
 
   test_proc_t *p = malloc(sizeof *p);
   const char *in = "/usr/share/benchmark/gbench/Inputs";
-  char f1[256], f2[256];
+  char f1[256], f2[256], dir[64];
+  test_tmpdir(dir);
   snprintf(f1, sizeof f1, "%s/test1_run1.json", in);
   if (access(f1, R_OK) == 0) {
-    /* compare.py (Google Benchmark 1.7.1, scipy 1.10.1) on its own inputs. */
+    /* A Google Benchmark file of another program is not membench's: refused. */
     snprintf(f2, sizeof f2, "%s/test1_run2.json", in);
+    CHECK_EQ_INT(gate(p, f1, f2, NULL, NULL), 2);
+    CHECK(strstr(p->err, "not membench's") && test_lines(p->err) == 1);
+    /* compare.py (Google Benchmark 1.7.1, scipy 1.10.1) on its own inputs, given a machine. */
+    tag_copy(f1, dir, "test1_run1.json", f1, sizeof f1);
+    tag_copy(f2, dir, "test1_run2.json", f2, sizeof f2);
     CHECK_EQ_INT(gate(p, f1, f2, NULL, NULL), 0);
     struct {
       const char *name, *change;
@@ -82,6 +124,8 @@ int main(int argc, char **argv) {
     CHECK(l && strstr(l, "not compared"));
     snprintf(f1, sizeof f1, "%s/test3_run0.json", in);
     snprintf(f2, sizeof f2, "%s/test3_run1.json", in);
+    tag_copy(f1, dir, "test3_run0.json", f1, sizeof f1);
+    tag_copy(f2, dir, "test3_run1.json", f2, sizeof f2);
     CHECK_EQ_INT(gate(p, f1, f2, NULL, NULL), 0);
     CHECK((l = line_of(p->out, "BM_Two")) && strstr(l, "1.0000"));
     CHECK((l = line_of(p->out, "short")) && strstr(l, "0.7671"));
@@ -92,8 +136,7 @@ int main(int argc, char **argv) {
     printf("note: %s missing (package libbenchmark-tools): compare.py agreement not checked\n", in);
   }
 
-  char dir[64], base[128], same[128], slow[128], slow5[128], other[128], det0[128], det1[128], bad[128], inj[128];
-  test_tmpdir(dir);
+  char base[128], same[128], slow[128], slow5[128], other[128], det0[128], det1[128], bad[128], inj[128];
   snprintf(base, sizeof base, "%s/base.json", dir);
   snprintf(same, sizeof same, "%s/same.json", dir);
   snprintf(slow, sizeof slow, "%s/slow.json", dir);
@@ -139,6 +182,45 @@ int main(int argc, char **argv) {
     CHECK(rc == 2 && test_lines(p->err) == 1);
   }
 
+  /* The gate fails closed: an empty result, one where everything errored, a NaN threshold:
+   * nothing compared or no verdict possible, exit 2. */
+  char n0[128], n1[128], nskip[128], nfail[128], nworse[128], nbetter[128], nver[128], n3[128], empty[128], allerr[128];
+  const char *names[] = {n0, n1, nskip, nfail, nworse, nbetter, nver, n3, empty, allerr};
+  const char *stems[] = {"n0", "n1", "nskip", "nfail", "nworse", "nbetter", "nver", "n3", "empty", "allerr"};
+  for (int k = 0; k < 10; k++) snprintf((char *)names[k], 128, "%s/%s.json", dir, stems[k]);
+  write_new(n0, 9, 1e9, NULL, 1);
+  write_new(n1, 9, 1e9, NULL, 1);
+  write_new(nskip, 9, 1e9, "skipped", 1);
+  write_new(nfail, 9, 1e9, "failed", 1);
+  write_new(nworse, 9, 0.7e9, NULL, 1);
+  write_new(nbetter, 9, 1.3e9, NULL, 1);
+  write_new(nver, 9, 1e9, NULL, 2);
+  write_new(n3, 3, 1e9, NULL, 1);
+  write_new(empty, 0, 1e9, NULL, 1);
+  write_new(allerr, 0, 1e9, "failed", 1);
+  CHECK_EQ_INT(gate(p, n0, n1, NULL, NULL), 0);
+  CHECK_EQ_INT(gate(p, n0, empty, NULL, NULL), 2);
+  CHECK(strstr(p->err, "nothing was compared"));
+  CHECK_EQ_INT(gate(p, n0, allerr, NULL, NULL), 2);
+  CHECK_EQ_INT(gate(p, "--threshold=nan", n0, n1, NULL), 2);
+  CHECK_EQ_INT(gate(p, "--threshold=inf", n0, n1, NULL), 2);
+  /* Skipped or vanished in the new result: a failure unless allowed; a failed check fails. */
+  CHECK_EQ_INT(gate(p, n0, nskip, NULL, NULL), 1);
+  CHECK(line_of(p->out, "fam/gone") && strstr(line_of(p->out, "fam/gone"), "skipped in new"));
+  CHECK_EQ_INT(gate(p, "--allow_missing", n0, nskip, NULL), 0);
+  CHECK_EQ_INT(gate(p, n0, nfail, NULL, NULL), 1);
+  CHECK(line_of(p->out, "fam/gone") && strstr(line_of(p->out, "fam/gone"), "FAILED in new"));
+  /* The primary figure in its own direction: 30% less bandwidth is worse, 30% more better. */
+  CHECK_EQ_INT(gate(p, n0, nworse, NULL, NULL), 1);
+  CHECK(line_of(p->out, "fam/bw") && strstr(line_of(p->out, "fam/bw"), "WORSE"));
+  CHECK_EQ_INT(gate(p, n0, nbetter, NULL, NULL), 0);
+  CHECK(line_of(p->out, "fam/bw") && strstr(line_of(p->out, "fam/bw"), "better"));
+  /* A changed method is not compared; too few repetitions are named. */
+  CHECK_EQ_INT(gate(p, n0, nver, NULL, NULL), 0);
+  CHECK(line_of(p->out, "fam/t") && strstr(line_of(p->out, "fam/t"), "method changed"));
+  CHECK_EQ_INT(gate(p, n3, n3, NULL, NULL), 0);
+  CHECK(strstr(p->err, "can never reach p < 0.05") && strstr(p->err, "at least 4"));
+
   /* The committed baseline: passes against itself; one benchmark 30% slower fails. */
   json_t *doc = json_load_file(argv[2], 0, NULL);
   if (doc) {
@@ -148,7 +230,8 @@ int main(int argc, char **argv) {
     const char *victim = NULL;
     json_array_foreach(json_object_get(doc, "benchmarks"), i, bb) {
       const char *name = json_string_value(json_object_get(bb, "name"));
-      if (!victim && !json_object_get(bb, "aggregate_name")) victim = name;
+      const char *prim = json_string_value(json_object_get(bb, "primary")); /* gated on its primary figure: a time here */
+      if (!victim && !json_object_get(bb, "aggregate_name") && (!prim || !strcmp(prim, "real_time"))) victim = name;
       if (victim && !strcmp(name, victim) && !json_object_get(bb, "aggregate_name"))
         json_object_set_new(bb, "real_time", json_real(1.3 * json_number_value(json_object_get(bb, "real_time"))));
     }

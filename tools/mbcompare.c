@@ -1,12 +1,18 @@
 /*
  * mbcompare: the regression gate. Pairs the benchmarks of two results (Google Benchmark
  * JSON) by name and, for each, reports the ratio of the medians over repetitions, the
- * Mann-Whitney U test's two-sided p-value, and a verdict. Exit status: 1 when any
- * benchmark is slower beyond its threshold AND the difference is significant, 0 when
- * none is, 2 for bad input (one line on stderr).
+ * Mann-Whitney U test's two-sided p-value, and a verdict. Each benchmark is compared on its
+ * primary figure in its own direction (less bandwidth is worse, as more time is), or on
+ * --field. The gate fails closed. Exit status: 1 when any benchmark is worse beyond its
+ * threshold AND the difference is significant, or failed, or was measured in BASE and not
+ * in NEW (skipped, failed, vanished: --allow_missing lets it pass); 2 for bad input (one
+ * line on stderr): a file that is not a membench result, a threshold that is not a finite
+ * fraction, or nothing compared at all; 0 otherwise. Benchmarks whose method version
+ * differs are not compared ("method changed").
  *
  * Usage: mbcompare [--threshold=0.10] [--alpha=0.05] [--family_threshold=FAMILY=X]...
- *                  [--field=real_time|cpu_time] [--tolerance=0] BASE.json NEW.json
+ *                  [--field=primary|real_time|cpu_time] [--tolerance=0] [--allow_missing]
+ *                  BASE.json NEW.json
  *
  * The U test follows scipy 1.10's mannwhitneyu(alternative='two-sided'), which Google
  * Benchmark's compare.py calls: exact when one sample has at most 8 values and there are
@@ -37,7 +43,11 @@ typedef struct series {
   char unit[8]; /* time_unit of the first run */
   double *v;
   int n, cap;
-  int error; /* a run reported error_occurred */
+  int error; /* a run reported error_occurred, or the benchmark is in not_measured */
+  int failed; /* its check failed (not_measured status "failed"), not a skip */
+  int bigger; /* bigger is better (the primary figure's direction) */
+  int version; /* method_version, 0 when the file has none */
+  char figure[48]; /* what was compared */
   int spread; /* a _stddev or _cv aggregate: shown, never gated (not a timing) */
   int aggregate; /* any aggregate (one value by nature): shown, not tested */
 } series_t;
@@ -129,18 +139,37 @@ static json_t *load(const char *path, set_t *set, const char *field) {
   const char *m = json_string_value(json_object_get(ctx, "mb_machine"));
   set->machine = m ? strdup(m) : NULL; /* the document is released after reading */
   set->deterministic = json_object_get(ctx, "mb_deterministic") != NULL;
-  const char *key = set->deterministic ? "instructions" : field;
+  if (!m && !set->deterministic)
+    die("%s: no mb_machine in its context: a Google Benchmark file, but not membench's", path);
   size_t i;
   json_t *b;
+  json_array_foreach(json_object_get(doc, "not_measured"), i, b) {
+    const char *name = json_string_value(json_object_get(b, "name"));
+    if (!name) die("%s: not_measured #%zu has no name", path, i);
+    series_t *s = add(set, name, NULL, 0, 1);
+    const char *st = json_string_value(json_object_get(b, "status"));
+    s->failed |= st && !strcmp(st, "failed");
+  }
   json_array_foreach(benches, i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *agg = json_string_value(json_object_get(b, "aggregate_name"));
     if (!name) die("%s: benchmark #%zu has no name (or a name that is not a string)", path, i);
     /* Every entry pairs by name, as compare.py pairs them (aggregates have names of their
      * own: NAME_mean, NAME_median...). */
-    if (json_is_true(json_object_get(b, "error_occurred"))) {
-      add(set, name, NULL, 0, 1);
+    if (json_is_true(json_object_get(b, "error_occurred"))) { /* a result of before not_measured */
+      series_t *s = add(set, name, NULL, 0, 1);
+      const char *msg = json_string_value(json_object_get(b, "error_message"));
+      s->failed |= msg && !strncmp(msg, "failed", 6);
       continue;
+    }
+    /* The figure: the entry's primary one in its direction, unless --field names one. */
+    const char *key = set->deterministic ? "instructions" : field;
+    const char *prim = json_string_value(json_object_get(b, "primary"));
+    int bigger = 0;
+    if (!set->deterministic && !strcmp(field, "primary")) {
+      key = prim && strlen(prim) < 48 ? prim : "real_time";
+      const char *dir = json_string_value(json_object_get(b, "direction"));
+      bigger = prim && dir && !strcmp(dir, "bigger_is_better");
     }
     json_t *v = json_object_get(b, key);
     if (v && !json_is_number(v)) die("%s: benchmark '%s' has a %s that is not a number", path, name, key);
@@ -148,9 +177,14 @@ static json_t *load(const char *path, set_t *set, const char *field) {
     /* A time is finite and not negative; an error-free run of 0 is no measurement either. */
     if (!isfinite(json_number_value(v)) || json_number_value(v) < 0)
       die("%s: benchmark '%s' has an impossible %s (%g)", path, name, key, json_number_value(v));
-    double scale = set->deterministic ? 1 : unit_ns(json_string_value(json_object_get(b, "time_unit")));
+    int is_time = !strcmp(key, "real_time") || !strcmp(key, "cpu_time");
+    double scale = set->deterministic || !is_time ? 1 : unit_ns(json_string_value(json_object_get(b, "time_unit")));
     if (scale < 0) die("%s: benchmark '%s' has an unknown time_unit", path, name);
-    series_t *s = add(set, name, json_string_value(json_object_get(b, "time_unit")), json_number_value(v) * scale, 0);
+    series_t *s = add(set, name, is_time ? json_string_value(json_object_get(b, "time_unit")) : "-", json_number_value(v) * scale, 0);
+    s->bigger = bigger;
+    snprintf(s->figure, sizeof s->figure, "%s", key);
+    json_t *mv = json_object_get(b, "method_version");
+    if (json_is_integer(mv)) s->version = (int)json_integer_value(mv);
     if (agg && (!strcmp(agg, "stddev") || !strcmp(agg, "cv"))) s->spread = 1;
     const char *rt = json_string_value(json_object_get(b, "run_type"));
     if (rt && !strcmp(rt, "aggregate")) s->aggregate = 1;
@@ -185,37 +219,165 @@ static double median(const double *v, int n) {
   return m;
 }
 
+typedef struct fam {
+  char name[64];
+  double t;
+} fam_t;
+
+typedef struct tally {
+  int worse, better, same, only_base, only_new, errors, few, failed, missing, changed, min_n;
+} tally_t;
+
+static double threshold_of(const char *name, double t, const fam_t *fam, int nfam) {
+  for (int f = 0; f < nfam; f++) {
+    size_t l = strlen(fam[f].name);
+    if (!strncmp(name, fam[f].name, l) && name[l] == '/') t = fam[f].t;
+  }
+  return t;
+}
+
+/* The repetitions per side the exact U test needs to reach p < alpha at all: its smallest
+ * two-sided p with n values each is 2 / C(2n, n) (0.1 at n = 3). */
+static int reps_needed(double alpha) {
+  for (int n = 2; n < 64; n++) {
+    double c = 1;
+    for (int k = 1; k <= n; k++) c = c * (n + k) / k;
+    if (2 / c < alpha) return n;
+  }
+  return 64;
+}
+
+/* One benchmark of BASE against NEW (b NULL when NEW has no entry of its name). */
+static void compare_one(series_t *a, series_t *b, const set_t *base, double t, double alpha, double tolerance, tally_t *c) {
+  const char *blank = "";
+  if (!b || ((b->error || !b->n) && a->n)) { /* measured before, not now */
+    int failed = b && b->failed;
+    printf("%-56s %12s %12s %8s %9s  %s\n", a->name, blank, blank, blank, blank,
+           !b ? "only in base: missing from new" : failed ? "FAILED in new" : "skipped in new (measured in base)");
+    if (!b) c->only_base++;
+    if (failed) c->failed++;
+    else if (!a->spread && !a->aggregate) c->missing++;
+    return;
+  }
+  if (a->error || !a->n) {
+    printf("%-56s %12s %12s %8s %9s  not measured in base: not compared\n", a->name, blank, blank, blank, blank);
+    c->errors++;
+    return;
+  }
+  if (a->version && b->version && a->version != b->version) {
+    printf("%-56s %12s %12s %8s %9s  method changed (version %d -> %d): not compared\n", a->name, blank, blank, blank, blank, a->version, b->version);
+    c->changed++;
+    return;
+  }
+  if (!base->deterministic && (strcmp(a->unit, b->unit) || strcmp(a->figure, b->figure))) {
+    /* As compare.py: runs in different time units (or of different figures) are not paired. */
+    printf("%-56s %12s %12s %8s %9s  different units or figures (%s %s, %s %s): not compared\n", a->name, blank, blank, blank, blank,
+           a->figure, a->unit, b->figure, b->unit);
+    c->errors++;
+    return;
+  }
+  double m0 = median(a->v, a->n), m1 = median(b->v, b->n);
+  if (a->spread) {
+    printf("%-56s %12.4g %12.4g %8s %9s  spread, not gated\n", a->name, m0, m1, pct(m0, m1), blank);
+    return;
+  }
+  /* How much worse: more time, or less of a bigger-is-better figure. */
+  double change = a->bigger ? (m1 == 0 ? (m0 == 0 ? 0 : INFINITY) : m0 / m1 - 1) : (m0 == 0 ? (m1 == 0 ? 0 : 1) : m1 / m0 - 1);
+  const char *verdict;
+  char pbuf[32] = "";
+  if (base->deterministic) {
+    verdict = change > tolerance ? "MORE INSTRUCTIONS" : change < -tolerance ? "fewer instructions" : "same";
+    if (change > tolerance) c->worse++;
+    else if (change < -tolerance) c->better++;
+    else c->same++;
+  } else if (a->aggregate && a->n == 1 && b->n == 1) {
+    verdict = "aggregate: not tested (its repetitions are)";
+    c->same++;
+  } else if (a->n < 2 || b->n < 2) {
+    verdict = "no U test (fewer than 2 repetitions)";
+    c->few++;
+    c->same++;
+    if (!c->min_n || (a->n < b->n ? a->n : b->n) < c->min_n) c->min_n = a->n < b->n ? a->n : b->n;
+  } else {
+    double p = mb_mwu_two_sided(a->v, a->n, b->v, b->n);
+    snprintf(pbuf, sizeof pbuf, "%.4f", p);
+    int sig = p < alpha;
+    if (change > t && sig) {
+      verdict = a->bigger ? "WORSE" : "SLOWER";
+      c->worse++;
+    } else if (change < -t && sig) {
+      verdict = a->bigger ? "better" : "faster";
+      c->better++;
+    } else {
+      verdict = sig ? "same (within threshold)" : "same (not significant)";
+      c->same++;
+    }
+    if (a->n < 9 || b->n < 9) c->few++;
+    int n = a->n < b->n ? a->n : b->n;
+    if (!c->min_n || n < c->min_n) c->min_n = n;
+  }
+  printf("%-56s %12.4g %12.4g %8s %9s  %s%s\n", a->name, m0, m1, pct(m0, m1), pbuf, verdict,
+         !base->deterministic && a->n >= 2 && b->n >= 2 && (a->n < 9 || b->n < 9) ? " (fewer than 9 repetitions: not reliable)" : "");
+}
+
+/* The summary and the exit status: the gate fails closed. */
+static int verdict(const tally_t *c, const set_t *base, int allow_missing, double alpha) {
+  int compared = c->worse + c->better + c->same;
+  printf("\n%d compared: %d %s, %d %s, %d same; %d only in base, %d only in new, %d not compared, %d method changed; "
+         "%d failed and %d not measured in new\n",
+         compared, c->worse, base->deterministic ? "with more instructions" : "worse", c->better,
+         base->deterministic ? "with fewer" : "better", c->same, c->only_base, c->only_new, c->errors, c->changed, c->failed, c->missing);
+  if (c->few && !base->deterministic)
+    printf("note: %d benchmarks have fewer than 9 repetitions; the U test needs 9 or more to be reliable\n", c->few);
+  int need = reps_needed(alpha);
+  if (!base->deterministic && c->min_n && c->min_n < need)
+    fprintf(stderr, "mbcompare: warning: with %d repetitions per side the U test can never reach p < %g, so nothing can be "
+                    "found slower: run at least %d (--benchmark_repetitions=%d; 9 for a reliable test)\n", c->min_n, alpha, need, need);
+  if (c->changed) fprintf(stderr, "mbcompare: warning: %d benchmarks changed method since the base: make a new baseline\n", c->changed);
+  if (!compared) {
+    fprintf(stderr, "mbcompare: nothing was compared (no benchmark measured in both files): no verdict\n");
+    return 2;
+  }
+  int bad = c->worse || c->failed || (!allow_missing && c->missing);
+  if (!c->worse && bad)
+    printf("FAILED: %d benchmarks failed, %d measured in base are not measured in new%s\n", c->failed, c->missing,
+           allow_missing ? "" : " (--allow_missing lets a missing one pass)");
+  printf("%s\n", c->worse ? "REGRESSION" : bad ? "no regression in what was compared, but the gate fails" : "no regression");
+  return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbcompare";
   double threshold = 0.10, alpha = 0.05, tolerance = 0;
-  const char *field = "real_time", *files[2] = {NULL, NULL};
-  struct {
-    char name[64];
-    double t;
-  } fam[MAX_FAMILIES];
+  const char *field = "primary", *files[2] = {NULL, NULL};
+  int allow_missing = 0;
+  fam_t fam[MAX_FAMILIES];
   int nfam = 0, nfiles = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     char *end;
     if (!strncmp(a, "--threshold=", 12)) {
       threshold = strtod(a + 12, &end);
-      if (!a[12] || *end || threshold < 0) die("--threshold: '%s' is not a fraction (0.10 = 10%%)", a + 12);
+      if (!a[12] || *end || !isfinite(threshold) || threshold < 0) die("--threshold: '%s' is not a fraction (0.10 = 10%%)", a + 12);
     } else if (!strncmp(a, "--alpha=", 8)) {
       alpha = strtod(a + 8, &end);
-      if (!a[8] || *end || alpha <= 0 || alpha >= 1) die("--alpha: '%s' is not a significance level between 0 and 1", a + 8);
+      if (!a[8] || *end || !isfinite(alpha) || alpha <= 0 || alpha >= 1) die("--alpha: '%s' is not a significance level between 0 and 1", a + 8);
     } else if (!strncmp(a, "--tolerance=", 12)) {
       tolerance = strtod(a + 12, &end);
-      if (!a[12] || *end || tolerance < 0) die("--tolerance: '%s' is not a fraction", a + 12);
+      if (!a[12] || *end || !isfinite(tolerance) || tolerance < 0) die("--tolerance: '%s' is not a fraction", a + 12);
     } else if (!strncmp(a, "--field=", 8)) {
       field = a + 8;
-      if (strcmp(field, "real_time") && strcmp(field, "cpu_time")) die("--field: '%s' is not real_time or cpu_time", field);
+      if (strcmp(field, "primary") && strcmp(field, "real_time") && strcmp(field, "cpu_time"))
+        die("--field: '%s' is not primary, real_time or cpu_time", field);
+    } else if (!strcmp(a, "--allow_missing")) {
+      allow_missing = 1;
     } else if (!strncmp(a, "--family_threshold=", 19)) {
       const char *eq = strrchr(a + 19, '=');
       if (!eq || eq == a + 19 || nfam == MAX_FAMILIES || (size_t)(eq - (a + 19)) >= sizeof fam[0].name)
         die("--family_threshold: '%s' is not FAMILY=FRACTION", a + 19);
       snprintf(fam[nfam].name, sizeof fam[nfam].name, "%.*s", (int)(eq - (a + 19)), a + 19);
       fam[nfam].t = strtod(eq + 1, &end);
-      if (!eq[1] || *end || fam[nfam].t < 0) die("--family_threshold: '%s' is not a fraction", eq + 1);
+      if (!eq[1] || *end || !isfinite(fam[nfam].t) || fam[nfam].t < 0) die("--family_threshold: '%s' is not a fraction", eq + 1);
       nfam++;
     } else if (a[0] == '-' && a[1]) {
       die("unknown flag '%s' (usage: mbcompare [--threshold=X] [--alpha=X] [--family_threshold=F=X] BASE.json NEW.json)", a);
@@ -238,81 +400,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "mbcompare: warning: comparing results of different machines (%s vs %s): rarely meaningful\n",
             base.machine, cur.machine);
 
-  int slower = 0, faster = 0, same = 0, only_base = 0, only_new = 0, errors = 0, few = 0;
-  printf("%-56s %12s %12s %8s %9s  %s\n", "benchmark", base.deterministic ? "base instr" : "base ns",
-         base.deterministic ? "new instr" : "new ns", "change", "p-value", "verdict");
-  for (int i = 0; i < base.n; i++) {
-    series_t *a = &base.s[i], *b = find(&cur, a->name);
-    if (!b) {
-      printf("%-56s %12s %12s %8s %9s  only in base\n", a->name, "", "", "", "");
-      only_base++;
-      continue;
-    }
-    if (a->error || b->error || !a->n || !b->n) {
-      printf("%-56s %12s %12s %8s %9s  error or skipped in %s\n", a->name, "", "", "", "", a->error || !a->n ? "base" : "new");
-      errors++;
-      continue;
-    }
-    if (!base.deterministic && strcmp(a->unit, b->unit)) {
-      /* As compare.py: runs in different time units are not paired. */
-      printf("%-56s %12s %12s %8s %9s  different time units (%s, %s): not compared\n", a->name, "", "", "", "", a->unit, b->unit);
-      errors++;
-      continue;
-    }
-    double t = threshold;
-    for (int f = 0; f < nfam; f++) {
-      size_t l = strlen(fam[f].name);
-      if (!strncmp(a->name, fam[f].name, l) && a->name[l] == '/') t = fam[f].t;
-    }
-    double m0 = median(a->v, a->n), m1 = median(b->v, b->n);
-    if (a->spread) {
-      printf("%-56s %12.4g %12.4g %8s %9s  spread, not gated\n", a->name, m0, m1, pct(m0, m1), "");
-      continue;
-    }
-    double change = m0 == 0 ? (m1 == 0 ? 0 : 1) : m1 / m0 - 1;
-    const char *verdict;
-    char pbuf[32] = "";
-    if (base.deterministic) {
-      verdict = change > tolerance ? "MORE INSTRUCTIONS" : change < -tolerance ? "fewer instructions" : "same";
-      if (change > tolerance) slower++;
-      else if (change < -tolerance) faster++;
-      else same++;
-    } else if (a->aggregate && a->n == 1 && b->n == 1) {
-      verdict = "aggregate: not tested (its repetitions are)";
-      same++;
-    } else if (a->n < 2 || b->n < 2) {
-      verdict = "no U test (fewer than 2 repetitions)";
-      few++;
-      same++;
-    } else {
-      double p = mb_mwu_two_sided(a->v, a->n, b->v, b->n);
-      snprintf(pbuf, sizeof pbuf, "%.4f", p);
-      int sig = p < alpha;
-      if (change > t && sig) {
-        verdict = "SLOWER";
-        slower++;
-      } else if (change < -t && sig) {
-        verdict = "faster";
-        faster++;
-      } else {
-        verdict = sig ? "same (within threshold)" : "same (not significant)";
-        same++;
-      }
-      if (a->n < 9 || b->n < 9) few++;
-    }
-    printf("%-56s %12.4g %12.4g %8s %9s  %s%s\n", a->name, m0, m1, pct(m0, m1), pbuf, verdict,
-           !base.deterministic && a->n >= 2 && b->n >= 2 && (a->n < 9 || b->n < 9) ? " (fewer than 9 repetitions: not reliable)" : "");
-  }
+  tally_t t = {0};
+  printf("%-56s %12s %12s %8s %9s  %s\n", "benchmark", base.deterministic ? "base instr" : "base", base.deterministic ? "new instr" : "new",
+         "change", "p-value", "verdict");
+  for (int i = 0; i < base.n; i++) compare_one(&base.s[i], find(&cur, base.s[i].name), &base, threshold_of(base.s[i].name, threshold, fam, nfam), alpha, tolerance, &t);
   for (int i = 0; i < cur.n; i++)
     if (!find(&base, cur.s[i].name)) {
       printf("%-56s %12s %12s %8s %9s  only in new\n", cur.s[i].name, "", "", "", "");
-      only_new++;
+      t.only_new++;
     }
-  printf("\n%d compared: %d %s, %d %s, %d same; %d only in base, %d only in new, %d not compared\n",
-         slower + faster + same, slower, base.deterministic ? "with more instructions" : "slower", faster,
-         base.deterministic ? "with fewer" : "faster", same, only_base, only_new, errors);
-  if (few && !base.deterministic)
-    printf("note: %d benchmarks have fewer than 9 repetitions; the U test needs 9 or more to be reliable\n", few);
-  printf("%s\n", slower ? "REGRESSION" : "no regression");
-  return slower ? 1 : 0;
+  return verdict(&t, &base, allow_missing, alpha);
 }

@@ -1,0 +1,187 @@
+/*
+ * mbexport: a membench result in the formats of the trackers users already run.
+ *
+ *   mbexport --to=bencher FILE                 Bencher Metric Format: {name: {measure:
+ *       {"value", "lower_value", "upper_value"}}}: each benchmark's primary figure as the
+ *       measure named by it (e.g. "real_time_ns", "bytes_per_second"), and its other
+ *       declared figures beside it; value the median over repetitions, bounds the smallest
+ *       and largest repetition.
+ *   mbexport --to=github-action-benchmark FILE github-action-benchmark's customSmallerIsBetter
+ *       array: one entry per benchmark (name, unit, value, range, extra), the median of its
+ *       primary figure made smaller-is-better (a bigger-is-better figure becomes its
+ *       inverse: "s/GB" for bandwidth, the unit says so).
+ *
+ * Only measured benchmarks: skipped and failed ones (not_measured) never reach a tracker as
+ * a value; aggregates (mean, median...) are left out, the repetitions they summarise are in.
+ * The method version travels with the name: "@vN" is appended when N > 1, so a changed
+ * method starts a new series instead of raising an alert against the old one ("method vN"
+ * is in github-action-benchmark's extra too).
+ * Bad input: one line on stderr, exit 2.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tooldie.h"
+
+typedef struct fig {
+  double v[64];
+  int n;
+} fig_t;
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double med(fig_t *f) {
+  qsort(f->v, (size_t)f->n, sizeof *f->v, by_value);
+  return f->n % 2 ? f->v[f->n / 2] : 0.5 * (f->v[f->n / 2 - 1] + f->v[f->n / 2]);
+}
+
+/* Every repetition's value of `field` for run `run_name`, in ns when it is a time. */
+static void collect(json_t *benches, const char *run_name, const char *field, fig_t *f) {
+  size_t i;
+  json_t *b;
+  f->n = 0;
+  json_array_foreach(benches, i, b) {
+    const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
+    json_t *x = json_object_get(b, field);
+    if (!rn || strcmp(rn, run_name) || (rt && strcmp(rt, "iteration")) || !json_is_number(x) || f->n == 64) continue;
+    double v = json_number_value(x);
+    if (!isfinite(v)) continue;
+    if (!strcmp(field, "real_time") || !strcmp(field, "cpu_time")) {
+      const char *u = json_string_value(json_object_get(b, "time_unit"));
+      v *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
+    }
+    f->v[f->n++] = v;
+  }
+}
+
+/* The series name a tracker sees: the run name, with the method version when it is not 1. */
+static void series_name(char *buf, size_t len, json_t *b) {
+  json_int_t ver = json_integer_value(json_object_get(b, "method_version"));
+  const char *rn = json_string_value(json_object_get(b, "run_name"));
+  if (ver > 1) snprintf(buf, len, "%s@v%lld", rn, (long long)ver);
+  else snprintf(buf, len, "%s", rn);
+}
+
+/* The first entry of each measured run, in file order. */
+static int first_of_run(json_t *benches, size_t at) {
+  json_t *b = json_array_get(benches, at);
+  const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
+  if (!rn || (rt && strcmp(rt, "iteration"))) return 0;
+  for (size_t k = 0; k < at; k++) {
+    json_t *e = json_array_get(benches, k);
+    const char *r2 = json_string_value(json_object_get(e, "run_name")), *t2 = json_string_value(json_object_get(e, "run_type"));
+    if (r2 && !strcmp(r2, rn) && !(t2 && strcmp(t2, "iteration"))) return 0;
+  }
+  return 1;
+}
+
+static json_t *measure(fig_t *f) {
+  double m = med(f);
+  return json_pack("{s:f, s:f, s:f}", "value", m, "lower_value", f->v[0], "upper_value", f->v[f->n - 1]);
+}
+
+/* The measure's name: the figure, with "_ns" for a time (Bencher's own latency is ns). */
+static void measure_name(char *buf, size_t len, const char *figure) {
+  if (!strcmp(figure, "real_time") || !strcmp(figure, "cpu_time")) snprintf(buf, len, "%s_ns", figure);
+  else snprintf(buf, len, "%s", figure);
+}
+
+static json_t *bencher(json_t *benches) {
+  json_t *out = json_object(), *b;
+  size_t i;
+  json_array_foreach(benches, i, b) {
+    if (!first_of_run(benches, i)) continue;
+    const char *rn = json_string_value(json_object_get(b, "run_name"));
+    const char *prim = json_string_value(json_object_get(b, "primary"));
+    json_t *ms = json_object();
+    fig_t f;
+    char mname[80], name[320];
+    collect(benches, rn, prim ? prim : "real_time", &f);
+    if (f.n) {
+      measure_name(mname, sizeof mname, prim ? prim : "real_time");
+      json_object_set_new(ms, mname, measure(&f));
+    }
+    const char *k;
+    json_t *fv;
+    json_object_foreach(json_object_get(b, "figures"), k, fv) {
+      collect(benches, rn, k, &f);
+      measure_name(mname, sizeof mname, k);
+      if (f.n) json_object_set_new(ms, mname, measure(&f));
+    }
+    series_name(name, sizeof name, b);
+    if (json_object_size(ms)) json_object_set_new(out, name, ms);
+    else json_decref(ms);
+  }
+  return out;
+}
+
+static json_t *gab(json_t *benches) {
+  json_t *out = json_array(), *b;
+  size_t i;
+  json_array_foreach(benches, i, b) {
+    if (!first_of_run(benches, i)) continue;
+    const char *rn = json_string_value(json_object_get(b, "run_name"));
+    const char *prim = json_string_value(json_object_get(b, "primary")), *dir = json_string_value(json_object_get(b, "direction"));
+    const char *unit = json_string_value(json_object_get(b, "unit"));
+    if (!prim) prim = "real_time", unit = "ns";
+    fig_t f;
+    collect(benches, rn, prim, &f);
+    if (!f.n) continue;
+    double m = med(&f), lo = f.v[0], hi = f.v[f.n - 1];
+    char u[64], name[320], extra[512];
+    snprintf(u, sizeof u, "%s", unit ? unit : "");
+    if (!strcmp(prim, "real_time") || !strcmp(prim, "cpu_time")) snprintf(u, sizeof u, "ns");
+    if (dir && !strcmp(dir, "bigger_is_better")) { /* smaller is better: the inverse */
+      if (m <= 0 || lo <= 0) continue;
+      if (!strcmp(u, "B/s")) m = 1e9 / m, lo = 1e9 / lo, hi = 1e9 / hi, snprintf(u, sizeof u, "s/GB");
+      else if (!strcmp(u, "FLOP/s")) m = 1e9 / m, lo = 1e9 / lo, hi = 1e9 / hi, snprintf(u, sizeof u, "s/GFLOP");
+      else {
+        m = 1 / m, lo = 1 / lo, hi = 1 / hi;
+        char inv[64];
+        snprintf(inv, sizeof inv, "1/(%s)", unit ? unit : "value");
+        snprintf(u, sizeof u, "%s", inv);
+      }
+      double t = lo;
+      lo = hi, hi = t;
+    }
+    series_name(name, sizeof name, b);
+    snprintf(extra, sizeof extra, "%s (%s, %s); %d repetitions; method v%lld", prim, unit ? unit : "", dir ? dir : "smaller_is_better", f.n,
+             (long long)(json_integer_value(json_object_get(b, "method_version")) ? json_integer_value(json_object_get(b, "method_version")) : 1));
+    char range[64];
+    snprintf(range, sizeof range, "%.6g..%.6g", lo, hi);
+    json_array_append_new(out, json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit", u, "value", m, "range", range, "extra", extra));
+  }
+  return out;
+}
+
+int main(int argc, char **argv) {
+  mb_tool_name = "mbexport";
+  if (argc != 3 || strncmp(argv[1], "--to=", 5)) die("usage: mbexport --to=bencher|github-action-benchmark RESULT.json");
+  const char *to = argv[1] + 5;
+  if (strcmp(to, "bencher") && strcmp(to, "github-action-benchmark"))
+    die("--to=%s: the formats are bencher and github-action-benchmark", to);
+  json_error_t e;
+  json_t *doc = json_load_file(argv[2], 0, &e);
+  if (!doc) die("%s: not valid JSON (line %d: %s)", argv[2], e.line, e.text);
+  json_t *ctx = json_object_get(doc, "context"), *benches = json_object_get(doc, "benchmarks");
+  if (!json_is_array(benches) || !json_is_string(json_object_get(ctx, "mb_machine"))) die("%s: not a membench result", argv[2]);
+  size_t i;
+  json_t *b;
+  json_array_foreach(benches, i, b) if (!json_is_string(json_object_get(b, "run_name")) && !json_is_string(json_object_get(b, "name")))
+      die("%s: benchmark #%zu has no name", argv[2], i);
+  json_t *out = !strcmp(to, "bencher") ? bencher(benches) : gab(benches);
+  char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (!text) die("out of memory");
+  puts(text);
+  free(text);
+  json_decref(out);
+  json_decref(doc);
+  return 0;
+}
