@@ -15,8 +15,11 @@ awk '/^## Writing a benchmark/ { s = 1 } s && /^```c$/ { c = 1; next } c && /^``
 grep -q 'MB_BENCH(.family = "demo"' benches/demo.c || { echo "FAIL: no demo/sum example in the README"; exit 1; }
 before=$(git -C "$src" ls-files | grep -v '^results/' | (cd "$scratch" && xargs sha256sum 2>/dev/null) | sha256sum)
 export MB_SKIP_DEPS=1
-make --no-print-directory build CMAKE_FLAGS=-DMB_BUILD_TESTS=OFF >build.log 2>&1 || { tail -30 build.log; echo "FAIL: the tree with demo.c does not build"; exit 1; }
-make --no-print-directory bench ARGS='--benchmark_filter=^demo/ --benchmark_min_time=0.01' RESULTS=out >bench.log 2>&1 ||
+# The flags CI builds with (warnings are errors), whatever make passes down.
+flags="-DMB_BUILD_TESTS=OFF -DMB_WERROR=ON"
+unset MAKEFLAGS MFLAGS
+make --no-print-directory build CMAKE_FLAGS="$flags" >build.log 2>&1 || { tail -30 build.log; echo "FAIL: the tree with demo.c does not build"; exit 1; }
+make --no-print-directory bench CMAKE_FLAGS="$flags" ARGS='--benchmark_filter=^demo/ --benchmark_min_time=0.01' RESULTS=out >bench.log 2>&1 ||
   { cat bench.log; echo "FAIL: make bench ARGS=... failed"; exit 1; }
 result=$(ls out/partial/*/*Z.json | head -1)
 /usr/bin/env python3 - "$result" <<'PY' || { echo "FAIL: demo/sum is not in the result as a described entry"; exit 1; }
@@ -27,7 +30,7 @@ assert e and e[0]["family"] == "demo" and e[0]["variant"] == "sum", e
 assert e[0]["primary"] == "bytes_per_second" and e[0]["unit"] == "B/s" and e[0]["direction"] == "bigger_is_better", e[0]
 assert e[0]["bytes_per_second"] > 0
 PY
-make --no-print-directory plots RESULT="$result" RESULTS=out >plots.log 2>&1 || { cat plots.log; echo "FAIL: make plots failed"; exit 1; }
+make --no-print-directory plots CMAKE_FLAGS="$flags" RESULT="$result" RESULTS=out >plots.log 2>&1 || { cat plots.log; echo "FAIL: make plots failed"; exit 1; }
 machine=$(basename "$(dirname "$result")")
 report=out/$machine/REPORT.md
 grep -q '^## demo$' "$report" || { echo "FAIL: REPORT.md has no section for the demo family"; exit 1; }
