@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace mb {
 
@@ -217,13 +218,14 @@ void prepare_machine() {
 void finish_context(int argc, char **argv) {
   if (!json_object_get(H.doc, "context")) json_object_set_new(H.doc, "context", json_object());
   json_t *ctx = json_object_get(H.doc, "context");
-  for (int i = 0; i < H.env.n; i++) H.custom.emplace_back(H.env.kv[i].key, H.env.kv[i].value);
-  H.custom.emplace_back("mb_machine", H.machine);
-  H.custom.emplace_back("mb_pu", std::to_string(H.pu));
-  H.custom.emplace_back("mb_pinned", H.pu >= 0 ? "true" : "false");
-  for (int i = 0; i < mb_context_count(); i++) H.custom.emplace_back(mb_context_key(i), mb_context_value(i));
-  std::stable_sort(H.custom.begin(), H.custom.end(), [](auto &x, auto &y) { return x.first < y.first; });
-  for (auto &kv : H.custom) json_object_set_new(ctx, kv.first.c_str(), json_string(kv.second.c_str()));
+  std::vector<std::pair<std::string, std::string>> custom; /* environment, build, machine, families' notes */
+  for (int i = 0; i < H.env.n; i++) custom.emplace_back(H.env.kv[i].key, H.env.kv[i].value);
+  custom.emplace_back("mb_machine", H.machine);
+  custom.emplace_back("mb_pu", std::to_string(H.pu));
+  custom.emplace_back("mb_pinned", H.pu >= 0 ? "true" : "false");
+  for (int i = 0; i < mb_context_count(); i++) custom.emplace_back(mb_context_key(i), mb_context_value(i));
+  std::stable_sort(custom.begin(), custom.end(), [](auto &x, auto &y) { return x.first < y.first; });
+  for (auto &kv : custom) json_object_set_new(ctx, kv.first.c_str(), json_string(kv.second.c_str()));
   json_t *m = membench_context(argc, argv);
   json_object_update(ctx, m);
   json_decref(m);

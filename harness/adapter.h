@@ -15,7 +15,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 extern "C" {
@@ -62,8 +61,6 @@ struct Harness {
   std::vector<std::string> gb_flags; /* Google Benchmark's flags as given, for the children */
   int child_skipped = 0, child_failed = 0, child_migrated = 0, child_errors = 0;
   json_t *child_families = nullptr;
-  /* The context's key/value strings (environment, build, machine, families' notes). */
-  std::vector<std::pair<std::string, std::string>> custom;
   /* The result being built: context, benchmarks, not_measured, spread. */
   json_t *doc = nullptr;
   std::string out_near; /* a path the result goes to: temporaries are named beside it */

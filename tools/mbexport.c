@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entries.h"
 #include "tooldie.h"
 
 typedef struct fig {
@@ -32,33 +33,9 @@ typedef struct fig {
   int n;
 } fig_t;
 
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double med(fig_t *f) {
-  qsort(f->v, (size_t)f->n, sizeof *f->v, by_value);
-  return f->n % 2 ? f->v[f->n / 2] : 0.5 * (f->v[f->n / 2 - 1] + f->v[f->n / 2]);
-}
-
 /* Every repetition's value of `field` for run `run_name`, in ns when it is a time. */
 static void collect(json_t *benches, const char *run_name, const char *field, fig_t *f) {
-  size_t i;
-  json_t *b;
-  f->n = 0;
-  json_array_foreach(benches, i, b) {
-    const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
-    json_t *x = json_object_get(b, field);
-    if (!rn || strcmp(rn, run_name) || (rt && strcmp(rt, "iteration")) || !json_is_number(x) || f->n == 64) continue;
-    double v = json_number_value(x);
-    if (!isfinite(v)) continue;
-    if (!strcmp(field, "real_time") || !strcmp(field, "cpu_time")) {
-      const char *u = json_string_value(json_object_get(b, "time_unit"));
-      v *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
-    }
-    f->v[f->n++] = v;
-  }
+  f->n = mb_run_values(benches, run_name, field, 1, f->v, 64);
 }
 
 /* The series name a tracker sees: the run name, with the method version when it is not 1. */
@@ -69,21 +46,8 @@ static void series_name(char *buf, size_t len, json_t *b) {
   else snprintf(buf, len, "%s", rn);
 }
 
-/* The first entry of each measured run, in file order. */
-static int first_of_run(json_t *benches, size_t at) {
-  json_t *b = json_array_get(benches, at);
-  const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
-  if (!rn || (rt && strcmp(rt, "iteration"))) return 0;
-  for (size_t k = 0; k < at; k++) {
-    json_t *e = json_array_get(benches, k);
-    const char *r2 = json_string_value(json_object_get(e, "run_name")), *t2 = json_string_value(json_object_get(e, "run_type"));
-    if (r2 && !strcmp(r2, rn) && !(t2 && strcmp(t2, "iteration"))) return 0;
-  }
-  return 1;
-}
-
 static json_t *measure(fig_t *f) {
-  double m = med(f);
+  double m = mb_median(f->v, f->n);
   return json_pack("{s:f, s:f, s:f}", "value", m, "lower_value", f->v[0], "upper_value", f->v[f->n - 1]);
 }
 
@@ -97,7 +61,7 @@ static json_t *bencher(json_t *benches) {
   json_t *out = json_object(), *b;
   size_t i;
   json_array_foreach(benches, i, b) {
-    if (!first_of_run(benches, i)) continue;
+    if (!mb_first_of_run(benches, i)) continue;
     const char *rn = json_string_value(json_object_get(b, "run_name"));
     const char *prim = json_string_value(json_object_get(b, "primary"));
     json_t *ms = json_object();
@@ -126,7 +90,7 @@ static json_t *gab(json_t *benches) {
   json_t *out = json_array(), *b;
   size_t i;
   json_array_foreach(benches, i, b) {
-    if (!first_of_run(benches, i)) continue;
+    if (!mb_first_of_run(benches, i)) continue;
     const char *rn = json_string_value(json_object_get(b, "run_name"));
     const char *prim = json_string_value(json_object_get(b, "primary")), *dir = json_string_value(json_object_get(b, "direction"));
     const char *unit = json_string_value(json_object_get(b, "unit"));
@@ -134,7 +98,7 @@ static json_t *gab(json_t *benches) {
     fig_t f;
     collect(benches, rn, prim, &f);
     if (!f.n) continue;
-    double m = med(&f), lo = f.v[0], hi = f.v[f.n - 1];
+    double m = mb_median(f.v, f.n), lo = f.v[0], hi = f.v[f.n - 1];
     char u[64], name[320], extra[512];
     snprintf(u, sizeof u, "%s", unit ? unit : "");
     if (!strcmp(prim, "real_time") || !strcmp(prim, "cpu_time")) snprintf(u, sizeof u, "ns");

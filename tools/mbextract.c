@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "env.h" /* mb_machine_name_valid */
+#include "entries.h"
 #include "tooldie.h"
 
 typedef struct point {
@@ -41,11 +42,6 @@ typedef struct point {
 
 static int by_arg(const void *a, const void *b) {
   double x = ((const point_t *)a)->arg, y = ((const point_t *)b)->arg;
-  return (x > y) - (x < y);
-}
-
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
 
@@ -99,10 +95,7 @@ static void series(json_t *benches, const char *prefix, const char *field, const
   }
   if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
   for (int k = 0; k < np; k++) {
-    qsort(pts[k].v, (size_t)pts[k].n, sizeof(double), by_value);
-    int n = pts[k].n;
-    double med = n % 2 ? pts[k].v[n / 2] : 0.5 * (pts[k].v[n / 2 - 1] + pts[k].v[n / 2]);
-    fprintf(out, "%.17g %.17g\n", pts[k].arg, med);
+    fprintf(out, "%.17g %.17g\n", pts[k].arg, mb_median(pts[k].v, pts[k].n));
   }
   free(pts);
 }
@@ -137,61 +130,31 @@ static void clean(char *out, size_t len, const char *in) {
   out[w] = 0;
 }
 
-static int name_ok(const char *s) {
-  if (!s || !*s) return 0;
-  for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-') return 0;
-  return 1;
-}
 
 static void families(json_t *benches) {
   json_t *seen = json_object(), *b;
   size_t i;
   json_array_foreach(benches, i, b) {
     const char *f = json_string_value(json_object_get(b, "family"));
-    if (!name_ok(f) || json_object_get(seen, f)) continue;
+    if (!mb_machine_name_valid(f) || json_object_get(seen, f)) continue;
     json_object_set_new(seen, f, json_true());
     printf("%s\n", f);
   }
   json_decref(seen);
 }
 
-/* The median of `field` over the repetitions of run `run_name` (measured entries only). */
-static double median_of(json_t *benches, const char *run_name, const char *field) {
-  double v[64];
-  int n = 0;
-  size_t i;
-  json_t *b;
-  json_array_foreach(benches, i, b) {
-    const char *rn = json_string_value(json_object_get(b, "run_name")), *rt = json_string_value(json_object_get(b, "run_type"));
-    json_t *x = json_object_get(b, field);
-    if (!rn || strcmp(rn, run_name) || (rt && !strcmp(rt, "aggregate")) || !json_is_number(x) || n == 64) continue;
-    v[n++] = json_number_value(x);
-  }
-  if (!n) return NAN;
-  qsort(v, (size_t)n, sizeof *v, by_value);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 /* One entry per run name of family `fam`, in file order (the first repetition stands for all). */
 static int first_of_run(json_t *benches, size_t at, const char *fam) {
-  json_t *b = json_array_get(benches, at);
-  const char *f = json_string_value(json_object_get(b, "family")), *rn = json_string_value(json_object_get(b, "run_name"));
-  const char *rt = json_string_value(json_object_get(b, "run_type"));
-  if (!f || strcmp(f, fam) || !rn || (rt && !strcmp(rt, "aggregate"))) return 0;
-  for (size_t k = 0; k < at; k++) {
-    const char *r2 = json_string_value(json_object_get(json_array_get(benches, k), "run_name"));
-    if (r2 && !strcmp(r2, rn)) return 0;
-  }
-  return 1;
+  const char *f = json_string_value(json_object_get(json_array_get(benches, at), "family"));
+  return f && !strcmp(f, fam) && mb_first_of_run(benches, at);
 }
 
 static void family_chart(json_t *doc, const char *fam, const char *dir) {
   json_t *benches = json_object_get(doc, "benchmarks");
-  if (!name_ok(fam)) die("family '%s' is not a name (letters, digits, '_', '-')", fam);
+  if (!mb_machine_name_valid(fam)) die("family '%s' is not a name (letters, digits, '_', '-')", fam);
   json_t *p = json_object_get(json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "presentation"), fam);
   const char *x = json_string_value(json_object_get(p, "x"));
-  if (x && !name_ok(x)) x = NULL; /* an argument name that is not a name: bars */
+  if (x && !mb_machine_name_valid(x)) x = NULL; /* an argument name that is not a name: bars */
   char path[4096], unit[32] = "", title[128];
   snprintf(path, sizeof path, "%s/family_%s.dat", dir, fam);
   FILE *out = fopen(path, "w");
@@ -213,7 +176,8 @@ static void family_chart(json_t *doc, const char *fam, const char *dir) {
     json_array_foreach(benches, i, b) {
       const char *v = json_string_value(json_object_get(b, "variant")), *pr = json_string_value(json_object_get(b, "primary"));
       if (!first_of_run(benches, i, fam) || !v || strcmp(v, json_string_value(var)) || !pr) continue;
-      double y = median_of(benches, json_string_value(json_object_get(b, "run_name")), pr);
+      double vals[64];
+      double y = mb_median(vals, mb_run_values(benches, json_string_value(json_object_get(b, "run_name")), pr, 0, vals, 64));
       json_t *xa = x ? json_object_get(json_object_get(b, "args"), x) : NULL;
       if (!*unit) clean(unit, sizeof unit, json_string_value(json_object_get(b, "unit")));
       char label[160];

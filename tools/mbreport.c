@@ -16,6 +16,7 @@
 
 #define MB_ALLOC_CONSTANTS_ONLY
 #include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
+#include "env.h" /* mb_machine_name_valid: a name fit for a file name */
 #include "tooldie.h"
 
 static json_t *benches, *ctx, *mctx;
@@ -117,13 +118,6 @@ static const char *fmt_value(double v, const char *unit) {
   return b;
 }
 
-/* A family name fit for a file name and a table (the result is data from anyone). */
-static int name_ok(const char *s) {
-  if (!*s) return 0;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-')) return 0;
-  return 1;
-}
 
 static int has_family(const char *family) {
   size_t i, l = strlen(family);
@@ -700,7 +694,7 @@ static void generic_sections(const char *charts) {
     const char *fam = json_string_value(json_object_get(b, "family"));
     int hand = 0;
     for (int k = 0; fam && covered[k]; k++) hand |= !strcmp(covered[k], fam);
-    if (!fam || hand || json_object_get(seen, fam) || !name_ok(fam)) continue;
+    if (!fam || hand || json_object_get(seen, fam) || !mb_machine_name_valid(fam)) continue;
     json_object_set_new(seen, fam, json_true());
     json_t *p = json_object_get(pres, fam);
     const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
