@@ -8,6 +8,7 @@
 #   make compare BASE=a.json NEW=b.json   the regression gate on two results (tools/mbcompare)
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
 #   make deps         check (and as root install) what membench needs: tools/deps.sh
+#   make test-aarch64 cross-build for 64-bit Arm and run the tests under qemu-user
 # Variables: BUILD (build dir), CMAKE_FLAGS (e.g. -DMB_WERROR=ON), ARGS (extra membench
 # flags, e.g. ARGS='--benchmark_filter=harness --mb_cpu=1'), RESULTS (results dir).
 
@@ -33,7 +34,7 @@ comma := ,
 # never stops the build (MB_SKIP_DEPS=1 skips it; CMake names a missing library the build
 # needs; a missing optional part turns its feature off).
 
-.PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test compare plots clean
+.PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test test-aarch64 compare plots clean
 
 all: build
 
@@ -75,6 +76,11 @@ bench-deterministic: deps
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 600
+
+# The same tests, cross-built for aarch64 and run under qemu-user (tools/test-aarch64.sh
+# installs the cross toolchain and arm64 libraries as root; it says what to do otherwise).
+test-aarch64:
+	bash tools/test-aarch64.sh $(BUILD)-aarch64
 
 # The regression gate on two results: median ratio, Mann-Whitney U p-value, verdict; exit 1
 # on a significant slowdown beyond the threshold. COMPARE_ARGS='--threshold=0.05

@@ -77,24 +77,26 @@ int main(int argc, char **argv) {
 
   /* A 512 KiB stack: the 1 MiB stack variants cannot fit and are skipped with the reason;
    * small ones run; malloc of the same size does not care. */
-  test_child_stack_limit = 512 * 1024;
-  doc = run_json(argv[1], "^stack/(array|alloca|vla|malloc)/size:(16|1048576)$", ft.out, p);
-  test_child_stack_limit = 0;
-  CHECK(doc != NULL);
-  int skipped = 0;
-  json_array_foreach(test_entries(doc), i, b) {
-    const char *name = json_string_value(json_object_get(b, "name"));
-    int err = json_is_true(json_object_get(b, "error_occurred"));
-    if (strstr(name, "size:1048576") && !strstr(name, "malloc")) {
-      const char *msg = json_string_value(json_object_get(b, "error_message"));
-      CHECK(err && msg && strstr(msg, "skipped:") && strstr(msg, "do not fit"));
-      skipped += err;
-    } else {
-      CHECK(!err);
+  if (!test_emulated("a smaller RLIMIT_STACK skips the 1 MiB stack variants", "qemu-user gives a new process an 8 MiB stack whatever the limit")) {
+    test_child_stack_limit = 512 * 1024;
+    doc = run_json(argv[1], "^stack/(array|alloca|vla|malloc)/size:(16|1048576)$", ft.out, p);
+    test_child_stack_limit = 0;
+    CHECK(doc != NULL);
+    int skipped = 0;
+    json_array_foreach(test_entries(doc), i, b) {
+      const char *name = json_string_value(json_object_get(b, "name"));
+      int err = json_is_true(json_object_get(b, "error_occurred"));
+      if (strstr(name, "size:1048576") && !strstr(name, "malloc")) {
+        const char *msg = json_string_value(json_object_get(b, "error_message"));
+        CHECK(err && msg && strstr(msg, "skipped:") && strstr(msg, "do not fit"));
+        skipped += err;
+      } else {
+        CHECK(!err);
+      }
     }
+    CHECK_EQ_INT(skipped, 3);
+    json_decref(doc);
   }
-  CHECK_EQ_INT(skipped, 3);
-  json_decref(doc);
   family_test_end(&ft);
   return TEST_EXIT();
 }

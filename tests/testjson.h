@@ -70,6 +70,9 @@ static inline void family_test_end(family_test_t *ft) {
   free(ft->p);
 }
 
+/* The error message of an entry (skipped or failed), or NULL for a measured one. */
+static inline const char *error_of(json_t *b) { return b ? json_string_value(json_object_get(b, "error_message")) : NULL; }
+
 /* The benchmark entry named `name` (run_name, first repetition), or NULL. */
 static inline json_t *find_bench(json_t *doc, const char *name) {
   size_t i;

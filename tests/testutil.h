@@ -79,6 +79,15 @@ static inline void read_all(int fd, char *buf, size_t cap) {
   buf[n] = 0;
 }
 
+/* Under qemu-user (make test-aarch64 sets MB_TEST_EMULATOR): what it cannot emulate is not
+ * checked, and the test says which check it left out and why. */
+static inline int test_emulated(const char *check, const char *why) {
+  const char *emu = getenv("MB_TEST_EMULATOR");
+  if (!emu || !*emu) return 0;
+  printf("note: under %s, not checked: %s (%s)\n", emu, check, why);
+  return 1;
+}
+
 /* If nonzero, the child's RLIMIT_STACK soft limit (bytes) for the next test_run. */
 static size_t test_child_stack_limit;
 
