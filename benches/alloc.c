@@ -191,7 +191,7 @@ static size_t mixed_size(void) {
           continue;                                                                           \
         }                                                                                     \
         *p = i;                                                                               \
-        while (c->tail - __atomic_load_n(&c->head, __ATOMIC_ACQUIRE) >= RING) CPU_RELAX();    \
+        while (c->tail - __atomic_load_n(&c->head, __ATOMIC_ACQUIRE) >= RING) mb_cpu_relax(); \
         c->ring[c->tail % RING] = p;                                                          \
         __atomic_store_n(&c->tail, c->tail + 1, __ATOMIC_RELEASE);                            \
         n++;                                                                                  \
@@ -201,7 +201,7 @@ static size_t mixed_size(void) {
       uint64_t expect = 0;                                                                    \
       for (;;) {                                                                              \
         uint64_t t;                                                                           \
-        while ((t = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE)) == c->head) CPU_RELAX();     \
+        while ((t = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE)) == c->head) mb_cpu_relax();  \
         if ((t & ~(1ull << 63)) == c->head) break; /* producer done, ring empty */            \
         uint64_t *p = c->ring[c->head % RING];                                                \
         while (*p != expect && expect < iters) expect++; /* skipped: a failed allocation */   \

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MB_CHASE_LINE 64 /* one node per cache line */
+#define MB_CHASE_LINE 64 /* the line when the machine's is not known */
 
 /* xorshift64*: reproducible shuffles. */
 static inline uint64_t mb_rng_next(uint64_t *s) {
@@ -19,12 +19,12 @@ static inline uint64_t mb_rng_next(uint64_t *s) {
   return *s * 2685821657736338717ULL;
 }
 
-/* Link `nodes` lines at base into one cycle: random (Sattolo's algorithm: a uniformly
+/* Link `nodes` lines of `line` bytes at base (one node per cache line) into one cycle: random (Sattolo's algorithm: a uniformly
  * random cyclic permutation, so a single cycle) or sequential (each line to the next).
  * Fills order[k] with the node reached after k steps from node 0 (may be NULL). Returns
  * the length of the cycle through node 0, found by walking it: `nodes` when the chain is
  * right; 0 when out of memory. */
-static inline size_t mb_chase_build(char *base, size_t nodes, int random_order, uint32_t *order, uint64_t seed) {
+static inline size_t mb_chase_build(char *base, size_t nodes, size_t line, int random_order, uint32_t *order, uint64_t seed) {
   uint32_t *perm = malloc(nodes * sizeof *perm);
   if (!perm) return 0;
   for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)i;
@@ -39,12 +39,12 @@ static inline size_t mb_chase_build(char *base, size_t nodes, int random_order, 
   } else {
     for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)((i + 1) % nodes);
   }
-  for (size_t i = 0; i < nodes; i++) *(void **)(base + i * MB_CHASE_LINE) = base + (size_t)perm[i] * MB_CHASE_LINE;
+  for (size_t i = 0; i < nodes; i++) *(void **)(base + i * line) = base + (size_t)perm[i] * line;
   free(perm);
   size_t len = 0;
   char *p = base;
   do {
-    if (order && len < nodes) order[len] = (uint32_t)((size_t)(p - base) / MB_CHASE_LINE);
+    if (order && len < nodes) order[len] = (uint32_t)((size_t)(p - base) / line);
     p = *(char **)p;
     len++;
   } while (p != base && len <= nodes);

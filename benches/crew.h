@@ -46,12 +46,6 @@ struct crew {
   unsigned sync_gen;
 };
 
-#if defined(__x86_64__) || defined(__i386__)
-#define CREW_RELAX() __builtin_ia32_pause()
-#else
-#define CREW_RELAX() __asm__ volatile("" : : : "memory")
-#endif
-
 /* Every worker waits here until all have arrived. */
 static inline void crew_sync(crew_t *c) {
   const unsigned gen = __atomic_load_n(&c->sync_gen, __ATOMIC_ACQUIRE);
@@ -59,7 +53,7 @@ static inline void crew_sync(crew_t *c) {
     __atomic_store_n(&c->sync_count, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->sync_gen, gen + 1, __ATOMIC_RELEASE);
   } else {
-    while (__atomic_load_n(&c->sync_gen, __ATOMIC_ACQUIRE) == gen) CREW_RELAX();
+    while (__atomic_load_n(&c->sync_gen, __ATOMIC_ACQUIRE) == gen) mb_cpu_relax();
   }
 }
 

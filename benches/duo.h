@@ -17,12 +17,6 @@
 
 #include "membench.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define CPU_RELAX() _mm_pause()
-#else
-#define CPU_RELAX() __asm__ volatile("" : : : "memory")
-#endif
 
 typedef struct duo duo_t;
 typedef void (*duo_fn)(duo_t *d, int who, uint64_t iters);

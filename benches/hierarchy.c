@@ -15,7 +15,7 @@
  *                           beside what hwloc claims (runs after the sweep)
  *   read|write|copy|triad/ws:N   STREAM's operations over arrays of doubles totalling N
  *                           bytes; STREAM's byte accounting (8, 8, 16, 24 bytes per element)
- *   write_nt|copy_nt/ws:N   with non-temporal vector stores (skipped without AVX)
+ *   write_nt|copy_nt/ws:N   with non-temporal stores (x86 with AVX: MOVNTPD; AArch64: STNP)
  *   stride/stride:S         one 8-byte load every S bytes over 64 MiB: the cache line and the
  *                           prefetchers show as S grows
  *   c2c/a:A/b:B             round trip of a cache line between PUs A and B (two pinned
@@ -45,6 +45,8 @@
 #include <unistd.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 #include "chase.h"
@@ -97,7 +99,7 @@ static int fits_memory(mb_run_t *run, uint64_t bytes) {
 
 typedef struct chase {
   region_t mem;
-  size_t nodes;
+  size_t nodes, line; /* one node per cache line of `line` bytes (the machine's) */
   uint32_t *order; /* order[k] = node visited after k steps from node 0 */
   int huge;
   int nsamples;                      /* slices timed in the last run (0: too short to slice) */
@@ -143,7 +145,8 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
   chase_t *c = calloc(1, sizeof *c);
   if (!c) return mb_skip(run, "out of memory");
   run->data = c;
-  c->nodes = ws / LINE;
+  c->line = run->config->cache_line;
+  c->nodes = ws / c->line;
   c->huge = huge;
   if (c->nodes < 2) return mb_skip(run, "working set below two cache lines");
   if (region_alloc(&c->mem, ws, huge)) return mb_skip(run, "mmap of %llu bytes: %s", (unsigned long long)ws, strerror(errno));
@@ -151,7 +154,7 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
   if (!c->order) return mb_skip(run, "out of memory for the visit order");
   /* Building the chain writes every node: the first touch happens here, on the pinned
    * thread, outside the timed region. */
-  size_t len = mb_chase_build(c->mem.p, c->nodes, random_order, c->order, 0x9E3779B97F4A7C15ULL ^ ws);
+  size_t len = mb_chase_build(c->mem.p, c->nodes, c->line, random_order, c->order, 0x9E3779B97F4A7C15ULL ^ ws);
   if (len != c->nodes) return mb_fail(run, "the chain is not one cycle through every node (%zu of %zu)", len, c->nodes);
   run->items_per_iter = 1; /* loads */
   if (huge) {
@@ -213,7 +216,7 @@ static double median_spread(double *v, int n, double *spread) {
 
 static int v_chase(mb_run_t *run, uint64_t result, uint64_t iters) {
   chase_t *c = run->data;
-  uintptr_t want = (uintptr_t)(c->mem.p + (size_t)c->order[iters % c->nodes] * LINE);
+  uintptr_t want = (uintptr_t)(c->mem.p + (size_t)c->order[iters % c->nodes] * c->line);
   if (result != want) return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
   double v[CHASE_SAMPLES], spread = 0, med;
   if (c->nsamples) {
@@ -470,19 +473,33 @@ MB_NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
   return iters;
 }
 
-#if defined(__AVX512F__) || defined(__AVX__)
+/* Non-temporal stores: x86's streaming stores (MOVNTPD, then SFENCE), AArch64's STNP (store
+ * pair with the non-temporal hint, two 16-byte registers, then DMB). */
+#if defined(__AVX512F__) || defined(__AVX__) || defined(__aarch64__)
 #if defined(__AVX512F__)
 #define NT_WIDTH 8
 #define NT_STORE(p, v) _mm512_stream_pd((p), (v))
 #define NT_SET1(x) _mm512_set1_pd(x)
 #define NT_LOAD(p) _mm512_load_pd(p)
+#define NT_FENCE() _mm_sfence()
 typedef __m512d nt_vec;
-#else
+#elif defined(__AVX__)
 #define NT_WIDTH 4
 #define NT_STORE(p, v) _mm256_stream_pd((p), (v))
 #define NT_SET1(x) _mm256_set1_pd(x)
 #define NT_LOAD(p) _mm256_load_pd(p)
+#define NT_FENCE() _mm_sfence()
 typedef __m256d nt_vec;
+#else
+#define NT_WIDTH 4
+typedef struct {
+  float64x2_t lo, hi;
+} nt_vec;
+#define NT_SET1(x) ((nt_vec){vdupq_n_f64(x), vdupq_n_f64(x)})
+#define NT_LOAD(p) ((nt_vec){vld1q_f64(p), vld1q_f64((p) + 2)})
+static inline void nt_store(double *p, nt_vec v) { __asm__ volatile("stnp %q1, %q2, [%0]" : : "r"(p), "w"(v.lo), "w"(v.hi) : "memory"); }
+#define NT_STORE(p, v) nt_store((p), (v))
+#define NT_FENCE() __asm__ volatile("dmb ish" : : : "memory")
 #endif
 static uint64_t k_write_nt(uint64_t iters, void *data) {
   stream_t *st = data;
@@ -490,7 +507,7 @@ static uint64_t k_write_nt(uint64_t iters, void *data) {
     nt_vec v = NT_SET1(write_value(st->stamp, it));
     double *a = MB_OPAQUE(st->a);
     for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(a + i, v);
-    _mm_sfence();
+    NT_FENCE();
   }
   return iters;
 }
@@ -500,7 +517,7 @@ static uint64_t k_copy_nt(uint64_t iters, void *data) {
     double *b = MB_OPAQUE(st->b);
     const double *a = st->a;
     for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(b + i, NT_LOAD(a + i));
-    _mm_sfence();
+    NT_FENCE();
   }
   return iters;
 }
@@ -509,7 +526,7 @@ static int s_copy_nt(mb_run_t *run) { return s_copy(run); }
 #else
 static uint64_t k_write_nt(uint64_t iters, void *data) { (void)data; return iters; }
 static uint64_t k_copy_nt(uint64_t iters, void *data) { (void)data; return iters; }
-static int s_write_nt(mb_run_t *run) { return mb_skip(run, "built without AVX: no non-temporal vector stores"); }
+static int s_write_nt(mb_run_t *run) { return mb_skip(run, "built without AVX (x86) and not for AArch64: no non-temporal vector stores"); }
 static int s_copy_nt(mb_run_t *run) { return s_write_nt(run); }
 #endif
 
@@ -652,9 +669,9 @@ static void pingpong(duo_t *d, int who, uint64_t iters) {
   for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) {
     if (who == 0) {
       d->flag = 2 * k + 1;
-      while (d->flag != 2 * k + 2) CPU_RELAX();
+      while (d->flag != 2 * k + 2) mb_cpu_relax();
     } else {
-      while (d->flag != 2 * k + 1) CPU_RELAX();
+      while (d->flag != 2 * k + 1) mb_cpu_relax();
       d->flag = 2 * k + 2;
     }
     n++;

@@ -24,7 +24,10 @@
  *   consecutive objects (what one object really occupies, allocator overhead included);
  *   8 for unboxed.
  * align/<op>_<where>/size:S/offset:O   loads or stores of S bytes (4, 8, 16, 32, 64) at byte
- *   O of a cache line (0..63; offsets in the default sweep, all 64 with --mb_long)
+ *   O of a cache line (0..63; offsets in the default sweep, all 64 with --mb_long). O counts
+ *   from 64 bytes before the line's end, so O + S > 64 crosses a line whatever its size (the
+ *   machine's, from the configuration: 128 bytes on Apple's cores); with 64-byte lines O is
+ *   the offset into the line.
  *   where  l1_line: 8 lines in L1; l1_page: the last line of 8 pages, so O + S > 64 also
  *          crosses a page; dram_line, dram_page: one location in each of 32,768 pages of a
  *          128 MiB buffer, in random order, every line flushed from the caches before the
@@ -357,6 +360,7 @@ typedef struct spots {
   char **at;      /* the locations (offset applied) */
   int size;
   int cold;       /* dram_*: every line flushed before the run, one pass per run */
+  size_t line;    /* the cache line size the locations are placed by */
   uint64_t stamp; /* this run's: the values arm wrote (loads) or the first value stored */
   uint64_t fold;  /* loads: the first 8 bytes of the xor of every value loaded */
   uint64_t sum;   /* loads: the sum of the first 8 bytes of every value loaded, mod 2^64 */
@@ -372,17 +376,18 @@ static unsigned char spot_byte(uint64_t stamp, size_t k, int j) {
   return (unsigned char)(z >> 56);
 }
 
-/* Flush the lines of [p, p + len) from every cache level: the next access comes from memory. */
-static int flush_lines(const char *p, int len) {
+/* Flush the lines (of `line` bytes) of [p, p + len) from every cache level: the next access
+ * comes from memory. */
+static int flush_lines(const char *p, int len, uintptr_t line) {
 #if defined(__x86_64__) || defined(__i386__)
-  for (uintptr_t l = (uintptr_t)p & ~(uintptr_t)63; l < (uintptr_t)p + (uintptr_t)len; l += 64) _mm_clflush((const void *)l);
+  for (uintptr_t l = (uintptr_t)p & ~(line - 1); l < (uintptr_t)p + (uintptr_t)len; l += line) _mm_clflush((const void *)l);
   return 0;
 #elif defined(__aarch64__)
-  for (uintptr_t l = (uintptr_t)p & ~(uintptr_t)63; l < (uintptr_t)p + (uintptr_t)len; l += 64)
+  for (uintptr_t l = (uintptr_t)p & ~(line - 1); l < (uintptr_t)p + (uintptr_t)len; l += line)
     __asm__ volatile("dc civac, %0" : : "r"(l) : "memory");
   return 0;
 #else
-  (void)p, (void)len;
+  (void)p, (void)len, (void)line;
   return -1;
 #endif
 }
@@ -406,7 +411,8 @@ static int setup_align(mb_run_t *run, enum where where) {
     memset(l1_buf, 0, (L1_SPOTS + 1) * 4096);
   }
   s->cold = where >= DRAM_LINE;
-  if (s->cold && flush_lines(l1_buf, 1)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
+  const size_t L = s->line = run->config->cache_line;
+  if (s->cold && flush_lines(l1_buf, 1, L)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
   if (s->cold && !dram_buf) {
     dram_buf = mmap(NULL, (size_t)DRAM_PAGES * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (dram_buf == MAP_FAILED) {
@@ -418,11 +424,13 @@ static int setup_align(mb_run_t *run, enum where where) {
   }
   s->count = s->cold ? DRAM_PAGES : L1_SPOTS;
   if (!(s->at = malloc(s->count * sizeof *s->at))) return mb_skip(run, "out of memory");
+  /* The offset counts from 64 bytes before a line's end, so offset + size > 64 crosses into
+   * the next line whatever the line size L (with L = 64: the offset into the line).
+   * l1_line: the end of line 2k + 1 (every other line); *_page: the end of page k;
+   * dram_line: the line that ends in the middle of page k. */
   for (size_t k = 0; k < s->count; k++) {
-    /* l1_line: lines 2k (128 bytes apart); *_page: the last line of a page; dram_line: a
-     * line in the middle of its page. */
-    size_t line = where == L1_LINE ? 2 * k : where == DRAM_LINE ? k * 64 + 31 : k * 64 + 63;
-    s->at[k] = (s->cold ? dram_buf : l1_buf) + line * 64 + off;
+    size_t end = where == L1_LINE ? (2 * k + 1) * L : where == DRAM_LINE ? k * 4096 + 2048 : k * 4096 + 4096;
+    s->at[k] = (s->cold ? dram_buf : l1_buf) + end - 64 + off;
   }
   if (s->cold) { /* random page order (seeded by the instance): no prefetcher guesses the next */
     uint64_t r = 0x2545F4914F6CDD1Dull ^ (uint64_t)(s->size * 64 + off);
@@ -433,9 +441,10 @@ static int setup_align(mb_run_t *run, enum where where) {
       s->at[j] = t;
     }
   }
-  const int line_split = off + s->size > 64;
-  mb_counter(run, "line_split", line_split, MB_COUNTER_VALUE);
-  mb_counter(run, "page_split", line_split && (where == L1_PAGE || where == DRAM_PAGE), MB_COUNTER_VALUE);
+  /* What the accesses cross, from the addresses themselves. */
+  const uintptr_t a0 = (uintptr_t)s->at[0];
+  mb_counter(run, "line_split", a0 % L + (size_t)s->size > L, MB_COUNTER_VALUE);
+  mb_counter(run, "page_split", a0 % 4096 + (size_t)s->size > 4096, MB_COUNTER_VALUE);
 #if defined(__AVX512F__)
   const int widest = 64;
 #elif defined(__AVX__)
@@ -460,7 +469,7 @@ static void a_align(mb_run_t *run) {
   const int load = run->bench->kernel == k_load;
   for (size_t k = 0; k < s->count; k++) {
     for (int j = 0; j < s->size; j++) s->at[k][j] = (char)(load ? spot_byte(s->stamp, k, j) : ~spot_byte(s->stamp, 0, j));
-    if (s->cold) flush_lines(s->at[k], s->size);
+    if (s->cold) flush_lines(s->at[k], s->size, s->line);
   }
   if (s->cold) flush_done();
 }
@@ -627,11 +636,13 @@ typedef struct lockspot {
 } lockspot_t;
 
 static int s_atomic_split(mb_run_t *run) {
-  if (!getenv("MB_SPLIT_LOCK") || strcmp(getenv("MB_SPLIT_LOCK"), "1"))
-    return mb_skip(run, "opt-in: MB_SPLIT_LOCK=1 (a split lock may be trapped or throttled by the kernel and stalls every core's memory access)");
-#if !defined(__x86_64__)
+#if defined(__aarch64__)
+  return mb_skip(run, "no split lock on AArch64: an atomic on an address that crosses a line faults (alignment fault) instead");
+#elif !defined(__x86_64__)
   return mb_skip(run, "x86-64 only");
 #else
+  if (!getenv("MB_SPLIT_LOCK") || strcmp(getenv("MB_SPLIT_LOCK"), "1"))
+    return mb_skip(run, "opt-in: MB_SPLIT_LOCK=1 (a split lock may be trapped or throttled by the kernel and stalls every core's memory access)");
   static int warned;
   if (!warned++)
     fprintf(stderr, "membench: warning: align/atomic_split takes split locks on purpose; the kernel may log, "

@@ -64,7 +64,7 @@ typedef struct job {
   double best_pass; /* bandwidth: the shortest pass of all threads together, seconds */
   /* The chase (loaded_latency, numa_latency). */
   char *chase;
-  size_t chase_len, nodes;
+  size_t chase_len, nodes, line;
   uint32_t *order;
   void *end; /* where the chase stopped */
   volatile int stop;
@@ -97,7 +97,7 @@ static void touch(crew_t *c, int who, uint64_t iters) {
   const size_t off = (size_t)who * j->per;
   for (int k = 0; k < arrays_of[j->op]; k++)
     for (size_t i = 0; i < j->per; i++) j->arr[k][off + i] = k == 0 ? init_a(off + i) : (double)((off + i) * (7 + 6 * k) % 1024);
-  if (who == 0 && j->chase) mb_chase_build(j->chase, j->nodes, 1, j->order, 0x9E3779B97F4A7C15ULL ^ j->chase_len);
+  if (who == 0 && j->chase) mb_chase_build(j->chase, j->nodes, j->line, 1, j->order, 0x9E3779B97F4A7C15ULL ^ j->chase_len);
 }
 
 /* ---- The work of one thread ---- */
@@ -241,7 +241,7 @@ static int v_bandwidth(mb_run_t *run, uint64_t result, uint64_t iters) {
 static int v_latency(mb_run_t *run, uint64_t result, uint64_t iters) {
   job_t *j = run->data;
   if (result != iters) return mb_fail(run, "pass count");
-  if ((char *)j->end != j->chase + (size_t)j->order[iters % j->nodes] * MB_CHASE_LINE)
+  if ((char *)j->end != j->chase + (size_t)j->order[iters % j->nodes] * j->line)
     return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
   const crew_t *c = j->crew;
   double bw = 0;
@@ -305,7 +305,8 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
     if (!(j->arr[k] = map_array(j, j->len))) return mb_skip(run, "cannot map %zu bytes%s: %s", j->len, node >= 0 ? " on the node" : "", strerror(errno));
   if (chase) {
     j->chase_len = (size_t)ws;
-    j->nodes = j->chase_len / MB_CHASE_LINE;
+    j->line = run->config->cache_line;
+    j->nodes = j->chase_len / j->line;
     if (!(j->chase = (char *)map_array(j, j->chase_len)) || !(j->order = malloc(j->nodes * sizeof *j->order)))
       return mb_skip(run, "cannot map the chase: %s", strerror(errno));
   }

@@ -186,12 +186,17 @@ void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci) {
   }
 }
 
-static void cpuinfo(mb_env_t *env, char *flags_hypervisor) {
+void mb_cpu_model_pick(char *out, size_t len, const char *hwloc_model, const mb_cpuinfo_t *ci) {
+  const char *m = hwloc_model && *hwloc_model ? hwloc_model : ci->model[0] ? ci->model : "unknown";
+  snprintf(out, len, "%s", m);
+}
+
+static void cpuinfo(mb_env_t *env, const mb_topo_summary_t *t, char *flags_hypervisor) {
   char *text = mb_read_file("/proc/cpuinfo", NULL);
   mb_cpuinfo_t ci;
   mb_cpuinfo_parse(text ? text : "", &ci);
   free(text);
-  snprintf(env->cpu_model, sizeof env->cpu_model, "%s", ci.model[0] ? ci.model : "unknown");
+  mb_cpu_model_pick(env->cpu_model, sizeof env->cpu_model, t->cpu_model, &ci);
   env->mhz = ci.mhz;
   /* x86 says so in its flags; elsewhere the hypervisor may say so in /sys, or DMI may;
    * otherwise we do not know (2). */
@@ -208,7 +213,7 @@ static void cpuinfo(mb_env_t *env, char *flags_hypervisor) {
 void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
   memset(env, 0, sizeof *env);
   char hyp;
-  cpuinfo(env, &hyp);
+  cpuinfo(env, t, &hyp);
   mb_env_set(env, "mb_cpu_model", "%s", env->cpu_model);
   if (env->mhz > 0) mb_env_set(env, "mb_cpu_mhz", "%.0f", env->mhz);
   mb_env_set(env, "mb_virtualized", "%s", hyp == 1 ? "yes (hypervisor flag, /sys/hypervisor or DMI)" : hyp == 2 ? "unknown (no hypervisor flag on this architecture)" : "no");

@@ -54,6 +54,10 @@ typedef struct mb_cpuinfo {
 } mb_cpuinfo_t;
 void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci);
 
+/* The CPU model a machine is named by: hwloc's CPUModel, else /proc/cpuinfo's (model name, or
+ * arm64's implementer and part), else "unknown". */
+void mb_cpu_model_pick(char *out, size_t len, const char *hwloc_model, const mb_cpuinfo_t *ci);
+
 /* 1 if name is usable as a directory name ([A-Za-z0-9._-], not starting with '.'). */
 static inline int mb_machine_name_valid(const char *name) {
   size_t n = 0;

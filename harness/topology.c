@@ -179,6 +179,12 @@ void mb_topo_summarize(hwloc_topology_t topo, mb_topo_summary_t *s) {
     if (lvl == 1) s->cache_line = c->attr->cache.linesize;
   }
   hwloc_bitmap_list_snprintf(s->pu_list, sizeof s->pu_list, hwloc_topology_get_allowed_cpuset(topo));
+  /* The CPU's name as hwloc read it (x86: CPUID's brand string; POWER, s390: /proc/cpuinfo),
+   * on the first package, or on the root object of a machine without packages. */
+  hwloc_obj_t pkg = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0);
+  const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
+  if (!model) model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo), "CPUModel");
+  if (model) snprintf(s->cpu_model, sizeof s->cpu_model, "%s", model);
 }
 
 /* The topology the running harness loaded, for the public placement API. */

@@ -38,6 +38,7 @@ typedef struct mb_topo_summary {
   int cache_count[5];                   /* how many caches of that level */
   unsigned cache_line;                  /* L1d line size, 0 unknown */
   char pu_list[128];                    /* allowed PUs by OS index, e.g. "0-1" */
+  char cpu_model[128];                  /* hwloc's CPUModel of the first package ("" unknown) */
 } mb_topo_summary_t;
 
 /* Load the topology of this system (or of HWLOC_XMLFILE / HWLOC_SYNTHETIC). */

@@ -48,6 +48,8 @@ int main(int argc, char **argv) {
       {"--benchmark_filter=harness/(empty", "not a regular expression"},
       {"ENV MB_MEM_AVAILABLE=-5", "MB_MEM_AVAILABLE"},
       {"ENV MB_MEM_AVAILABLE=99999999999999999999999", "MB_MEM_AVAILABLE"},
+      {"ENV MB_CACHE_LINE=96", "MB_CACHE_LINE"},
+      {"ENV MB_CACHE_LINE=64k", "MB_CACHE_LINE"},
       {"ENV HWLOC_XMLFILE=/nonexistent/topology.xml", "HWLOC_XMLFILE"},
       {"ENV HWLOC_SYNTHETIC=garbage stuff", "HWLOC_SYNTHETIC"},
   };

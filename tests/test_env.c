@@ -40,6 +40,36 @@ int main(void) {
   mb_cpuinfo_parse("model name\t: AMD EPYC\nflags\t\t: fpu sse2 hypervisor lahf_lm\ncpu MHz\t\t: 2596.000\n", &ci);
   CHECK_STR(ci.model, "AMD EPYC");
   CHECK(ci.has_flags && ci.hypervisor && ci.mhz == 2596.0);
+  /* The model comes from hwloc first (CPUModel), then /proc/cpuinfo, then "unknown". */
+  char model[128];
+  mb_cpu_model_pick(model, sizeof model, "AMD EPYC 9R45", &ci);
+  CHECK_STR(model, "AMD EPYC 9R45");
+  mb_cpu_model_pick(model, sizeof model, "", &ci);
+  CHECK_STR(model, "AMD EPYC");
+  mb_cpuinfo_parse("CPU implementer\t: 0x41\nCPU part\t: 0xd0c\n", &ci); /* arm64: hwloc has no CPUModel */
+  mb_cpu_model_pick(model, sizeof model, NULL, &ci);
+  CHECK_STR(model, "ARM Neoverse-N1");
+  mb_cpuinfo_parse("", &ci);
+  mb_cpu_model_pick(model, sizeof model, "", &ci);
+  CHECK_STR(model, "unknown");
+  /* hwloc's CPUModel in real machines' exports (tests/data): a 4-socket Xeon E5-4640. */
+  static const struct {
+    const char *xml, *name;
+  } xml[] = {{"data/192em64t-24n8c2t.xml", "intel-xeon-e5-4640-0-192c"}, {"data/32em64t-2n8c2t-pci-noio.xml", "intel-xeon-e5-2650-0-16c"}};
+  for (int k = 0; k < 2; k++) {
+    hwloc_topology_t x;
+    mb_topo_summary_t xs;
+    if (hwloc_topology_init(&x) || hwloc_topology_set_xml(x, xml[k].xml) || hwloc_topology_load(x)) {
+      CHECK(!"cannot load the XML topology");
+      continue;
+    }
+    mb_topo_summarize(x, &xs);
+    mb_cpu_model_pick(model, sizeof model, xs.cpu_model, &ci);
+    mb_machine_name(name, sizeof name, model, xs.cores);
+    printf("%s -> %s\n", xml[k].xml, name);
+    CHECK_STR(name, xml[k].name);
+    hwloc_topology_destroy(x);
+  }
   CHECK(mb_machine_name_valid("amd-epyc-2c"));
   CHECK(mb_machine_name_valid("ci_box.1"));
   CHECK(!mb_machine_name_valid("../etc"));

@@ -10,11 +10,18 @@
 #include "chase.h"
 #include "testjson.h"
 
-static void check_chain(size_t nodes, int random_order, uint64_t seed) {
-  char *mem = aligned_alloc(64, nodes * MB_CHASE_LINE);
+static void check_chain(size_t nodes, size_t line, int random_order, uint64_t seed) {
+  char *mem = aligned_alloc(line, nodes * line);
   uint32_t *order = malloc(nodes * sizeof *order);
   char *seen = calloc(nodes, 1);
-  CHECK_EQ_INT(mb_chase_build(mem, nodes, random_order, order, seed), nodes);
+  CHECK_EQ_INT(mb_chase_build(mem, nodes, line, random_order, order, seed), nodes);
+  /* Each node starts a line and links to the start of another: one node per line. */
+  size_t off_line = 0;
+  for (size_t i = 0; i < nodes; i++) {
+    size_t to = (size_t)(*(char **)(mem + i * line) - mem);
+    off_line += to % line != 0 || to >= nodes * line;
+  }
+  CHECK_EQ_INT(off_line, 0);
   size_t distinct = 0, in_sequence = 0;
   for (size_t k = 0; k < nodes; k++) {
     CHECK(order[k] < nodes);
@@ -32,9 +39,11 @@ int main(int argc, char **argv) {
   if (argc < 2) return 2;
   size_t sizes[] = {2, 3, 64, 1000, 65536};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-    check_chain(sizes[i], 1, 42);
-    check_chain(sizes[i], 1, 0x12345);
-    check_chain(sizes[i], 0, 0);
+    check_chain(sizes[i], MB_CHASE_LINE, 1, 42);
+    check_chain(sizes[i], MB_CHASE_LINE, 1, 0x12345);
+    check_chain(sizes[i], MB_CHASE_LINE, 0, 0);
+    check_chain(sizes[i], 128, 1, 42); /* Apple's cores: 128-byte lines */
+    check_chain(sizes[i], 128, 0, 0);
   }
 
   /* Memory capping, through the binary: 32 MiB "available" leaves room for 4 KiB but not

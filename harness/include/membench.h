@@ -267,6 +267,17 @@ static inline void mb_sink_double(double *v) { __asm__ volatile("" : "+m"(*v)); 
 #endif
 /* All memory may have been read and written: stores before it cannot be dropped. */
 static inline void mb_clobber(void) { __asm__ volatile("" : : : "memory"); }
+/* In a spin-wait loop: the CPU's hint that this thread is waiting (x86 PAUSE, Arm YIELD, as
+ * the Linux kernel's cpu_relax), and a compiler barrier so the loop re-reads memory. */
+static inline void mb_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __asm__ volatile("pause" : : : "memory");
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ volatile("yield" : : : "memory");
+#else
+  __asm__ volatile("" : : : "memory");
+#endif
+}
 /* Hide a value's origin from the optimiser (it cannot prove what comes out). */
 #define MB_OPAQUE(x) ({ __auto_type mb_o_ = (x); /* unqualified: lvalue conversion */ __asm__ volatile("" : "+r"(mb_o_)); mb_o_; })
 
