@@ -24,15 +24,15 @@ static json_t *grind(const char *membench, const char *mbgrind, const char *out,
 
 int main(int argc, char **argv) {
   if (argc < 3) return 2;
-#if MB_TEST_NATIVE && defined(__AVX512F__)
-  printf("SKIP: this build uses AVX-512 (-march=native), which valgrind 3.19 cannot decode; "
-         "the deterministic mode runs on a portable build (make bench-deterministic, or cmake -DMB_NATIVE=OFF)\n");
-  (void)argv;
-  return TEST_SKIP;
-#endif
 #if !MB_HAVE_CALLGRIND
   printf("SKIP: built without valgrind's headers (valgrind/callgrind.h): the deterministic mode is off; "
          "install valgrind (Debian/Ubuntu) or valgrind-devel (Fedora) and reconfigure\n");
+  (void)argv;
+  return TEST_SKIP;
+#endif
+#if MB_TEST_NATIVE && defined(__AVX512F__)
+  printf("SKIP: this build uses AVX-512 (-march=native), which valgrind 3.19 cannot decode; "
+         "the deterministic mode runs on a portable build (make bench-deterministic, or cmake -DMB_NATIVE=OFF)\n");
   (void)argv;
   return TEST_SKIP;
 #endif

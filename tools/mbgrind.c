@@ -149,6 +149,11 @@ int main(int argc, char **argv) {
   if (!bin) die("usage: mbgrind [--filter=RE] [--iterations=N] [--out=PATH|--out_dir=DIR] MEMBENCH");
   if (!out && !out_dir) die("say where the results go: --out=PATH or --out_dir=DIR");
   if (access(bin, X_OK)) die("%s: %s", bin, strerror(errno));
+#if !MB_HAVE_CALLGRIND
+  /* membench of this build has no callgrind toggles around its kernels: nothing to count. */
+  die("this build has no deterministic mode: it was configured without valgrind's headers (valgrind/callgrind.h); "
+      "install valgrind (Debian/Ubuntu) or valgrind-devel (Fedora) and build again");
+#endif
   char *vg[] = {"valgrind", "--version", NULL};
   char tmpdir[] = "/tmp/mbgrind-XXXXXX";
   if (!mkdtemp(tmpdir)) die("mkdtemp: %s", strerror(errno));
