@@ -34,6 +34,7 @@ comma := ,
 # never stops the build (MB_SKIP_DEPS=1 skips it; CMake names a missing library the build
 # needs; a missing optional part turns its feature off).
 
+.PHONY: plots-side-by-side
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test test-aarch64 compare plots clean
 
 all: build
@@ -54,8 +55,12 @@ bench: build
 
 # Charts (SVG and PNG) of a result into results/<machine>/charts/ and the report beside them,
 # results/<machine>/REPORT.md: the newest result of this machine, or RESULT=path/to/result.json.
+# Several results (RESULT="a.json b.json", the first the reference): machines side by side,
+# each machine's curves on one chart per family and a side-by-side table, into
+# results/side-by-side/<A>-vs-<B>[...]/ (charts/ and REPORT.md).
 plots: build
-	@result="$$MB_RESULT"; \
+	@set -f; set -- $$MB_RESULT; if [ $$# -gt 1 ]; then $(MAKE) --no-print-directory plots-side-by-side; exit $$?; fi; \
+	result="$$MB_RESULT"; \
 	if [ -z "$$result" ]; then result="$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json"; fi; \
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
@@ -63,6 +68,15 @@ plots: build
 	$(BUILD)/mbreport "$$result" charts > "$(RESULTS)/$$machine/.REPORT.md.tmp" && \
 	mv "$(RESULTS)/$$machine/.REPORT.md.tmp" "$(RESULTS)/$$machine/REPORT.md" && \
 	echo "plots: $(RESULTS)/$$machine/REPORT.md"
+
+plots-side-by-side: build
+	@set -f; set -- $$MB_RESULT; names=""; \
+	for r in "$$@"; do [ -f "$$r" ] || { echo "membench: no result $$r" >&2; exit 2; }; \
+	  m=$$($(BUILD)/mbextract "$$r" --machine) || exit 2; names="$${names:+$$names-vs-}$$m"; done; \
+	dir="$(RESULTS)/side-by-side/$$names"; mkdir -p "$$dir" && \
+	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract "$$@" && \
+	$(BUILD)/mbside --charts="$$dir/charts" "$$@" | sed "s|($$dir/|(|" > "$$dir/.REPORT.md.tmp" && \
+	mv "$$dir/.REPORT.md.tmp" "$$dir/REPORT.md" && echo "plots: $$dir/REPORT.md"
 
 bench-quick: build
 	set -f; $(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)" $$MB_ARGS

@@ -4,15 +4,7 @@
 # result is skipped with a line saying so.
 set -euo pipefail
 result=$1 out=$2 ex=$3
-# Without gnuplot there are no charts: one line, and the report is still written (make plots).
-if ! command -v gnuplot >/dev/null; then
-  echo "plots: gnuplot is not installed (Debian: gnuplot-nox): no charts drawn" >&2
-  exit 0
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-data=$(mktemp -d)
-trap 'rm -rf "$data"' EXIT
-mkdir -p "$out"
+. "$(dirname "$0")/start.sh"
 x() { "$ex" "$result" "$@"; }
 # Every series is one line of a spec ("NAME PREFIX FIELD [COMPONENT]"); mbextract --batch
 # writes them all from one read of the result (a large result would take a minute a read).
@@ -137,7 +129,8 @@ done
 # Both reach gnuplot inside quotes: only the characters of a machine name pass (mbextract
 # refuses any other name; a file name is reduced to them).
 machine=$(x --machine) || exit 2
-stamp=$(printf '%s' "$(basename "$result" .json)" | tr -c 'A-Za-z0-9._:-' '_')
+# The footer says when the run was (latest.json's date, not its file name).
+stamp="run of $(x --date)"
 need() { for f in "$@"; do [ -s "$data/$f.dat" ] || return 1; done; }
 draw() {
   local chart=$1; shift

@@ -13,6 +13,7 @@
  *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it)
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
+ *   mbextract FILE --date         the day of the run (YYYY-MM-DD), "undated" if not known
  *   mbextract FILE --families     the families in the result, one per line
  *   mbextract FILE --family F DIR the default chart's data of family F, from what the result
  *                                 says of it (MB_FAMILY: x argument, log scales, title; each
@@ -214,6 +215,15 @@ int main(int argc, char **argv) {
     /* It becomes a directory name and reaches gnuplot: data, never a path or code. */
     if (!mb_machine_name_valid(m)) die("%s: machine name is not usable as a directory name (letters, digits, '.', '_', '-')", argv[1]);
     printf("%s\n", m);
+    return 0;
+  }
+  if (!strcmp(argv[2], "--date")) {
+    /* The day of the run, for a chart's footer: YYYY-MM-DD from the context's date, or
+     * "undated" (it reaches gnuplot: digits and dashes only). */
+    const char *d = json_string_value(json_object_get(ctx, "date"));
+    int ok = d && strlen(d) >= 10;
+    for (int k = 0; ok && k < 10; k++) ok = k == 4 || k == 7 ? d[k] == '-' : isdigit((unsigned char)d[k]);
+    printf("%.10s\n", ok ? d : "undated");
     return 0;
   }
   if (!strcmp(argv[2], "--caches")) {
