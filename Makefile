@@ -75,7 +75,7 @@ plots-side-by-side: build
 	  m=$$($(BUILD)/mbextract "$$r" --machine) || exit 2; names="$${names:+$$names-vs-}$$m"; done; \
 	dir="$(RESULTS)/side-by-side/$$names"; mkdir -p "$$dir" && \
 	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract "$$@" && \
-	$(BUILD)/mbside --charts="$$dir/charts" "$$@" | sed "s|($$dir/|(|" > "$$dir/.REPORT.md.tmp" && \
+	$(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$dir/.REPORT.md.tmp" && \
 	mv "$$dir/.REPORT.md.tmp" "$$dir/REPORT.md" && echo "plots: $$dir/REPORT.md"
 
 bench-quick: build

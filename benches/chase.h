@@ -19,8 +19,9 @@ static inline uint64_t mb_rng_next(uint64_t *s) {
   return *s * 2685821657736338717ULL;
 }
 
-/* Link `nodes` lines of `line` bytes at base (one node per cache line) into one cycle: random (Sattolo's algorithm: a uniformly
- * random cyclic permutation, so a single cycle) or sequential (each line to the next).
+/* Link `nodes` lines of `line` bytes at base (one node per cache line) into one cycle: random
+ * (Sattolo's algorithm: a uniformly random cyclic permutation, so a single cycle) or
+ * sequential (each line to the next).
  * Fills order[k] with the node reached after k steps from node 0 (may be NULL). Returns
  * the length of the cycle through node 0, found by walking it: `nodes` when the chain is
  * right; 0 when out of memory. */

@@ -150,22 +150,28 @@ void check_writable(const Outputs &o) {
   if (!f) die("cannot write beside %s: %s", H.out_near.c_str(), strerror(e));
 }
 
+/* Environment variable `name` as a count of bytes accepted by ok(): false when unset; a value
+ * that is not one ends the run with one line saying what was wanted. */
+bool env_bytes(const char *name, bool (*ok)(unsigned long long), const char *wanted, unsigned long long *out) {
+  const char *s = getenv(name);
+  if (!s) return false;
+  char *end;
+  errno = 0;
+  *out = strtoull(s, &end, 10);
+  if (!isdigit((unsigned char)*s) || *end || errno || !ok(*out)) die("%s: '%s' is not %s", name, s, wanted);
+  return true;
+}
+
 /* The cache line benchmarks lay data out by: hwloc's L1d line, else sysconf's, else 64 bytes
  * (a power of two from 16 to 256: anything else is a misreport). MB_CACHE_LINE=BYTES sets it
  * (a machine whose firmware misreports it; the tests, for a 128-byte line on a 64-byte one). */
 unsigned line_size(unsigned hwloc_line) {
-  auto sane = [](long v) { return v >= 16 && v <= 256 && !(v & (v - 1)); };
-  if (const char *s = getenv("MB_CACHE_LINE")) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!isdigit((unsigned char)*s) || *end || errno || !sane(v))
-      die("MB_CACHE_LINE: '%s' is not a power of two from 16 to 256 (bytes)", s);
-    return (unsigned)v;
-  }
+  auto sane = [](unsigned long long v) { return v >= 16 && v <= 256 && !(v & (v - 1)); };
+  unsigned long long v;
+  if (env_bytes("MB_CACHE_LINE", sane, "a power of two from 16 to 256 (bytes)", &v)) return (unsigned)v;
   if (sane(hwloc_line)) return hwloc_line;
-  long v = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
-  return sane(v) ? (unsigned)v : 64;
+  long sc = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+  return sc > 0 && sane((unsigned long long)sc) ? (unsigned)sc : 64;
 }
 
 void configure() {
@@ -174,13 +180,10 @@ void configure() {
   H.config.mem_available = mb_mem_available();
   /* MB_MEM_AVAILABLE=BYTES caps working sets below what the machine has (a shared box, a
    * test): never above it. */
-  if (const char *cap = getenv("MB_MEM_AVAILABLE")) {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(cap, &end, 10);
-    if (!isdigit((unsigned char)*cap) || *end || errno || v == 0) die("MB_MEM_AVAILABLE: '%s' is not a number of bytes", cap);
-    if (!H.config.mem_available || v < H.config.mem_available) H.config.mem_available = v;
-  }
+  unsigned long long cap;
+  if (env_bytes("MB_MEM_AVAILABLE", [](unsigned long long v) { return v > 0; }, "a number of bytes", &cap) &&
+      (!H.config.mem_available || cap < H.config.mem_available))
+    H.config.mem_available = cap;
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
   H.config.cache_line = line_size(H.summary.cache_line);
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;

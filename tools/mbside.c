@@ -7,7 +7,8 @@
  * summary row (geometric mean of those ratios) and the full table folded under it.
  *
  * Usage: mbside [--charts=DIR] A.json B.json [...] > REPORT.md
- *   --charts=DIR   link the side-by-side charts of plots/machines.sh found in DIR
+ *   --charts=DIR   link the side-by-side charts of plots/machines.sh found in DIR, a directory
+ *                  beside the report (linked by its last component, as make plots puts it)
  * Bad input: one line on stderr, exit 2. Every field of a result is data: names are printed
  * inside code spans with backticks and pipes removed.
  */
@@ -115,6 +116,14 @@ static int by_family(const void *x, const void *y) {
   return c ? c : a->order - b->order;
 }
 
+/* One past the last row of the family of rows[s] (rows sorted by family). */
+static int family_end(const row_t *rows, int s, int n) {
+  size_t fl = strcspn(rows[s].name, "/");
+  int e = s;
+  while (e < n && strcspn(rows[e].name, "/") == fl && !strncmp(rows[e].name, rows[s].name, fl)) e++;
+  return e;
+}
+
 static void header(void) {
   printf("# membench: %d machines side by side\n\n", nr);
   printf("The first is the reference: every other machine's figure is compared with its figure, in the figure's "
@@ -143,7 +152,8 @@ static void charts(const char *dir) {
     snprintf(path, sizeof path, "%s/%s.svg", dir, c[i].file);
     if (access(path, R_OK)) continue;
     if (!any++) printf("\n## Charts\n\n");
-    printf("%s:\n\n![%s](%s)\n\n", c[i].what, c[i].what, path);
+    const char *rel = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    printf("%s:\n\n![%s](%s/%s.svg)\n\n", c[i].what, c[i].what, rel, c[i].file);
   }
 }
 
@@ -220,28 +230,22 @@ int main(int argc, char **argv) {
   printf("\n|---|---|");
   for (int k = 1; k < nr; k++) printf("---|");
   printf("\n");
-  for (int s = 0; s < n;) {
-    int e = s;
-    size_t fl = strcspn(rows[s].name, "/");
-    while (e < n && strcspn(rows[e].name, "/") == fl && !strncmp(rows[e].name, rows[s].name, fl)) e++;
-    printf("| %.*s | %d |", (int)fl, rows[s].name, e - s);
+  for (int s = 0, e; s < n; s = e) {
+    e = family_end(rows, s, n);
+    printf("| %.*s | %d |", (int)strcspn(rows[s].name, "/"), rows[s].name, e - s);
     for (int k = 1; k < nr; k++) {
       double lg = 0;
       for (int i = s; i < e; i++) lg += log(better_of(&rows[i], k));
       printf(" %s |", verdict(exp(lg / (e - s))));
     }
     printf("\n");
-    s = e;
   }
   printf("\n");
-  for (int s = 0; s < n;) {
-    int e = s;
-    size_t fl = strcspn(rows[s].name, "/");
-    while (e < n && strcspn(rows[e].name, "/") == fl && !strncmp(rows[e].name, rows[s].name, fl)) e++;
+  for (int s = 0, e; s < n; s = e) {
+    e = family_end(rows, s, n);
     char fam[64];
-    snprintf(fam, sizeof fam, "%.*s", (int)(fl < 63 ? fl : 63), rows[s].name);
+    snprintf(fam, sizeof fam, "%.*s", (int)strcspn(rows[s].name, "/"), rows[s].name);
     family_table(fam, rows + s, e - s);
-    s = e;
   }
   free(rows);
   for (int k = 0; k < nr; k++) json_decref(R[k].doc);
