@@ -47,7 +47,6 @@
 #include "duo.h"
 #include "mballoc.h"
 #include "membench.h"
-#include "xorshift.h"
 #include "probe.h"
 #include "pyembed.h"
 
@@ -101,13 +100,10 @@ typedef struct actx {
   char probe_out[1024];    /* footprint: what the last probe process printed */
 } actx_t;
 
-static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void) { return mb_xorshift(&rng); }
-
-static size_t mixed_size(void) {
-  unsigned r = (unsigned)(rnd() % 100), lo = 1;
+static size_t mixed_size(mb_rng_t *rng) {
+  unsigned r = (unsigned)(mb_rng_next(rng) % 100), lo = 1;
   for (size_t i = 0; i < sizeof MIXED_SIZES / sizeof *MIXED_SIZES; i++) {
-    if (r < MIXED_SIZES[i].weight) return lo + rnd() % (MIXED_SIZES[i].max - lo + 1);
+    if (r < MIXED_SIZES[i].weight) return lo + mb_rng_next(rng) % (MIXED_SIZES[i].max - lo + 1);
     r -= MIXED_SIZES[i].weight;
     lo = MIXED_SIZES[i].max + 1;
   }
@@ -180,7 +176,7 @@ static size_t mixed_size(void) {
     c->pos = pos;                                                                             \
     return done;                                                                              \
   }                                                                                           \
-  static void prodcon_##K(duo_t *d, int who, uint64_t iters) {                               \
+  static uint64_t prodcon_##K(duo_t *d, int who, uint64_t iters) {                           \
     actx_t *c = d->user;                                                                      \
     uint64_t n = 0;                                                                           \
     if (who == 0) {                                                                           \
@@ -211,7 +207,7 @@ static size_t mixed_size(void) {
         n++;                                                                                  \
       }                                                                                       \
     }                                                                                         \
-    d->result[who] = n;                                                                       \
+    return n;                                                                                 \
   }
 
 KERNELS(general, A_GENERAL, F_GENERAL, END_BATCH_NONE)
@@ -279,11 +275,7 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
 static void t_alloc(mb_run_t *run) {
   actx_t *c = run->data;
   if (!c) return;
-  if (c->duo) { /* t_duo joins the threads and frees the duo it finds in run->data */
-    run->data = c->duo;
-    t_duo(run);
-    run->data = c;
-  }
+  duo_stop(c->duo);
   if (c->ptrs) { /* mixed: the blocks still live */
     for (int j = 0; j < MIXED_LIVE && c->op_slot; j++) {
       if (c->kind == POOL) mbp_free(&c->pool, c->ptrs[j]);
@@ -317,8 +309,9 @@ static int s_batch(mb_run_t *run) {
   if (!c->ptrs || !c->order) return mb_skip(run, "out of memory");
   const char *pattern = strchr(run->bench->variant, '/') + 1;
   for (uint32_t j = 0; j < BATCH; j++) c->order[j] = strcmp(pattern, "batch_lifo") ? j : BATCH - 1 - j;
+  mb_rng_t rng = mb_rng_of(run, 0);
   for (uint32_t j = BATCH - 1; j > 0 && !strcmp(pattern, "batch_random"); j--) { /* Fisher-Yates */
-    uint32_t k = (uint32_t)(rnd() % (j + 1)), t = c->order[j];
+    uint32_t k = (uint32_t)(mb_rng_next(&rng) % (j + 1)), t = c->order[j];
     c->order[j] = c->order[k];
     c->order[k] = t;
   }
@@ -337,13 +330,14 @@ static int s_mixed(mb_run_t *run) {
   c->op_size = malloc(MIXED_OPS * sizeof *c->op_size);
   if (!c->ptrs || !c->op_slot || !c->op_size) return mb_skip(run, "out of memory");
   uint64_t requested = 0;
+  mb_rng_t rng = mb_rng_of(run, 0);
   for (int i = 0; i < MIXED_OPS; i++) {
-    c->op_slot[i] = (uint32_t)(rnd() % MIXED_LIVE);
-    c->op_size[i] = (uint32_t)mixed_size();
+    c->op_slot[i] = (uint32_t)(mb_rng_next(&rng) % MIXED_LIVE);
+    c->op_size[i] = (uint32_t)mixed_size(&rng);
     requested += c->op_size[i];
   }
   for (int j = 0; j < MIXED_LIVE; j++) {
-    size_t n = mixed_size();
+    size_t n = mixed_size(&rng);
     c->ptrs[j] = c->kind == POOL ? mbp_alloc(&c->pool, n) : c->kind == PYMALLOC ? mb_py.malloc(n) : malloc(n);
     if (!c->ptrs[j]) return mb_skip(run, "out of memory");
   }
@@ -361,12 +355,8 @@ static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
     return mb_skip(run, "PyObject_Malloc and PyObject_Free need the GIL: one thread at a time, so no producer and consumer");
   int pus[2];
   if (mb_place(policy, 2, pus)) return mb_skip(run, "needs two PUs");
-  duo_t *d = NULL;
-  /* duo_start sets run->data to the duo; keep ours and let the duo point back to it. */
-  int rc = duo_start(run, &d, pus[0], pus[1], fn, 0, c);
-  run->data = c;
-  c->duo = d;
-  return rc;
+  run->items_per_iter = 1;
+  return duo_start(run, &c->duo, pus[0], pus[1], fn, c);
 }
 
 #define PRODCON_SETUP(K)                                                                                       \
@@ -375,7 +365,7 @@ static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
   static uint64_t k_prodcon_##K(uint64_t iters, void *data) {                                                  \
     actx_t *c = data;                                                                                          \
     c->head = c->tail = 0;                                                                                     \
-    return k_duo(iters, c->duo);                                                                               \
+    return duo_run(c->duo, iters);                                                                              \
   }
 PRODCON_SETUP(general)
 PRODCON_SETUP(pool)
@@ -421,10 +411,11 @@ __attribute__((constructor)) static void alloc_probe(void) {
   if (fd < 0 || write(fd, "5", 1) != 1) _exit(4);
   close(fd);
   long rss0 = mb_status_kb("VmRSS");
+  mb_rng_t rng = mb_rng_seed(1);
   uint64_t requested = 0, usable = 0;
   size_t n = 0;
   while (requested < FOOT_BYTES && n < max_blocks) {
-    size_t s = size ? size : mixed_size();
+    size_t s = size ? size : mixed_size(&rng);
     void *p;
     switch (kind) {
     case POOL: p = mbp_alloc(&c.pool, s); break;

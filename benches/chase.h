@@ -9,15 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MB_CHASE_LINE 64 /* the line when the machine's is not known */
+#include "membench.h"
 
-/* xorshift64*: reproducible shuffles. */
-static inline uint64_t mb_rng_next(uint64_t *s) {
-  *s ^= *s >> 12;
-  *s ^= *s << 25;
-  *s ^= *s >> 27;
-  return *s * 2685821657736338717ULL;
-}
+#define MB_CHASE_LINE 64 /* the line when the machine's is not known */
 
 /* Link `nodes` lines of `line` bytes at base (one node per cache line) into one cycle: random
  * (Sattolo's algorithm: a uniformly random cyclic permutation, so a single cycle) or
@@ -30,9 +24,9 @@ static inline size_t mb_chase_build(char *base, size_t nodes, size_t line, int r
   if (!perm) return 0;
   for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)i;
   if (random_order) {
-    uint64_t s = seed | 1;
+    mb_rng_t r = mb_rng_seed(seed);
     for (size_t i = nodes - 1; i > 0; i--) {
-      size_t j = (size_t)(mb_rng_next(&s) % i); /* j < i, never i: one cycle */
+      size_t j = (size_t)(mb_rng_next(&r) % i); /* j < i, never i: one cycle */
       uint32_t t = perm[i];
       perm[i] = perm[j];
       perm[j] = t;

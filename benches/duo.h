@@ -1,12 +1,13 @@
 /*
  * duo.h: two worker threads pinned to two PUs, started once in setup and released together
- * for every timed kernel call (the main thread waits). Used by the hierarchy family (core
- * to core round trips, false sharing) and the allocator family (producer/consumer).
+ * for every timed kernel call (the main thread waits). It knows threads and iterations
+ * only; what the two threads share is the caller's (d->user). Used by the hierarchy family
+ * (core to core round trips, false sharing) and the allocator family (producer/consumer).
  *
- *   duo_start(run, &d, pu0, pu1, fn, same_line, user) starts them and runs fn once untimed (both
- *   have pinned themselves by then); k_duo is the kernel; t_duo the teardown. fn(d, who,
- *   iters) does thread `who`'s share of `iters` iterations and stores its count in
- *   d->result[who]. d->user is the family's own data.
+ *   duo_start(run, &d, pu0, pu1, fn, user) starts them and runs fn once untimed (both have
+ *   pinned themselves by then); duo_run(d, iters) releases them for one kernel call and
+ *   returns the sum of their counts; duo_stop(d) ends them. fn(d, who, iters) does thread
+ *   `who`'s share of `iters` iterations and returns its count.
  */
 #ifndef MB_DUO_H
 #define MB_DUO_H
@@ -17,9 +18,8 @@
 
 #include "membench.h"
 
-
 typedef struct duo duo_t;
-typedef void (*duo_fn)(duo_t *d, int who, uint64_t iters);
+typedef uint64_t (*duo_fn)(duo_t *d, int who, uint64_t iters);
 
 struct duo {
   pthread_t t[2];
@@ -31,11 +31,7 @@ struct duo {
   int finished, quit;
   duo_fn fn;
   uint64_t result[2];
-  /* The shared data, each on its own line unless a benchmark wants them together. */
-  _Alignas(128) volatile uint64_t flag;
-  _Alignas(128) volatile uint64_t counter[2 * 128 / 8];
-  int same_line;
-  void *user; /* the family's own data */
+  void *user; /* the caller's shared data */
 };
 
 typedef struct duo_arg {
@@ -57,21 +53,20 @@ static void *duo_main(void *arg) {
     seen = d->gen;
     uint64_t iters = d->iters;
     pthread_mutex_unlock(&d->mu);
-    d->fn(d, who, iters);
+    uint64_t n = d->fn(d, who, iters);
     pthread_mutex_lock(&d->mu);
+    d->result[who] = n;
     if (++d->finished == 2) pthread_cond_signal(&d->done);
   }
   pthread_mutex_unlock(&d->mu);
   return NULL;
 }
 
-static uint64_t k_duo(uint64_t iters, void *data) {
-  duo_t *d = data;
+/* Both threads do `iters` iterations; returns the sum of what their fn returned. */
+static uint64_t duo_run(duo_t *d, uint64_t iters) {
   pthread_mutex_lock(&d->mu);
   d->iters = iters;
   d->finished = 0;
-  d->flag = 0;
-  d->counter[0] = d->counter[d->same_line ? 1 : 16] = 0;
   d->gen++;
   pthread_cond_broadcast(&d->go);
   while (d->finished < 2) pthread_cond_wait(&d->done, &d->mu);
@@ -79,16 +74,28 @@ static uint64_t k_duo(uint64_t iters, void *data) {
   return d->result[0] + d->result[1];
 }
 
-static int duo_start(mb_run_t *run, duo_t **out, int pu0, int pu1, duo_fn fn, int same_line, void *user) {
-  duo_t *d = aligned_alloc(128, (sizeof(duo_t) + 127) & ~(size_t)127);
+/* Ends the threads and frees the duo (NULL: nothing). */
+static void duo_stop(duo_t *d) {
+  if (!d) return;
+  pthread_mutex_lock(&d->mu);
+  d->quit = 1;
+  pthread_cond_broadcast(&d->go);
+  pthread_mutex_unlock(&d->mu);
+  for (int i = 0; i < 2; i++)
+    if (d->t[i]) pthread_join(d->t[i], NULL);
+  free(d);
+}
+
+/* *out is the duo whenever one was made (the caller's teardown stops it, even after a
+ * skip); returns 0, or mb_skip's value. The threads run fn once, untimed, from the state
+ * `user` is in (both have pinned themselves by then): the caller's kernel puts its shared
+ * data back in that state before every duo_run. */
+static int duo_start(mb_run_t *run, duo_t **out, int pu0, int pu1, duo_fn fn, void *user) {
+  duo_t *d = *out = calloc(1, sizeof *d);
   if (!d) return mb_skip(run, "out of memory");
-  memset(d, 0, sizeof *d);
-  *out = d;
-  run->data = d;
   d->pu[0] = pu0;
   d->pu[1] = pu1;
   d->fn = fn;
-  d->same_line = same_line;
   d->user = user;
   pthread_mutex_init(&d->mu, NULL);
   pthread_cond_init(&d->go, NULL);
@@ -101,27 +108,12 @@ static int duo_start(mb_run_t *run, duo_t **out, int pu0, int pu1, duo_fn fn, in
       return mb_skip(run, "cannot start thread %d", i);
     }
   }
-  /* Run once untimed: both threads have bound themselves by the end. */
-  k_duo(16, d);
+  duo_run(d, 16);
   if (!d->bound[0] || !d->bound[1]) return mb_skip(run, "cannot pin the threads to PUs %d and %d", pu0, pu1);
   /* The results say where the two working threads ran (mb_pu is the waiting main thread). */
   mb_counter(run, "thread0_pu", pu0, MB_COUNTER_VALUE);
   mb_counter(run, "thread1_pu", pu1, MB_COUNTER_VALUE);
-  run->items_per_iter = 1;
   return 0;
-}
-
-static void t_duo(mb_run_t *run) {
-  duo_t *d = run->data;
-  if (!d) return;
-  pthread_mutex_lock(&d->mu);
-  d->quit = 1;
-  pthread_cond_broadcast(&d->go);
-  pthread_mutex_unlock(&d->mu);
-  for (int i = 0; i < 2; i++)
-    if (d->t[i]) pthread_join(d->t[i], NULL);
-  free(d);
-  run->data = NULL;
 }
 
 #endif /* MB_DUO_H */

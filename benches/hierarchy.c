@@ -154,7 +154,7 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
   if (!c->order) return mb_skip(run, "out of memory for the visit order");
   /* Building the chain writes every node: the first touch happens here, on the pinned
    * thread, outside the timed region. */
-  size_t len = mb_chase_build(c->mem.p, c->nodes, c->line, random_order, c->order, 0x9E3779B97F4A7C15ULL ^ ws);
+  size_t len = mb_chase_build(c->mem.p, c->nodes, c->line, random_order, c->order, mb_rng_of(run, 0).s);
   if (len != c->nodes) return mb_fail(run, "the chain is not one cycle through every node (%zu of %zu)", len, c->nodes);
   run->items_per_iter = 1; /* loads */
   if (huge) {
@@ -663,32 +663,67 @@ static void t_stride(mb_run_t *run) {
 
 /* ---- Two pinned threads (duo.h): core-to-core round trip, false sharing ---- */
 
+/* What the two threads share, each on its own line unless same_line puts the counters
+ * together. */
+typedef struct pair {
+  _Alignas(128) volatile uint64_t flag;
+  _Alignas(128) volatile uint64_t counter[2 * 128 / 8];
+  int same_line;
+  duo_t *duo;
+} pair_t;
+
 /* Ping-pong: thread 0 writes odd values, thread 1 answers with the next even one. */
-static void pingpong(duo_t *d, int who, uint64_t iters) {
+static uint64_t pingpong(duo_t *d, int who, uint64_t iters) {
+  pair_t *p = d->user;
   uint64_t n = 0;
   for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) {
     if (who == 0) {
-      d->flag = 2 * k + 1;
-      while (d->flag != 2 * k + 2) mb_cpu_relax();
+      p->flag = 2 * k + 1;
+      while (p->flag != 2 * k + 2) mb_cpu_relax();
     } else {
-      while (d->flag != 2 * k + 1) mb_cpu_relax();
-      d->flag = 2 * k + 2;
+      while (p->flag != 2 * k + 1) mb_cpu_relax();
+      p->flag = 2 * k + 2;
     }
     n++;
   }
-  d->result[who] = n;
+  return n;
 }
 
-static void increments(duo_t *d, int who, uint64_t iters) {
-  volatile uint64_t *c = &d->counter[who == 0 ? 0 : (d->same_line ? 1 : 16)];
+static uint64_t increments(duo_t *d, int who, uint64_t iters) {
+  pair_t *p = d->user;
+  volatile uint64_t *c = &p->counter[who == 0 ? 0 : (p->same_line ? 1 : 16)];
   for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) *c = *c + 1;
-  d->result[who] = *c;
+  return *c;
+}
+
+/* The kernel: the shared data back to zero, both threads released for `iters`. */
+static uint64_t k_pair(uint64_t iters, void *data) {
+  pair_t *p = data;
+  p->flag = 0;
+  p->counter[0] = p->counter[p->same_line ? 1 : 16] = 0;
+  return duo_run(p->duo, iters);
+}
+
+static int s_pair(mb_run_t *run, int pu0, int pu1, duo_fn fn, int same_line) {
+  pair_t *p = aligned_alloc(128, sizeof(pair_t));
+  if (!p) return mb_skip(run, "out of memory");
+  memset(p, 0, sizeof *p);
+  p->same_line = same_line;
+  run->data = p;
+  run->items_per_iter = 1;
+  return duo_start(run, &p->duo, pu0, pu1, fn, p);
+}
+
+static void t_pair(mb_run_t *run) {
+  pair_t *p = run->data;
+  if (p) duo_stop(p->duo);
+  free(p);
+  run->data = NULL;
 }
 
 static int s_c2c(mb_run_t *run) {
-  duo_t *d;
   if (run->arg[0] == run->arg[1]) return mb_skip(run, "a round trip needs two PUs");
-  return duo_start(run, &d, (int)run->arg[0], (int)run->arg[1], pingpong, 0, NULL);
+  return s_pair(run, (int)run->arg[0], (int)run->arg[1], pingpong, 0);
 }
 
 static int v_c2c(mb_run_t *run, uint64_t result, uint64_t iters) {
@@ -714,8 +749,7 @@ static int args_c2c(mb_arglist_t *l, const mb_config_t *c) {
 static int s_false_sharing(mb_run_t *run) {
   int pus[2];
   if (mb_place(run->arg[1] ? MB_SCATTER : MB_COMPACT, 2, pus)) return mb_skip(run, "needs two PUs");
-  duo_t *d;
-  return duo_start(run, &d, pus[0], pus[1], increments, (int)run->arg[0], NULL);
+  return s_pair(run, pus[0], pus[1], increments, (int)run->arg[0]);
 }
 
 static int v_false_sharing(mb_run_t *run, uint64_t result, uint64_t iters) {
@@ -739,5 +773,5 @@ MB_BENCH(.family = "hierarchy", .variant = "triad", .primary = {"bytes_per_secon
 MB_BENCH(.family = "hierarchy", .variant = "write_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write_nt, .arm = a_stream, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
-MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_duo, .setup = s_c2c, .teardown = t_duo, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
-MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_duo, .setup = s_false_sharing, .teardown = t_duo, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");
+MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
+MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_pair, .setup = s_false_sharing, .teardown = t_pair, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");

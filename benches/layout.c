@@ -55,7 +55,6 @@
 
 #include "mballoc.h"
 #include "membench.h"
-#include "xorshift.h"
 #include "sum8.h"
 
 /* ---- The lesson's structs ---- */
@@ -243,9 +242,6 @@ typedef struct boxes {
   uint64_t expect;
 } boxes_t;
 
-static uint64_t xs = 0x2545F4914F6CDD1Dull;
-static uint64_t rnd(void) { return mb_xorshift(&xs); }
-
 static int by_value(const void *x, const void *y) {
   uintptr_t a = *(const uintptr_t *)x, b = *(const uintptr_t *)y;
   return a < b ? -1 : a > b;
@@ -285,9 +281,10 @@ static int setup_boxes(mb_run_t *run, enum boxing boxing, int shuffled) {
     mb_counter(run, "bytes_per_element", 8.0 + (double)gaps[g / 2], MB_COUNTER_VALUE);
   }
   free(gaps);
+  mb_rng_t rng = mb_rng_of(run, 0);
   if (shuffled)
     for (size_t i = n - 1; i > 0; i--) {
-      size_t k = rnd() % (i + 1);
+      size_t k = mb_rng_next(&rng) % (i + 1);
       box_t *t = bx->ptr[i];
       bx->ptr[i] = bx->ptr[k];
       bx->ptr[k] = t;
@@ -433,9 +430,9 @@ static int setup_align(mb_run_t *run, enum where where) {
     s->at[k] = (s->cold ? dram_buf : l1_buf) + end - 64 + off;
   }
   if (s->cold) { /* random page order (seeded by the instance): no prefetcher guesses the next */
-    uint64_t r = 0x2545F4914F6CDD1Dull ^ (uint64_t)(s->size * 64 + off);
+    mb_rng_t r = mb_rng_of(run, 0);
     for (size_t k = s->count - 1; k > 0; k--) {
-      size_t j = mb_xorshift(&r) % (k + 1);
+      size_t j = mb_rng_next(&r) % (k + 1);
       char *t = s->at[k];
       s->at[k] = s->at[j];
       s->at[j] = t;

@@ -38,7 +38,6 @@
 
 #include "membench.h"
 #include "sum8.h"
-#include "xorshift.h"
 
 #define TILE 32
 #define STRIP 8
@@ -336,13 +335,13 @@ static uint64_t k_gemm(uint64_t iters, void *data) {
 }
 
 /* The entries verify checks: every one when n <= 64, else 64 chosen by the run's stamp. */
-static void check_entry(const mat_t *m, size_t s, uint64_t *r, size_t *i, size_t *j) {
+static void check_entry(const mat_t *m, size_t s, mb_rng_t *r, size_t *i, size_t *j) {
   const size_t n = m->n;
   if (n <= 64) {
     *i = s / n, *j = s % n;
   } else {
-    mb_xorshift(r);
-    *i = *r % n, *j = (*r >> 32) % n;
+    const uint64_t x = mb_rng_next(r);
+    *i = x % n, *j = (x >> 32) % n;
   }
 }
 static size_t checks_of(const mat_t *m) { return m->n <= 64 ? m->n * m->n : 64; }
@@ -356,7 +355,7 @@ static double *entry(const mat_t *m, size_t i, size_t j) {
 static void a_gemm(mb_run_t *run) {
   mat_t *m = run->data;
   m->stamp = run->stamp;
-  uint64_t r = m->stamp | 1;
+  mb_rng_t r = mb_rng_seed(m->stamp);
   for (size_t s = 0; s < checks_of(m); s++) {
     size_t i, j;
     check_entry(m, s, &r, &i, &j);
@@ -388,7 +387,7 @@ static int v_gemm(mb_run_t *run, uint64_t result, uint64_t iters) {
   const enum gemm_kind kind = (enum gemm_kind)m->kind;
   /* The poisoned entries (every entry when n <= 64) against a direct dot product. */
   size_t bad = 0, checked = 0;
-  uint64_t r = m->stamp | 1;
+  mb_rng_t r = mb_rng_seed(m->stamp);
   for (size_t s = 0; s < checks_of(m); s++) {
     size_t i, j;
     check_entry(m, s, &r, &i, &j);

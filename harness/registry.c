@@ -290,3 +290,22 @@ void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t
   run->counters[i].value = value;
   run->counters[i].kind = kind;
 }
+
+/* FNV-1a over the instance's name (family, variant, argument values) and the salt, mixed
+ * by splitmix64's finaliser: nearby names give unrelated streams. */
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+mb_rng_t mb_rng_of(const mb_run_t *run, uint64_t salt) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  h = fnv1a(h, run->bench->family, strlen(run->bench->family) + 1);
+  h = fnv1a(h, run->bench->variant, strlen(run->bench->variant) + 1);
+  for (int i = 0; i < MB_MAX_ARGS && run->bench->argnames[i]; i++) h = fnv1a(h, &run->arg[i], sizeof run->arg[i]);
+  h = fnv1a(h, &salt, sizeof salt);
+  h ^= h >> 30, h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27, h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return mb_rng_seed(h);
+}

@@ -5,7 +5,8 @@
  * requests to malloc and says so; the footprint probe sees the class sizes (a 20-byte
  * request gets 32 bytes from the pool) and the pool's arenas going back to the OS; the
  * combinations an allocator cannot do are skipped with the reason; a child whose library
- * did not load skips instead of measuring glibc under another name. No timing is asserted.
+ * did not load skips instead of measuring glibc under another name; a benchmark's random
+ * sizes do not depend on what ran before it. No timing is asserted.
  * Usage: test_alloc_family path/to/membench
  */
 #include "testjson.h"
@@ -96,6 +97,12 @@ int main(int argc, char **argv) {
     CHECK(num(pf, "arena_bytes") >= 256 * 1024 && num(pf, "classes") >= 32);
     CHECK(num(pf, "rss_all_freed_kib") < num(pf, "peak_rss_kib"));
   }
+  /* What a benchmark draws is its own (a stream seeded by its name): the mixed pattern's
+   * sizes are the same run alone as after the rest of the family. */
+  const double mean_size = num(bench(doc, "alloc/%s/mixed", "pool"), "mean_size");
+  json_decref(doc);
+  doc = family_test_run(&ft, argv[1], "^alloc/pool/mixed$");
+  CHECK(doc && mean_size > 16 && num(find_bench(doc, "alloc/pool/mixed"), "mean_size") == mean_size);
   json_decref(doc);
   /* Python objects, in the same child: sizes from the interpreter itself. */
   doc = family_test_run(&ft, argv[1], "^python/");

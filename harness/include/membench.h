@@ -213,6 +213,28 @@ const mb_levels_t *mb_levels_get(void);
 int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple);
 int mb_arglist_add1(mb_arglist_t *list, int64_t value);
 
+/* Reproducible "random" orders (shuffles, sizes, slots): xorshift64* (Marsaglia; Vigna's
+ * multiplier), the one generator of every family. A benchmark takes its own stream, seeded
+ * from its name, so what it draws is the same on every run and machine and whatever ran
+ * before it (a filter changes which benchmarks run, never what one of them draws). */
+typedef struct mb_rng {
+  uint64_t s; /* never 0 */
+} mb_rng_t;
+/* The stream of this benchmark instance (family, variant, arguments); `salt` picks another
+ * stream of the same instance. */
+mb_rng_t mb_rng_of(const mb_run_t *run, uint64_t salt);
+/* A stream from a seed of one's own (0 reads as 1). */
+static inline mb_rng_t mb_rng_seed(uint64_t seed) {
+  mb_rng_t r = {seed ? seed : 1};
+  return r;
+}
+static inline uint64_t mb_rng_next(mb_rng_t *r) {
+  r->s ^= r->s >> 12;
+  r->s ^= r->s << 25;
+  r->s ^= r->s >> 27;
+  return r->s * 2685821657736338717ULL;
+}
+
 /* Skip this benchmark here, with a reason (printf format). Returns a nonzero value for
  * setup to return. */
 int mb_skip(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
