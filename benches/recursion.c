@@ -56,7 +56,7 @@ __attribute__((noinline, aligned(64))) static uint64_t sum_iter(uint64_t n) {
 
 #define SUM_KERNEL(name, fn)                                                     \
   static uint64_t name(uint64_t iters, void *data) {                             \
-    uint64_t n = (uint64_t)(uintptr_t)data, acc = 0;                             \
+    uint64_t n = *(const uint64_t *)data, acc = 0;                               \
     for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) acc += fn(MB_OPAQUE(n)); \
     return acc;                                                                  \
   }
@@ -64,7 +64,10 @@ SUM_KERNEL(k_sum_rec, sum_rec)
 SUM_KERNEL(k_sum_iter, sum_iter)
 
 static int s_sum(mb_run_t *run) {
-  run->data = (void *)(uintptr_t)run->arg[0];
+  uint64_t *n = malloc(sizeof *n);
+  if (!n) return mb_skip(run, "out of memory");
+  *n = (uint64_t)run->arg[0];
+  run->data = n;
   run->items_per_iter = (double)run->arg[0]; /* terms: items_per_second is calls/s */
   return 0;
 }
@@ -332,8 +335,8 @@ static const int64_t thread_frame_args[] = {256, 16, 256, 256, 256, 4096, 2048, 
 static const int64_t thread_frame_quick[] = {256, 256, 2048, 256, MB_END};
 
 MB_FAMILY(.name = "recursion", .title = "Recursion", .doc = "What a call costs, and how deep recursion goes before the stack runs out.");
-MB_BENCH(.family = "recursion", .variant = "sum_recursive", .kernel = k_sum_rec, .setup = s_sum, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "recursive sum of 1..n, per call");
-MB_BENCH(.family = "recursion", .variant = "sum_iterative", .kernel = k_sum_iter, .setup = s_sum, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "iterative sum of 1..n, per term");
+MB_BENCH(.family = "recursion", .variant = "sum_recursive", .kernel = k_sum_rec, .setup = s_sum, .teardown = t_free, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "recursive sum of 1..n, per call");
+MB_BENCH(.family = "recursion", .variant = "sum_iterative", .kernel = k_sum_iter, .setup = s_sum, .teardown = t_free, .verify = v_sum, .argnames = {"n"}, .args = MB_ARGS(900), .doc = "iterative sum of 1..n, per term");
 MB_BENCH(.family = "recursion", .variant = "overflow_main", .primary = {"depth", "frames", MB_BIGGER_IS_BETTER}, .figures = {{"frame_bytes", "B", MB_SMALLER_IS_BETTER}, {"stack_bytes", "B", MB_BIGGER_IS_BETTER}}, .kernel = k_overflow, .setup = s_overflow_main, .teardown = t_free, .verify = v_overflow, .argnames = {"frame"}, .args = frame_args, .quick_args = frame_quick, .iterations = 1, .real_time = 1, .doc = "depth at stack overflow on the main thread");
 MB_BENCH(.family = "recursion", .variant = "overflow_thread", .primary = {"depth", "frames", MB_BIGGER_IS_BETTER}, .figures = {{"frame_bytes", "B", MB_SMALLER_IS_BETTER}, {"stack_bytes", "B", MB_BIGGER_IS_BETTER}}, .kernel = k_overflow, .setup = s_overflow_thread, .teardown = t_free, .verify = v_overflow, .argnames = {"stack_kib", "frame"}, .args = thread_frame_args, .quick_args = thread_frame_quick, .iterations = 1, .real_time = 1, .doc = "depth at stack overflow on a thread");
 MB_BENCH(.family = "recursion", .variant = "vla_max", .primary = {"max_vla_bytes", "B", MB_BIGGER_IS_BETTER}, .kernel = k_vla_max, .setup = s_vla_max, .teardown = t_free, .verify = v_vla_max, .argnames = {"stack"}, .args = MB_ARGS(0), .iterations = 1, .real_time = 1, .doc = "largest VLA on the main stack, found safely");

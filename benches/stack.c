@@ -22,7 +22,8 @@
  *   malloc_memset/size:N        malloc(N) + memset(0) + free
  *     _touched: one store to every cache line of the block before it is released, so the
  *     cost of the allocation and the cost of the memory are separated.
- *   heap_first_touch/pages:N    mmap N fresh 4 KiB pages, touch each, munmap: page faults
+ *   heap_first_touch/pages:N    mmap N fresh pages (the machine's base page: 4 KiB on
+ *                               x86-64), touch each, munmap: page faults
  *   heap_untouched/pages:N      mmap N pages and munmap them untouched: a reservation
  *                               (items_per_second: pages reserved per second; no bytes/s,
  *                               since no byte of it is ever touched)
@@ -61,10 +62,19 @@
 #include "smaps.h"
 #include "stackinfo.h"
 
-/* The cache line the touched variants store to once each: the machine's (hwloc, sysconf or
- * MB_CACHE_LINE; 64 if unknown), set by every setup before its kernel runs. */
-static size_t line = 64;
-#define PAGE 4096
+/* What a kernel of the allocation variants is given: the size, the cache line the touched
+ * variants store to once each (the machine's: hwloc, sysconf or MB_CACHE_LINE) and the page
+ * heap_malloc touches once each; the array variants' fixed-size function. */
+typedef uint64_t (*alloc_fn)(size_t line);
+typedef struct sized {
+  size_t n, line, page;
+  alloc_fn fn;
+} sized_t;
+
+static size_t page_size(void) {
+  long p = sysconf(_SC_PAGESIZE);
+  return p > 0 ? (size_t)p : 4096;
+}
 
 /* Sizes 16 B .. 1 MiB, powers of two. */
 #define SIZES(X)                                                                                              \
@@ -74,23 +84,22 @@ static size_t line = 64;
 static const int64_t size_args[] = {SIZES(SIZE_LIST) MB_END};
 static const int64_t size_quick[] = {16, 4096, 1048576, MB_END};
 
-/* The size rides in the data pointer: no allocation in setup. */
-static inline size_t size_of(void *data) { return (size_t)(uintptr_t)data; }
-
 /* One call per allocation; returns 1 so the kernel can count calls. */
-__attribute__((noinline)) static uint64_t empty_call(void) {
+__attribute__((noinline)) static uint64_t empty_call(size_t line) {
+  (void)line;
   mb_clobber();
   return 1;
 }
 
 /* Fixed-size arrays: one function per size, as a fixed-size array needs. */
 #define ARRAY_FNS(N)                                           \
-  __attribute__((noinline)) static uint64_t array_##N(void) {  \
+  __attribute__((noinline)) static uint64_t array_##N(size_t line) { \
+    (void)line;                                                \
     char buf[N];                                               \
     mb_sink_ptr(buf);                                          \
     return 1;                                                  \
   }                                                            \
-  __attribute__((noinline)) static uint64_t array_t_##N(void) { \
+  __attribute__((noinline)) static uint64_t array_t_##N(size_t line) { \
     char buf[N];                                               \
     for (size_t i = 0; i < (N); i += line) buf[i] = (char)i;   \
     mb_sink_ptr(buf);                                          \
@@ -98,7 +107,6 @@ __attribute__((noinline)) static uint64_t empty_call(void) {
   }
 SIZES(ARRAY_FNS)
 
-typedef uint64_t (*alloc_fn)(void);
 #define ARRAY_ENTRY(N) {N, array_##N, array_t_##N},
 static const struct {
   size_t size;
@@ -111,21 +119,24 @@ static alloc_fn array_fn(size_t n, int touched) {
   return NULL;
 }
 
-/* The kernels of the array variants get the function itself as data. */
+/* The kernel of the array variants calls their function. */
 static uint64_t k_call_fn(uint64_t iters, void *data) {
-  alloc_fn f = (alloc_fn)data;
+  const sized_t *s = data;
+  const alloc_fn f = s->fn;
+  const size_t line = s->line;
   uint64_t n = 0;
-  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) n += f();
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) n += f(line);
   return n;
 }
 
-__attribute__((noinline)) static uint64_t alloca_plain(size_t n) {
+__attribute__((noinline)) static uint64_t alloca_plain(size_t n, size_t line) {
+  (void)line;
   char *p = alloca(n);
   mb_sink_ptr(p);
   return 1;
 }
 
-__attribute__((noinline)) static uint64_t alloca_touched(size_t n) {
+__attribute__((noinline)) static uint64_t alloca_touched(size_t n, size_t line) {
   char *p = alloca(n);
   for (size_t i = 0; i < n; i += line) p[i] = (char)i;
   mb_sink_ptr(p);
@@ -135,16 +146,17 @@ __attribute__((noinline)) static uint64_t alloca_touched(size_t n) {
 /* A direct call per allocation; the size is opaque so the callee cannot be specialised. */
 #define CALL_KERNEL(name, fn)                                               \
   static uint64_t name(uint64_t iters, void *data) {                        \
-    size_t n = size_of(data);                                               \
+    const sized_t *s = data;                                                \
+    const size_t n = s->n, line = s->line;                                  \
     uint64_t c = 0;                                                         \
-    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) c += fn(MB_OPAQUE(n)); \
+    for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) c += fn(MB_OPAQUE(n), line); \
     return c;                                                               \
   }
 CALL_KERNEL(k_alloca, alloca_plain)
 CALL_KERNEL(k_alloca_touched, alloca_touched)
 
 static uint64_t k_vla(uint64_t iters, void *data) {
-  size_t n = size_of(data);
+  const size_t n = ((const sized_t *)data)->n;
   uint64_t c = 0;
   for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     char buf[MB_OPAQUE(n)];
@@ -155,7 +167,8 @@ static uint64_t k_vla(uint64_t iters, void *data) {
 }
 
 static uint64_t k_vla_touched(uint64_t iters, void *data) {
-  size_t n = size_of(data);
+  const sized_t *s = data;
+  const size_t n = s->n, line = s->line;
   uint64_t c = 0;
   for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
     char buf[MB_OPAQUE(n)];
@@ -170,7 +183,8 @@ static uint64_t k_vla_touched(uint64_t iters, void *data) {
  * malloc/free pair (GCC and Clang do, for pairs they can see through). */
 #define HEAP_KERNEL(name, ALLOC, TOUCH)                        \
   static uint64_t name(uint64_t iters, void *data) {           \
-    size_t n = size_of(data);                                  \
+    const sized_t *s = data;                                   \
+    const size_t n = s->n, line = s->line, page = s->page;     \
     uint64_t ok = 0;                                           \
     for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {     \
       char *p = ALLOC;                                         \
@@ -183,10 +197,10 @@ static uint64_t k_vla_touched(uint64_t iters, void *data) {
     }                                                          \
     return ok;                                                 \
   }
-#define NO_TOUCH mb_clobber()
-#define TOUCH_LINES for (size_t j = 0; j < n; j += line) p[j] = (char)j; mb_sink_ptr(p)
-#define TOUCH_PAGES for (size_t j = 0; j < n; j += PAGE) p[j] = (char)j; mb_sink_ptr(p)
-#define MEMSET memset(p, 0, n); mb_sink_ptr(p)
+#define NO_TOUCH (void)line, (void)page, mb_clobber()
+#define TOUCH_LINES (void)page; for (size_t j = 0; j < n; j += line) p[j] = (char)j; mb_sink_ptr(p)
+#define TOUCH_PAGES (void)line; for (size_t j = 0; j < n; j += page) p[j] = (char)j; mb_sink_ptr(p)
+#define MEMSET (void)line, (void)page; memset(p, 0, n); mb_sink_ptr(p)
 HEAP_KERNEL(k_malloc, malloc(n), NO_TOUCH)
 HEAP_KERNEL(k_malloc_touched, malloc(n), TOUCH_LINES)
 HEAP_KERNEL(k_calloc, calloc(1, n), NO_TOUCH)
@@ -212,8 +226,10 @@ static int fits_stack(mb_run_t *run) {
 }
 
 static int s_size(mb_run_t *run) {
-  line = run->config->cache_line;
-  run->data = (void *)(uintptr_t)run->arg[0];
+  sized_t *s = malloc(sizeof *s);
+  if (!s) return mb_skip(run, "out of memory");
+  *s = (sized_t){.n = (size_t)run->arg[0], .line = run->config->cache_line, .page = page_size()};
+  run->data = s;
   run->bytes_per_iter = 0;
   return 0;
 }
@@ -221,22 +237,28 @@ static int s_size(mb_run_t *run) {
 static int s_stack(mb_run_t *run) { return fits_stack(run) ? 1 : s_size(run); }
 
 static int s_array(mb_run_t *run, int touched) {
-  if (fits_stack(run)) return 1;
-  line = run->config->cache_line;
-  run->data = (void *)array_fn((size_t)run->arg[0], touched);
-  return run->data ? 0 : mb_skip(run, "no fixed-size function for %lld bytes", (long long)run->arg[0]);
+  if (s_stack(run)) return 1;
+  sized_t *s = run->data;
+  s->fn = array_fn(s->n, touched);
+  return s->fn ? 0 : mb_skip(run, "no fixed-size function for %zu bytes", s->n);
 }
 static int s_array_plain(mb_run_t *run) { return s_array(run, 0); }
 static int s_array_touched(mb_run_t *run) { return s_array(run, 1); }
 static int s_call(mb_run_t *run) {
-  run->data = (void *)empty_call;
+  if (s_size(run)) return 1;
+  ((sized_t *)run->data)->fn = empty_call;
   return 0;
+}
+static void t_free(mb_run_t *run) {
+  free(run->data);
+  run->data = NULL;
 }
 
 /* ---- Where heap memory comes from ---- */
 
 typedef struct fresh {
   size_t pages;
+  size_t page;   /* the machine's page size */
   int flags;     /* extra mmap flags */
   int huge;      /* align to 2 MiB and MADV_HUGEPAGE */
   int untouched; /* map and unmap only: what a reservation costs */
@@ -245,7 +267,7 @@ typedef struct fresh {
 #define HUGE (2UL << 20)
 
 static char *map_fresh(const fresh_t *f, char **base, size_t *maplen) {
-  size_t len = f->pages * PAGE;
+  size_t len = f->pages * f->page;
   *maplen = f->huge ? len + HUGE : len;
   char *m = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | f->flags, -1, 0);
   if (m == MAP_FAILED) return NULL;
@@ -255,7 +277,7 @@ static char *map_fresh(const fresh_t *f, char **base, size_t *maplen) {
     p = (char *)(((uintptr_t)m + HUGE - 1) & ~(HUGE - 1));
     madvise(p, len, MADV_HUGEPAGE);
   } else {
-    /* 4 KiB pages, so the fault count is the page count whatever THP is set to. */
+    /* Base pages, so the fault count is the page count whatever THP is set to. */
     madvise(p, len, MADV_NOHUGEPAGE);
   }
   return p;
@@ -270,7 +292,7 @@ static uint64_t k_fresh(uint64_t iters, void *data) {
     char *p = map_fresh(f, &base, &maplen);
     if (!p) continue;
     if (!f->untouched)
-      for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = (char)j;
+      for (size_t j = 0; j < f->pages; j++) p[j * f->page] = (char)j;
     mb_sink_ptr(p);
     touched += f->pages;
     munmap(base, maplen);
@@ -289,20 +311,21 @@ static int s_fresh(mb_run_t *run, int flags, int huge, int untouched) {
   fresh_t *f = malloc(sizeof *f);
   if (!f) return mb_skip(run, "out of memory");
   f->pages = (size_t)run->arg[0];
+  f->page = page_size();
   f->flags = flags;
   f->huge = huge;
   f->untouched = untouched;
   run->data = f;
   run->items_per_iter = (double)f->pages; /* items = pages: items_per_second is pages/s */
   /* Bytes per second only for memory that was touched: a reservation moves no bytes. */
-  run->bytes_per_iter = untouched ? 0 : (double)(f->pages * PAGE);
+  run->bytes_per_iter = untouched ? 0 : (double)(f->pages * f->page);
   if (huge) {
     /* Did the kernel give huge pages here? Ask once, outside the timed region. */
     char *base;
     size_t maplen;
     char *p = map_fresh(f, &base, &maplen);
     if (!p) return mb_skip(run, "mmap of %zu pages failed: %s", f->pages, strerror(errno));
-    for (size_t j = 0; j < f->pages; j++) p[j * PAGE] = 1;
+    for (size_t j = 0; j < f->pages; j++) p[j * f->page] = 1;
     long kb = mb_anon_huge_kb(p);
     munmap(base, maplen);
     mb_counter(run, "huge_pages", kb > 0 ? 1 : 0, MB_COUNTER_VALUE);
@@ -314,7 +337,6 @@ static int s_first_touch(mb_run_t *run) { return s_fresh(run, 0, 0, 0); }
 static int s_untouched(mb_run_t *run) { return s_fresh(run, 0, 0, 1); }
 static int s_populate(mb_run_t *run) { return s_fresh(run, MAP_POPULATE, 0, 0); }
 static int s_hugepage(mb_run_t *run) { return s_fresh(run, 0, 1, 0); }
-static void t_free(mb_run_t *run) { free(run->data); }
 
 /* glibc marks a chunk that came from mmap with bit 1 of its size word (IS_MMAPPED). */
 static int came_from_mmap(const void *p) {
@@ -539,10 +561,10 @@ static const int64_t thr_quick[] = {65536, 262144, MB_END};
 static const int64_t thread_args[] = {8192, 1, 8192, 4, 8192, 16, 8192, 64, 2048, 1, 2048, 4, 2048, 16, 2048, 64, MB_END};
 static const int64_t thread_quick[] = {8192, 16, 2048, 16, MB_END};
 
-#define SZ .argnames = {"size"}, .args = size_args, .quick_args = size_quick, .verify = v_count, .items_per_iter = 1
+#define SZ .argnames = {"size"}, .args = size_args, .quick_args = size_quick, .verify = v_count, .teardown = t_free, .items_per_iter = 1
 MB_FAMILY(.name = "stack", .title = "Stack and heap allocation", .x = "size", .logx = 1, .logy = 1,
           .doc = "What a stack array, alloca, a VLA, malloc and calloc cost by size; page faults; thread stacks.");
-MB_BENCH(.family = "stack", .variant = "call", .kernel = k_call_fn, .setup = s_call, .argnames = {"size"}, .args = MB_ARGS(0), .verify = v_count, .items_per_iter = 1, .doc = "indirect call to an empty function");
+MB_BENCH(.family = "stack", .variant = "call", .kernel = k_call_fn, .setup = s_call, .teardown = t_free, .argnames = {"size"}, .args = MB_ARGS(0), .verify = v_count, .items_per_iter = 1, .doc = "indirect call to an empty function");
 MB_BENCH(.family = "stack", .variant = "array", .version = 2, .kernel = k_call_fn, .setup = s_array_plain, SZ, .doc = "fixed-size stack array in a called function");
 /* The touched variants are at version 2 since their stride became the machine's cache line
  * (it was 64 bytes everywhere). */
@@ -556,10 +578,10 @@ MB_BENCH(.family = "stack", .variant = "malloc_touched", .version = 2, .kernel =
 MB_BENCH(.family = "stack", .variant = "calloc", .kernel = k_calloc, .setup = s_size, SZ, .doc = "calloc + free");
 MB_BENCH(.family = "stack", .variant = "calloc_touched", .version = 2, .kernel = k_calloc_touched, .setup = s_size, SZ, .doc = "calloc, store to every line, free");
 MB_BENCH(.family = "stack", .variant = "malloc_memset", .kernel = k_malloc_memset, .setup = s_size, SZ, .doc = "malloc + memset + free");
-MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .setup = s_first_touch, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap, first touch of each 4 KiB page, munmap");
+MB_BENCH(.family = "stack", .variant = "heap_first_touch", .kernel = k_fresh, .setup = s_first_touch, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap, first touch of each page, munmap");
 MB_BENCH(.family = "stack", .variant = "heap_untouched", .kernel = k_fresh, .setup = s_untouched, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "mmap and munmap N pages, never touched");
 MB_BENCH(.family = "stack", .variant = "heap_populate", .kernel = k_fresh, .setup = s_populate, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = pages_args, .quick_args = pages_quick, .doc = "the same with MAP_POPULATE");
 MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setup = s_hugepage, .teardown = t_free, .verify = v_fresh, .argnames = {"pages"}, .args = huge_args, .doc = "the same in a 2 MiB-aligned MADV_HUGEPAGE region");
 MB_BENCH(.family = "stack", .variant = "threads", .primary = {"rss_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}, .figures = {{"vm_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}}, .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
-MB_BENCH(.family = "stack", .variant = "heap_malloc", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
-MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "heap_malloc", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");
