@@ -47,7 +47,7 @@
 #include "duo.h"
 #include "mballoc.h"
 #include "membench.h"
-#include "probe.h"
+#include "smaps.h"
 #include "pyembed.h"
 
 #define BATCH 10000
@@ -97,7 +97,8 @@ typedef struct actx {
   _Alignas(64) volatile uint64_t tail;
   _Alignas(64) void *ring[RING];
   duo_t *duo;
-  char probe_out[1024];    /* footprint: what the last probe process printed */
+  mb_probe_result_t probe; /* footprint: what the last probe process replied */
+  uint64_t seed;           /* footprint: the mixed sizes' stream (the instance's) */
 } actx_t;
 
 static size_t mixed_size(mb_rng_t *rng) {
@@ -236,6 +237,7 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
   *out = c;
   c->kind = kind_of(run);
   c->size = run->bench->argnames[0] ? (size_t)run->arg[0] : 0;
+  c->seed = mb_rng_of(run, 0).s;
   const int flags = locked ? MB_ALLOC_LOCKED : 0;
   switch (c->kind) {
   case GLIBC: case JEMALLOC: case MIMALLOC: case TCMALLOC: {
@@ -390,41 +392,58 @@ static int v_prodcon(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* ---- Memory cost, in a fresh process ---- */
 
-/* MB_ALLOC_PROBE="KIND,SIZE" (SIZE 0: mixed sizes): allocate FOOT_BYTES in blocks, write
- * them, free every other one, then the rest; print what it cost and exit before main. */
-__attribute__((constructor)) static void alloc_probe(void) {
-  const char *spec = getenv("MB_ALLOC_PROBE");
-  int kind;
-  size_t size;
-  if (!spec || sscanf(spec, "%d,%zu", &kind, &size) != 2 || kind < 0 || kind >= NKINDS) return;
+/* What the footprint probe replies, in this order; -1: not known for this allocator. */
+enum foot_field { F_BLOCKS, F_REQUESTED, F_USABLE, F_PEAK, F_HALF, F_ALL, F_LIBRARY_OK, F_BLOCK, F_ARENA_BYTES,
+                  F_ARENAS_LEFT, F_ARENAS_RECLAIMED, F_CLASSES, F_THRESHOLD, F_NFIELDS };
+
+static void *foot_alloc(actx_t *c, size_t s) {
+  switch (c->kind) {
+  case POOL: return mbp_alloc(&c->pool, s);
+  case FREELIST: return mbf_alloc(&c->fl);
+  case BUMP: return mbb_alloc(&c->bump, s);
+  case PYMALLOC: return mb_py.malloc(s);
+  default: return malloc(s);
+  }
+}
+
+static void foot_free(actx_t *c, void *p) {
+  switch (c->kind) {
+  case POOL: mbp_free(&c->pool, p); break;
+  case FREELIST: mbf_free(&c->fl, p); break;
+  case BUMP: break;
+  case PYMALLOC: mb_py.free(p); break;
+  default: free(p);
+  }
+}
+
+/* The probe (a fresh membench: nothing of the harness allocated, no constructor freed
+ * anything). Spec: kind, size (0: mixed sizes drawn from `seed`), seed. Allocates FOOT_BYTES
+ * in blocks, writes them, frees every other one, then the rest; replies what it cost. */
+static int probe_footprint(const int64_t *spec, int nspec) {
+  if (nspec != 3 || spec[0] < 0 || spec[0] >= NKINDS || spec[1] < 0) return 2;
   static actx_t c; /* static: nothing allocated before the baseline */
+  const int kind = (int)spec[0];
+  const size_t size = (size_t)spec[1];
   c.kind = (enum kind)kind;
   if ((kind == POOL && mbp_pool_init(&c.pool, 0)) || (kind == FREELIST && mbf_init(&c.fl, size ? size : 16, 0, 0)) ||
       (kind == BUMP && mbb_init(&c.bump, 1 << 20)))
-    _exit(3);
-  if (kind == PYMALLOC && mb_py_load()) _exit(6); /* the interpreter's own memory is before the baseline */
+    return 3;
+  if (kind == PYMALLOC && mb_py_load()) return 6; /* the interpreter's own memory is before the baseline */
   const size_t max_blocks = FOOT_BYTES / 8;
   void **ptrs = mmap(NULL, max_blocks * sizeof *ptrs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (ptrs == MAP_FAILED) _exit(3);
+  if (ptrs == MAP_FAILED) return 3;
   /* The baseline: peak RSS reset to the current RSS. */
   int fd = open("/proc/self/clear_refs", O_WRONLY);
-  if (fd < 0 || write(fd, "5", 1) != 1) _exit(4);
+  if (fd < 0 || write(fd, "5", 1) != 1) return 4;
   close(fd);
-  long rss0 = mb_status_kb("VmRSS");
-  mb_rng_t rng = mb_rng_seed(1);
+  const long rss0 = mb_status_kb("VmRSS");
+  mb_rng_t rng = mb_rng_seed((uint64_t)spec[2]);
   uint64_t requested = 0, usable = 0;
   size_t n = 0;
   while (requested < FOOT_BYTES && n < max_blocks) {
     size_t s = size ? size : mixed_size(&rng);
-    void *p;
-    switch (kind) {
-    case POOL: p = mbp_alloc(&c.pool, s); break;
-    case FREELIST: p = mbf_alloc(&c.fl); break;
-    case BUMP: p = mbb_alloc(&c.bump, s); break;
-    case PYMALLOC: p = mb_py.malloc(s); break;
-    default: p = malloc(s);
-    }
-    if (!p) _exit(5);
+    void *p = foot_alloc(&c, s);
+    if (!p) return 5;
     memset(p, 0x5a, s);
     requested += s;
     /* pymalloc has no usable-size call: its 16-byte classes up to 512 B (which the measured
@@ -432,35 +451,32 @@ __attribute__((constructor)) static void alloc_probe(void) {
     usable += kind == POOL ? mbp_usable_size(&c.pool, p) : kind == FREELIST ? c.fl.block : kind == BUMP || (kind == PYMALLOC && s <= 512) ? (s + 15) & ~(size_t)15 : malloc_usable_size(p);
     ptrs[n++] = p;
   }
-  long peak = mb_status_kb("VmHWM") - rss0;
+  int64_t r[F_NFIELDS];
+  for (int k = 0; k < F_NFIELDS; k++) r[k] = -1;
+  r[F_BLOCKS] = (int64_t)n, r[F_REQUESTED] = (int64_t)requested, r[F_USABLE] = (int64_t)usable;
+  r[F_PEAK] = mb_status_kb("VmHWM") - rss0;
   for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = (size_t)pass; i < n; i += 2) {
-      switch (kind) {
-      case POOL: mbp_free(&c.pool, ptrs[i]); break;
-      case FREELIST: mbf_free(&c.fl, ptrs[i]); break;
-      case BUMP: break;
-      case PYMALLOC: mb_py.free(ptrs[i]); break;
-      default: free(ptrs[i]);
-      }
-    }
-    if (pass == 0) printf("half %ld\n", mb_status_kb("VmRSS") - rss0);
+    for (size_t i = (size_t)pass; i < n; i += 2) foot_free(&c, ptrs[i]);
+    if (pass == 0) r[F_HALF] = mb_status_kb("VmRSS") - rss0;
   }
   if (kind == BUMP) mbb_reset(&c.bump);
   if (kind == PYMALLOC) {
     /* The block really handed out for one size: the commonest distance between neighbouring
      * blocks (the first 4,096 of them, sorted by address); and what the allocator says. */
-    if (size && n > 1) printf("block %zu\n", mb_block_of(ptrs, n < 4096 ? n : 4096));
+    if (size && n > 1) r[F_BLOCK] = (int64_t)mb_block_of(ptrs, n < 4096 ? n : 4096);
     mb_py_stats_t st;
     mb_py_read_stats(&st);
-    printf("arena_bytes %ld\narenas_left %ld\narenas_reclaimed %ld\nclasses %ld\nthreshold %ld\n", st.arena_bytes, st.arenas,
-           st.reclaimed, st.classes, st.threshold);
+    r[F_ARENA_BYTES] = st.arena_bytes, r[F_ARENAS_LEFT] = st.arenas, r[F_ARENAS_RECLAIMED] = st.reclaimed;
+    r[F_CLASSES] = st.classes, r[F_THRESHOLD] = st.threshold;
   }
   if (kind == POOL) mbp_pool_trim(&c.pool);
-  printf("all %ld\npeak %ld\nrequested %llu\nusable %llu\nblocks %zu\nlibrary %s\n", mb_status_kb("VmRSS") - rss0, peak,
-         (unsigned long long)requested, (unsigned long long)usable, n, kind == PYMALLOC ? mb_py.path : malloc_library());
-  fflush(stdout);
-  _exit(0);
+  r[F_ALL] = mb_status_kb("VmRSS") - rss0;
+  /* The allocator measured is the one named (LD_PRELOAD reached this process too). */
+  r[F_LIBRARY_OK] = (kind > TCMALLOC && kind != PYMALLOC) || strstr(kind == PYMALLOC ? mb_py.path : malloc_library(), kinds[kind].library) != NULL;
+  mb_probe_reply(r, F_NFIELDS);
+  return 0;
 }
+MB_PROBE("alloc_footprint", probe_footprint);
 
 static int s_footprint(mb_run_t *run) {
   actx_t *c;
@@ -469,57 +485,50 @@ static int s_footprint(mb_run_t *run) {
   return 0;
 }
 
-/* One fresh probe process per iteration; the counters come from the last one's report. */
+/* One fresh probe process per iteration; the counters come from the last one's reply. */
 static uint64_t k_footprint(uint64_t iters, void *data) {
   actx_t *c = data;
-  char spec[64];
-  snprintf(spec, sizeof spec, "%d,%zu", (int)c->kind, c->size);
+  const int64_t spec[3] = {(int64_t)c->kind, (int64_t)c->size, (int64_t)(c->seed >> 1)};
   uint64_t ok = 0;
-  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) ok += mb_probe_fresh("MB_ALLOC_PROBE", spec, c->probe_out, sizeof c->probe_out) == 0;
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++)
+    ok += mb_probe("alloc_footprint", spec, 3, &c->probe) == 0 && c->probe.exited && c->probe.status == 0 && c->probe.n == F_NFIELDS;
   return ok;
 }
 
-/* Before every run: no report yet, so verify reads only what this run's probe printed. */
+/* Before every run: no reply yet, so verify reads only what this run's probe replied. */
 static void a_footprint(mb_run_t *run) {
   actx_t *c = run->data;
-  c->probe_out[0] = 0;
-}
-
-/* The number on the probe's line "NAME value" (a whole first word: "block" is not
- * "blocks"); -1 when there is no such line. */
-static long field(const char *out, const char *name) {
-  const size_t l = strlen(name);
-  for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-    if (!strncmp(p, name, l) && p[l] == ' ') return strtol(p + l + 1, NULL, 10);
-  return -1;
+  memset(&c->probe, 0, sizeof c->probe);
 }
 
 static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
   actx_t *c = run->data;
-  if (result != iters) return mb_fail(run, "%llu of %llu probe processes succeeded", (unsigned long long)result, (unsigned long long)iters);
-  const char *out = c->probe_out;
-  long requested = field(out, "requested"), usable = field(out, "usable"), blocks = field(out, "blocks");
-  if (requested < (long)FOOT_BYTES || usable < requested || blocks <= 0)
-    return mb_fail(run, "probe reported requested=%ld usable=%ld blocks=%ld", requested, usable, blocks);
-  const char *lib = strstr(out, "library ");
-  if ((c->kind <= TCMALLOC || c->kind == PYMALLOC) && (!lib || !strstr(lib, kinds[c->kind].library)))
-    return mb_fail(run, "the probe's malloc was not %s's", kinds[c->kind].name);
-  mb_counter(run, "blocks", (double)blocks, MB_COUNTER_VALUE);
+  char how[64];
+  if (result != iters)
+    return mb_fail(run, "%llu of %llu probe processes succeeded (the last ended with %s)", (unsigned long long)result,
+                   (unsigned long long)iters, mb_probe_ending(&c->probe, how, sizeof how));
+  const int64_t *r = c->probe.v;
+  if (r[F_REQUESTED] < (int64_t)FOOT_BYTES || r[F_USABLE] < r[F_REQUESTED] || r[F_BLOCKS] <= 0)
+    return mb_fail(run, "probe reported requested=%lld usable=%lld blocks=%lld", (long long)r[F_REQUESTED], (long long)r[F_USABLE],
+                   (long long)r[F_BLOCKS]);
+  if (r[F_LIBRARY_OK] != 1) return mb_fail(run, "the probe's malloc was not %s's", kinds[c->kind].name);
+  const double requested = (double)r[F_REQUESTED], usable = (double)r[F_USABLE];
+  mb_counter(run, "blocks", (double)r[F_BLOCKS], MB_COUNTER_VALUE);
   mb_counter(run, "requested_kib", requested / 1024.0, MB_COUNTER_VALUE);
   mb_counter(run, "usable_kib", usable / 1024.0, MB_COUNTER_VALUE);
-  mb_counter(run, "internal_frag", (double)usable / (double)requested, MB_COUNTER_VALUE);
-  mb_counter(run, "peak_rss_kib", (double)field(out, "peak"), MB_COUNTER_VALUE);
-  mb_counter(run, "rss_per_requested", field(out, "peak") * 1024.0 / (double)requested, MB_COUNTER_VALUE);
-  mb_counter(run, "rss_half_freed_kib", (double)field(out, "half"), MB_COUNTER_VALUE);
-  mb_counter(run, "rss_all_freed_kib", (double)field(out, "all"), MB_COUNTER_VALUE);
+  mb_counter(run, "internal_frag", usable / requested, MB_COUNTER_VALUE);
+  mb_counter(run, "peak_rss_kib", (double)r[F_PEAK], MB_COUNTER_VALUE);
+  mb_counter(run, "rss_per_requested", (double)r[F_PEAK] * 1024.0 / requested, MB_COUNTER_VALUE);
+  mb_counter(run, "rss_half_freed_kib", (double)r[F_HALF], MB_COUNTER_VALUE);
+  mb_counter(run, "rss_all_freed_kib", (double)r[F_ALL], MB_COUNTER_VALUE);
   /* pymalloc: the measured block, and its own account of arenas and classes. */
-  static const char *const extra[] = {"block", "arena_bytes", "arenas_left", "arenas_reclaimed", "classes", "threshold"};
-  for (size_t k = 0; k < sizeof extra / sizeof *extra; k++) {
-    char key[40];
-    snprintf(key, sizeof key, "%s%s", extra[k], k == 0 ? "_bytes" : "");
-    long v = field(out, extra[k]);
-    if (v >= 0) mb_counter(run, key, (double)v, MB_COUNTER_VALUE);
-  }
+  static const struct {
+    enum foot_field f;
+    const char *name;
+  } extra[] = {{F_BLOCK, "block_bytes"}, {F_ARENA_BYTES, "arena_bytes"}, {F_ARENAS_LEFT, "arenas_left"},
+               {F_ARENAS_RECLAIMED, "arenas_reclaimed"}, {F_CLASSES, "classes"}, {F_THRESHOLD, "threshold"}};
+  for (size_t k = 0; k < sizeof extra / sizeof *extra; k++)
+    if (r[extra[k].f] >= 0) mb_counter(run, extra[k].name, (double)r[extra[k].f], MB_COUNTER_VALUE);
   return 0;
 }
 

@@ -12,8 +12,9 @@
  *   vla_max/stack:0          the largest VLA the main thread's stack takes, found by
  *                            bisection, each try in its own child process
  *
- * Overflow never takes the harness down: each probe runs in a forked child whose SIGSEGV
- * handler (on an alternate signal stack) writes what it saw to a pipe. Counters: depth,
+ * Overflow never takes the harness down: each try runs in a probe (mb_probe: a fresh
+ * membench of its own) whose SIGSEGV handler (on an alternate signal stack) replies what
+ * it saw. Counters: depth,
  * frame_bytes (measured from the addresses of the first and the deepest frame),
  * expected_depth (usable stack from the first frame / frame_bytes), signal (11 = SIGSEGV),
  * fault_below_stack (bytes between the faulting address and the lowest usable stack
@@ -28,7 +29,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "membench.h"
@@ -91,20 +91,19 @@ typedef struct probe_result {
   int sig;
 } probe_result_t;
 
-/* Child-side state: written by the recursion, read by the signal handler. */
+/* The probe's state: written by the recursion, read by the signal handler. */
 static volatile uint64_t g_depth;
 static volatile uintptr_t g_sp1, g_spn;
-static int g_pipe = -1;
 static probe_result_t g_res;
+
+/* The reply: the fields of probe_result_t in order. */
+enum { R_DEPTH, R_FAULT, R_SP1, R_SPN, R_LO, R_HI, R_GUARD, R_SIG, R_N };
 
 static void on_overflow(int sig, siginfo_t *si, void *uc) {
   (void)uc;
-  g_res.depth = g_depth;
-  g_res.fault = (uintptr_t)si->si_addr;
-  g_res.sp1 = g_sp1;
-  g_res.spn = g_spn;
-  g_res.sig = sig;
-  if (write(g_pipe, &g_res, sizeof g_res) != (ssize_t)sizeof g_res) _exit(3);
+  const int64_t r[R_N] = {(int64_t)g_depth, (int64_t)(uintptr_t)si->si_addr, (int64_t)g_sp1, (int64_t)g_spn,
+                          (int64_t)g_res.lo, (int64_t)g_res.hi, (int64_t)g_res.guard, sig};
+  mb_probe_reply(r, R_N);
   _exit(0);
 }
 
@@ -152,6 +151,12 @@ typedef struct probe {
   probe_result_t res;
 } probe_t;
 
+static uint64_t (*rec_fn(int64_t frame))(uint64_t) {
+  for (size_t i = 0; i < sizeof rec_fns / sizeof rec_fns[0]; i++)
+    if (rec_fns[i].frame == frame) return rec_fns[i].fn;
+  return NULL;
+}
+
 static void *probe_thread(void *arg) {
   probe_t *p = arg;
   mb_stack_info_t si;
@@ -164,45 +169,46 @@ static void *probe_thread(void *arg) {
   return NULL;
 }
 
-/* Fork, recurse in the child until it faults, read what the handler saw. */
+/* The probe: spec frame bytes, thread stack bytes (0: the main thread's); recurses until
+ * the guard stops it, and the handler replies. */
+static int probe_overflow(const int64_t *spec, int nspec) {
+  static probe_t p;
+  if (nspec != 2 || !(p.fn = rec_fn(spec[0])) || spec[1] < 0) return 2;
+  p.frame = spec[0];
+  p.thread_stack = (size_t)spec[1];
+  if (p.thread_stack) {
+    /* A stack of exactly the size named, mapped here with a guard page below it: glibc
+     * would otherwise reuse a cached stack of a joined thread up to 4x larger (after
+     * threads with 8 MiB stacks, a "2 MiB" thread got 8 MiB). */
+    size_t guard = 4096;
+    char *mem = mmap(NULL, p.thread_stack + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (mem == MAP_FAILED || mprotect(mem, guard, PROT_NONE)) return 6;
+    pthread_attr_t a;
+    pthread_t t;
+    pthread_attr_init(&a);
+    pthread_attr_setstack(&a, mem + guard, p.thread_stack);
+    g_res.guard = guard;
+    if (pthread_create(&t, &a, probe_thread, &p)) return 4;
+    pthread_join(t, NULL);
+  } else {
+    probe_thread(&p);
+  }
+  return 5; /* not reached: the recursion does not end */
+}
+MB_PROBE("recursion_overflow", probe_overflow);
+
+/* Recurse in a probe until it faults; what the handler saw, or how the probe ended. */
 static int run_probe(probe_t *p) {
-  int fd[2];
-  if (pipe(fd)) return -1;
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    close(fd[0]);
-    g_pipe = fd[1];
-    if (p->thread_stack) {
-      /* A stack of exactly the size named, mapped here with a guard page below it: glibc
-       * would otherwise reuse a cached stack of a joined thread up to 4x larger (after
-       * threads with 8 MiB stacks, a "2 MiB" thread got 8 MiB). */
-      size_t guard = 4096;
-      char *mem = mmap(NULL, p->thread_stack + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-      if (mem == MAP_FAILED || mprotect(mem, guard, PROT_NONE)) _exit(6);
-      pthread_attr_t a;
-      pthread_t t;
-      pthread_attr_init(&a);
-      pthread_attr_setstack(&a, mem + guard, p->thread_stack);
-      g_res.guard = guard;
-      if (pthread_create(&t, &a, probe_thread, p)) _exit(4);
-      pthread_join(t, NULL);
-    } else {
-      probe_thread(p);
-    }
-    _exit(5); /* not reached: the recursion does not end */
-  }
-  close(fd[1]);
+  mb_probe_result_t r;
   memset(&p->res, 0, sizeof p->res);
-  ssize_t got = read(fd[0], &p->res, sizeof p->res);
-  close(fd[0]);
-  int st;
-  waitpid(pid, &st, 0);
-  if (got != (ssize_t)sizeof p->res) {
-    /* The handler did not report: say how the child ended. */
-    p->res.sig = WIFSIGNALED(st) ? WTERMSIG(st) : -WEXITSTATUS(st);
-    p->res.depth = 0;
+  if (mb_probe("recursion_overflow", (const int64_t[]){p->frame, (int64_t)p->thread_stack}, 2, &r)) return -1;
+  if (r.n != R_N) { /* the handler did not reply: say how the probe ended */
+    p->res.sig = r.exited ? -r.status : r.sig;
+    return 0;
   }
+  p->res = (probe_result_t){.depth = (uint64_t)r.v[R_DEPTH], .fault = (uintptr_t)r.v[R_FAULT], .sp1 = (uintptr_t)r.v[R_SP1],
+                            .spn = (uintptr_t)r.v[R_SPN], .lo = (uintptr_t)r.v[R_LO], .hi = (uintptr_t)r.v[R_HI],
+                            .guard = (size_t)r.v[R_GUARD], .sig = (int)r.v[R_SIG]};
   return 0;
 }
 
@@ -222,9 +228,7 @@ static int s_overflow(mb_run_t *run, int thread) {
   run->data = p;
   p->thread_stack = thread ? (size_t)run->arg[0] * 1024 : 0;
   p->frame = run->arg[thread ? 1 : 0];
-  for (size_t i = 0; i < sizeof rec_fns / sizeof rec_fns[0]; i++)
-    if (rec_fns[i].frame == p->frame) p->fn = rec_fns[i].fn;
-  if (!p->fn) return mb_skip(run, "no recursive function with %lld-byte frames", (long long)p->frame);
+  if (!(p->fn = rec_fn(p->frame))) return mb_skip(run, "no recursive function with %lld-byte frames", (long long)p->frame);
   if (!thread) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY)
@@ -260,7 +264,8 @@ static int v_overflow(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* ---- The largest VLA ---- */
 
-/* Does a VLA of n bytes, every page touched (deepest first), fit? In a child. */
+/* Does a VLA of n bytes, every page touched (deepest first), fit? In a probe: spec n;
+ * reply 1 and the stack that was left, or no reply (the fault ended it). */
 __attribute__((noinline)) static int vla_child(size_t n) {
   volatile char buf[n];
   for (size_t i = 0; i < n; i += 4096) buf[i] = 1;
@@ -268,38 +273,43 @@ __attribute__((noinline)) static int vla_child(size_t n) {
   return buf[0];
 }
 
-static int vla_fits(size_t n) {
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    signal(SIGSEGV, SIG_DFL);
-    _exit(vla_child(n) == 1 ? 0 : 1);
-  }
-  int st;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+static int probe_vla(const int64_t *spec, int nspec) {
+  if (nspec != 1 || spec[0] < 1) return 2;
+  const int64_t left = (int64_t)mb_stack_remaining();
+  if (vla_child((size_t)spec[0]) != 1) return 1;
+  mb_probe_reply((const int64_t[]){1, left}, 2);
+  return 0;
+}
+MB_PROBE("recursion_vla", probe_vla);
+
+/* 1: fits (*left: the stack the probe had), 0: does not, -1: no probe could start. */
+static int vla_fits(size_t n, size_t *left) {
+  mb_probe_result_t r;
+  if (mb_probe("recursion_vla", (const int64_t[]){(int64_t)n}, 1, &r)) return -1;
+  if (r.n != 2 || r.v[0] != 1) return 0;
+  *left = (size_t)r.v[1];
+  return 1;
 }
 
 typedef struct vla_probe {
   size_t max;       /* largest that fitted */
   int fits_4mib;
-  size_t remaining; /* stack left when the probe started */
+  size_t remaining; /* stack the probe process had left when it tried */
 } vla_probe_t;
 
 static uint64_t k_vla_max(uint64_t iters, void *data) {
   vla_probe_t *v = data;
   v->max = 0;
   for (uint64_t it = 0, m = MB_WORK(iters); it < m; it++) {
-    v->remaining = mb_stack_remaining();
-    size_t lo = 4096, hi = (size_t)1 << 30; /* lo fits, hi does not (checked below) */
-    if (vla_fits(lo) != 1) return 0;
+    size_t lo = 4096, hi = (size_t)1 << 30, left; /* lo fits, hi does not (checked below) */
+    if (vla_fits(lo, &v->remaining) != 1) return 0;
     while (hi - lo > 4096) {
       size_t mid = lo + (hi - lo) / 2;
-      if (vla_fits(mid) == 1) lo = mid;
+      if (vla_fits(mid, &left) == 1) lo = mid;
       else hi = mid;
     }
     v->max = lo;
-    v->fits_4mib = vla_fits((size_t)4 << 20) == 1;
+    v->fits_4mib = vla_fits((size_t)4 << 20, &left) == 1;
   }
   return v->max;
 }

@@ -54,11 +54,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "membench.h"
-#include "probe.h"
 #include "smaps.h"
 #include "stackinfo.h"
 
@@ -454,31 +452,31 @@ static int measure_threads(threads_t *t, long *dvs, long *drss) {
   return started;
 }
 
-/* The measurement runs in a fresh exec of this binary: glibc caches the stacks of joined
- * threads (up to 40 MiB) and reuses them, so in a process that has already run threads,
- * VmSize no longer shows what a new thread reserves. MB_STACK_PROBE="KIB,N" makes the
- * fresh process print "started vm_kib rss_kib" and exit before main. */
-__attribute__((constructor)) static void stack_probe_child(void) {
-  const char *spec = getenv("MB_STACK_PROBE");
-  long kib;
-  int n;
-  if (!spec || sscanf(spec, "%ld,%d", &kib, &n) != 2 || n < 1 || n > 100000) return;
-  threads_t t = {.stack = (size_t)kib * 1024, .n = n, .gate = -1};
-  t.tid = calloc((size_t)n, sizeof *t.tid);
+/* The measurement runs in a probe (a fresh membench of its own): glibc caches the stacks of
+ * joined threads (up to 40 MiB) and reuses them, so in a process that has already run
+ * threads, VmSize no longer shows what a new thread reserves. Spec: stack KiB, threads;
+ * reply: started, VmSize growth, VmRSS growth (kB). */
+static int probe_threads(const int64_t *spec, int nspec) {
+  if (nspec != 2 || spec[0] < 16 || spec[1] < 1 || spec[1] > 100000) return 2;
+  threads_t t = {.stack = (size_t)spec[0] * 1024, .n = (int)spec[1], .gate = -1};
+  t.tid = calloc((size_t)t.n, sizeof *t.tid);
   long dvs = 0, drss = 0;
   int started = t.tid ? measure_threads(&t, &dvs, &drss) : -1;
-  printf("%d %ld %ld\n", started, dvs, drss);
-  fflush(stdout);
-  _exit(started == n ? 0 : 1);
+  mb_probe_reply((const int64_t[]){started, dvs, drss}, 3);
+  return started == t.n ? 0 : 1;
 }
+MB_PROBE("stack_threads", probe_threads);
 
 static int probe_fresh(mb_run_t *run, threads_t *t, long *dvs, long *drss) {
-  char spec[64], buf[128];
-  snprintf(spec, sizeof spec, "%zu,%d", t->stack / 1024, t->n);
-  int started = -1;
-  if (mb_probe_fresh("MB_STACK_PROBE", spec, buf, sizeof buf) || sscanf(buf, "%d %ld %ld", &started, dvs, drss) != 3 ||
-      started != t->n)
-    return mb_skip(run, "could only create %d of %d threads with %zu KiB stacks", started, t->n, t->stack / 1024);
+  mb_probe_result_t r;
+  char how[64];
+  if (mb_probe("stack_threads", (const int64_t[]){(int64_t)(t->stack / 1024), t->n}, 2, &r))
+    return mb_skip(run, "cannot start the probe process: %s", strerror(errno));
+  if (r.n != 3 || r.v[0] != t->n)
+    return mb_skip(run, "could only create %lld of %d threads with %zu KiB stacks (the probe ended with %s)", r.n ? (long long)r.v[0] : -1LL,
+                   t->n, t->stack / 1024, mb_probe_ending(&r, how, sizeof how));
+  *dvs = (long)r.v[1];
+  *drss = (long)r.v[2];
   return 0;
 }
 
@@ -492,7 +490,7 @@ static int s_threads(mb_run_t *run) {
   run->data = t;
   run->items_per_iter = t->n;
   if (!t->tid) return mb_skip(run, "out of memory");
-  long dvs, drss;
+  long dvs = 0, drss = 0;
   if (probe_fresh(run, t, &dvs, &drss)) return 1;
   mb_counter(run, "vm_kib_per_thread", (double)dvs / t->n, MB_COUNTER_VALUE);
   mb_counter(run, "rss_kib_per_thread", (double)drss / t->n, MB_COUNTER_VALUE);
@@ -511,7 +509,9 @@ static void t_threads(mb_run_t *run) {
 static int layout_data = 42;  /* .data */
 static int layout_bss;        /* .bss */
 
-__attribute__((constructor)) static void record_layout(void) {
+/* What the stack family says about the process (MB_FAMILY's describe): where each kind of
+ * memory lies, for the report's memory map. */
+static void record_layout(void) {
   int local;
   void *small = malloc(64), *large = malloc(4 << 20);
   mb_context_add("stack_layout_text", "%p", (void *)record_layout);
@@ -562,7 +562,7 @@ static const int64_t thread_args[] = {8192, 1, 8192, 4, 8192, 16, 8192, 64, 2048
 static const int64_t thread_quick[] = {8192, 16, 2048, 16, MB_END};
 
 #define SZ .argnames = {"size"}, .args = size_args, .quick_args = size_quick, .verify = v_count, .teardown = t_free, .items_per_iter = 1
-MB_FAMILY(.name = "stack", .title = "Stack and heap allocation", .x = "size", .logx = 1, .logy = 1,
+MB_FAMILY(.name = "stack", .title = "Stack and heap allocation", .x = "size", .logx = 1, .logy = 1, .describe = record_layout,
           .doc = "What a stack array, alloca, a VLA, malloc and calloc cost by size; page faults; thread stacks.");
 MB_BENCH(.family = "stack", .variant = "call", .kernel = k_call_fn, .setup = s_call, .teardown = t_free, .argnames = {"size"}, .args = MB_ARGS(0), .verify = v_count, .items_per_iter = 1, .doc = "indirect call to an empty function");
 MB_BENCH(.family = "stack", .variant = "array", .version = 2, .kernel = k_call_fn, .setup = s_array_plain, SZ, .doc = "fixed-size stack array in a called function");

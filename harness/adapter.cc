@@ -288,6 +288,7 @@ int write_outputs(Outputs *o) {
 using namespace mb;
 
 int main(int argc, char **argv) {
+  mb_probe_dispatch(argc, argv); /* a probe's process runs its probe and nothing else */
   std::vector<char *> orig(argv, argv + argc);
   if (!check_request(&argc, argv)) return 0;
   Outputs out;
@@ -310,7 +311,10 @@ int main(int argc, char **argv) {
   if (!H.opt.bm_list && H.selected + child_selected == 0)
     die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
   check_writable(out);
-  if (!H.opt.bm_list && !H.opt.help) prepare_machine();
+  if (!H.opt.bm_list && !H.opt.help) {
+    prepare_machine();
+    describe_families(sel);
+  }
 
   H.doc = new_doc();
   benchmark::BenchmarkReporter *collector = make_collector(display);

@@ -24,6 +24,7 @@ extern "C" {
 #include "membench.h"
 #include "registry.h"
 #include "results.h"
+#include "spawn.h"
 #include "topology.h"
 }
 
@@ -73,6 +74,7 @@ extern Harness H;
 /* run.cc */
 int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
 void register_selected(const std::vector<char> &sel);
+void describe_families(const std::vector<char> &sel);
 bool runs_here(const mb_instance_t *inst);
 void warn_if_short();
 void teardown_current();

@@ -5,10 +5,7 @@
  */
 #include "adapter.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -51,18 +48,8 @@ int spawn_and_wait(const std::string &name, const char *preload, std::vector<std
   /* A report on stdout that is not the console's (JSON, CSV) stays one document: the
    * child's console goes to stderr then. */
   bool console = gb_flag("--benchmark_format=", "console") == "console";
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive an interrupted parent */
-    if (!console) dup2(2, 1);
-    execve("/proc/self/exe", cargv.data(), cenv.data());
-    fprintf(stderr, "membench: cannot start a child process: %s\n", strerror(errno));
-    _exit(127);
-  }
-  int st = 0;
-  if (pid < 0 || waitpid(pid, &st, 0) < 0) st = -1;
+  pid_t pid = mb_spawn_self(cargv.data(), cenv.data(), console ? -1 : 2, 1);
+  int st = pid < 0 ? -1 : mb_spawn_wait(pid);
   if (pid > 0 && *child_out) mb_results_discard_of(child_out, pid); /* a killed child's own temporaries */
   return st;
 }

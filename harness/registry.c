@@ -12,23 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static mb_bench_t **benches;
-static int nbenches, capbenches;
+/* Fixed tables: registration (constructors, before main) allocates and frees nothing, so a
+ * probe process starts from a heap nobody has touched (spawn.c). */
+#define MB_MAX_BENCHES 4096
+static mb_bench_t *benches[MB_MAX_BENCHES];
+static int nbenches, dropped;
 static mb_config_t the_config = {.pu = -1, .cache_line = 64};
 
 void mb_register(mb_bench_t *bench) {
-  if (nbenches == capbenches) {
-    int cap = capbenches ? capbenches * 2 : 64;
-    mb_bench_t **nb = realloc(benches, (size_t)cap * sizeof *nb);
-    if (!nb) {
-      /* Constructors cannot report errors; the benchmark simply is not registered, and
-       * expansion says so. */
-      return;
-    }
-    benches = nb;
-    capbenches = cap;
-  }
-  benches[nbenches++] = bench;
+  if (nbenches == MB_MAX_BENCHES) dropped++; /* constructors cannot report: expansion says so */
+  else benches[nbenches++] = bench;
 }
 
 int mb_registry_count(void) { return nbenches; }
@@ -38,6 +31,7 @@ static int nfamilies;
 
 void mb_register_family(const mb_family_t *family) {
   if (nfamilies < (int)(sizeof families / sizeof *families)) families[nfamilies++] = family;
+  else dropped++;
 }
 
 const mb_family_t *mb_family_find(const char *name) {
@@ -169,6 +163,11 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
       j--;
     }
     sorted[j] = benches[i];
+  }
+  if (dropped) {
+    snprintf(err, errlen, "%d descriptors over the limits (%d benchmarks, %d families) were not registered", dropped, MB_MAX_BENCHES, (int)(sizeof families / sizeof *families));
+    errno = EINVAL;
+    goto out;
   }
   for (int i = 0; i < nfamilies; i++)
     if (rank_of(families[i]->name) < 0) {

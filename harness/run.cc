@@ -245,6 +245,16 @@ int select_instances(const char *filter, std::vector<char> *sel, std::map<std::s
 
 /* Register the selected instances that run here with Google Benchmark (all of them, for
  * --benchmark_list_tests in the parent). */
+/* Each family that runs a benchmark in this process says what it has to say about the
+ * machine (MB_FAMILY's describe), once, before the first benchmark. */
+void describe_families(const std::vector<char> &sel) {
+  std::set<const mb_family_t *> done;
+  for (int i = 0; i < H.ninst; i++) {
+    const mb_family_t *f = mb_family_find(H.insts[i].bench->family);
+    if (sel[(size_t)i] && runs_here(&H.insts[i]) && f && f->describe && done.insert(f).second) f->describe();
+  }
+}
+
 void register_selected(const std::vector<char> &sel) {
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];

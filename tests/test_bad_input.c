@@ -76,6 +76,20 @@ int main(int argc, char **argv) {
     CHECK_EQ_INT(test_count_dir(mdir), 2);
     CHECK_EQ_INT(test_count_dir(dir), 1);
   }
+  /* A probe's process (--mb_probe=NAME VALUES..., what mb_probe starts) refuses a name or a
+   * spec it does not know in one line, and runs nothing else. */
+  static const struct {
+    const char *flag, *value, *says;
+  } probes[] = {{"--mb_probe=no_such_probe", NULL, "no such probe"},
+                {"--mb_probe=stack_threads", "12x", "not a value of its spec"},
+                {"--mb_probe=stack_threads", "99999999999999999999", "not a value of its spec"}};
+  for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+    char *av[] = {argv[1], (char *)probes[i].flag, (char *)probes[i].value, NULL};
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    int ok = p->exited && p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, probes[i].says) && p->out[0] == 0;
+    if (!ok) fprintf(stderr, "probe case %s %s: exit %d, stderr:\n%s\n", probes[i].flag, probes[i].value ? probes[i].value : "", p->status, p->err);
+    CHECK(ok);
+  }
   char *after_e = test_slurp(earlier), *after_l = test_slurp(latest);
   CHECK(after_e && !strcmp(before_e, after_e));
   CHECK(after_l && !strcmp(before_l, after_l));

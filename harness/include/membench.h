@@ -170,6 +170,10 @@ typedef struct mb_family {
   /* A family whose published results this one reads (mb_levels_get): it runs first,
    * whatever the names. NULL: none. */
   const char *after;
+  /* Adds what the family says about the machine to the results context (mb_context_add),
+   * once, before the first benchmark, in a process that runs any of the family's
+   * benchmarks. NULL: nothing. */
+  void (*describe)(void);
 } mb_family_t;
 
 void mb_register_family(const mb_family_t *family);
@@ -213,6 +217,47 @@ const mb_levels_t *mb_levels_get(void);
 int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple);
 int mb_arglist_add1(mb_arglist_t *list, int64_t value);
 
+/* ---- Probes: a measurement that needs a process of its own ----
+ * What a new thread reserves (glibc caches joined threads' stacks), an allocator's peak RSS
+ * from an untouched heap, a stack overflow that ends the process: such a measurement is a
+ * probe, a function registered by name with MB_PROBE. mb_probe() runs it in a fresh
+ * membench started for it alone (our environment, LD_PRELOAD included): main sees
+ * --mb_probe=NAME and calls it before anything of the harness starts (no hwloc, no Google
+ * Benchmark, no threads; the registration constructors have run, and they neither free nor
+ * print anything). The probe gets the spec's values, answers with mb_probe_reply() and
+ * returns its exit status. One mechanism for every family: no constructor takes over a
+ * process, no reply is text to parse. */
+#define MB_PROBE_MAX 16 /* values in a spec or a reply */
+typedef int (*mb_probe_fn)(const int64_t *spec, int nspec);
+typedef struct mb_probe_def {
+  const char *name;
+  mb_probe_fn fn;
+} mb_probe_def_t;
+void mb_register_probe(const mb_probe_def_t *probe);
+#define MB_PROBE(NAME, FN) MB_PROBE_N_(__COUNTER__, NAME, FN)
+#define MB_PROBE_N_(n, NAME, FN) MB_PROBE_N(n, NAME, FN)
+#define MB_PROBE_N(n, NAME, FN)                                                    \
+  static const mb_probe_def_t MB_CAT(mb_probe_, n) = {NAME, FN};                  \
+  __attribute__((constructor)) static void MB_CAT(mb_probereg_, n)(void) {        \
+    mb_register_probe(&MB_CAT(mb_probe_, n));                                      \
+  }                                                                                \
+  typedef int MB_CAT(mb_probe_semicolon_, n)
+/* In the probe: its answer, n values (a later reply replaces an earlier one). Only write(2)
+ * inside: safe in a signal handler, and it allocates nothing. */
+void mb_probe_reply(const int64_t *values, int n);
+/* What a probe answered, and how its process ended. */
+typedef struct mb_probe_result {
+  int n;                      /* values replied; 0: no reply */
+  int64_t v[MB_PROBE_MAX];
+  int exited;                 /* 1: exit(status); 0: killed by signal `sig` */
+  int status, sig;
+} mb_probe_result_t;
+/* In a benchmark: run probe `name` with spec[0..nspec) and wait for it. 0 with *r filled,
+ * or -1 with errno when no process could be started (EINVAL: nspec out of range). */
+int mb_probe(const char *name, const int64_t *spec, int nspec, mb_probe_result_t *r);
+/* "exit status 3", "signal 11": how a probe ended, for a skip or failure message. */
+const char *mb_probe_ending(const mb_probe_result_t *r, char *buf, size_t len);
+
 /* Reproducible "random" orders (shuffles, sizes, slots): xorshift64* (Marsaglia; Vigna's
  * multiplier), the one generator of every family. A benchmark takes its own stream, seeded
  * from its name, so what it draws is the same on every run and machine and whatever ran
@@ -245,7 +290,7 @@ int mb_fail(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2
 void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind);
 
 /* Add a string to the results context (key should start with the family's name, e.g.
- * "stack_layout_heap"); call from a constructor, args_fn or setup. Later values of a key
+ * "stack_layout_heap"); call from the family's describe, an args_fn or a setup. Later values of a key
  * replace earlier ones; entries added after the run has started reach the JSON file but
  * not the console header. 0, or -1 with ENOMEM. */
 int mb_context_add(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
