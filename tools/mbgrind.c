@@ -128,27 +128,144 @@ static char *regex_quote(const char *s) {
   return buf;
 }
 
-int main(int argc, char **argv) {
-  mb_tool_name = "mbgrind";
-  const char *filter = MB_GRIND_DEFAULT_FILTER, *out = NULL, *out_dir = NULL, *machine = NULL, *bin = NULL;
-  long iterations = 1000;
+typedef struct grind_opts {
+  const char *filter, *out, *out_dir, *machine, *bin;
+  long iterations;
+} grind_opts_t;
+
+static void parse_args(int argc, char **argv, grind_opts_t *o) {
+  *o = (grind_opts_t){.filter = MB_GRIND_DEFAULT_FILTER, .iterations = 1000};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strncmp(a, "--filter=", 9)) filter = a + 9;
-    else if (!strncmp(a, "--out=", 6)) out = a + 6;
-    else if (!strncmp(a, "--out_dir=", 10)) out_dir = a + 10;
-    else if (!strncmp(a, "--machine=", 10)) machine = a + 10;
+    if (!strncmp(a, "--filter=", 9)) o->filter = a + 9;
+    else if (!strncmp(a, "--out=", 6)) o->out = a + 6;
+    else if (!strncmp(a, "--out_dir=", 10)) o->out_dir = a + 10;
+    else if (!strncmp(a, "--machine=", 10)) o->machine = a + 10;
     else if (!strncmp(a, "--iterations=", 13)) {
       char *end;
-      iterations = strtol(a + 13, &end, 10);
-      if (!a[13] || *end || iterations < 1 || iterations > 100000000) die("--iterations: '%s' is not a count from 1 to 1e8", a + 13);
+      o->iterations = strtol(a + 13, &end, 10);
+      if (!a[13] || *end || o->iterations < 1 || o->iterations > 100000000) die("--iterations: '%s' is not a count from 1 to 1e8", a + 13);
     } else if (a[0] == '-') die("unknown flag '%s' (usage: mbgrind [--filter=RE] [--iterations=N] [--out=PATH|--out_dir=DIR] MEMBENCH)", a);
-    else if (!bin) bin = a;
+    else if (!o->bin) o->bin = a;
     else die("one membench binary, please ('%s' is a second)", a);
   }
-  if (!bin) die("usage: mbgrind [--filter=RE] [--iterations=N] [--out=PATH|--out_dir=DIR] MEMBENCH");
-  if (!out && !out_dir) die("say where the results go: --out=PATH or --out_dir=DIR");
-  if (access(bin, X_OK)) die("%s: %s", bin, strerror(errno));
+  if (!o->bin) die("usage: mbgrind [--filter=RE] [--iterations=N] [--out=PATH|--out_dir=DIR] MEMBENCH");
+  if (!o->out && !o->out_dir) die("say where the results go: --out=PATH or --out_dir=DIR");
+  if (access(o->bin, X_OK)) die("%s: %s", o->bin, strerror(errno));
+}
+
+/* Where the result goes (final; latest beside it under --out_dir), checked before the slow
+ * part: the name membench itself files results under (CPU model and cores, or --machine). */
+static void name_output(const grind_opts_t *o, const char *tmpdir, char final[PATH_MAX], char latest[PATH_MAX]) {
+  char err[512];
+  *latest = 0;
+  if (!o->out_dir) {
+    snprintf(final, PATH_MAX, "%s", o->out);
+    return;
+  }
+  char name[128] = "";
+  if (o->machine) {
+    if (!mb_machine_name_valid(o->machine)) die("machine name '%s' is not usable as a directory name", o->machine);
+    fmt(name, sizeof name, "%s", o->machine);
+  } else {
+    char nfile[PATH_MAX];
+    fmt(nfile, sizeof nfile, "%s/machine", tmpdir);
+    char *nargv[] = {(char *)o->bin, "--mb_machine_name", NULL};
+    if (run(nargv, nfile, 1) != 0 || mb_read_line(nfile, name, sizeof name) || !*name)
+      die("%s --mb_machine_name did not name the machine", o->bin);
+    unlink(nfile);
+  }
+  char dir[PATH_MAX];
+  fmt(dir, sizeof dir, "%s/%s", o->out_dir, name);
+  if (mb_mkdir_p(dir, err, sizeof err)) die("%s", err);
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%SZ", &tm);
+  fmt(final, PATH_MAX, "%s/deterministic-%s.json", dir, stamp);
+  fmt(latest, PATH_MAX, "%s/deterministic-latest.json", dir);
+}
+
+/* The benchmarks the filter selects, as membench names them with fixed iterations. */
+static int list_benchmarks(const grind_opts_t *o, const char *tmpdir, const char *itarg, char names[256][200]) {
+  char list[PATH_MAX], farg[1024];
+  snprintf(list, sizeof list, "%s/list", tmpdir);
+  snprintf(farg, sizeof farg, "--benchmark_filter=%s", o->filter);
+  char *lsargv[] = {(char *)o->bin, farg, (char *)itarg, "--benchmark_list_tests", NULL};
+  if (run(lsargv, list, 1) != 0) die("listing the benchmarks failed (see above)");
+  FILE *lf = fopen(list, "r");
+  int n = 0;
+  while (lf && n < 256 && fgets(names[n], 200, lf)) {
+    names[n][strcspn(names[n], "\n")] = 0;
+    if (names[n][0]) n++;
+  }
+  if (lf) fclose(lf);
+  unlink(list);
+  if (n == 0) die("no benchmark matches '%s'", o->filter);
+  return n;
+}
+
+static json_t *grind_context(const grind_opts_t *o, const char *version) {
+  json_t *ctx = json_object();
+  time_t now = time(NULL);
+  char date[64];
+  strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  json_object_set_new(ctx, "date", json_string(date));
+  json_object_set_new(ctx, "executable", json_string(o->bin));
+  json_object_set_new(ctx, "mb_deterministic",
+                      json_string("callgrind --cache-sim=yes, ASLR off; real_time and cpu_time are instructions per iteration"));
+  json_object_set_new(ctx, "mb_valgrind", json_string(version));
+  json_object_set_new(ctx, "mb_simulated_caches", json_string(MB_GRIND_I1 " " MB_GRIND_D1 " " MB_GRIND_LL));
+  json_object_set_new(ctx, "mb_iterations", json_integer(o->iterations));
+  json_object_set_new(ctx, "library_build_type", json_string("release"));
+  return ctx;
+}
+
+/* One benchmark under callgrind: its entry, or NULL (said) when valgrind failed. */
+static json_t *grind_one(const grind_opts_t *o, const char *tmpdir, const char *itarg, const char *name) {
+  char cg[PATH_MAX], cgarg[PATH_MAX + 32], one[512];
+  snprintf(cg, sizeof cg, "%s/cg.out", tmpdir);
+  fmt(cgarg, sizeof cgarg, "--callgrind-out-file=%s", cg);
+  /* The listed name carries "/iterations:N"; filter on the name without it. */
+  char base[200];
+  fmt(base, sizeof base, "%s", name);
+  char *suffix = strstr(base, "/iterations:");
+  if (suffix) *suffix = 0;
+  fmt(one, sizeof one, "--benchmark_filter=^%s(/iterations:[0-9]+)?(/real_time)?$", regex_quote(base));
+  char *vgargv[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes", MB_GRIND_I1, MB_GRIND_D1,
+                    MB_GRIND_LL, cgarg,
+                    (char *)o->bin, one, (char *)itarg, "--mb_counters=none", "--benchmark_repetitions=1", NULL};
+  counts_t c;
+  if (run(vgargv, NULL, 0) != 0 || parse_callgrind(cg, &c) || c.ir <= 0) {
+    fprintf(stderr, ": failed under valgrind\n");
+    return NULL;
+  }
+  unlink(cg);
+  double it = (double)o->iterations;
+  fprintf(stderr, ": %.1f instructions/iteration\n", c.ir / it);
+  json_t *b = json_object();
+  json_object_set_new(b, "name", json_string(name));
+  json_object_set_new(b, "run_name", json_string(name));
+  json_object_set_new(b, "run_type", json_string("iteration"));
+  json_object_set_new(b, "repetitions", json_integer(1));
+  json_object_set_new(b, "repetition_index", json_integer(0));
+  json_object_set_new(b, "threads", json_integer(1));
+  json_object_set_new(b, "iterations", json_integer(o->iterations));
+  json_object_set_new(b, "real_time", json_real(c.ir / it));
+  json_object_set_new(b, "cpu_time", json_real(c.ir / it));
+  json_object_set_new(b, "time_unit", json_string("ns"));
+  json_object_set_new(b, "instructions", json_real(c.ir / it));
+  json_object_set_new(b, "data_refs", json_real((c.dr + c.dw) / it));
+  json_object_set_new(b, "D1_misses", json_real((c.d1mr + c.d1mw) / it));
+  json_object_set_new(b, "LL_misses", json_real((c.dlmr + c.dlmw) / it));
+  return b;
+}
+
+int main(int argc, char **argv) {
+  mb_tool_name = "mbgrind";
+  grind_opts_t o;
+  parse_args(argc, argv, &o);
 #if !MB_HAVE_CALLGRIND
   /* membench of this build has no callgrind toggles around its kernels: nothing to count. */
   die("this build has no deterministic mode: it was configured without valgrind's headers (valgrind/callgrind.h); "
@@ -161,119 +278,31 @@ int main(int argc, char **argv) {
   snprintf(vfile, sizeof vfile, "%s/version", tmpdir);
   if (run(vg, vfile, 0) != 0) die("valgrind is not installed (Debian package valgrind)");
   mb_read_line(vfile, version, sizeof version);
+  unlink(vfile);
+  char final[PATH_MAX], latest[PATH_MAX], err[512], itarg[64];
+  name_output(&o, tmpdir, final, latest);
+  snprintf(itarg, sizeof itarg, "--mb_iterations=%ld", o.iterations);
+  static char names[256][200];
+  const int n = list_benchmarks(&o, tmpdir, itarg, names);
 
-  /* Where the result goes: checked before the slow part. */
-  char final[PATH_MAX], latest[PATH_MAX] = "", err[512];
-  if (out_dir) {
-    /* The name membench itself files results under (CPU model and cores, or --machine). */
-    char name[128] = "";
-    if (machine) {
-      if (!mb_machine_name_valid(machine)) die("machine name '%s' is not usable as a directory name", machine);
-      fmt(name, sizeof name, "%s", machine);
-    } else {
-      char nfile[PATH_MAX];
-      fmt(nfile, sizeof nfile, "%s/machine", tmpdir);
-      char *nargv[] = {(char *)bin, "--mb_machine_name", NULL};
-      if (run(nargv, nfile, 1) != 0 || mb_read_line(nfile, name, sizeof name) || !*name)
-        die("%s --mb_machine_name did not name the machine", bin);
-      unlink(nfile);
-    }
-    char dir[PATH_MAX];
-    fmt(dir, sizeof dir, "%s/%s", out_dir, name);
-    if (mb_mkdir_p(dir, err, sizeof err)) die("%s", err);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%SZ", &tm);
-    fmt(final, sizeof final, "%s/deterministic-%s.json", dir, stamp);
-    fmt(latest, sizeof latest, "%s/deterministic-latest.json", dir);
-  } else {
-    snprintf(final, sizeof final, "%s", out);
-  }
-
-  /* The benchmarks the filter selects, as membench names them with fixed iterations. */
-  char list[PATH_MAX], farg[1024], itarg[64];
-  snprintf(list, sizeof list, "%s/list", tmpdir);
-  snprintf(farg, sizeof farg, "--benchmark_filter=%s", filter);
-  snprintf(itarg, sizeof itarg, "--mb_iterations=%ld", iterations);
-  char *lsargv[] = {(char *)bin, farg, itarg, "--benchmark_list_tests", NULL};
-  if (run(lsargv, list, 1) != 0) die("listing the benchmarks failed (see above)");
-  FILE *lf = fopen(list, "r");
-  char names[256][200];
-  int n = 0;
-  while (lf && n < 256 && fgets(names[n], sizeof names[0], lf)) {
-    names[n][strcspn(names[n], "\n")] = 0;
-    if (names[n][0]) n++;
-  }
-  if (lf) fclose(lf);
-  if (n == 0) die("no benchmark matches '%s'", filter);
-
-  json_t *doc = json_object(), *ctx = json_object(), *benches = json_array();
-  time_t now = time(NULL);
-  char date[64];
-  strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  json_object_set_new(ctx, "date", json_string(date));
-  json_object_set_new(ctx, "executable", json_string(bin));
-  json_object_set_new(ctx, "mb_deterministic",
-                      json_string("callgrind --cache-sim=yes, ASLR off; real_time and cpu_time are instructions per iteration"));
-  json_object_set_new(ctx, "mb_valgrind", json_string(version));
-  json_object_set_new(ctx, "mb_simulated_caches", json_string(MB_GRIND_I1 " " MB_GRIND_D1 " " MB_GRIND_LL));
-  json_object_set_new(ctx, "mb_iterations", json_integer(iterations));
-  json_object_set_new(ctx, "library_build_type", json_string("release"));
+  json_t *doc = json_object(), *benches = json_array();
   int failed = 0;
   for (int i = 0; i < n; i++) {
-    char cg[PATH_MAX], cgarg[PATH_MAX + 32], one[512];
-    snprintf(cg, sizeof cg, "%s/cg.out", tmpdir);
-    fmt(cgarg, sizeof cgarg, "--callgrind-out-file=%s", cg);
-    /* The listed name carries "/iterations:N"; filter on the name without it. */
-    char base[200];
-    fmt(base, sizeof base, "%s", names[i]);
-    char *suffix = strstr(base, "/iterations:");
-    if (suffix) *suffix = 0;
-    fmt(one, sizeof one, "--benchmark_filter=^%s(/iterations:[0-9]+)?(/real_time)?$", regex_quote(base));
-    char *vgargv[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes", MB_GRIND_I1, MB_GRIND_D1,
-                      MB_GRIND_LL, cgarg,
-                      (char *)bin, one, itarg, "--mb_counters=none", "--benchmark_repetitions=1", NULL};
     fprintf(stderr, "mbgrind: [%d/%d] %s", i + 1, n, names[i]);
-    counts_t c;
-    if (run(vgargv, NULL, 0) != 0 || parse_callgrind(cg, &c) || c.ir <= 0) {
-      fprintf(stderr, ": failed under valgrind\n");
-      failed++;
-      continue;
-    }
-    double it = (double)iterations;
-    fprintf(stderr, ": %.1f instructions/iteration\n", c.ir / it);
-    json_t *b = json_object();
-    json_object_set_new(b, "name", json_string(names[i]));
-    json_object_set_new(b, "run_name", json_string(names[i]));
-    json_object_set_new(b, "run_type", json_string("iteration"));
-    json_object_set_new(b, "repetitions", json_integer(1));
-    json_object_set_new(b, "repetition_index", json_integer(0));
-    json_object_set_new(b, "threads", json_integer(1));
-    json_object_set_new(b, "iterations", json_integer(iterations));
-    json_object_set_new(b, "real_time", json_real(c.ir / it));
-    json_object_set_new(b, "cpu_time", json_real(c.ir / it));
-    json_object_set_new(b, "time_unit", json_string("ns"));
-    json_object_set_new(b, "instructions", json_real(c.ir / it));
-    json_object_set_new(b, "data_refs", json_real((c.dr + c.dw) / it));
-    json_object_set_new(b, "D1_misses", json_real((c.d1mr + c.d1mw) / it));
-    json_object_set_new(b, "LL_misses", json_real((c.dlmr + c.dlmw) / it));
-    json_array_append_new(benches, b);
-    unlink(cg);
+    json_t *b = grind_one(&o, tmpdir, itarg, names[i]);
+    if (b) json_array_append_new(benches, b);
+    else failed++;
   }
-  json_object_set_new(doc, "context", ctx);
+  json_object_set_new(doc, "context", grind_context(&o, version));
   json_object_set_new(doc, "benchmarks", benches);
 
   char tmp[PATH_MAX];
   mb_results_guard();
   if (mb_results_tmp(tmp, sizeof tmp, final) || json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
     die("cannot write beside %s: %s", final, strerror(errno));
-  if (mb_results_install_json(tmp, NULL, final, sizeof final, out_dir != NULL, *latest ? latest : NULL, err, sizeof err))
+  if (mb_results_install_json(tmp, NULL, final, sizeof final, o.out_dir != NULL, *latest ? latest : NULL, err, sizeof err))
     die("%s", err);
   json_decref(doc);
-  unlink(vfile);
-  unlink(list);
   rmdir(tmpdir);
   fprintf(stderr, "mbgrind: %d benchmarks, %d failed; results in %s\n", n - failed, failed, final);
   return failed ? 1 : 0;
