@@ -8,6 +8,13 @@
 #    OVERALL_GEOMEAN row (a skipped entry of real_time 0 used to make it vanish);
 #  - mbexport's Bencher and github-action-benchmark exports have their shapes: one entry per
 #    benchmark, finite positive values, nothing for the skipped benchmark;
+#  - github-action-benchmark's own code (v1.22.0, vendored; tests/gab.sh) reads the raw pair
+#    (tool googlecpp) and the exported pair (customSmallerIsBetter) with fail-on-alert and
+#    raises no alert; a doctored third file (every value ten times worse) does make it fail,
+#    so the check can fail. The threshold is 500%, not the action's default 200%: a busy
+#    machine can slow a 2 ns benchmark twice over between two runs, and a test must not fail
+#    for that; what it looks for, a skipped entry read as 0 ns (an "Infinity x worse" alert),
+#    is past any threshold. Without Node.js or npm's registry this part says so, left out;
 #  - mbcompare fails closed on the pair the other way round (measured, then skipped).
 set -euo pipefail
 build=$1
@@ -64,6 +71,41 @@ for e in gab:
 assert not any(n.startswith("hierarchy/read/ws:67108864") for n in names)
 print("exports: Bencher Metric Format and customSmallerIsBetter, one entry per benchmark")
 PY
+"$build/mbexport" --to=github-action-benchmark "$dir/b.json" > "$dir/gab_b.json"
+$py - "$dir/b.json" "$dir/gab_b.json" "$dir/c.json" "$dir/gab_c.json" <<'PY'
+import json, sys
+raw, gab = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for e in raw["benchmarks"]: e["real_time"] *= 10; e["cpu_time"] *= 10
+for e in gab: e["value"] *= 10
+json.dump(raw, open(sys.argv[3], "w")); json.dump(gab, open(sys.argv[4], "w"))
+PY
+gab() { # NAME TOOL FILE...: the action's status; its output in $dir/gab.out
+  set +e
+  GAB_WITH='alert-threshold=500%,fail-threshold=500%' bash "$(dirname "$0")/gab.sh" "$build" "$@" > "$dir/gab.out" 2>&1
+  local rc=$?
+  set -e
+  return $rc
+}
+set +e
+gab membench googlecpp "$dir/a.json" "$dir/b.json"
+rc=$?
+set -e
+if [ $rc -eq 77 ]; then
+  echo "(github-action-benchmark not run: $(grep SKIP "$dir/gab.out"))"
+else
+  [ $rc -eq 0 ] && ! grep -q "Performance alert" "$dir/gab.out" || { cat "$dir/gab.out"; echo "FAIL: github-action-benchmark (googlecpp) alerted on the raw pair"; exit 1; }
+  gab membench customSmallerIsBetter "$dir/gab.json" "$dir/gab_b.json" ||
+    { cat "$dir/gab.out"; echo "FAIL: github-action-benchmark (customSmallerIsBetter) alerted on the exports"; exit 1; }
+  ! grep -q "Performance alert" "$dir/gab.out" || { cat "$dir/gab.out"; echo "FAIL: an alert on the exports"; exit 1; }
+  grep -q "github-action-benchmark was run successfully" "$dir/gab.out" || { cat "$dir/gab.out"; echo "FAIL: the action did not finish"; exit 1; }
+  for t in "googlecpp $dir/b.json $dir/c.json" "customSmallerIsBetter $dir/gab_b.json $dir/gab_c.json"; do
+    set -- $t
+    if gab membench "$@" || ! grep -q "Performance alert" "$dir/gab.out"; then
+      cat "$dir/gab.out"; echo "FAIL: github-action-benchmark ($1) did not fail on values ten times worse"; exit 1
+    fi
+  done
+  echo "github-action-benchmark v1.22.0: no alert on the raw pair (googlecpp) nor on the exports (customSmallerIsBetter); values 10x worse fail it"
+fi
 set +e
 "$build/mbcompare" "$dir/b.json" "$dir/a.json" > "$dir/gate.txt" 2>&1
 rc=$?

@@ -1,0 +1,3 @@
+export function canonicalizeUnit(u: string): string {
+    return u.trim().toLowerCase().replace(/µs|μs/g, 'us');
+}
