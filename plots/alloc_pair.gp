@@ -4,6 +4,8 @@ set title "malloc + free: tight pairs (solid) and 10,000-block batches freed in 
 set xlabel "block size"
 set ylabel "time per allocation + free (ns)"
 set logscale x 2
+bytes_step = 1
+@bytes_axis
 set logscale y 10
 set format y "%g"
 set key top left

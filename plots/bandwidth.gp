@@ -4,6 +4,7 @@ set title "Bandwidth vs working set (STREAM byte accounting)"
 set xlabel "working set (all arrays)"
 set ylabel "bandwidth (GB/s, 1 GB = 10^9 bytes)"
 set logscale x 2
+@bytes_axis
 set logscale y 10
 set format y "%g"
 set key top right

@@ -15,6 +15,11 @@ set style line 4 lc rgb "#d62728" lw 2 pt 11 ps 0.7
 set style line 5 lc rgb "#9467bd" lw 2 pt 13 ps 0.7
 set style line 6 lc rgb "#8c564b" lw 2 pt 3 ps 0.7
 set style line 7 lc rgb "#7f7f7f" lw 2 pt 1 ps 0.7
-# Bytes on a log2 axis: 4 KiB, 1 MiB...
-set format x "%.0b %BB"
+# Bytes on a log2 axis, as the report writes them (16 B, 4 KiB, 1 MiB; gnuplot's %B would say
+# "ki"): a chart with bytes on x runs @bytes_axis, with a tic every power of 4 (bytes_step 2)
+# or of 2 (bytes_step 1).
+bytes_label(x) = x >= 2.0**40 ? sprintf("%g TiB", x / 2.0**40) : x >= 2.0**30 ? sprintf("%g GiB", x / 2.0**30) : \
+                 x >= 2.0**20 ? sprintf("%g MiB", x / 2.0**20) : x >= 2.0**10 ? sprintf("%g KiB", x / 2.0**10) : sprintf("%g B", x)
+bytes_step = 2
+bytes_axis = "set offsets graph 0.01, graph 0.01, 0, 0; set mxtics default; set xtics (); do for [e = 0:40:bytes_step] { set xtics add (bytes_label(2.0**e) 2.0**e) }"
 footer = sprintf("membench · %s · %s", machine, stamp)

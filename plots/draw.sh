@@ -89,23 +89,31 @@ for v in read write copy triad; do
 done
 [ -s "$spec" ] && batch
 
-# Cache sizes as vertical lines: dashed for hwloc's claim, solid for what the curve showed.
+# Cache sizes as vertical lines: dashed for hwloc's claim, solid for what the curve showed;
+# their names at the top, the detected one left of its line, hwloc's right of its own (the
+# curves are low there at small working sets, and nowhere near the top at large ones).
 x --caches | awk '
   $1 == "hwloc"    { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lw 1 lc rgb \"#888888\"\n", $3, $3;
-                     printf "set label \"hwloc L%s\" at %s, graph 0.97 right rotate by 90 font \",9\" tc rgb \"#666666\"\n", $2, $3 }
+                     printf "set label \"hwloc L%s\" at %s, graph 0.98 right rotate by 90 offset 1,0 font \",9\" tc rgb \"#666666\"\n", $2, $3 }
   $1 == "detected" { printf "set arrow from %s, graph 0 to %s, graph 1 nohead lw 1.5 lc rgb \"#cc3333\"\n", $3, $3;
-                     printf "set label \"detected L%s\" at %s, graph 0.03 left rotate by 90 font \",9\" tc rgb \"#cc3333\"\n", $2, $3 }' \
+                     printf "set label \"detected L%s\" at %s, graph 0.98 right rotate by 90 offset -0.4,0 font \",9\" tc rgb \"#cc3333\"\n", $2, $3 }' \
   > "$data/caches.gp"
 
 # Page-fault cost per 4 KiB page at 512 pages, as bars.
 : > "$data/pagefault.dat"
-for pf in untouched:pf_untouched first_touch:pf_first populate:pf_populate huge_page:pf_huge; do
+for pf in "mapped, never touched:pf_untouched" "first touch of each page:pf_first" "MAP_POPULATE:pf_populate" \
+  "in a 2 MiB huge page:pf_huge"; do
   awk -v l="${pf%%:*}" '$1 == 512 { printf "\"%s\" %.6g\n", l, $2 / 512 / 1000 }' "$data/${pf##*:}.dat" >> "$data/pagefault.dat"
 done
 # Traversal: each variant's time over the row-order sum's (or the blocked transpose's), by n.
 paste "$data/tr_row_sum.dat" "$data/tr_col_sum.dat" "$data/tr_blocked_col_sum.dat" "$data/tr_row_scale.dat" \
   "$data/tr_col_scale.dat" "$data/tr_transpose_naive.dat" "$data/tr_transpose_blocked.dat" |
   awk 'NF == 14 && $1 == $3 && $1 == $13 { print $1, $4 / $2, $6 / $2, $10 / $8, $12 / $14 }' > "$data/tr_ratio.dat"
+# Powers of two (the lines) apart from the sizes beside them (points only): a line from 1024
+# to 1028 would draw a needle where conflict misses change the answer within 0.4% of n.
+awk '{ n = $1; while (n > 1 && n % 2 == 0) n /= 2; print > (n == 1 ? pow2 : other) }' \
+  pow2="$data/tr_ratio_pow2.dat" other="$data/tr_ratio_other.dat" "$data/tr_ratio.dat"
+touch "$data/tr_ratio_pow2.dat" "$data/tr_ratio_other.dat"
 # Misalignment: "offset log2(size) time/time-at-offset-0" per operation and placement.
 for op in load store; do
   for w in l1_line l1_page dram_line dram_page; do

@@ -3,8 +3,9 @@ load here."/common.gp"
 set title "Load latency vs working set (dependent loads)"
 set xlabel "working set"
 set ylabel "latency per load (ns; median of each run's five slices)"
-set key bottom right
+set key outside top center horizontal
 set logscale x 2
+@bytes_axis
 set logscale y 10
 set format y "%g"
 load data."/caches.gp"

@@ -9,6 +9,7 @@ if (chart eq "latency") {
   set xlabel "working set"
   set ylabel "latency per load (ns)"
   set logscale x 2
+  @bytes_axis
   set logscale y 10
   set format y "%g"
   set key top left
@@ -19,6 +20,7 @@ if (chart eq "bandwidth") {
   set xlabel "working set"
   set ylabel "GB/s (10^9 bytes per second)"
   set logscale x 2
+  @bytes_axis
   set format y "%g"
   set yrange [0:*]
   set key top right

@@ -4,6 +4,8 @@ set title "Recursion depth at stack overflow (SIGSEGV), by locals per frame"
 set xlabel "locals per frame"
 set ylabel "depth reached (frames)"
 set logscale x 2
+bytes_step = 1
+@bytes_axis
 set logscale y 10
 set format y "%.0s%c"
 set key top right

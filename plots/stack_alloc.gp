@@ -4,6 +4,7 @@ set title "Cost of one allocation + release, by size (solid: untouched; dashed: 
 set xlabel "size"
 set ylabel "time per allocation (ns)"
 set logscale x 2
+@bytes_axis
 set logscale y 10
 set format y "%g"
 set key top left

@@ -4,6 +4,8 @@ set title "One 8-byte load every stride bytes over 64 MiB"
 set xlabel "stride"
 set ylabel "time per load (ns)"
 set logscale x 2
+bytes_step = 1
+@bytes_axis
 set key off
 set label 100 footer at screen 0.99, screen 0.015 right font ",8" tc rgb "#999999"
 do for [t in "svg png"] {
