@@ -189,10 +189,11 @@ done
 # Every family no script here draws (their first line: "# families: NAME...") gets the
 # default chart, from what the result says of it (mbextract --family); nothing to edit here
 # when a family is added.
-drawn=" $(sed -s -n '1s/^# families: //p' "$here"/*.gp | tr '\n' ' ') "
-for fam in $(x --families); do
-  case "$drawn" in *" $fam "*) continue ;; esac
-  { read -r xname logx logy blocks; read -r unit; read -r title; } < <(x --family "$fam" "$data")
+# One read of the result for all of them (mbextract --family-charts).
+drawn=$(sed -s -n '1s/^# families: //p' "$here"/*.gp | tr '\n' ' ')
+# shellcheck disable=SC2086 # the drawn families are words
+for fam in $(x --family-charts "$data" $drawn); do
+  { read -r xname logx logy blocks; read -r unit; read -r title; } < "$data/family_$fam.meta"
   if [ "${blocks:-0}" -gt 0 ]; then
     hasx=$([ "$xname" = - ] && echo 0 || echo 1)
     gnuplot -e "here='$here'; data='$data'; out='$out/family_$fam'; machine='$machine'; stamp='$stamp'; file='$data/family_$fam.dat'; hasx=$hasx; xname='$xname'; logx=$logx; logy=$logy; blocks=$blocks; unit='$unit'; title_text='$title'" "$here/default.gp"

@@ -22,6 +22,9 @@
  *                                 with no x argument, one "label value" line per benchmark;
  *                                 printed: "X LOGX LOGY BLOCKS" (X the argument, "-" for
  *                                 none), the unit, the title
+ *   mbextract FILE --family-charts DIR [SKIP...]  the same for every family of the result but
+ *                                 those named, in one read: DIR/family_F.dat and, what --family
+ *                                 prints, DIR/family_F.meta; printed: the families, one a line
  * Bad input: one line on stderr, exit 2. A series with no point prints nothing, exit 0.
  */
 #define _GNU_SOURCE
@@ -132,16 +135,18 @@ static void clean(char *out, size_t len, const char *in) {
 }
 
 
-static void families(json_t *benches) {
-  json_t *seen = json_object(), *b;
+/* The families of the result's entries, in file order (names only: each is a file name). */
+static json_t *families(json_t *benches) {
+  json_t *seen = json_object(), *list = json_array(), *b;
   size_t i;
   json_array_foreach(benches, i, b) {
     const char *f = json_string_value(json_object_get(b, "family"));
     if (!mb_machine_name_valid(f) || json_object_get(seen, f)) continue;
     json_object_set_new(seen, f, json_true());
-    printf("%s\n", f);
+    json_array_append_new(list, json_string(f));
   }
   json_decref(seen);
+  return list;
 }
 
 /* One entry per run name of family `fam`, in file order (the first repetition stands for all). */
@@ -150,7 +155,7 @@ static int first_of_run(json_t *benches, size_t at, const char *fam) {
   return f && !strcmp(f, fam) && mb_first_of_run(benches, at);
 }
 
-static void family_chart(json_t *doc, const char *fam, const char *dir) {
+static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *meta) {
   json_t *benches = json_object_get(doc, "benchmarks");
   if (!mb_machine_name_valid(fam)) die("family '%s' is not a name (letters, digits, '_', '-')", fam);
   json_t *p = json_object_get(json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "presentation"), fam);
@@ -195,7 +200,7 @@ static void family_chart(json_t *doc, const char *fam, const char *dir) {
   json_decref(variants);
   if (fclose(out)) die("%s: cannot write", path);
   clean(title, sizeof title, json_string_value(json_object_get(p, "title")) ? json_string_value(json_object_get(p, "title")) : fam);
-  printf("%s %d %d %d\n%s\n%s\n", x ? x : "-", json_is_true(json_object_get(p, "logx")), json_is_true(json_object_get(p, "logy")), blocks,
+  fprintf(meta, "%s %d %d %d\n%s\n%s\n", x ? x : "-", json_is_true(json_object_get(p, "logx")), json_is_true(json_object_get(p, "logy")), blocks,
          *unit ? unit : "value", title);
 }
 
@@ -244,12 +249,30 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (!strcmp(argv[2], "--families")) {
-    families(benches);
+  if (!strcmp(argv[2], "--families") || (argc >= 4 && !strcmp(argv[2], "--family-charts"))) {
+    json_t *fams = families(benches), *f;
+    size_t i;
+    json_array_foreach(fams, i, f) {
+      const char *name = json_string_value(f);
+      int skip = 0;
+      for (int k = 4; k < argc; k++) skip |= !strcmp(argv[k], name);
+      if (skip) continue;
+      if (argc >= 4) { /* --family-charts */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/family_%s.meta", argv[3], name);
+        FILE *meta = fopen(path, "w");
+        if (!meta) die("%s: cannot write", path);
+        family_chart(doc, name, argv[3], meta);
+        if (fclose(meta)) die("%s: cannot write", path);
+      }
+      printf("%s\n", name);
+    }
+    json_decref(fams);
+    json_decref(doc);
     return 0;
   }
   if (argc == 5 && !strcmp(argv[2], "--family")) {
-    family_chart(doc, argv[3], argv[4]);
+    family_chart(doc, argv[3], argv[4], stdout);
     json_decref(doc);
     return 0;
   }

@@ -100,12 +100,26 @@ static long long version_of(const result_t *r, const char *name) {
   return json_is_integer(v) ? json_integer_value(v) : 1;
 }
 
-typedef struct row {
+typedef struct row row_t;
+static int row_values(row_t *r);
+struct row {
   const char *name;
   figure_t f;
   double v[MAX_RESULTS];
-  int order; /* position in the reference result */
-} row_t;
+  int order;    /* position in the reference result */
+  int fallback; /* real_time stands in for a primary figure some result lacks */
+};
+
+/* The row's figure in every result (medians over repetitions): 1 when all are positive. */
+static int row_values(row_t *r) {
+  for (int k = 0; k < nr; k++) {
+    double v[64];
+    int m = mb_run_values(R[k].benches, r->name, r->f.key, 1, v, 64);
+    r->v[k] = mb_median(v, m);
+    if (m <= 0 || !(r->v[k] > 0)) return 0;
+  }
+  return 1;
+}
 
 /* By family, then in the reference's order (a family's children may have been merged last). */
 static int by_family(const void *x, const void *y) {
@@ -175,7 +189,7 @@ static void family_table(const char *fam, row_t *rows, int n) {
   for (int k = 0; k < 2 * nr - 1; k++) printf("---|");
   printf("\n");
   for (int i = 0; i < n; i++) {
-    printf("| `%s` | %s |", rows[i].name, cell(rows[i].f.key));
+    printf("| `%s` | %s%s |", rows[i].name, cell(rows[i].f.key), rows[i].fallback ? "*" : "");
     for (int k = 0; k < nr; k++) printf(" %s |", fmt_value(rows[i].v[k], rows[i].f.unit));
     for (int k = 1; k < nr; k++) printf(" %s |", verdict(better_of(&rows[i], k)));
     printf("\n");
@@ -199,7 +213,7 @@ int main(int argc, char **argv) {
   /* Benchmarks measured everywhere, in the reference's order, grouped by family. */
   json_t *a = R[0].benches;
   row_t *rows = calloc(json_array_size(a) + 1, sizeof *rows);
-  int n = 0, only_some = 0, changed = 0;
+  int n = 0, only_some = 0, changed = 0, fallbacks = 0;
   for (size_t i = 0; i < json_array_size(a); i++) {
     if (!mb_first_of_run(a, i)) continue;
     json_t *b = json_array_get(a, i);
@@ -210,22 +224,25 @@ int main(int argc, char **argv) {
     r->name = name;
     r->order = (int)i;
     r->f = figure_of(name);
-    int ok = 1, same = 1;
-    for (int k = 0; k < nr && ok; k++) {
-      double v[64];
-      int m = mb_run_values(R[k].benches, name, r->f.key, 1, v, 64);
-      r->v[k] = mb_median(v, m);
-      ok = m > 0 && r->v[k] > 0;
-      same &= version_of(&R[k], name) == version_of(&R[0], name);
+    int ok = row_values(r), same = 1;
+    if (!ok && strcmp(r->f.key, "real_time")) { /* a result from before the figure was declared */
+      r->f = (figure_t){"real_time", "ns", 0};
+      ok = r->fallback = row_values(r);
+      fallbacks += ok;
     }
+    for (int k = 0; k < nr; k++) same &= version_of(&R[k], name) == version_of(&R[0], name);
     if (!ok) only_some++;
     else if (!same) changed++;
     else n++;
   }
   qsort(rows, (size_t)n, sizeof *rows, by_family);
   printf("\n## By family\n\n%d benchmarks measured on every machine; %d measured on only some (or with no positive "
-         "figure) and %d whose method changed between the results are left out.\n\n| family | benchmarks |",
+         "figure) and %d whose method changed between the results are left out.\n\n",
          n, only_some, changed);
+  if (fallbacks)
+    printf("For %d of them a result predates the benchmark's declared primary figure: their time per iteration "
+           "(real_time, marked *) is compared instead.\n\n", fallbacks);
+  printf("| family | benchmarks |");
   for (int k = 1; k < nr; k++) printf(" %s vs %s (geometric mean) |", R[k].machine, R[0].machine);
   printf("\n|---|---|");
   for (int k = 1; k < nr; k++) printf("---|");
