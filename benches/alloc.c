@@ -44,7 +44,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "duo.h"
+#include "crew.h"
 #include "mballoc.h"
 #include "membench.h"
 #include "smaps.h"
@@ -96,7 +96,8 @@ typedef struct actx {
   _Alignas(64) volatile uint64_t head;
   _Alignas(64) volatile uint64_t tail;
   _Alignas(64) void *ring[RING];
-  duo_t *duo;
+  crew_t *crew;           /* prodcon: the producer and the consumer */
+  uint64_t moved[2];       /* prodcon: blocks each of them handled in the last run */
   mb_probe_result_t probe; /* footprint: what the last probe process replied */
   uint64_t seed;           /* footprint: the mixed sizes' stream (the instance's) */
 } actx_t;
@@ -177,8 +178,8 @@ static size_t mixed_size(mb_rng_t *rng) {
     c->pos = pos;                                                                             \
     return done;                                                                              \
   }                                                                                           \
-  static uint64_t prodcon_##K(duo_t *d, int who, uint64_t iters) {                           \
-    actx_t *c = d->user;                                                                      \
+  static void prodcon_##K(crew_t *crew, int who, uint64_t iters) {                            \
+    actx_t *c = crew->user;                                                                   \
     uint64_t n = 0;                                                                           \
     if (who == 0) {                                                                           \
       for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {                                  \
@@ -208,7 +209,7 @@ static size_t mixed_size(mb_rng_t *rng) {
         n++;                                                                                  \
       }                                                                                       \
     }                                                                                         \
-    return n;                                                                                 \
+    c->moved[who] = n;                                                                        \
   }
 
 KERNELS(general, A_GENERAL, F_GENERAL, END_BATCH_NONE)
@@ -277,7 +278,7 @@ static int ctx_new(mb_run_t *run, actx_t **out, int locked) {
 static void t_alloc(mb_run_t *run) {
   actx_t *c = run->data;
   if (!c) return;
-  duo_stop(c->duo);
+  crew_stop(c->crew);
   if (c->ptrs) { /* mixed: the blocks still live */
     for (int j = 0; j < MIXED_LIVE && c->op_slot; j++) {
       if (c->kind == POOL) mbp_free(&c->pool, c->ptrs[j]);
@@ -349,7 +350,7 @@ static int s_mixed(mb_run_t *run) {
   return 0;
 }
 
-static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
+static int s_prodcon(mb_run_t *run, mb_policy_t policy) {
   actx_t *c;
   if (ctx_new(run, &c, 1)) return 1;
   if (c->kind == BUMP) return mb_skip(run, "a bump region cannot free the blocks another thread hands back");
@@ -358,16 +359,19 @@ static int s_prodcon(mb_run_t *run, mb_policy_t policy, duo_fn fn) {
   int pus[2];
   if (mb_place(policy, 2, pus)) return mb_skip(run, "needs two PUs");
   run->items_per_iter = 1;
-  return duo_start(run, &c->duo, pus[0], pus[1], fn, c);
+  if (crew_start(run, &c->crew, 2, pus, c)) return 1;
+  crew_report_pus(run, c->crew);
+  return 0;
 }
 
 #define PRODCON_SETUP(K)                                                                                       \
-  static int s_prodcon_compact_##K(mb_run_t *run) { return s_prodcon(run, MB_COMPACT, prodcon_##K); }         \
-  static int s_prodcon_scatter_##K(mb_run_t *run) { return s_prodcon(run, MB_SCATTER, prodcon_##K); }          \
+  static int s_prodcon_compact_##K(mb_run_t *run) { return s_prodcon(run, MB_COMPACT); }                     \
+  static int s_prodcon_scatter_##K(mb_run_t *run) { return s_prodcon(run, MB_SCATTER); }                      \
   static uint64_t k_prodcon_##K(uint64_t iters, void *data) {                                                  \
     actx_t *c = data;                                                                                          \
     c->head = c->tail = 0;                                                                                     \
-    return duo_run(c->duo, iters);                                                                              \
+    crew_run(c->crew, prodcon_##K, iters);                                                                     \
+    return c->moved[0] + c->moved[1];                                                                          \
   }
 PRODCON_SETUP(general)
 PRODCON_SETUP(pool)

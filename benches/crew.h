@@ -2,12 +2,15 @@
  * crew.h: n worker threads, each pinned to its own PU (and its memory to that PU's node),
  * started once in setup and released together for every timed kernel call: they wait on a
  * barrier so that all start at once, and the calling thread waits until all are done. Used
- * by the machine family (bandwidth with every core, loaded latency, NUMA).
+ * by the machine family (bandwidth with every core, loaded latency, NUMA), the hierarchy
+ * family (two threads: core-to-core round trips, false sharing) and the allocator family
+ * (producer/consumer). What the workers share and count is the caller's (c->user).
  *
  *   crew_start(run, &c, n, pus, user)  starts and pins them (skips the benchmark if it cannot)
  *   crew_run(c, fn, iters)             fn(c, who, iters) on every worker; returns when all did
  *   crew_sync(c)                       inside fn: a barrier between steps of a share
  *   crew_stop(c)                       joins them
+ *   crew_report_pus(run, c)            counters thread<i>_pu: where each worker ran
  * Each worker records the CPU it was on when its share began and ended (cpu0, cpu1) and how
  * long its share took (secs): a worker found off its PU counts in crew_migrated().
  */
@@ -16,6 +19,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -126,6 +130,16 @@ static inline void crew_stop(crew_t *c) {
     if (c->t[i]) pthread_join(c->t[i], NULL);
   pthread_barrier_destroy(&c->start);
   free(c);
+}
+
+/* The PU of each worker as counters thread0_pu, thread1_pu... (for crews of a few threads:
+ * the waiting main thread is mb_pu). */
+static inline void crew_report_pus(mb_run_t *run, const crew_t *c) {
+  for (int i = 0; i < c->n; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "thread%d_pu", i);
+    mb_counter(run, name, c->pu[i], MB_COUNTER_VALUE);
+  }
 }
 
 /* Start n workers on pus[0..n), pinned; 0, or the value of mb_skip() (the workers that did

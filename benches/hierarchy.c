@@ -51,7 +51,7 @@
 
 #include "chase.h"
 #include "mb_detect.h"
-#include "duo.h"
+#include "crew.h"
 #include "membench.h"
 #include "smaps.h"
 #include "stream.h"
@@ -661,7 +661,7 @@ static void t_stride(mb_run_t *run) {
   free(s);
 }
 
-/* ---- Two pinned threads (duo.h): core-to-core round trip, false sharing ---- */
+/* ---- Two pinned threads (crew.h): core-to-core round trip, false sharing ---- */
 
 /* What the two threads share, each on its own line unless same_line puts the counters
  * together. */
@@ -669,12 +669,14 @@ typedef struct pair {
   _Alignas(128) volatile uint64_t flag;
   _Alignas(128) volatile uint64_t counter[2 * 128 / 8];
   int same_line;
-  duo_t *duo;
+  uint64_t count[2]; /* each thread's, of the last run */
+  crew_t *crew;
+  crew_fn fn;
 } pair_t;
 
 /* Ping-pong: thread 0 writes odd values, thread 1 answers with the next even one. */
-static uint64_t pingpong(duo_t *d, int who, uint64_t iters) {
-  pair_t *p = d->user;
+static void pingpong(crew_t *c, int who, uint64_t iters) {
+  pair_t *p = c->user;
   uint64_t n = 0;
   for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) {
     if (who == 0) {
@@ -686,14 +688,14 @@ static uint64_t pingpong(duo_t *d, int who, uint64_t iters) {
     }
     n++;
   }
-  return n;
+  p->count[who] = n;
 }
 
-static uint64_t increments(duo_t *d, int who, uint64_t iters) {
-  pair_t *p = d->user;
-  volatile uint64_t *c = &p->counter[who == 0 ? 0 : (p->same_line ? 1 : 16)];
-  for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) *c = *c + 1;
-  return *c;
+static void increments(crew_t *c, int who, uint64_t iters) {
+  pair_t *p = c->user;
+  volatile uint64_t *x = &p->counter[who == 0 ? 0 : (p->same_line ? 1 : 16)];
+  for (uint64_t k = 0, m = MB_WORK(iters); k < m; k++) *x = *x + 1;
+  p->count[who] = *x;
 }
 
 /* The kernel: the shared data back to zero, both threads released for `iters`. */
@@ -701,22 +703,26 @@ static uint64_t k_pair(uint64_t iters, void *data) {
   pair_t *p = data;
   p->flag = 0;
   p->counter[0] = p->counter[p->same_line ? 1 : 16] = 0;
-  return duo_run(p->duo, iters);
+  crew_run(p->crew, p->fn, iters);
+  return p->count[0] + p->count[1];
 }
 
-static int s_pair(mb_run_t *run, int pu0, int pu1, duo_fn fn, int same_line) {
+static int s_pair(mb_run_t *run, int pu0, int pu1, crew_fn fn, int same_line) {
   pair_t *p = aligned_alloc(128, sizeof(pair_t));
   if (!p) return mb_skip(run, "out of memory");
   memset(p, 0, sizeof *p);
   p->same_line = same_line;
+  p->fn = fn;
   run->data = p;
   run->items_per_iter = 1;
-  return duo_start(run, &p->duo, pu0, pu1, fn, p);
+  if (crew_start(run, &p->crew, 2, (const int[]){pu0, pu1}, p)) return 1;
+  crew_report_pus(run, p->crew);
+  return 0;
 }
 
 static void t_pair(mb_run_t *run) {
   pair_t *p = run->data;
-  if (p) duo_stop(p->duo);
+  if (p) crew_stop(p->crew);
   free(p);
   run->data = NULL;
 }

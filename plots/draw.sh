@@ -99,7 +99,7 @@ x --caches | awk '
                      printf "set label \"detected L%s\" at %s, graph 0.98 right rotate by 90 offset -0.4,0 font \",9\" tc rgb \"#cc3333\"\n", $2, $3 }' \
   > "$data/caches.gp"
 
-# Page-fault cost per 4 KiB page at 512 pages, as bars.
+# Page-fault cost per base page at 512 pages, as dots with their values.
 : > "$data/pagefault.dat"
 for pf in "mapped, never touched:pf_untouched" "first touch of each page:pf_first" "MAP_POPULATE:pf_populate" \
   "in a 2 MiB huge page:pf_huge"; do

@@ -1,6 +1,6 @@
 # families: stack
 load here."/common.gp"
-set title "What a fresh 4 KiB page costs (512 pages mapped, touched, unmapped)"
+set title "What a fresh page costs (512 base pages mapped, touched, unmapped)"
 set ylabel "time per page (µs, log scale)"
 # A log axis has no zero for a bar to start from: each cost is a dot with its value.
 set logscale y 10
