@@ -12,7 +12,10 @@
  *   crew_stop(c)                       joins them
  *   crew_report_pus(run, c)            counters thread<i>_pu: where each worker ran
  * Each worker records the CPU it was on when its share began and ended (cpu0, cpu1) and how
- * long its share took (secs): a worker found off its PU counts in crew_migrated().
+ * long its share took (secs): a worker found off its PU counts in crew_migrated(). Each also
+ * takes the evidence of disturbance over its share (mb_evidence_begin/end) and hands it to the
+ * run (mb_evidence_add): another task on any worker's PU marks the run, not only on the
+ * waiting main thread's.
  */
 #ifndef MB_CREW_H
 #define MB_CREW_H
@@ -44,6 +47,7 @@ struct crew {
   int finished, quit;
   crew_fn fn;
   void *user; /* the family's own data */
+  mb_run_t *run; /* whose timed runs the workers' evidence of disturbance joins */
   /* crew_sync(): a spinning barrier for steps inside a share (every worker has its own PU,
    * so spinning costs nobody; a futex barrier takes tens of microseconds to wake 16). */
   int sync_count;
@@ -88,11 +92,15 @@ static void *crew_main(void *arg) {
     const crew_fn fn = c->fn;
     pthread_mutex_unlock(&c->mu);
     pthread_barrier_wait(&c->start);
+    mb_evidence_t ev;
+    mb_evidence_begin(&ev);
     c->cpu0[who] = sched_getcpu();
     const double t0 = crew_now();
     fn(c, who, iters);
     c->secs[who] = crew_now() - t0;
     c->cpu1[who] = sched_getcpu();
+    mb_evidence_end(&ev);
+    mb_evidence_add(c->run, &ev, c->pu[who]); /* something else on a worker's PU disturbs the run */
     pthread_mutex_lock(&c->mu);
     if (++c->finished == c->n) pthread_cond_signal(&c->done);
   }
@@ -151,6 +159,7 @@ static inline int crew_start(mb_run_t *run, crew_t **out, int n, const int *pus,
   if (!c) return mb_skip(run, "out of memory");
   c->n = n;
   c->user = user;
+  c->run = run;
   memcpy(c->pu, pus, (size_t)n * sizeof *pus);
   pthread_mutex_init(&c->mu, NULL);
   pthread_cond_init(&c->go, NULL);

@@ -177,7 +177,10 @@ static void t_chase(mb_run_t *run) {
 }
 
 /* The random curve of this run, for the boundary detector: per working set, the slices of
- * the longest run (Google Benchmark's last; repetitions of it add their slices). */
+ * the longest clean run (Google Benchmark's last; repetitions of it add their slices). A
+ * disturbed run adds nothing: a point with only disturbed runs is left out of the detection
+ * and named (a busy run once made the detector find an L1 of 1.25 MiB); its re-measured
+ * run, when clean, takes its place whatever its length. */
 #define CURVE_MAX 128
 #define CURVE_SAMPLES 32
 static struct {
@@ -185,18 +188,23 @@ static struct {
   uint64_t ws[CURVE_MAX];
   uint64_t iters[CURVE_MAX];
   int nsamples[CURVE_MAX];
+  int disturbed[CURVE_MAX]; /* only disturbed runs so far */
   double sample[CURVE_MAX][CURVE_SAMPLES];
 } curve;
 
-static void curve_record(uint64_t ws, const double *ns, int nsamples, uint64_t iters) {
+static void curve_record(uint64_t ws, const double *ns, int nsamples, uint64_t iters, int disturbed) {
   int i;
   for (i = 0; i < curve.n; i++)
     if (curve.ws[i] == ws) break;
   if (i == CURVE_MAX) return;
-  if (i == curve.n) curve.n++;
-  else if (iters < curve.iters[i]) return;
-  if (iters > curve.iters[i]) curve.nsamples[i] = 0; /* a longer run replaces a calibration run */
-  curve.ws[i] = ws;
+  if (i == curve.n) curve.n++, curve.ws[i] = ws, curve.nsamples[i] = 0, curve.iters[i] = 0;
+  if (disturbed) {
+    curve.disturbed[i] = !curve.nsamples[i];
+    return;
+  }
+  if (curve.nsamples[i] && iters < curve.iters[i]) return;
+  if (iters > curve.iters[i] || curve.disturbed[i]) curve.nsamples[i] = 0; /* a longer run replaces a calibration run */
+  curve.disturbed[i] = 0;
   curve.iters[i] = iters;
   for (int k = 0; k < nsamples && curve.nsamples[i] < CURVE_SAMPLES; k++) curve.sample[i][curve.nsamples[i]++] = ns[k];
 }
@@ -234,8 +242,8 @@ static int v_latency_random(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (v_chase(run, result, iters)) return 1;
   chase_t *c = run->data;
   double one = run->seconds * 1e9 / (double)iters;
-  if (c->nsamples) curve_record((uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters);
-  else curve_record((uint64_t)run->arg[0], &one, 1, iters);
+  if (c->nsamples) curve_record((uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters, run->disturbed);
+  else curve_record((uint64_t)run->arg[0], &one, 1, iters, run->disturbed);
   return 0;
 }
 
@@ -290,6 +298,8 @@ static int args_latency_seq(mb_arglist_t *l, const mb_config_t *c) {
 
 typedef struct boundaries {
   int n;                       /* curve points */
+  int left_out;                /* points with only disturbed runs, not given to the detector */
+  char left_out_ws[160];       /* their working sets */
   uint64_t ws[CURVE_MAX];
   double ns[CURVE_MAX], spread[CURVE_MAX];
   mb_detect_t d;
@@ -302,9 +312,13 @@ static uint64_t k_boundaries(uint64_t iters, void *data) {
   return ok;
 }
 
-/* The curve, sorted by working set: each point's median slice and its spread. */
+/* The curve, sorted by working set: each clean point's median slice and its spread. */
 static int s_boundaries(mb_run_t *run) {
-  if (curve.n < 8) return mb_skip(run, "needs hierarchy/latency_random's sweep in the same run (%d points so far)", curve.n);
+  int clean = 0;
+  for (int i = 0; i < curve.n; i++) clean += !curve.disturbed[i];
+  if (clean < 8)
+    return mb_skip(run, "needs hierarchy/latency_random's sweep in the same run (%d clean points so far, %d disturbed)", clean,
+                   curve.n - clean);
   boundaries_t *b = calloc(1, sizeof *b);
   if (!b) return mb_skip(run, "out of memory");
   run->data = b;
@@ -316,13 +330,20 @@ static int s_boundaries(mb_run_t *run) {
       idx[j] = idx[j - 1];
       idx[j - 1] = t;
     }
+  size_t w = 0;
   for (int i = 0; i < curve.n; i++) {
+    if (curve.disturbed[idx[i]]) {
+      b->left_out++;
+      if (w < sizeof b->left_out_ws)
+        w += (size_t)snprintf(b->left_out_ws + w, sizeof b->left_out_ws - w, "%s%llu", w ? " " : "", (unsigned long long)curve.ws[idx[i]]);
+      continue;
+    }
     double v[CURVE_SAMPLES];
     memcpy(v, curve.sample[idx[i]], sizeof v);
-    b->ws[i] = curve.ws[idx[i]];
-    b->ns[i] = median_spread(v, curve.nsamples[idx[i]], &b->spread[i]);
+    b->ws[b->n] = curve.ws[idx[i]];
+    b->ns[b->n] = median_spread(v, curve.nsamples[idx[i]], &b->spread[b->n]);
+    b->n++;
   }
-  b->n = curve.n;
   return 0;
 }
 
@@ -368,6 +389,13 @@ static int v_boundaries(mb_run_t *run, uint64_t result, uint64_t iters) {
   mb_counter(run, "levels", d->ncaches, MB_COUNTER_VALUE);
   mb_counter(run, "noise", d->noise, MB_COUNTER_VALUE);
   mb_counter(run, "points", b->n, MB_COUNTER_VALUE);
+  mb_counter(run, "points_disturbed", b->left_out, MB_COUNTER_VALUE);
+  if (b->left_out) { /* levels found without those points may be missing or misplaced: said */
+    mb_disturbed(run, "%d of %d curve points had only disturbed runs and were left out (ws %s)", b->left_out, b->n + b->left_out,
+                 b->left_out_ws);
+    if (w < sizeof text)
+      w += (size_t)snprintf(text + w, sizeof text - w, "; %d disturbed points left out (ws %s)", b->left_out, b->left_out_ws);
+  }
   mb_context_add("hierarchy_detected", "%s", text);
   /* hwloc levels the curve did not show at all (the VM's 508 MB "L3", for one). */
   for (int lvl = d->ncaches + 1; lvl <= 4; lvl++)
@@ -769,7 +797,7 @@ MB_FAMILY(.name = "hierarchy", .title = "Memory hierarchy", .x = "ws", .logx = 1
           .doc = "Latency and bandwidth of each cache level and of memory, by working set, on one pinned core.");
 
 MB_BENCH(.family = "hierarchy", .variant = "latency_random", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_random, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency, .doc = "random pointer chase: ns per dependent load");
-MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 2, .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve");
+MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 2, .reads = "latency_random", .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve");
 MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
 MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages");
 MB_BENCH(.family = "hierarchy", .variant = "read", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");

@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <cblas.h>
 #include <dlfcn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,9 +256,29 @@ static struct {
   int (*get_threads)(void);
 } blas;
 
+/* OpenBLAS starts its thread pool when it is loaded, and the threads inherit the loading
+ * thread's affinity: loaded from the pinned thread they all shared its PU, and
+ * blas_row_threads ("every core") waited on the run queue half its time for its own threads
+ * (the quiet check found it). So it is loaded with every allowed PU, then the thread is
+ * pinned back. */
+static void *dlopen_unpinned(mb_run_t *run, const char *name) {
+  const mb_config_t *cfg = run->config;
+  int *pus = cfg->pus > 0 ? malloc((size_t)cfg->pus * sizeof *pus) : NULL;
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  int widened = pus && mb_place(MB_COMPACT, cfg->pus, pus) == 0;
+  for (int i = 0; widened && i < cfg->pus; i++)
+    if (pus[i] >= 0 && pus[i] < CPU_SETSIZE) CPU_SET(pus[i], &all);
+  widened = widened && sched_setaffinity(0, sizeof all, &all) == 0;
+  free(pus);
+  void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (widened && cfg->pu >= 0) mb_bind_self(cfg->pu);
+  return lib;
+}
+
 static int load_openblas(mb_run_t *run) {
   if (blas.lib) return 0;
-  void *lib = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+  void *lib = dlopen_unpinned(run, "libopenblas.so.0");
   if (!lib) return mb_skip(run, "cannot load OpenBLAS (%s): Debian's libopenblas0 is needed", dlerror());
   *(void **)&blas.dgemm = dlsym(lib, "cblas_dgemm");
   *(void **)&blas.set_threads = dlsym(lib, "openblas_set_num_threads");

@@ -48,34 +48,6 @@ struct Outputs {
   bool writes = false;
 };
 
-/* Whether this process may run on `cpu` (its affinity mask, as taskset or a cgroup set it). */
-bool cpu_allowed(int cpu) {
-  cpu_set_t set;
-  return cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_ISSET(cpu, &set);
-}
-
-void choose_and_pin() {
-  if (!mb_topo_is_this_system(H.topo)) { /* HWLOC_XMLFILE, HWLOC_SYNTHETIC */
-    H.pu = -1;
-    H.pin_note = "the topology is imported (HWLOC_XMLFILE or HWLOC_SYNTHETIC): placement is computed on it, nothing is bound";
-    fprintf(stderr, "membench: warning: %s; the results say unpinned\n", H.pin_note.c_str());
-    return;
-  }
-  H.pu = H.opt.cpu >= 0 ? H.opt.cpu : mb_topo_default_pu(H.topo);
-  if (H.opt.cpu < 0 && !cpu_allowed(H.pu)) { /* the default outside our affinity: the first allowed PU */
-    H.pu = -1;
-    for (int c = 0; c < CPU_SETSIZE && H.pu < 0; c++)
-      if (cpu_allowed(c) && mb_topo_has_pu(H.topo, c)) H.pu = c;
-  }
-  char why[256] = "";
-  if (H.pu < 0 || mb_topo_bind_thread(H.topo, H.pu, &H.membind, why, sizeof why)) {
-    H.pin_note = H.pu < 0 ? "no PU found in the topology" : why;
-    fprintf(stderr, "membench: warning: cannot pin (%s); running unpinned, and the results say so\n",
-            H.pin_note.c_str());
-    H.pu = -1;
-  }
-}
-
 /* The flags, the counters, the machine name and an imported topology: checked, and the
  * topology loaded. Returns false when the request was only to print the machine name. */
 bool check_request(int *argc, char **argv) {
@@ -212,6 +184,7 @@ void initialize_gb(int argc, char **argv) {
  * 1.7.1 has no warm-up option; the first harness/empty of a fresh process read 0.50 ns
  * instead of 0.29 without it). */
 void prepare_machine() {
+  if (H.opt.quiet_check) mb_quiet_watch_stops();
   choose_and_pin();
   int avail = mb_counters_probe(&H.counters);
   std::string missing;
@@ -220,6 +193,12 @@ void prepare_machine() {
   if (!missing.empty() && !H.child_name) /* a child's parent has said it */
     fprintf(stderr, "membench: warning: %d of %d counters unavailable, reported as absent (not zero):%s\n",
             H.counters.n - avail, H.counters.n, missing.c_str());
+  std::string user;
+  for (int i = 0; i < H.counters.n; i++)
+    if (H.counters.ev[i].available && H.counters.ev[i].user_only) user += std::string(user.empty() ? "" : ", ") + H.counters.ev[i].name;
+  if (!user.empty() && !H.child_name)
+    fprintf(stderr, "membench: warning: these counters count user space only here (perf_event_paranoid=%d): %s\n", mb_perf_paranoid(),
+            user.c_str());
   mb_counters_open(&H.counters);
   H.config.pu = H.pu;
   mb_set_config(&H.config);
@@ -318,23 +297,28 @@ int main(int argc, char **argv) {
 
   H.doc = new_doc();
   benchmark::BenchmarkReporter *collector = make_collector(display);
-  if (H.selected) benchmark::RunSpecifiedBenchmarks(collector);
-  warn_if_short();
-  teardown_current();
+  if (H.selected) {
+    benchmark::RunSpecifiedBenchmarks(collector);
+    warn_if_short();
+    teardown_current();
+    remeasure(collector, sel);
+  }
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help)
     for (auto &c : children) run_child(c.first, c.second, out.writes);
   benchmark::Shutdown();
 
+  int remeasured = 0, disturbed = count_disturbed(H.doc, &remeasured);
   int rc = H.failed.empty() && !H.child_failed && !H.child_errors ? 0 : 1;
   if (out.writes) {
     finish_context((int)orig.size(), orig.data());
     if (int w = write_outputs(&out)) rc = w;
   }
   if (!H.opt.bm_list)
-    fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated%s\n",
+    fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated, %d disturbed (marked), "
+                    "%d re-measured clean%s\n",
             H.selected + child_selected, (int)H.skipped.size() + H.child_skipped, (int)H.failed.size() + H.child_failed,
-            (int)H.migrated.size() + H.child_migrated, H.child_errors ? ", some child processes failed" : "");
+            (int)H.migrated.size() + H.child_migrated, disturbed, remeasured, H.child_errors ? ", some child processes failed" : "");
   json_decref(H.doc);
   delete collector;
   delete display;

@@ -22,6 +22,7 @@ extern "C" {
 #include "counters.h"
 #include "env.h"
 #include "membench.h"
+#include "quiet.h"
 #include "registry.h"
 #include "results.h"
 #include "spawn.h"
@@ -29,6 +30,14 @@ extern "C" {
 }
 
 namespace mb {
+
+/* What the quiet check found of one timed call (run.cc writes it, report.cc puts it on the
+ * entry of the run Google Benchmark reports). */
+struct Mark {
+  bool judged = false;    /* the benchmark has a timed figure and the check is on */
+  bool disturbed = false;
+  std::string why;
+};
 
 struct Harness {
   mb_options_t opt{};
@@ -53,6 +62,12 @@ struct Harness {
   int selected = 0, started = 0;
   std::string family;
   std::set<const mb_instance_t *> skipped, failed, migrated; /* distinct instances */
+  /* Every timed call of each instance in this pass, in order: Google Benchmark reports the
+   * last call of each repetition, so a batch of n reported runs has the last n marks. */
+  std::map<const mb_instance_t *, std::vector<Mark>> marks;
+  int pass = 1;            /* 1, then 2.. for the re-measuring passes */
+  int quiet_pu_lock = -1;  /* the PU lock's descriptor, -1 none */
+  json_t *quiet = nullptr; /* what the quiet check found before the run (context.membench.quiet) */
   /* The instance whose last run was too short to trust, to warn about once it is done. */
   const mb_instance_t *short_inst = nullptr;
   long long short_iters = 0;
@@ -71,6 +86,13 @@ extern Harness H;
 
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* place.cc: the PU to run on (the quiet check, the PU lock) and pinning to it; the passes
+ * that re-measure disturbed benchmarks; what the check found, for the context. */
+bool cpu_allowed(int cpu);
+void choose_and_pin();
+void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> &sel);
+json_t *quiet_context();
+
 /* run.cc */
 int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
 void register_selected(const std::vector<char> &sel);
@@ -84,6 +106,9 @@ void teardown_current();
  * H.doc while the display shows it. */
 benchmark::BenchmarkReporter *make_display(std::string *why);
 benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display);
+/* Before a re-measuring pass (H.pass > 1): its runs replace the earlier entries of their
+ * benchmarks when they are less disturbed. */
+void collector_new_pass(benchmark::BenchmarkReporter *collector);
 /* The value of Google Benchmark flag `name` (e.g. "--benchmark_format=") as given, or dflt. */
 std::string gb_flag(const char *name, const char *dflt);
 
@@ -92,6 +117,9 @@ std::string gb_flag(const char *name, const char *dflt);
 void run_child(const std::string &name, int count, bool collect);
 
 /* context.cc */
+/* Benchmarks (distinct run names) with a disturbed entry in doc; *remeasured: those whose
+ * entries came clean from a re-measuring pass. */
+int count_disturbed(json_t *doc, int *remeasured);
 json_t *membench_context(int argc, char **argv);
 /* An empty result document with no context yet. */
 json_t *new_doc();

@@ -23,8 +23,11 @@ const char mb_cli_help[] =
     "                      L1-dcache-load-misses,LLC-load-misses,dTLB-load-misses,branch-misses,\n"
     "                      page-faults,context-switches,cpu-migrations,task-clock\n"
     "  --mb_out_dir=DIR    write DIR/<machine>/<UTC timestamp>.json and DIR/<machine>/latest.json\n"
-    "  --mb_machine=NAME   the machine name for results (default: from CPU model and cores;\n"
-    "                      also $MB_MACHINE)\n"
+    "  --mb_testbed=NAME   the machine's name for results and trackers (default: from the CPU's\n"
+    "                      model and cores; also $MB_TESTBED; --mb_machine and $MB_MACHINE too)\n"
+    "  --mb_quiet_check=on|off  on (default): look at the load first (choose a quiet PU when\n"
+    "                      unpinned, wait for another membench on the same PU), and re-measure\n"
+    "                      or mark every run something else disturbed; off: none of it\n"
     "  --mb_machine_name   print the machine name results would be filed under, and exit\n"
     "  --mb_iterations=N   run every benchmark exactly N iterations (for deterministic counts\n"
     "                      under callgrind: see tools/mbgrind)\n"
@@ -59,7 +62,9 @@ static int parse_int(const char *v, long lo, long hi, int *out) {
 int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t errlen) {
   memset(opt, 0, sizeof *opt);
   opt->cpu = -1;
-  opt->machine = getenv("MB_MACHINE");
+  opt->quiet_check = 1;
+  opt->machine = getenv("MB_TESTBED");
+  if (!opt->machine || !*opt->machine) opt->machine = getenv("MB_MACHINE");
   if (opt->machine && !*opt->machine) opt->machine = NULL;
   int w = 1;
   for (int i = 1; i < *argc; i++) {
@@ -90,8 +95,20 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         opt->out_dir = v;
       } else if ((v = flag_value(a, "--mb_machine_name"))) {
         opt->print_machine = 1;
-      } else if ((v = flag_value(a, "--mb_machine"))) {
+      } else if ((v = flag_value(a, "--mb_machine")) || (v = flag_value(a, "--mb_testbed"))) {
+        if (!*v) {
+          int fl = (int)strcspn(a, "=");
+          snprintf(err, errlen, "%.*s needs a name: %.*s=NAME", fl, a, fl, a);
+          return -1;
+        }
         opt->machine = v;
+      } else if ((v = flag_value(a, "--mb_quiet_check"))) {
+        if (!strcmp(v, "on")) opt->quiet_check = 1;
+        else if (!strcmp(v, "off")) opt->quiet_check = 0;
+        else if (parse_bool(v, &opt->quiet_check)) {
+          snprintf(err, errlen, "--mb_quiet_check: '%s' is not on or off", v);
+          return -1;
+        }
       } else if ((v = flag_value(a, "--mb_iterations"))) {
         int it;
         if (parse_int(v, 1, INT_MAX, &it)) {

@@ -18,7 +18,10 @@ typedef struct mb_options {
   int long_sweep;          /* --mb_long */
   const char *counters;    /* --mb_counters=LIST; NULL: the default set */
   const char *out_dir;     /* --mb_out_dir=DIR: results go to DIR/<machine>/<UTC>.json + latest.json */
-  const char *machine;     /* --mb_machine=NAME (or $MB_MACHINE); NULL: derived from the CPU */
+  const char *machine;     /* --mb_testbed=NAME or --mb_machine=NAME (or $MB_TESTBED, $MB_MACHINE):
+                              the name results are filed under; NULL: derived from the CPU */
+  int quiet_check;         /* --mb_quiet_check=on|off (default on): look at the load before the
+                              run, mark and re-measure disturbed runs */
   long iterations;         /* --mb_iterations=N: every benchmark runs exactly N iterations
                               (deterministic counts); 0: Google Benchmark chooses */
   int print_machine;       /* --mb_machine_name: print the machine name and exit */

@@ -31,14 +31,16 @@ json_t *topology_json() {
 }
 
 json_t *counters_json() {
-  json_t *avail = json_array(), *unavail = json_object();
+  json_t *avail = json_array(), *unavail = json_object(), *user = json_array();
   for (int i = 0; i < H.counters.n; i++) {
     if (H.counters.ev[i].available) json_array_append_new(avail, json_string(H.counters.ev[i].name));
     else json_object_set_new(unavail, H.counters.ev[i].name, json_string(H.counters.ev[i].why));
+    if (H.counters.ev[i].available && H.counters.ev[i].user_only) json_array_append_new(user, json_string(H.counters.ev[i].name));
   }
   json_t *ctr = json_object();
   json_object_set_new(ctr, "available", avail);
   json_object_set_new(ctr, "unavailable", unavail);
+  json_object_set_new(ctr, "user_space_only", user); /* available, but counting user space only */
   return ctr;
 }
 
@@ -60,6 +62,23 @@ json_t *presentation_json() {
 }
 
 }  // namespace
+
+/* Benchmarks (distinct run names) with a disturbed entry in the result; *remeasured: those
+ * whose entries came clean from a re-measuring pass. */
+int count_disturbed(json_t *doc, int *remeasured) {
+  std::set<std::string> bad, again;
+  json_t *b;
+  size_t i;
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *rn = json_string_value(json_object_get(b, "run_name"));
+    if (!rn) continue;
+    if (json_is_true(json_object_get(b, "mb_disturbed"))) bad.insert(rn);
+    else if (json_object_get(b, "mb_remeasured")) again.insert(rn);
+  }
+  *remeasured = 0;
+  for (auto &n : again) *remeasured += !bad.count(n);
+  return (int)bad.size();
+}
 
 json_t *new_doc() {
   json_t *doc = json_object();
@@ -87,6 +106,10 @@ json_t *membench_context(int argc, char **argv) {
   json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size() + H.child_skipped));
   json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size() + H.child_failed));
   json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size() + H.child_migrated));
+  json_object_set_new(m, "quiet", quiet_context());
+  int remeasured = 0;
+  json_object_set_new(m, "disturbed", json_integer(count_disturbed(H.doc, &remeasured)));
+  json_object_set_new(m, "remeasured", json_integer(remeasured));
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   json_object_set_new(m, "argv", args);

@@ -120,7 +120,13 @@ int mb_counters_parse(const char *list, mb_counters_t *c, char *err, size_t errl
   return rc;
 }
 
-static int open_event(const mb_event_t *e, int group_fd) {
+/* Events the kernel counts in its own context: with exclude_kernel they never count. */
+static int kernel_side(const mb_event_t *e) {
+  return e->type == PERF_TYPE_SOFTWARE && (e->config == PERF_COUNT_SW_CONTEXT_SWITCHES || e->config == PERF_COUNT_SW_CPU_MIGRATIONS);
+}
+
+/* Open e on the calling thread; *user_only says whether only user space is counted. */
+static int open_event(const mb_event_t *e, int group_fd, int *user_only) {
   struct perf_event_attr attr;
   memset(&attr, 0, sizeof attr);
   attr.size = sizeof attr;
@@ -133,10 +139,12 @@ static int open_event(const mb_event_t *e, int group_fd) {
   attr.exclude_hv = 1;
   attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   int fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
+  *user_only = 0;
   if (fd < 0 && (errno == EACCES || errno == EPERM)) {
     /* Counting user space only needs less privilege. */
     attr.exclude_kernel = 1;
     fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
+    *user_only = fd >= 0;
   }
   return fd;
 }
@@ -163,14 +171,19 @@ static void explain(mb_event_t *e, int err) {
 int mb_counters_probe(mb_counters_t *c) {
   int n = 0;
   for (int i = 0; i < c->n; i++) {
-    int fd = open_event(&c->ev[i], -1);
-    c->ev[i].available = fd >= 0;
-    if (fd >= 0) {
-      close(fd);
-      c->ev[i].why[0] = 0;
+    mb_event_t *e = &c->ev[i];
+    int fd = open_event(e, -1, &e->user_only);
+    e->available = fd >= 0;
+    if (fd >= 0) close(fd);
+    if (fd >= 0 && e->user_only && kernel_side(e)) {
+      e->available = 0;
+      snprintf(e->why, sizeof e->why, "only user space may be counted here (perf_event_paranoid=%d), and this event happens in the kernel: it would read 0",
+               mb_perf_paranoid());
+    } else if (fd >= 0) {
+      e->why[0] = 0;
       n++;
     } else {
-      explain(&c->ev[i], errno);
+      explain(e, errno);
     }
   }
   return n;
@@ -186,10 +199,10 @@ int mb_counters_open(mb_counters_t *c) {
     c->is_leader[i] = 0;
     if (!c->ev[i].available) continue;
     int grouped = c->ev[i].type != PERF_TYPE_SOFTWARE && c->leader >= 0;
-    int fd = open_event(&c->ev[i], grouped ? c->fd[c->leader] : -1);
+    int fd = open_event(&c->ev[i], grouped ? c->fd[c->leader] : -1, &c->ev[i].user_only);
     if (fd < 0 && grouped) {
       /* Some events cannot share a group (another PMU); count them on their own. */
-      fd = open_event(&c->ev[i], -1);
+      fd = open_event(&c->ev[i], -1, &c->ev[i].user_only);
       grouped = 0;
     }
     if (fd < 0) {

@@ -7,6 +7,10 @@
  * All events that open form one group on the calling thread, enabled only around the
  * kernel call. An event the machine cannot count (a VM without a virtual PMU,
  * perf_event_paranoid, no capability) is dropped with its reason: never reported as zero.
+ * Where only user space may be counted (perf_event_paranoid 2, unprivileged), events count
+ * user space only and say so (user_only); the scheduler's events (context-switches,
+ * cpu-migrations) happen in the kernel and would always read 0 there: they are dropped, with
+ * that reason.
  *
  * Functions return 0 on success, -1 with errno and a message on failure.
  */
@@ -32,6 +36,7 @@ typedef struct mb_event {
   uint32_t type;      /* perf_event_attr.type */
   uint64_t config, config1, config2;
   int available;      /* opened on this machine at probe time */
+  int user_only;      /* counts user space only (perf_event_paranoid >= 2 without CAP_PERFMON) */
   char why[128];      /* why not, if not */
 } mb_event_t;
 

@@ -53,6 +53,21 @@ mb_figure_t mb_primary_of(const mb_bench_t *b) {
   return (mb_figure_t){"real_time", "ns", MB_SMALLER_IS_BETTER};
 }
 
+int mb_figure_timed(mb_figure_t f) {
+  if (!f.name) return 0;
+  if (!strcmp(f.name, "real_time") || !strcmp(f.name, "cpu_time")) return 1;
+  const char *u = f.unit ? f.unit : "";
+  size_t l = strlen(u);
+  return !strcmp(u, "ns") || !strcmp(u, "us") || !strcmp(u, "ms") || !strcmp(u, "s") || (l > 2 && !strcmp(u + l - 2, "/s"));
+}
+
+int mb_bench_timed(const mb_bench_t *b) {
+  if (mb_figure_timed(mb_primary_of(b))) return 1;
+  for (int i = 0; i < MB_MAX_FIGURES && b->figures[i].name; i++)
+    if (mb_figure_timed(b->figures[i])) return 1;
+  return 0;
+}
+
 static struct {
   char *key, *value;
 } *ctx;

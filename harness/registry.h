@@ -34,6 +34,13 @@ const mb_family_t *mb_family_at(int i);
 /* A descriptor's primary figure, its default filled in. */
 mb_figure_t mb_primary_of(const mb_bench_t *b);
 
+/* Whether a figure is a time or a rate (real_time, cpu_time, a unit of ns/us/ms/s or per
+ * second): one that something else taking the CPU makes wrong. A depth, a size or a count is
+ * not. 1 or 0. */
+int mb_figure_timed(mb_figure_t f);
+/* Whether any figure a descriptor declares (its primary one or another) is timed. */
+int mb_bench_timed(const mb_bench_t *b);
+
 /* Number of registered descriptors. */
 int mb_registry_count(void);
 

@@ -52,8 +52,44 @@ void describe(json_t *e, const mb_instance_t *inst, const char *time_unit) {
   else json_decref(figs);
 }
 
-/* One run as Google Benchmark's JSON reporter writes it (1.7 field names and order). */
-json_t *entry_of(const benchmark::BenchmarkReporter::Run &r) {
+/* The quiet check's verdict on a reported run: for a repetition the mark of its call, for
+ * an aggregate those of the repetitions it sums up. Nothing for a benchmark not judged. */
+struct Verdict {
+  bool judged = false, disturbed = false;
+  std::string why;
+};
+
+/* The last `from_end` marks of the instance, the k-th of them (0-based). */
+const Mark *mark_at(const mb_instance_t *inst, size_t from_end, size_t k) {
+  auto it = H.marks.find(inst);
+  if (!inst || it == H.marks.end() || it->second.size() < from_end) return nullptr;
+  return &it->second[it->second.size() - from_end + k];
+}
+
+Verdict verdict_of(const benchmark::BenchmarkReporter::Run &r, const mb_instance_t *inst, size_t batch, size_t k) {
+  Verdict v;
+  if (r.run_type != benchmark::BenchmarkReporter::Run::RT_Aggregate) {
+    const Mark *m = mark_at(inst, batch, k);
+    if (m) v.judged = m->judged, v.disturbed = m->disturbed, v.why = m->why;
+    return v;
+  }
+  size_t reps = r.repetitions > 0 ? (size_t)r.repetitions : 1;
+  int disturbed = 0;
+  for (size_t i = 0; i < reps; i++) {
+    const Mark *m = mark_at(inst, reps, i);
+    if (!m) return v;
+    v.judged |= m->judged;
+    disturbed += m->disturbed;
+  }
+  v.disturbed = disturbed > 0;
+  if (v.disturbed) v.why = std::to_string(disturbed) + " of " + std::to_string(reps) + " repetitions disturbed";
+  return v;
+}
+
+/* One run as Google Benchmark's JSON reporter writes it (1.7 field names and order), with
+ * the quiet check's verdict: mb_disturbed (and mb_disturbed_reason when true) on every entry
+ * of a benchmark with a timed figure. */
+json_t *entry_of(const benchmark::BenchmarkReporter::Run &r, const Verdict &v) {
   json_t *e = json_object();
   const bool agg = r.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
   const char *unit = benchmark::GetTimeUnitString(r.time_unit);
@@ -73,7 +109,13 @@ json_t *entry_of(const benchmark::BenchmarkReporter::Run &r) {
   json_object_set_new(e, "real_time", number(r.GetAdjustedRealTime()));
   json_object_set_new(e, "cpu_time", number(r.GetAdjustedCPUTime()));
   json_object_set_new(e, "time_unit", json_string(unit));
-  for (auto &c : r.counters) json_object_set_new(e, c.first.c_str(), number(c.second.value));
+  for (auto &c : r.counters)
+    if (c.first != "mb_disturbed") json_object_set_new(e, c.first.c_str(), number(c.second.value));
+  if (v.judged) {
+    json_object_set_new(e, "mb_disturbed", json_boolean(v.disturbed));
+    if (v.disturbed) json_object_set_new(e, "mb_disturbed_reason", json_string(v.why.c_str()));
+  }
+  if (H.pass > 1) json_object_set_new(e, "mb_remeasured", json_integer(H.pass - 1));
   if (!r.report_label.empty()) json_object_set_new(e, "label", json_string(r.report_label.c_str()));
   auto it = H.by_name.find(r.run_name.function_name);
   if (it != H.by_name.end()) describe(e, it->second, unit);
@@ -142,19 +184,94 @@ class Collector : public benchmark::BenchmarkReporter {
   }
   void ReportRuns(const std::vector<Run> &runs) override {
     display_->ReportRuns(runs);
-    for (auto &r : runs) {
+    if (runs.empty()) return;
+    const mb_instance_t *inst = instance_of(runs[0]);
+    size_t batch = 0;
+    for (auto &r : runs) batch += r.run_type != Run::RT_Aggregate;
+    std::vector<json_t *> entries[2]; /* benchmarks, spread */
+    bool error = false, failed = false;
+    for (size_t k = 0, it = 0; k < runs.size(); k++) {
+      const Run &r = runs[k];
+      const bool agg = r.run_type == Run::RT_Aggregate;
+      Verdict v = verdict_of(r, inst, batch, agg ? 0 : it++);
       if (r.error_occurred) {
-        add_not_measured(r);
+        error = true;
+        failed |= !r.error_message.compare(0, 8, "failed: ");
+        if (H.pass == 1 || failed) add_not_measured(r);
         continue;
       }
-      bool spread = r.run_type == Run::RT_Aggregate && (r.aggregate_name == "stddev" || r.aggregate_name == "cv");
-      json_array_append_new(json_object_get(H.doc, spread ? "spread" : "benchmarks"), entry_of(r));
+      bool spread = agg && (r.aggregate_name == "stddev" || r.aggregate_name == "cv");
+      entries[spread].push_back(entry_of(r, v));
     }
+    if (H.pass > 1 && !keep_new(runs[0].run_name.str(), entries[0], error, failed)) {
+      for (auto &list : entries)
+        for (json_t *e : list) json_decref(e);
+      if (error && !failed && inst) H.skipped.erase(inst); /* its first measurement stands */
+      return;
+    }
+    const char *key[2] = {"benchmarks", "spread"};
+    for (int a = 0; a < 2; a++)
+      for (json_t *e : entries[a]) place(json_object_get(H.doc, key[a]), runs[0].run_name.str(), e);
   }
+  /* A new pass: the entries it replaces are looked up afresh. */
+  void StartPass() { insert_at_.clear(), decided_.clear(); }
   void Finalize() override { display_->Finalize(); }
 
  private:
   benchmark::BenchmarkReporter *display_;
+  /* Per run name re-measured in this pass: where its new entries go in each array. */
+  std::map<std::string, std::map<json_t *, size_t>> insert_at_;
+  std::map<std::string, bool> decided_; /* whether the pass's entries of a run name replace the old */
+
+  static const mb_instance_t *instance_of(const Run &r) {
+    auto it = H.by_name.find(r.run_name.function_name);
+    return it == H.by_name.end() ? nullptr : it->second;
+  }
+  static int disturbed_in(const std::vector<json_t *> &entries) {
+    int d = 0;
+    for (json_t *e : entries) d += json_is_true(json_object_get(e, "mb_disturbed"));
+    return d;
+  }
+  /* A re-measuring pass: do the new entries of run `name` replace the old ones? They do
+   * unless more of them are disturbed (a reader of re-measured runs, clean both times, is
+   * newer for its inputs), and when the check failed this time (no earlier figure of a kernel
+   * that came out wrong stands); not when it was skipped this time. The old entries are then taken out of both arrays,
+   * and the new ones go where they were. */
+  bool keep_new(const std::string &name, const std::vector<json_t *> &fresh, bool error, bool failed) {
+    auto d = decided_.find(name); /* its aggregates follow its repetitions in a batch of their own */
+    if (d != decided_.end()) return d->second;
+    return decided_[name] = replace_old(name, fresh, error, failed);
+  }
+  bool replace_old(const std::string &name, const std::vector<json_t *> &fresh, bool error, bool failed) {
+    std::vector<json_t *> old;
+    json_t *benches = json_object_get(H.doc, "benchmarks"), *b;
+    size_t i;
+    json_array_foreach(benches, i, b) {
+      const char *rn = json_string_value(json_object_get(b, "run_name"));
+      if (rn && name == rn) old.push_back(b);
+    }
+    if (!failed && (error || disturbed_in(fresh) > disturbed_in(old))) return false;
+    auto &at = insert_at_[name];
+    for (const char *key : {"benchmarks", "spread"}) {
+      json_t *list = json_object_get(H.doc, key);
+      size_t first = json_array_size(list);
+      for (size_t k = json_array_size(list); k-- > 0;) {
+        const char *rn = json_string_value(json_object_get(json_array_get(list, k), "run_name"));
+        if (rn && name == rn) json_array_remove(list, k), first = k;
+      }
+      at[list] = first;
+    }
+    return true;
+  }
+  /* Append, or in a re-measuring pass put the entry where the old ones of its run were. */
+  void place(json_t *list, const std::string &name, json_t *e) {
+    auto it = insert_at_.find(name);
+    if (it == insert_at_.end() || !it->second.count(list)) {
+      json_array_append_new(list, e);
+      return;
+    }
+    json_array_insert_new(list, it->second[list]++, e);
+  }
 };
 
 }  // namespace
@@ -189,5 +306,7 @@ benchmark::BenchmarkReporter *make_display(std::string *why) {
 }
 
 benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display) { return new Collector(display); }
+
+void collector_new_pass(benchmark::BenchmarkReporter *collector) { static_cast<Collector *>(collector)->StartPass(); }
 
 }  // namespace mb

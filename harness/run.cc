@@ -30,6 +30,7 @@ bool per_run_event(const char *name) {
 void progress(const mb_instance_t *inst) {
   if (inst == H.last_seen) return;
   H.last_seen = inst;
+  H.marks[inst].clear(); /* this pass's calls of it start here */
   H.started++;
   if (H.family != inst->bench->family) {
     H.family = inst->bench->family;
@@ -69,10 +70,12 @@ uint64_t next_stamp() {
  * iteration count (probes, the detector) are exempt: their figures are not times. */
 const double MB_TRUSTED_SECONDS = 1e-3;
 
-/* Where the timed thread ran, and the steal time around the kernel. */
+/* Where the timed thread ran, the steal time around the kernel, and the thread's evidence
+ * of disturbance over the timed loop. */
 struct Where {
   int cpu_before, cpu_after;
-  double steal0;
+  double steal0, steal; /* steal: over the run, -1 unknown */
+  mb_evidence_t ev;
 };
 
 /* The timed part: exactly one kernel call between our own wall-clock reads. */
@@ -81,9 +84,13 @@ uint64_t timed_call(benchmark::State &st, const mb_instance_t *inst, Where *w) {
   const benchmark::IterationCount n = st.max_iterations;
   uint64_t result = 0;
   run.stamp = next_stamp();
+  run.disturbed = 0;
+  run.disturbance[0] = 0;
+  mb_evidence_reset(&run);
   if (inst->bench->arm) inst->bench->arm(&run);
   w->cpu_before = sched_getcpu();
   w->steal0 = H.pu >= 0 ? mb_steal_seconds(H.pu) : -1;
+  mb_evidence_begin(&w->ev);
   mb_counters_start(&H.counters);
   struct timespec t0{}, t1{};
   while (st.KeepRunningBatch(n)) {
@@ -98,6 +105,7 @@ uint64_t timed_call(benchmark::State &st, const mb_instance_t *inst, Where *w) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
   }
   mb_counters_stop(&H.counters);
+  mb_evidence_end(&w->ev);
   run.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
   w->cpu_after = sched_getcpu();
   benchmark::DoNotOptimize(result);
@@ -111,8 +119,7 @@ void report_rates(benchmark::State &st, const mb_instance_t *inst, const Where &
   if (run.bytes_per_iter > 0) st.counters["bytes_per_second"] = benchmark::Counter(run.bytes_per_iter * (double)n / secs, benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
   if (run.items_per_iter > 0) st.counters["items_per_second"] = benchmark::Counter(run.items_per_iter * (double)n / secs);
   /* CPU time is Google Benchmark's cpu_time; the hypervisor's steal is its own field. */
-  const double steal1 = w.steal0 >= 0 ? mb_steal_seconds(H.pu) : -1;
-  if (w.steal0 >= 0 && steal1 >= w.steal0) st.counters["steal_s"] = steal1 - w.steal0;
+  if (w.steal >= 0) st.counters["steal_s"] = w.steal;
   if (!H.opt.iterations && !inst->bench->iterations && run.seconds < MB_TRUSTED_SECONDS) {
     st.counters["mb_too_short"] = 1;
     H.short_inst = inst, H.short_iters = n, H.short_seconds = run.seconds;
@@ -121,11 +128,54 @@ void report_rates(benchmark::State &st, const mb_instance_t *inst, const Where &
   }
 }
 
+/* The migrations the counters saw (0 when not counted). */
+double migrations_of(const mb_counter_values_t &v) {
+  for (int i = 0; i < H.counters.n; i++)
+    if (!std::isnan(v.value[i]) && !strcmp(H.counters.ev[i].name, "cpu-migrations")) return v.value[i];
+  return 0;
+}
+
+/* Was the run just timed disturbed? The harness's evidence (the timed thread, steal, its PU,
+ * the workers) and what the benchmark says of itself; judged only for a benchmark with a
+ * timed figure (a depth or a size does not change when the CPU is shared). */
+void judge(const mb_instance_t *inst, Where *w, const mb_counter_values_t &v) {
+  mb_run_t &run = H.run;
+  const double steal1 = w->steal0 >= 0 ? mb_steal_seconds(H.pu) : -1;
+  w->steal = w->steal0 >= 0 && steal1 >= w->steal0 ? steal1 - w->steal0 : -1;
+  Mark m;
+  m.judged = H.opt.quiet_check && mb_bench_timed(inst->bench);
+  if (m.judged) {
+    mb_quiet_input_t in{};
+    in.main = w->ev;
+    in.blocking = inst->bench->real_time;
+    in.steal = w->steal;
+    in.moved = migrations_of(v) > 0 || w->cpu_before != w->cpu_after || (H.pu >= 0 && w->cpu_after != H.pu);
+    in.workers = run.workers;
+    char why[sizeof run.disturbance];
+    if (mb_quiet_judge(&in, why, sizeof why)) {
+      if (run.disturbed) snprintf(run.disturbance + strlen(run.disturbance), sizeof run.disturbance - strlen(run.disturbance), "; %s", why);
+      else snprintf(run.disturbance, sizeof run.disturbance, "%s", why);
+      run.disturbed = 1;
+    }
+  }
+  H.marks[inst].push_back(m); /* what verify adds (mb_disturbed) joins it in finish_mark */
+}
+
+/* The mark of the call just made, with what verify said of it, and its evidence as counters. */
+void finish_mark(benchmark::State &st, const mb_instance_t *inst, const Where &w) {
+  mb_run_t &run = H.run;
+  Mark &m = H.marks[inst].back();
+  if (!m.judged) return;
+  m.disturbed = run.disturbed;
+  m.why = run.disturbance;
+  st.counters["mb_lost_share"] = mb_evidence_lost(&w.ev, inst->bench->real_time);
+  st.counters["mb_nivcsw"] = (double)w.ev.nivcsw;
+  if (run.disturbed) st.counters["mb_disturbed"] = 1;
+}
+
 /* Hardware/software counters and the benchmark's own; returns the migrations counted. */
-double report_counters(benchmark::State &st) {
+double report_counters(benchmark::State &st, const mb_counter_values_t &v) {
   const mb_run_t &run = H.run;
-  mb_counter_values_t v;
-  mb_counters_read(&H.counters, &v);
   double migrations = 0;
   for (int i = 0; i < H.counters.n; i++) {
     if (std::isnan(v.value[i])) continue; /* not counted: no number, not a zero */
@@ -157,13 +207,17 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   const benchmark::IterationCount n = st.max_iterations;
   Where w{};
   uint64_t result = timed_call(st, inst, &w);
+  mb_counter_values_t v;
+  mb_counters_read(&H.counters, &v);
+  judge(inst, &w, v);
   if (inst->bench->verify && inst->bench->verify(&H.run, result, (uint64_t)n)) {
     report_reason(st, H.run);
     if (inst->bench->fresh_setup) teardown_current();
     return;
   }
+  finish_mark(st, inst, w);
   report_rates(st, inst, w, n);
-  double migrations = report_counters(st);
+  double migrations = report_counters(st, v);
   /* Pinning proof: where we ran, and whether we moved. */
   st.counters["mb_pu"] = w.cpu_after;
   bool moved = migrations > 0 || w.cpu_before != w.cpu_after || (H.pu >= 0 && w.cpu_after != H.pu);

@@ -48,6 +48,21 @@ int mb_topo_default_pu(hwloc_topology_t topo) {
   return (int)pu->os_index;
 }
 
+int mb_topo_pus(hwloc_topology_t topo, int *out, int max) {
+  int n = 0;
+  hwloc_const_bitmap_t allowed = hwloc_topology_get_allowed_cpuset(topo);
+  for (hwloc_obj_t pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, NULL); pu && n < max;
+       pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu))
+    if (hwloc_bitmap_isincluded(pu->cpuset, allowed)) out[n++] = (int)pu->os_index;
+  return n;
+}
+
+int mb_topo_pu_kind(hwloc_topology_t topo, int os) {
+  hwloc_obj_t pu = os < 0 ? NULL : hwloc_get_pu_obj_by_os_index(topo, (unsigned)os);
+  if (!pu || hwloc_cpukinds_get_nr(topo, 0) < 2) return -1;
+  return hwloc_cpukinds_get_by_cpuset(topo, pu->cpuset, 0);
+}
+
 int mb_topo_has_pu(hwloc_topology_t topo, int os) {
   if (os < 0) return 0;
   hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(topo, (unsigned)os);

@@ -49,6 +49,13 @@ int mb_topo_load(hwloc_topology_t *out);
  * ENODEV when the topology has no PU. */
 int mb_topo_default_pu(hwloc_topology_t topo);
 
+/* The allowed PUs by OS index, at most max of them into out: how many. */
+int mb_topo_pus(hwloc_topology_t topo, int *out, int max);
+
+/* The CPU kind of PU `os` (hwloc's cpukinds: performance and efficiency cores of a hybrid
+ * CPU differ), as an index; -1 when hwloc knows no kinds here (every PU is of one kind). */
+int mb_topo_pu_kind(hwloc_topology_t topo, int os);
+
 /* Is `os` the OS index of an allowed PU? 1 yes, 0 no. */
 int mb_topo_has_pu(hwloc_topology_t topo, int os);
 

@@ -77,6 +77,14 @@ typedef struct mb_config {
   int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
 } mb_config_t;
 
+/* What a run's other threads (crew.h's workers) said of their share of it. */
+typedef struct mb_run_workers {
+  int n;            /* threads that reported */
+  int disturbed;    /* of them, how many were disturbed */
+  double worst_lost; /* the largest share of a worker's time taken from it */
+  int worst_pu;     /* where that worker ran */
+} mb_run_workers_t;
+
 /* One run of a benchmark instance: arguments in, working data and counters out. */
 typedef struct mb_run {
   int64_t arg[MB_MAX_ARGS];  /* this instance's argument values */
@@ -88,6 +96,12 @@ typedef struct mb_run {
   double seconds;            /* set before verify: wall time of the kernel call just made */
   uint64_t stamp;            /* new for every timed run (never 0, never repeated in a process):
                                 arm() makes the run's outputs depend on it, verify expects it */
+  /* Whether something else took the CPU while this run was timed (see "Disturbance" below):
+   * the harness judges the timed thread's evidence and its workers' before verify; a
+   * benchmark whose figures come from earlier runs marks itself with mb_disturbed(). */
+  int disturbed;
+  char disturbance[200];     /* why, when disturbed */
+  mb_run_workers_t workers;  /* the run's other threads, as mb_evidence_add() reported them */
   /* Filled through mb_skip, mb_fail and mb_counter; read by the harness. */
   char reason[256];
   int failed;                /* reason is a verification failure, not a skip */
@@ -151,6 +165,10 @@ struct mb_bench {
    * set (an allocator that replaces malloc); their results join this run's. NULL: here. */
   const char *process;
   const char *preload;
+  /* The variant of its family whose runs in this process its figures are computed from
+   * (hierarchy/boundaries reads latency_random's curve): when a disturbed run of that
+   * variant is re-measured, this one runs again after it. NULL: none. */
+  const char *reads;
 };
 
 /* Register a descriptor (the MB_BENCH macro calls this from a constructor). */
@@ -288,6 +306,37 @@ int mb_fail(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2
 /* Report a user counter with this run (e.g. a measured depth). Later values replace
  * earlier ones of the same name. */
 void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind);
+
+/* ---- Disturbance: evidence that something else took a thread's CPU ----
+ * A figure measured while another task ran on the benchmark's PU, while the process was
+ * stopped (SIGSTOP, a suspend) or while the hypervisor ran another guest is wrong by what was
+ * taken. The harness takes evidence around every timed run of the timed thread: wall time
+ * beside the thread's CPU time, the time it waited runnable for its CPU
+ * (/proc/thread-self/schedstat), involuntary context switches, steal, migrations, a stop
+ * (a SIGCONT arrived) and a suspend. A run
+ * whose threads lost more than a small share of their time is disturbed: re-measured, and
+ * kept marked when it stays so (harness/quiet.h has the rule and the evidence behind it).
+ * Threads a benchmark starts itself (crew.h's workers) take their own evidence around their
+ * share of the work and hand it over with mb_evidence_add. */
+typedef struct mb_evidence {
+  double wall;    /* seconds, CLOCK_MONOTONIC, over the window */
+  double cpu;     /* seconds of this thread's CPU time over it */
+  double wait;    /* seconds it was runnable but not running; -1: unknown (no schedstat) */
+  long nivcsw;    /* involuntary context switches */
+  int cpu0, cpu1; /* the CPU it was on when the window opened and closed */
+  int stopped;    /* the process was stopped and continued (SIGSTOP/SIGTSTP, then SIGCONT) */
+  double suspended; /* seconds the machine was suspended (CLOCK_BOOTTIME beside CLOCK_MONOTONIC) */
+  struct { double t, c, w, b; long n; int conts; } start_; /* private: the readings at mb_evidence_begin */
+} mb_evidence_t;
+/* Open and close a window on the calling thread. */
+void mb_evidence_begin(mb_evidence_t *e);
+void mb_evidence_end(mb_evidence_t *e);
+/* A worker's evidence of its share of the current timed run joins the run's (any thread,
+ * safe to call concurrently); `pu` is where it was meant to run (-1: anywhere). */
+void mb_evidence_add(mb_run_t *run, const mb_evidence_t *e, int pu);
+/* The benchmark says its run is disturbed (printf format): a figure derived from earlier
+ * runs that were. Returns 0: the run goes on, marked. */
+int mb_disturbed(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Add a string to the results context (key should start with the family's name, e.g.
  * "stack_layout_heap"); call from the family's describe, an args_fn or a setup. Later values of a key
