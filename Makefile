@@ -6,6 +6,7 @@
 #   make plots        charts of the newest result (or RESULT=file.json) into results/<machine>/charts
 #   make bench-deterministic   instruction counts under callgrind (GRIND_ARGS='--filter=RE')
 #   make compare BASE=a.json NEW=b.json   the regression gate on two results (tools/mbcompare)
+#   make bench-ci BASE=<rev>   the paired timing gate: BASE and this tree interleaved here
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
 #   make deps         check (and as root install) what membench needs: tools/deps.sh
 #   make test-aarch64 cross-build for 64-bit Arm and run the tests under qemu-user
@@ -103,17 +104,26 @@ compare: build
 	@if [ -z "$$MB_BASE" ] || [ -z "$$MB_NEW" ]; then echo "usage: make compare BASE=a.json NEW=b.json" >&2; exit 2; fi
 	@set -f; $(BUILD)/mbcompare $$MB_COMPARE_ARGS "$$MB_BASE" "$$MB_NEW"
 
-# CI regression tracking: a quick subset with 9 repetitions against the committed baseline
-# of this machine, results/<machine>/baseline.json (refresh it with bench-ci-baseline).
-# The CI subset: tools/ci_subset.txt, one pattern per line, read here and by mbgrind (its
-# default filter), so the two never drift apart.
+# CI regression tracking on the CI subset (tools/ci_subset.txt, one pattern per line, read
+# here, by tools/bench-ci.sh and by mbgrind, so they never drift apart):
+#   make bench-ci BASE=<rev>   the paired gate: BASE built once (kept under $(BUILD)/gate/),
+#                              then BASE and this tree run in interleaved rounds on one PU and
+#                              are judged by the signed-rank test over the rounds; needs no
+#                              baseline, so it works on any runner (tools/bench-ci.sh;
+#                              MB_GATE_ROUNDS, MB_GATE_REPS, COMPARE_ARGS='--threshold=0.05')
+#   make bench-ci              against the committed baseline of this machine,
+#                              results/<machine>/baseline.json, refused when its fingerprint
+#                              is another machine's (make bench-ci-baseline writes it)
+# Exit 0 no regression, 1 regression, 2 could not run or judge.
 CI_FILTER ?= ^($(shell paste -sd'|' tools/ci_subset.txt))$$
 CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
 
 bench-ci: build
-	@machine=$$($(BUILD)/membench --mb_machine_name) && base=$(RESULTS)/$$machine/baseline.json; \
-	if [ ! -f "$$base" ]; then echo "membench: no baseline for $$machine ($$base): run make bench-ci-baseline and commit it" >&2; exit 2; fi; \
-	out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	@if [ -n "$$MB_BASE" ]; then bash tools/bench-ci.sh "$$MB_BASE" "$(BUILD)"; exit $$?; fi; \
+	machine=$$($(BUILD)/membench --mb_machine_name) && base=$(RESULTS)/$$machine/baseline.json; \
+	if [ ! -f "$$base" ]; then echo "membench: no baseline for this machine ($$base): make bench-ci BASE=<rev> compares two builds here and needs none; make bench-ci-baseline makes one" >&2; exit 2; fi; \
+	out=$$(mktemp -d "$${TMPDIR:-/tmp}/membench-ci.XXXXXX") || { echo "membench: cannot make a temporary directory (TMPDIR=$$TMPDIR)" >&2; exit 2; }; \
+	trap 'rm -rf "$$out"' EXIT; \
 	$(CI_RUN) --benchmark_out="$$out/new.json" >/dev/null || exit 2; \
 	set -f; $(BUILD)/mbcompare $$MB_COMPARE_ARGS "$$base" "$$out/new.json"
 

@@ -270,6 +270,11 @@ int main(int argc, char **argv) {
   mb_probe_dispatch(argc, argv); /* a probe's process runs its probe and nothing else */
   std::vector<char *> orig(argv, argv + argc);
   if (!check_request(&argc, argv)) return 0;
+  if (H.opt.print_pu) { /* where the quiet check would run it now (the gate pins both builds there) */
+    choose_and_pin();
+    printf("%d\n", H.pu);
+    return 0;
+  }
   Outputs out;
   name_outputs(&out);
   configure();

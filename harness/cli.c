@@ -29,6 +29,7 @@ const char mb_cli_help[] =
     "                      unpinned, wait for another membench on the same PU), and re-measure\n"
     "                      or mark every run something else disturbed; off: none of it\n"
     "  --mb_machine_name   print the machine name results would be filed under, and exit\n"
+    "  --mb_print_pu       print the PU a run would take now (OS index; -1: unpinned), and exit\n"
     "  --mb_iterations=N   run every benchmark exactly N iterations (for deterministic counts\n"
     "                      under callgrind: see tools/mbgrind)\n"
     "Result files are written atomically: an interrupted run leaves earlier results as they were.\n";
@@ -95,6 +96,8 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         opt->out_dir = v;
       } else if ((v = flag_value(a, "--mb_machine_name"))) {
         opt->print_machine = 1;
+      } else if ((v = flag_value(a, "--mb_print_pu"))) {
+        opt->print_pu = 1;
       } else if ((v = flag_value(a, "--mb_machine")) || (v = flag_value(a, "--mb_testbed"))) {
         if (!*v) {
           int fl = (int)strcspn(a, "=");

@@ -25,6 +25,8 @@ typedef struct mb_options {
   long iterations;         /* --mb_iterations=N: every benchmark runs exactly N iterations
                               (deterministic counts); 0: Google Benchmark chooses */
   int print_machine;       /* --mb_machine_name: print the machine name and exit */
+  int print_pu;            /* --mb_print_pu: print the PU a run would take now (the quiet
+                              check's choice) and exit */
   int help;                /* --help or --mb_help */
   /* Google Benchmark flags membench reads (they stay in argv unless said otherwise). */
   const char *bm_out;      /* --benchmark_out=PATH (removed from argv: membench writes it) */

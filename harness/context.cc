@@ -92,6 +92,7 @@ json_t *membench_context(int argc, char **argv) {
   json_t *m = json_object();
   json_object_set_new(m, "machine", json_string(H.machine));
   json_object_set_new(m, "cpu_model", json_string(H.env.cpu_model));
+  json_object_set_new(m, "fingerprint", mb_fingerprint(&H.env, &H.summary));
   json_object_set_new(m, "pinned", json_boolean(H.pu >= 0));
   json_object_set_new(m, "pu", json_integer(H.pu));
   if (!H.pin_note.empty()) json_object_set_new(m, "unpinned_reason", json_string(H.pin_note.c_str()));

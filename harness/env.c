@@ -130,16 +130,20 @@ double mb_steal_seconds(int cpu) {
   return steal;
 }
 
-unsigned long long mb_mem_available(void) {
+static unsigned long long meminfo(const char *key) {
   FILE *f = fopen("/proc/meminfo", "r");
-  char line[256];
+  char line[256], fmt[64];
   unsigned long long kb = 0;
   if (!f) return 0;
+  snprintf(fmt, sizeof fmt, "%s: %%llu kB", key);
   while (fgets(line, sizeof line, f))
-    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
+    if (sscanf(line, fmt, &kb) == 1) break;
   fclose(f);
   return kb * 1024ULL;
 }
+
+unsigned long long mb_mem_available(void) { return meminfo("MemAvailable"); }
+unsigned long long mb_mem_total(void) { return meminfo("MemTotal"); }
 
 /* Arm's CPU implementer and part codes (/proc/cpuinfo on arm64), for a name that tells a
  * Graviton 2 from a Graviton 3 from an Ampere Altra: the parts membench has met or expects. */
@@ -171,6 +175,21 @@ void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci) {
     const char *val = colon + 1;
     while (*val == ' ' || *val == '\t') val++;
     int vlen = (int)(nl ? nl - val : (long)strlen(val));
+    /* The key before the colon, without its padding: "model" is not "model name". */
+    int klen = (int)(colon - line);
+    while (klen > 0 && (line[klen - 1] == ' ' || line[klen - 1] == '\t')) klen--;
+#define KEY(k) (klen == (int)strlen(k) && !strncmp(line, k, (size_t)klen))
+#define TAKE(field) snprintf(ci->field, sizeof ci->field, "%.*s", vlen, val)
+    if (!ci->vendor[0] && (KEY("vendor_id") || KEY("CPU implementer"))) TAKE(vendor);
+    else if (!ci->family[0] && (KEY("cpu family") || KEY("CPU architecture"))) TAKE(family);
+    else if (!ci->model_number[0] && (KEY("model") || KEY("CPU part"))) TAKE(model_number);
+    else if (!ci->stepping[0] && (KEY("stepping") || KEY("CPU variant"))) TAKE(stepping);
+    else if (KEY("CPU revision") && !strchr(ci->stepping, 'r')) { /* arm64: variant and revision, "0x1 r1" */
+      size_t l = strlen(ci->stepping);
+      snprintf(ci->stepping + l, sizeof ci->stepping - l, "%sr%.*s", l ? " " : "", vlen, val);
+    } else if (!ci->microcode[0] && KEY("microcode")) TAKE(microcode);
+#undef KEY
+#undef TAKE
     if (!ci->model[0] && !strncmp(line, "model name", 10)) snprintf(ci->model, sizeof ci->model, "%.*s", vlen, val);
     else if (!ci->mhz && !strncmp(line, "cpu MHz", 7)) ci->mhz = atof(val);
     else if (!ci->has_flags && (!strncmp(line, "flags", 5) || !strncmp(line, "Features", 8))) {
@@ -191,11 +210,38 @@ void mb_cpu_model_pick(char *out, size_t len, const char *hwloc_model, const mb_
   snprintf(out, len, "%s", m);
 }
 
+/* The hypervisor's own name: x86's CPUID leaf 0x40000000 signature ("KVMKVMKVM",
+ * "Microsoft Hv", "VMwareVMware", "XenVMMXenVMM"), else /sys/hypervisor/type, else DMI's
+ * vendor; "" when none says. */
+static void hypervisor_name(char *out, size_t len, int flagged) {
+  out[0] = 0;
+#if defined(__x86_64__) || defined(__i386__)
+  if (flagged) {
+    unsigned a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000u), "c"(0));
+    char sig[13];
+    memcpy(sig, &b, 4), memcpy(sig + 4, &c, 4), memcpy(sig + 8, &d, 4);
+    sig[12] = 0;
+    size_t w = 0;
+    for (size_t i = 0; sig[i] && w + 1 < len; i++)
+      if (isprint((unsigned char)sig[i])) out[w++] = sig[i];
+    out[w] = 0;
+    if (w) return;
+  }
+#else
+  (void)flagged;
+#endif
+  if (!mb_read_line("/sys/hypervisor/type", out, len) && out[0]) return;
+  char vendor[128];
+  if (flagged && !mb_read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof vendor)) snprintf(out, len, "%.40s", vendor);
+}
+
 static void cpuinfo(mb_env_t *env, const mb_topo_summary_t *t, char *flags_hypervisor) {
   char *text = mb_read_file("/proc/cpuinfo", NULL);
   mb_cpuinfo_t ci;
   mb_cpuinfo_parse(text ? text : "", &ci);
   free(text);
+  env->cpuinfo = ci;
   mb_cpu_model_pick(env->cpu_model, sizeof env->cpu_model, t->cpu_model, &ci);
   env->mhz = ci.mhz;
   /* x86 says so in its flags; elsewhere the hypervisor may say so in /sys, or DMI may;
@@ -208,6 +254,8 @@ static void cpuinfo(mb_env_t *env, const mb_topo_summary_t *t, char *flags_hyper
             strstr(vendor, "Microsoft")))
     *flags_hypervisor = 1;
   else *flags_hypervisor = 2;
+  hypervisor_name(env->hypervisor, sizeof env->hypervisor, *flags_hypervisor == 1);
+  if (!env->hypervisor[0]) snprintf(env->hypervisor, sizeof env->hypervisor, "%s", *flags_hypervisor == 0 ? "none" : *flags_hypervisor == 1 ? "yes, unnamed" : "unknown");
 }
 
 void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
@@ -277,6 +325,41 @@ void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
     warn(env, "boost/turbo is on: the clock depends on temperature and load");
   if (hyp)
     warn(env, "running in a virtual machine: the hypervisor adds noise, and hwloc's cache sizes may be wrong");
+}
+
+static void fp_str(json_t *f, const char *key, const char *v) { json_object_set_new(f, key, json_string(v && *v ? v : "unknown")); }
+
+json_t *mb_fingerprint(const mb_env_t *env, const mb_topo_summary_t *t) {
+  json_t *f = json_object();
+  const mb_cpuinfo_t *ci = &env->cpuinfo;
+#define STR(k, v) fp_str(f, k, v)
+  STR("cpu_vendor", ci->vendor);
+  STR("cpu_model", env->cpu_model);
+  STR("cpu_family", ci->family);
+  STR("cpu_model_number", ci->model_number);
+  STR("cpu_stepping", ci->stepping);
+  STR("microcode", ci->microcode);
+  json_object_set_new(f, "packages", json_integer(t->packages));
+  json_object_set_new(f, "cores", json_integer(t->cores));
+  json_object_set_new(f, "pus", json_integer(t->pus));
+  json_object_set_new(f, "numa_nodes", json_integer(t->numa_nodes));
+  char caches[128] = "";
+  size_t w = 0;
+  for (int l = 1; l <= 4; l++)
+    if (t->cache_size[l] && w < sizeof caches)
+      w += (size_t)snprintf(caches + w, sizeof caches - w, "%sL%d %llu KiB x%d", w ? ", " : "", l, (unsigned long long)(t->cache_size[l] >> 10),
+                            t->cache_count[l]);
+  STR("caches", caches);
+  /* GiB, rounded: the kernel's own reservations move MemTotal by a few MiB between kernels. */
+  json_object_set_new(f, "memory_gib", json_integer((json_int_t)((mb_mem_total() + (1ull << 29)) >> 30)));
+  struct utsname u;
+  STR("kernel", uname(&u) ? "" : u.release);
+  STR("thp", mb_env_get(env, "mb_thp_enabled"));
+  STR("governor", mb_env_get(env, "mb_governor"));
+  STR("boost", mb_env_get(env, "mb_boost"));
+  STR("hypervisor", env->hypervisor);
+#undef STR
+  return f;
 }
 
 void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores) {

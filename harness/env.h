@@ -17,6 +17,19 @@ extern "C" {
 #define MB_ENV_MAX 64
 #define MB_ENV_WARN_MAX 8
 
+/* What /proc/cpuinfo says of the CPU: x86's "model name", or on arm64 (which has none) a
+ * model made from "CPU implementer" and "CPU part" ("ARM Neoverse-N1"), so that different
+ * ARM machines get different names. */
+typedef struct mb_cpuinfo {
+  char model[128];
+  double mhz;
+  int has_flags;  /* x86's "flags" line (it carries the hypervisor bit) */
+  int hypervisor;
+  /* The part's identity, as the fingerprint keeps it ("" where the line is absent): x86's
+   * vendor_id, cpu family, model, stepping, microcode; arm64's CPU implementer, CPU
+   * architecture, CPU part, CPU variant/revision. */
+  char vendor[32], family[16], model_number[16], stepping[32], microcode[32];
+} mb_cpuinfo_t;
 typedef struct mb_env {
   int n;
   struct {
@@ -26,6 +39,8 @@ typedef struct mb_env {
   int nwarn;
   char warn[MB_ENV_WARN_MAX][200]; /* settings that make numbers noisy */
   char cpu_model[128];
+  mb_cpuinfo_t cpuinfo; /* what /proc/cpuinfo said of the first CPU */
+  char hypervisor[48];  /* the hypervisor's name (CPUID's signature, /sys/hypervisor, DMI), "none", or "unknown" */
   int in_vm;
   double mhz;        /* 'cpu MHz' of the first CPU in /proc/cpuinfo, 0 if absent */
 } mb_env_t;
@@ -43,15 +58,6 @@ const char *mb_env_get(const mb_env_t *env, const char *key);
  * e.g. "amd-epyc-2c". Writes into buf (at least 64 bytes). */
 void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores);
 
-/* What /proc/cpuinfo says of the CPU: x86's "model name", or on arm64 (which has none) a
- * model made from "CPU implementer" and "CPU part" ("ARM Neoverse-N1"), so that different
- * ARM machines get different names. */
-typedef struct mb_cpuinfo {
-  char model[128];
-  double mhz;
-  int has_flags;  /* x86's "flags" line (it carries the hypervisor bit) */
-  int hypervisor;
-} mb_cpuinfo_t;
 void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci);
 
 /* The CPU model a machine is named by: hwloc's CPUModel, else /proc/cpuinfo's (model name, or
@@ -68,7 +74,17 @@ static inline int mb_machine_name_valid(const char *name) {
   return n <= 100;
 }
 
-/* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
+/* The machine's fingerprint, for the gate's committed-baseline mode: what makes two
+ * results of one machine comparable, from fields that do not change between runs (not the
+ * clock, the load or the name): CPU vendor, model string, family/model/stepping, microcode;
+ * packages, cores, PUs, NUMA nodes; cache sizes (hwloc's); memory (GiB); kernel release; THP
+ * mode; governor and boost; hypervisor. A JSON object of strings and integers (jansson),
+ * new reference. */
+struct json_t;
+struct json_t *mb_fingerprint(const mb_env_t *env, const mb_topo_summary_t *t);
+
+/* MemTotal and MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
+unsigned long long mb_mem_total(void);
 unsigned long long mb_mem_available(void);
 
 /* Time the hypervisor gave CPU `cpu` to others (steal, /proc/stat) since boot, in seconds, at

@@ -38,8 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 #if defined(FUZZ_MBCOMPARE)
   char *a1[] = {"mbcompare", p, p, NULL};
   run(3, a1);
-  char *a2[] = {"mbcompare", "--field=cpu_time", "--family_threshold=fam=0.2", p, p, NULL};
-  run(5, a2);
+  char *a2[] = {"mbcompare", "--field=cpu_time", "--family_threshold=fam=0.2", "--any_machine", p, p, NULL};
+  run(6, a2);
+  char *a3[] = {"mbcompare", "--paired", "--any_machine", p, p, p, p, NULL};
+  run(6, a3);
 #elif defined(FUZZ_MBEXTRACT)
   char *a1[] = {"mbextract", p, "hierarchy/latency_random", "real_time", NULL};
   run(4, a1);

@@ -35,6 +35,21 @@ int main(void) {
     free(text);
   }
   mb_cpuinfo_t ci;
+  /* The fingerprint's part identity: x86's vendor, family, model, stepping, microcode ("model"
+   * is not "model name"); arm64's implementer, architecture, part, variant and revision. */
+  mb_cpuinfo_parse("vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nmodel name\t: Intel(R) Xeon(R) Platinum 8481C\n"
+                   "stepping\t: 8\nmicrocode\t: 0xffffffff\n", &ci);
+  CHECK_STR(ci.vendor, "GenuineIntel");
+  CHECK_STR(ci.family, "6");
+  CHECK_STR(ci.model_number, "143");
+  CHECK_STR(ci.stepping, "8");
+  CHECK_STR(ci.microcode, "0xffffffff");
+  CHECK_STR(ci.model, "Intel(R) Xeon(R) Platinum 8481C");
+  mb_cpuinfo_parse("CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\nCPU revision\t: 1\n", &ci);
+  CHECK_STR(ci.vendor, "0x41");
+  CHECK_STR(ci.family, "8");
+  CHECK_STR(ci.model_number, "0xd0c");
+  CHECK_STR(ci.stepping, "0x3 r1");
   mb_cpuinfo_parse("CPU implementer\t: 0x41\nCPU part\t: 0xfff\n", &ci); /* a part not in the table */
   CHECK_STR(ci.model, "ARM implementer 0x41 part 0xfff");
   mb_cpuinfo_parse("model name\t: AMD EPYC\nflags\t\t: fpu sse2 hypervisor lahf_lm\ncpu MHz\t\t: 2596.000\n", &ci);
