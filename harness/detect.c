@@ -180,9 +180,25 @@ static int parse_line(const char *s, double *v) {
 }
 
 int mb_detect_parse(const char *text, uint64_t *ws, double *ns, double *spread, int max, char *err, int errlen) {
+  return mb_detect_parse_marked(text, ws, ns, spread, max, NULL, NULL, err, errlen);
+}
+
+/* A last word "disturbed" on the line (before any comment): cut off, 1; else 0. */
+static int cut_disturbed(char *buf) {
+  char *hash = strchr(buf, '#');
+  size_t end = hash ? (size_t)(hash - buf) : strlen(buf);
+  while (end && isspace((unsigned char)buf[end - 1])) end--;
+  if (end < 9 || strncmp(buf + end - 9, "disturbed", 9) || (end > 9 && !isspace((unsigned char)buf[end - 10]))) return 0;
+  buf[end - 9] = 0;
+  return 1;
+}
+
+int mb_detect_parse_marked(const char *text, uint64_t *ws, double *ns, double *spread, int max, uint64_t *left_out, int *nleft, char *err,
+                           int errlen) {
   point_t *pt = malloc((size_t)(max > 0 ? max : 1) * sizeof *pt);
   if (!pt) return snprintf(err, (size_t)errlen, "out of memory"), -1;
   int n = 0, lineno = 0, rc = -1;
+  if (nleft) *nleft = 0;
   for (const char *line = text; *line;) {
     const char *nl = strchr(line, '\n');
     size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -196,6 +212,7 @@ int mb_detect_parse(const char *text, uint64_t *ws, double *ns, double *spread, 
     buf[len] = 0;
     line += len + (nl ? 1 : 0);
     double v[3] = {0, 0, -1};
+    int disturbed = cut_disturbed(buf);
     int k = parse_line(buf, v);
     if (k == 0) continue;
     if (k < 2) {
@@ -213,6 +230,14 @@ int mb_detect_parse(const char *text, uint64_t *ws, double *ns, double *spread, 
     if (k == 3 && !(v[2] >= 0 && isfinite(v[2]))) {
       snprintf(err, (size_t)errlen, "line %d: spread '%g' is not a non-negative number", lineno, v[2]);
       goto out;
+    }
+    if (disturbed) { /* no level is named from it: left out, and said */
+      if (!nleft) {
+        snprintf(err, (size_t)errlen, "line %d: a disturbed point, and no way to say it was left out", lineno);
+        goto out;
+      }
+      if (*nleft < max) left_out[(*nleft)++] = (uint64_t)v[0];
+      continue;
     }
     if (n == max) {
       snprintf(err, (size_t)errlen, "more than %d points", max);

@@ -11,6 +11,7 @@ set format y "%g"
 set key top left
 set label 100 footer at screen 0.99, screen 0.015 right font ",8" tc rgb "#999999"
 set label 2 "pool: above 512 B it passes requests to glibc's malloc" at graph 0.5, graph 0.95 center font ",9" tc rgb "#666666"
+d = dists("al_pair_pool al_pair_freelist al_pair_bump al_pair_glibc al_pair_jemalloc al_pair_mimalloc al_pair_tcmalloc", "$2") # disturbed points, as red rings
 do for [t in "svg png"] {
   if (t eq "svg") { set terminal svg size 960,600 dynamic font "Sans,11" noenhanced; set output out.".svg" } \
   else { set terminal pngcairo size 960,600 font "Sans,10" noenhanced; set output out.".png" }
@@ -27,5 +28,5 @@ do for [t in "svg png"] {
        data."/al_batch_glibc.dat" u 1:(1e9/$2) w l ls 4 dt 2 notitle, \
        data."/al_batch_jemalloc.dat" u 1:(1e9/$2) w l ls 5 dt 2 notitle, \
        data."/al_batch_mimalloc.dat" u 1:(1e9/$2) w l ls 6 dt 2 notitle, \
-       data."/al_batch_tcmalloc.dat" u 1:(1e9/$2) w l ls 7 dt 2 notitle
+       data."/al_batch_tcmalloc.dat" u 1:(1e9/$2) w l ls 7 dt 2 notitle @d
 }

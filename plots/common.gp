@@ -23,3 +23,19 @@ bytes_label(x) = x >= 2.0**40 ? sprintf("%g TiB", x / 2.0**40) : x >= 2.0**30 ? 
 bytes_step = 2
 bytes_axis = "set offsets graph 0.01, graph 0.01, 0, 0; set mxtics default; set xtics (); do for [e = 0:40:bytes_step] { set xtics add (bytes_label(2.0**e) 2.0**e) }"
 footer = sprintf("membench · %s · %s", machine, stamp)
+# Points measured while something else had the CPU (mbextract writes NAME_disturbed.dat beside
+# NAME.dat: the points whose every repetition was disturbed), as red rings over their series:
+# dist(NAME, YEXPR, TITLED) is a plot clause to append with @ (empty when there is none), e.g.
+#   d = dist("lat_random", "$2", 1); plot data."/lat_random.dat" u 1:2 w lp @d
+# TITLED: 1 for the first of a chart, so the key says it once.
+set style line 100 lc rgb "#d62728" pt 6 ps 2.2 lw 2
+dist_title = "disturbed: something else had the CPU"
+dist_file(name) = sprintf("%s/%s_disturbed.dat", data, name)
+dist(name, yexpr, titled) = system(sprintf("test -s '%s' && echo y", dist_file(name))) eq "y" ? \
+  sprintf(", '%s' u 1:(%s) w p ls 100 t '%s'", dist_file(name), yexpr, titled ? dist_title : "") : ""
+# The same for several series NAMES (a space-separated list), the key entry on the first
+# that has any: d = dists("bw_read bw_write", "$2/1e9")
+dists_(names, yexpr, i, titled) = i > words(names) ? "" : \
+  (dist(word(names, i), yexpr, titled) eq "" ? dists_(names, yexpr, i + 1, titled) : \
+   dist(word(names, i), yexpr, titled).dists_(names, yexpr, i + 1, 0))
+dists(names, yexpr) = dists_(names, yexpr, 1, 1)

@@ -20,12 +20,15 @@ if (hasx) {
   unset key
   set bmargin 8
 }
+# Disturbed points (mbextract: family_F_disturbed.dat beside family_F.dat), as red rings.
+dfile = file[1:strlen(file) - 4]."_disturbed.dat"
+d = system(sprintf("test -s '%s' && echo y", dfile)) eq "y" ? sprintf(", '%s' u 1:2 w p ls 100 t '%s'", dfile, dist_title) : ""
 do for [t in "svg png"] {
   if (t eq "svg") { set terminal svg size 960,600 dynamic font "Sans,11" noenhanced; set output out.".svg" } \
   else { set terminal pngcairo size 960,600 font "Sans,10" noenhanced; set output out.".png" }
   if (hasx) {
-    plot for [i=0:blocks-1] file index i u 1:2 w lp ls (i % 7 + 1) t columnheader(1)
+    plot for [i=0:blocks-1] file index i u 1:2 w lp ls (i % 7 + 1) t columnheader(1) @d
   } else {
-    plot file u 0:2:xtic(1) w boxes ls 1
+    plot file u 0:2:xtic(1) w boxes ls 1 @d
   }
 }

@@ -9,6 +9,7 @@ set logscale y 10
 set format y "%g"
 set key top left
 set label 100 footer at screen 0.99, screen 0.015 right font ",8" tc rgb "#999999"
+d = dists("st_vla st_alloca st_array st_malloc st_calloc st_memset st_vla_t st_malloc_t st_calloc_t", "$2") # disturbed points, as red rings
 do for [t in "svg png"] {
   if (t eq "svg") { set terminal svg size 960,600 dynamic font "Sans,11" noenhanced; set output out.".svg" } \
   else { set terminal pngcairo size 960,600 font "Sans,10" noenhanced; set output out.".png" }
@@ -20,5 +21,5 @@ do for [t in "svg png"] {
        data."/st_memset.dat" u 1:2 w lp ls 6 t "malloc + memset + free", \
        data."/st_vla_t.dat" u 1:2 w l ls 1 dt 2 notitle, \
        data."/st_malloc_t.dat" u 1:2 w l ls 4 dt 2 notitle, \
-       data."/st_calloc_t.dat" u 1:2 w l ls 5 dt 2 notitle
+       data."/st_calloc_t.dat" u 1:2 w l ls 5 dt 2 notitle @d
 }

@@ -307,9 +307,42 @@ static void real_curves(const char *mbdetect) {
     CHECK(mem >= cases[c].mem_lo && mem <= cases[c].mem_hi);
   }
 
-  /* Bad input: one line on stderr, exit 2. */
+  /* A busy moment: with another task on the PU three points (36 KiB, 192 KiB, 384 KiB) read
+   * twice their latency. Marked "disturbed" they are left out and named, and the levels are
+   * the clean curve's (L1 and L2 within their ranges above), none named from a slowed point. */
   char dir[64], path[128];
   test_tmpdir(dir);
+  {
+    char *clean = test_slurp(cases[2].file);
+    CHECK(clean != NULL);
+    snprintf(path, sizeof path, "%s/busy.txt", dir);
+    FILE *f = fopen(path, "w");
+    int marked = 0;
+    for (char *line = clean; f && line && *line;) {
+      char *nl = strchr(line, '\n');
+      if (nl) *nl = 0;
+      double b, t;
+      if (line[0] != '#' && sscanf(line, "%lf %lf", &b, &t) == 2 && (b == 36864 || b == 196608 || b == 393216)) fprintf(f, "%.0f %.3f disturbed\n", b, 2 * t), marked++;
+      else fprintf(f, "%s\n", line);
+      line = nl ? nl + 1 : NULL;
+    }
+    if (f) fclose(f);
+    free(clean);
+    char *av[] = {(char *)mbdetect, path, NULL};
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    CHECK_EQ_INT(p->status, 0);
+    char want[64];
+    snprintf(want, sizeof want, "mbdetect: %d disturbed points left out", marked);
+    CHECK(marked == 3 && strstr(p->err, want) && strstr(p->err, " 36864 196608 393216"));
+    unsigned long long l1 = 0, l2 = 0;
+    double ns;
+    const char *l = strstr(p->out, "L1 "), *m = strstr(p->out, "L2 ");
+    CHECK(l && sscanf(l, "L1 %llu %lf", &l1, &ns) == 2 && m && sscanf(m, "L2 %llu %lf", &l2, &ns) == 2);
+    CHECK(l1 >= cases[2].lo[0] && l1 <= cases[2].hi[0] && l2 >= cases[2].lo[1] && l2 <= cases[2].hi[1]);
+    printf("busy curve, %d points marked disturbed: L1 %llu, L2 %llu\n", marked, l1, l2);
+  }
+
+  /* Bad input: one line on stderr, exit 2. */
   static const char *bad[] = {"4096 1.2\nfour 2\n", "4096 -1\n", "4096 1\n4096 2\n", "# nothing\n",
                               "4096.5 1\n", "4096 1 2 3\n", "4096 nan\n", "4096 1e999\n"};
   for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {

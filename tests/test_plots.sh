@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_plots.sh SOURCE_DIR BUILD_DIR: charts of the committed reference result are drawn, from
-# at most six reads of it (mbextract --batch); and
+# at most six reads of it (mbextract --batch); a point measured only while disturbed is drawn
+# apart (a red ring, said in the key); and
 # without gnuplot on the PATH, plots/draw.sh says so in one line, draws nothing and exits 0, so
 # that make plots still writes REPORT.md.
 set -u
@@ -20,6 +21,27 @@ bash "$src/plots/draw.sh" "$result" "$work/charts" "$work/mbextract" > "$work/lo
 [ -s "$work/charts/latency.png" ] && [ -s "$work/charts/machine.png" ] || fail "charts missing"
 calls=$(wc -l < "$work/calls")
 [ "$calls" -le 6 ] || fail "the result was read $calls times"
+
+# Disturbed points are drawn apart: a latency point whose every repetition was disturbed gets
+# its own file beside its series (mbextract --batch) and a ring with its key on the chart; the
+# reference, none disturbed, has neither.
+grep -q "disturbed: something else had the CPU" "$work/charts/latency.svg" && fail "a ring on the reference's latency chart"
+/usr/bin/python3 - "$result" "$work/dist.json" <<'PY' || fail "cannot write the disturbed copy"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for b in d["benchmarks"]:
+    if b["name"] == "hierarchy/latency_random/ws:16384":
+        b["mb_disturbed"] = True
+        b["mb_disturbed_reason"] = "run-queue wait 50%"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+mkdir "$work/d"
+echo "lat hierarchy/latency_random sample_median_ns" > "$work/spec"
+"$build/mbextract" "$work/dist.json" --batch "$work/spec" "$work/d" || fail "mbextract --batch on the disturbed copy"
+[ "$(cut -d' ' -f1 "$work/d/lat_disturbed.dat")" = 16384 ] || fail "lat_disturbed.dat: $(cat "$work/d/lat_disturbed.dat")"
+grep -q "^16384 " "$work/d/lat.dat" || fail "the disturbed point left its series"
+bash "$src/plots/draw.sh" "$work/dist.json" "$work/dcharts" "$build/mbextract" > "$work/log3" 2>&1 || fail "draw.sh (disturbed): $(tail -3 "$work/log3")"
+grep -q "disturbed: something else had the CPU" "$work/dcharts/latency.svg" || fail "no ring on the disturbed latency point"
 
 # A PATH with every command but gnuplot.
 mkdir "$work/bin"

@@ -2,7 +2,8 @@
  * test_report.c: REPORT.md from the committed reference result has the machine, the cache
  * table, a section per family present, and every claim C1-C16 with a verdict (all measured in
  * it), C4, C5, C15 and C16 also against CPython's own pymalloc; a result without a family says its claims are "not measurable here yet"; a truncated
- * result is one line and exit 2.
+ * result is one line and exit 2. Disturbed repetitions are left out of a figure; a figure
+ * from disturbed runs only is marked where it is shown, and a claim judged from it says so.
  * Usage: test_report path/to/mbreport path/to/result.json
  */
 #include <jansson.h>
@@ -97,6 +98,47 @@ int main(int argc, char **argv) {
   char *rv[] = {argv[1], part, NULL};
   CHECK_EQ_INT(test_run(p, rv, 0, 0), 0);
   CHECK(strstr(p->out, "| 16 KiB / 32 KiB | 2 ns |") != NULL);
+
+  /* Disturbed: with one of three repetitions disturbed, the figure is the clean ones' median
+   * (2 ns, not 100) and unmarked; with every repetition disturbed (stack/malloc, claim C3),
+   * the row and the claim carry the mark, the claim says so, and a section lists them. */
+  snprintf(part, sizeof part, "%s/disturbed.json", dir);
+  doc = json_load_file(argv[2], 0, NULL);
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (n && (!strcmp(n, "stack/malloc/size:16") || !strcmp(n, "stack/malloc/size:32"))) {
+      json_object_set_new(b, "mb_disturbed", json_true());
+      json_object_set_new(b, "mb_disturbed_reason", json_string("cpu/wall 0.51, run-queue wait 48%"));
+    }
+  }
+  json_t *dr = json_array();
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (!n || strcmp(n, "hierarchy/latency_random/ws:16384")) {
+      json_array_append(dr, b);
+      continue;
+    }
+    static const double t[] = {1.0, 100.0, 2.0, 3.0};
+    for (int k = 0; k < 4; k++) {
+      json_t *c = json_deep_copy(b);
+      json_object_set_new(c, "real_time", json_real(t[k]));
+      if (k == 1) json_object_set_new(c, "mb_disturbed", json_true());
+      json_array_append_new(dr, c);
+    }
+  }
+  json_object_set_new(doc, "benchmarks", dr);
+  CHECK(json_dump_file(doc, part, 0) == 0);
+  json_decref(doc);
+  char *dv[] = {argv[1], part, NULL};
+  CHECK_EQ_INT(test_run(p, dv, 0, 0), 0);
+  CHECK(strstr(p->out, "| 16 KiB / 32 KiB | 2 ns |") != NULL);
+  const char *row16 = strstr(p->out, "\n| 16 B | ");
+  CHECK(row16 && strstr(row16, "†") && strstr(row16, "†") < strchr(row16 + 1, '\n'));
+  const char *c3 = strstr(p->out, "\n| C3 | ");
+  CHECK(c3 && strstr(c3, "from a disturbed figure") && strstr(c3, "from a disturbed figure") < strchr(c3 + 1, '\n'));
+  CHECK(strstr(p->out, "## Disturbed measurements") && strstr(p->out, "| `stack/malloc/size:16` | 0 | cpu/wall 0.51, run-queue wait 48% |"));
+  const char *c1 = strstr(p->out, "\n| C1 | "); /* from clean figures: no mark */
+  CHECK(c1 && !(strstr(c1, "†") && strstr(c1, "†") < strchr(c1 + 1, '\n')));
 
   snprintf(bad, sizeof bad, "%s/bad.json", dir);
   FILE *f = fopen(bad, "w");

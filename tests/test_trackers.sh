@@ -71,6 +71,29 @@ for e in gab:
 assert not any(n.startswith("hierarchy/read/ws:67108864") for n in names)
 print("exports: Bencher Metric Format and customSmallerIsBetter, one entry per benchmark")
 PY
+# Disturbed: a benchmark whose every repetition was disturbed reaches no tracker's series (it
+# would raise false alerts); asked for, it is a series of its own, "NAME (disturbed)", tagged.
+$py - "$dir/a.json" "$dir/dist.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+victim = next(e["run_name"] for e in d["benchmarks"] if e["run_type"] == "iteration")
+for e in d["benchmarks"]:
+    if e["run_name"] == victim: e["mb_disturbed"] = True
+json.dump(d, open(sys.argv[2], "w")); print(victim, file=open(sys.argv[2] + ".victim", "w"))
+PY
+"$build/mbexport" --to=github-action-benchmark "$dir/dist.json" > "$dir/gab_d.json" 2> "$dir/gab_d.err"
+"$build/mbexport" --include_disturbed --to=github-action-benchmark "$dir/dist.json" > "$dir/gab_di.json"
+"$build/mbexport" --include_disturbed --to=bencher "$dir/dist.json" > "$dir/bmf_di.json"
+$py - "$dir/gab_d.json" "$dir/gab_di.json" "$dir/bmf_di.json" "$(cat "$dir/dist.json.victim")" <<'PY' || { echo "FAIL: disturbed exports"; exit 1; }
+import json, sys
+gab, gabi, bmfi, victim = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), sys.argv[4]
+assert victim not in {e["name"] for e in gab}, "a disturbed figure in the tracker's series"
+tagged = [e for e in gabi if e["name"] == victim + " (disturbed)"]
+assert len(tagged) == 1 and "DISTURBED" in tagged[0]["extra"] and victim not in {e["name"] for e in gabi}, gabi
+assert victim + " (disturbed)" in bmfi and victim not in bmfi
+print("exports: a disturbed benchmark is left out, or with --include_disturbed a series of its own")
+PY
+grep -q "1 benchmarks left out" "$dir/gab_d.err" || { cat "$dir/gab_d.err"; echo "FAIL: mbexport did not say what it left out"; exit 1; }
 "$build/mbexport" --to=github-action-benchmark "$dir/b.json" > "$dir/gab_b.json"
 $py - "$dir/b.json" "$dir/gab_b.json" "$dir/c.json" "$dir/gab_c.json" <<'PY'
 import json, sys

@@ -49,6 +49,37 @@ static inline int mb_run_values(json_t *benches, const char *run_name, const cha
   return n;
 }
 
+/* As mb_run_values, but a figure is what the clean repetitions say: the values of the
+ * repetitions not marked mb_disturbed; when every repetition was disturbed, theirs, with
+ * *disturbed set (else cleared). */
+static inline int mb_run_values_clean(json_t *benches, const char *run_name, const char *field, int to_ns, double *v, int max, int *disturbed) {
+  int n = 0, nd = 0;
+  size_t i;
+  json_t *b;
+  double *d = (double *)malloc((size_t)(max > 0 ? max : 1) * sizeof *d);
+  int is_time = !strcmp(field, "real_time") || !strcmp(field, "cpu_time");
+  json_array_foreach(benches, i, b) {
+    const char *rn = json_string_value(json_object_get(b, "run_name"));
+    json_t *x = json_object_get(b, field);
+    if (!rn || strcmp(rn, run_name) || !mb_is_iteration(b) || !json_is_number(x)) continue;
+    double val = json_number_value(x);
+    if (!isfinite(val)) continue;
+    if (to_ns && is_time) {
+      const char *u = json_string_value(json_object_get(b, "time_unit"));
+      val *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
+    }
+    if (json_is_true(json_object_get(b, "mb_disturbed"))) {
+      if (d && nd < max) d[nd++] = val;
+    } else if (n < max) {
+      v[n++] = val;
+    }
+  }
+  *disturbed = !n && nd;
+  if (*disturbed) memcpy(v, d, (size_t)nd * sizeof *v), n = nd;
+  free(d);
+  return n;
+}
+
 /* Whether entry `at` is the first iteration entry of its run (one per benchmark, its
  * repetitions after it). */
 static inline int mb_first_of_run(json_t *benches, size_t at) {

@@ -4,7 +4,9 @@
  *
  *   mbdetect FILE    FILE ('-' for standard input): lines "bytes ns" (a random pointer
  *                    chase's latency by working set; an optional third column is the point's
- *                    relative spread; '#' starts a comment)
+ *                    relative spread; a last word "disturbed" marks a point measured while
+ *                    something else had the CPU: it is left out, and stderr says so; '#'
+ *                    starts a comment)
  * Prints one line per cache level, "L<k> <bytes> <ns>", then "memory <ns>", or "memory
  * unknown" when the curve does not show memory (it ends inside a cache, or is flat).
  * Bad input: one line on stderr, exit 2.
@@ -38,7 +40,7 @@ static char *slurp(const char *path) {
 int main(int argc, char **argv) {
   mb_tool_name = "mbdetect";
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-    puts("usage: mbdetect FILE   (lines 'bytes ns [spread]'; '-' reads standard input)");
+    puts("usage: mbdetect FILE   (lines 'bytes ns [spread] [disturbed]'; '-' reads standard input)");
     return 0;
   }
   if (argc != 2) die("usage: mbdetect FILE   (lines 'bytes ns'; '-' reads standard input)");
@@ -47,9 +49,16 @@ int main(int argc, char **argv) {
   static uint64_t ws[MB_DETECT_POINTS];
   static double ns[MB_DETECT_POINTS], spread[MB_DETECT_POINTS];
   char err[256];
-  int n = mb_detect_parse(text, ws, ns, spread, MB_DETECT_POINTS, err, sizeof err);
+  static uint64_t left[MB_DETECT_POINTS];
+  int nleft = 0;
+  int n = mb_detect_parse_marked(text, ws, ns, spread, MB_DETECT_POINTS, left, &nleft, err, sizeof err);
   free(text);
   if (n < 0) die("%s: %s", argv[1], err);
+  if (nleft) {
+    fprintf(stderr, "mbdetect: %d disturbed points left out (no level is named from them):", nleft);
+    for (int k = 0; k < nleft; k++) fprintf(stderr, " %llu", (unsigned long long)left[k]);
+    fputc('\n', stderr);
+  }
   mb_detect_t d;
   if (mb_detect_levels(ws, ns, spread, n, &d)) die("%s: not a usable curve", argv[1]);
   for (int k = 0; k < d.ncaches; k++) printf("L%d %llu %.3g\n", k + 1, (unsigned long long)d.cache[k].bytes, d.cache[k].ns);

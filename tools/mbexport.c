@@ -13,6 +13,10 @@
  *
  * Only measured benchmarks: skipped and failed ones (not_measured) never reach a tracker as
  * a value; aggregates (mean, median...) are left out, the repetitions they summarise are in.
+ * Repetitions marked mb_disturbed (something else had the CPU) are left out of a figure; a
+ * benchmark whose every repetition was is left out, said on stderr, or with
+ * --include_disturbed exported as a series of its own, "NAME (disturbed)", tagged in extra,
+ * so that it never raises an alert against the clean series.
  * The method version travels with the name: "@vN" is appended when N > 1, so a changed
  * method starts a new series instead of raising an alert against the old one ("method vN"
  * is in github-action-benchmark's extra too).
@@ -31,19 +35,30 @@
 typedef struct fig {
   double v[64];
   int n;
+  int disturbed; /* every repetition was disturbed: these are theirs */
 } fig_t;
 
-/* Every repetition's value of `field` for run `run_name`, in ns when it is a time. */
+static int include_disturbed; /* --include_disturbed */
+static int left_out;          /* benchmarks left out, every repetition disturbed */
+
+/* The clean repetitions' values of `field` for run `run_name`, in ns when it is a time (or,
+ * when every one was disturbed, theirs, flagged). */
 static void collect(json_t *benches, const char *run_name, const char *field, fig_t *f) {
-  f->n = mb_run_values(benches, run_name, field, 1, f->v, 64);
+  f->n = mb_run_values_clean(benches, run_name, field, 1, f->v, 64, &f->disturbed);
 }
 
-/* The series name a tracker sees: the run name, with the method version when it is not 1. */
-static void series_name(char *buf, size_t len, json_t *b) {
+/* Whether a benchmark's figure goes to the tracker: a disturbed one only when asked, and then
+ * as a series of its own. */
+static int exported(const fig_t *f) { return f->n && (!f->disturbed || include_disturbed); }
+
+/* The series name a tracker sees: the run name, with the method version when it is not 1,
+ * and " (disturbed)" for a figure measured only while something else had the CPU (its own
+ * series: it never raises an alert against the clean ones). */
+static void series_name(char *buf, size_t len, json_t *b, int disturbed) {
   json_int_t ver = json_integer_value(json_object_get(b, "method_version"));
   const char *rn = json_string_value(json_object_get(b, "run_name"));
-  if (ver > 1) snprintf(buf, len, "%s@v%lld", rn, (long long)ver);
-  else snprintf(buf, len, "%s", rn);
+  if (ver > 1) snprintf(buf, len, "%s@v%lld%s", rn, (long long)ver, disturbed ? " (disturbed)" : "");
+  else snprintf(buf, len, "%s%s", rn, disturbed ? " (disturbed)" : "");
 }
 
 static json_t *measure(fig_t *f) {
@@ -68,7 +83,13 @@ static json_t *bencher(json_t *benches) {
     fig_t f;
     char mname[80], name[320];
     collect(benches, rn, prim ? prim : "real_time", &f);
-    if (f.n) {
+    const int disturbed = f.disturbed;
+    if (f.n && disturbed && !include_disturbed) {
+      left_out++;
+      json_decref(ms);
+      continue;
+    }
+    if (exported(&f)) {
       measure_name(mname, sizeof mname, prim ? prim : "real_time");
       json_object_set_new(ms, mname, measure(&f));
     }
@@ -77,9 +98,9 @@ static json_t *bencher(json_t *benches) {
     json_object_foreach(json_object_get(b, "figures"), k, fv) {
       collect(benches, rn, k, &f);
       measure_name(mname, sizeof mname, k);
-      if (f.n) json_object_set_new(ms, mname, measure(&f));
+      if (exported(&f)) json_object_set_new(ms, mname, measure(&f));
     }
-    series_name(name, sizeof name, b);
+    series_name(name, sizeof name, b, disturbed);
     if (json_object_size(ms)) json_object_set_new(out, name, ms);
     else json_decref(ms);
   }
@@ -98,6 +119,10 @@ static json_t *gab(json_t *benches) {
     fig_t f;
     collect(benches, rn, prim, &f);
     if (!f.n) continue;
+    if (!exported(&f)) {
+      left_out++;
+      continue;
+    }
     double m = mb_median(f.v, f.n), lo = f.v[0], hi = f.v[f.n - 1];
     char u[64], name[320], extra[512];
     snprintf(u, sizeof u, "%s", unit ? unit : "");
@@ -115,9 +140,11 @@ static json_t *gab(json_t *benches) {
       double t = lo;
       lo = hi, hi = t;
     }
-    series_name(name, sizeof name, b);
-    snprintf(extra, sizeof extra, "%s (%s, %s); %d repetitions; method v%lld", prim, unit ? unit : "", dir ? dir : "smaller_is_better", f.n,
-             (long long)(json_integer_value(json_object_get(b, "method_version")) ? json_integer_value(json_object_get(b, "method_version")) : 1));
+    series_name(name, sizeof name, b, f.disturbed);
+    snprintf(extra, sizeof extra, "%s (%s, %s); %d %srepetitions; method v%lld%s", prim, unit ? unit : "", dir ? dir : "smaller_is_better", f.n,
+             f.disturbed ? "" : "clean ",
+             (long long)(json_integer_value(json_object_get(b, "method_version")) ? json_integer_value(json_object_get(b, "method_version")) : 1),
+             f.disturbed ? "; DISTURBED: something else had the CPU in every repetition" : "");
     char range[64];
     snprintf(range, sizeof range, "%.6g..%.6g", lo, hi);
     json_array_append_new(out, json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit", u, "value", m, "range", range, "extra", extra));
@@ -127,7 +154,8 @@ static json_t *gab(json_t *benches) {
 
 int main(int argc, char **argv) {
   mb_tool_name = "mbexport";
-  if (argc != 3 || strncmp(argv[1], "--to=", 5)) die("usage: mbexport --to=bencher|github-action-benchmark RESULT.json");
+  if (argc == 4 && !strcmp(argv[1], "--include_disturbed")) include_disturbed = 1, argv++, argc--;
+  if (argc != 3 || strncmp(argv[1], "--to=", 5)) die("usage: mbexport [--include_disturbed] --to=bencher|github-action-benchmark RESULT.json");
   const char *to = argv[1] + 5;
   if (strcmp(to, "bencher") && strcmp(to, "github-action-benchmark"))
     die("--to=%s: the formats are bencher and github-action-benchmark", to);
@@ -145,6 +173,9 @@ int main(int argc, char **argv) {
   if (!text) die("out of memory");
   puts(text);
   free(text);
+  if (left_out)
+    fprintf(stderr, "mbexport: %d benchmarks left out: every repetition was disturbed (something else had the CPU); "
+                    "--include_disturbed exports them as series of their own, named \"... (disturbed)\"\n", left_out);
   json_decref(out);
   json_decref(doc);
   return 0;

@@ -7,10 +7,13 @@
  *                                 ws:1073741824, as a whole component of its name),
  *                                 ordered by ARG; VALUE is FIELD (real_time in ns,
  *                                 bytes_per_second, items_per_second or any counter), the
- *                                 median when there are repetitions; skipped and failed
- *                                 runs are left out
+ *                                 median when there are repetitions (of the clean ones:
+ *                                 those not marked mb_disturbed, unless every one was);
+ *                                 skipped and failed runs are left out
  *   mbextract FILE --batch SPEC DIR   many series in one read: SPEC lines "NAME PREFIX FIELD
- *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it)
+ *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it),
+ *                                 its points measured only while disturbed also into
+ *                                 DIR/NAME_disturbed.dat (the charts draw them apart)
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
  *   mbextract FILE --date         the day of the run (YYYY-MM-DD), "undated" if not known
@@ -40,8 +43,8 @@
 #include "tooldie.h"
 
 typedef struct point {
-  double arg, v[64];
-  int n;
+  double arg, v[64], dv[64]; /* clean repetitions' values, disturbed ones' */
+  int n, nd;
 } point_t;
 
 static int by_arg(const void *a, const void *b) {
@@ -57,8 +60,10 @@ static double unit_ns(const char *u) {
 }
 
 /* One series: "ARG VALUE" lines, ARG the first argument after PREFIX, VALUE the median of
- * FIELD over the entry's repetitions; entries without COMPONENT (when given) left out. */
-static void series(json_t *benches, const char *prefix, const char *field, const char *with, FILE *out) {
+ * FIELD over the entry's clean repetitions (those not marked mb_disturbed), or over all of
+ * them when every one was disturbed: such points go to `dout` as well, when given, for the
+ * charts to draw them apart; entries without COMPONENT (when given) left out. */
+static void series(json_t *benches, const char *prefix, const char *field, const char *with, FILE *out, FILE *dout) {
   size_t pl = strlen(prefix), wl = with ? strlen(with) : 0, i;
   json_t *b;
   point_t *pts = NULL;
@@ -92,14 +97,24 @@ static void series(json_t *benches, const char *prefix, const char *field, const
         if (!pts) die("out of memory");
       }
       pts[np].arg = arg;
-      pts[np].n = 0;
+      pts[np].n = pts[np].nd = 0;
       np++;
     }
-    if (pts[k].n < 64) pts[k].v[pts[k].n++] = val;
+    if (json_is_true(json_object_get(b, "mb_disturbed"))) {
+      if (pts[k].nd < 64) pts[k].dv[pts[k].nd++] = val;
+    } else if (pts[k].n < 64) {
+      pts[k].v[pts[k].n++] = val;
+    }
   }
   if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
   for (int k = 0; k < np; k++) {
-    fprintf(out, "%.17g %.17g\n", pts[k].arg, mb_median(pts[k].v, pts[k].n));
+    if (pts[k].n) {
+      fprintf(out, "%.17g %.17g\n", pts[k].arg, mb_median(pts[k].v, pts[k].n));
+      continue;
+    }
+    double y = mb_median(pts[k].dv, pts[k].nd);
+    fprintf(out, "%.17g %.17g\n", pts[k].arg, y);
+    if (dout) fprintf(dout, "%.17g %.17g\n", pts[k].arg, y);
   }
   free(pts);
 }
@@ -116,12 +131,14 @@ static void batch(json_t *benches, const char *spec, const char *dir) {
     if (n < 3) continue;
     for (const char *c = name; *c; c++)
       if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') die("%s: series name '%s' is not a file name", spec, name);
-    char path[4096];
+    char path[4096], dpath[4096];
     snprintf(path, sizeof path, "%s/%s.dat", dir, name);
-    FILE *out = fopen(path, "w");
-    if (!out) die("%s: cannot write", path);
-    series(benches, prefix, field, n == 4 ? with : NULL, out);
+    snprintf(dpath, sizeof dpath, "%s/%s_disturbed.dat", dir, name);
+    FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
+    if (!out || !dout) die("%s: cannot write", out ? dpath : path);
+    series(benches, prefix, field, n == 4 ? with : NULL, out, dout);
     if (fclose(out)) die("%s: cannot write", path);
+    if (fclose(dout)) die("%s: cannot write", dpath);
   }
   fclose(f);
 }
@@ -161,10 +178,12 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
   json_t *p = json_object_get(json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "presentation"), fam);
   const char *x = json_string_value(json_object_get(p, "x"));
   if (x && !mb_machine_name_valid(x)) x = NULL; /* an argument name that is not a name: bars */
-  char path[4096], unit[32] = "", title[128];
+  char path[4096], dpath[4096], unit[32] = "", title[128];
   snprintf(path, sizeof path, "%s/family_%s.dat", dir, fam);
-  FILE *out = fopen(path, "w");
-  if (!out) die("%s: cannot write", path);
+  snprintf(dpath, sizeof dpath, "%s/family_%s_disturbed.dat", dir, fam); /* "x value" (or "index value") of disturbed points */
+  FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
+  if (!out || !dout) die("%s: cannot write", out ? dpath : path);
+  int index = 0;
   json_t *variants = json_array(), *b;
   size_t i, j;
   json_array_foreach(benches, i, b) { /* the variants, in order, for one block each */
@@ -183,7 +202,8 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
       const char *v = json_string_value(json_object_get(b, "variant")), *pr = json_string_value(json_object_get(b, "primary"));
       if (!first_of_run(benches, i, fam) || !v || strcmp(v, json_string_value(var)) || !pr) continue;
       double vals[64];
-      double y = mb_median(vals, mb_run_values(benches, json_string_value(json_object_get(b, "run_name")), pr, 0, vals, 64));
+      int disturbed;
+      double y = mb_median(vals, mb_run_values_clean(benches, json_string_value(json_object_get(b, "run_name")), pr, 0, vals, 64, &disturbed));
       json_t *xa = x ? json_object_get(json_object_get(b, "args"), x) : NULL;
       if (!*unit) clean(unit, sizeof unit, json_string_value(json_object_get(b, "unit")));
       char label[160];
@@ -192,6 +212,8 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
       if (x && !rows) fprintf(out, "\"%s\" \"%s\"\n", label, unit);
       if (x) fprintf(out, "%.17g %.17g\n", json_number_value(xa), y);
       else fprintf(out, "\"%s\" %.17g\n", label, y);
+      if (disturbed) fprintf(dout, "%.17g %.17g\n", x ? json_number_value(xa) : (double)index, y);
+      index++;
       rows++;
     }
     if (x && rows) fprintf(out, "\n\n"), blocks++;
@@ -199,6 +221,7 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
   }
   json_decref(variants);
   if (fclose(out)) die("%s: cannot write", path);
+  if (fclose(dout)) die("%s: cannot write", dpath);
   clean(title, sizeof title, json_string_value(json_object_get(p, "title")) ? json_string_value(json_object_get(p, "title")) : fam);
   fprintf(meta, "%s %d %d %d\n%s\n%s\n", x ? x : "-", json_is_true(json_object_get(p, "logx")), json_is_true(json_object_get(p, "logy")), blocks,
          *unit ? unit : "value", title);
@@ -282,7 +305,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc < 4 || argc > 5) die("usage: mbextract FILE PREFIX FIELD [COMPONENT]");
-  series(benches, argv[2], argv[3], argc == 5 ? argv[4] : NULL, stdout);
+  series(benches, argv[2], argv[3], argc == 5 ? argv[4] : NULL, stdout, NULL);
   json_decref(doc);
   return 0;
 }

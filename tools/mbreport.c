@@ -8,6 +8,7 @@
  * Bad input: one line on stderr, exit 2.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,13 +44,32 @@ static int by_value(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* A figure of benchmark entry b: the median over every repetition of it (the entries of the
- * same name that are neither aggregates nor failed), as the charts take it. */
+/* Figures from disturbed measurements (mb_disturbed: something else had the CPU) are marked
+ * where they are shown: num() notes where in the report it read one, and the line printed
+ * there gets the mark (see mark_lines); a claim says so in its verdict. */
+#define DISTURBED_MARK "†"
+static size_t *marks;      /* output offsets at which a disturbed figure was read */
+static int nmarks, capmarks;
+static int disturbed_reads; /* how many so far, for claim() */
+
+static void note_disturbed(void) {
+  if (nmarks == capmarks) {
+    capmarks = capmarks ? 2 * capmarks : 64;
+    if (!(marks = realloc(marks, (size_t)capmarks * sizeof *marks))) die("out of memory");
+  }
+  long at = ftell(stdout);
+  marks[nmarks++] = at > 0 ? (size_t)at : 0;
+  disturbed_reads++;
+}
+
+/* A figure of benchmark entry b: the median over every clean repetition of it (the entries of
+ * the same name that are neither aggregates nor failed nor disturbed), as the charts take it;
+ * when every repetition was disturbed, their median, marked. */
 static double num(json_t *b, const char *key) {
   if (!b) return NAN;
   const char *name = json_string_value(json_object_get(b, "name"));
-  double v[64];
-  int n = 0;
+  double v[64], d[64];
+  int n = 0, nd = 0;
   size_t i;
   json_t *e;
   json_array_foreach(benches, i, e) {
@@ -58,11 +78,47 @@ static double num(json_t *b, const char *key) {
     if (e != b && (!name || !en || strcmp(en, name))) continue;
     if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(e, "error_occurred"))) continue;
     json_t *x = json_object_get(e, key);
-    if (json_is_number(x) && n < 64) v[n++] = json_number_value(x);
+    if (!json_is_number(x)) continue;
+    if (json_is_true(json_object_get(e, "mb_disturbed"))) {
+      if (nd < 64) d[nd++] = json_number_value(x);
+    } else if (n < 64) {
+      v[n++] = json_number_value(x);
+    }
+  }
+  if (!n && nd) {
+    note_disturbed();
+    memcpy(v, d, sizeof v);
+    n = nd;
   }
   if (!n) return NAN;
   qsort(v, (size_t)n, sizeof *v, by_value);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The report as written, with the mark put on every line that showed a disturbed figure:
+ * inside a table row's last cell (a cell past the header's would be dropped), else at the
+ * end of the line. */
+static void mark_lines(const char *text, size_t len, FILE *out) {
+  size_t from = 0;
+  for (int k = 0; k <= nmarks; k++) {
+    size_t at = k < nmarks ? marks[k] : len;
+    if (at < from) continue; /* the same line again */
+    const char *nl = k < nmarks ? memchr(text + at, '\n', len - at) : NULL;
+    size_t end = nl ? (size_t)(nl - text) : len; /* the line being written when the figure was read */
+    if (k == nmarks) {
+      fwrite(text + from, 1, len - from, out);
+      break;
+    }
+    size_t cut = end > from && text[end - 1] == '|' ? end - 1 : end;
+    while (cut > from && text[cut - 1] == ' ') cut--;
+    fwrite(text + from, 1, cut - from, out);
+    fputs(" " DISTURBED_MARK, out);
+    from = cut;
+    if (nl) { /* the rest of the line, then on past it */
+      fwrite(text + cut, 1, end + 1 - cut, out);
+      from = end + 1;
+    }
+  }
 }
 
 static double ns(const char *name) { return num(bench(name), "real_time"); }
@@ -124,7 +180,11 @@ static const struct claim_def *claim_def(const char *id) {
 }
 
 static void claim(const char *id, const char *measured, const char *verdict) {
-  printf("| %s | %s | %s | %s |\n", id, claim_def(id)->text, measured, verdict);
+  static int seen; /* disturbed figures read before the previous claim */
+  int from_disturbed = disturbed_reads > seen && strncmp(verdict, "not measurable", 14);
+  seen = disturbed_reads;
+  printf("| %s | %s | %s | %s%s |\n", id, claim_def(id)->text, measured, verdict,
+         from_disturbed ? " (from a disturbed figure: re-measure on a quiet machine)" : "");
 }
 
 static void not_here(const char *id) {
@@ -689,6 +749,46 @@ static void generic_sections(const char *charts) {
   json_decref(seen);
 }
 
+/* Every benchmark some repetition of which was disturbed, and why; those whose every
+ * repetition was are marked wherever they are shown. */
+static void disturbed_section(void) {
+  size_t i;
+  json_t *e;
+  int n = 0;
+  json_array_foreach(benches, i, e) {
+    const char *rt = json_string_value(json_object_get(e, "run_type"));
+    if ((rt && !strcmp(rt, "aggregate")) || !json_is_true(json_object_get(e, "mb_disturbed"))) continue;
+    if (!n++)
+      printf("\n## Disturbed measurements\n\nSomething else had the CPU while these ran (another task on the PU, a stop, "
+             "steal by the hypervisor): membench re-measured them while their PU was quiet, and these stayed disturbed. "
+             "A figure shown from them carries " DISTURBED_MARK "; a benchmark with clean repetitions besides is shown from "
+             "those.\n\n| benchmark | repetition | why |\n|---|---|---|\n");
+    const char *why = json_string_value(json_object_get(e, "mb_disturbed_reason"));
+    printf("| `%s` | %lld | %s |\n", json_string_value(json_object_get(e, "name")), (long long)json_integer_value(json_object_get(e, "repetition_index")),
+           why ? why : "");
+  }
+}
+
+/* What the quiet check found: the load before the run, where it ran and why, how many
+ * benchmarks were re-measured and how many stayed disturbed. */
+static void quiet_paragraph(void) {
+  json_t *q = json_object_get(mctx, "quiet");
+  if (!json_is_object(q)) {
+    printf("This result predates the quiet check: whether something else had the CPU during a measurement is not known.\n\n");
+    return;
+  }
+  const char *check = json_string_value(json_object_get(q, "check"));
+  if (check && !strcmp(check, "off")) {
+    printf("The quiet check was off (--mb_quiet_check=off): no figure here was checked for disturbance.\n\n");
+    return;
+  }
+  long long dist = json_integer_value(json_object_get(mctx, "disturbed")), again = json_integer_value(json_object_get(mctx, "remeasured"));
+  const char *busy = json_string_value(json_object_get(q, "busy")), *choice = json_string_value(json_object_get(q, "pu_choice"));
+  printf("Quiet check: %s%s%s%s%lld benchmarks re-measured clean after a disturbed run, %lld still disturbed%s.\n\n", busy ? busy : "",
+         busy ? ". " : "", choice ? choice : "", choice ? ". " : "", again, dist,
+         dist ? " (their figures carry " DISTURBED_MARK ", listed under Disturbed measurements)" : "");
+}
+
 /* What did not run here, and why: never a number. */
 static void not_measured_section(json_t *doc) {
   json_t *nm = json_object_get(doc, "not_measured"), *e;
@@ -702,6 +802,10 @@ static void not_measured_section(json_t *doc) {
 
 int main(int argc, char **argv) {
   mb_tool_name = "mbreport";
+  static FILE *real_stdout; /* under the fuzzer a run that ended in die() may have left ours */
+  if (!real_stdout) real_stdout = stdout;
+  stdout = real_stdout;
+  nmarks = disturbed_reads = 0;
   if (argc == 2 && !strcmp(argv[1], "--claims")) {
     printf("| id | claim | measured by (family) |\n|----|-------|----------------------|\n");
     for (size_t k = 0; k < sizeof claim_defs / sizeof *claim_defs; k++)
@@ -719,6 +823,12 @@ int main(int argc, char **argv) {
   mctx = json_object_get(ctx, "membench");
   if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
   const char *base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+  /* Written to memory first: the lines that showed a disturbed figure get their mark. */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = stdout, *mem = open_memstream(&text, &len);
+  if (!mem) die("out of memory");
+  stdout = mem;
 
   printf("# membench report: %s\n\n", json_string_value(json_object_get(mctx, "machine")));
   printf("Result `%s` of %s: git %s, %s, `%s`. Pinned: %s (PU %lld); %lld benchmarks skipped, %lld failed, "
@@ -727,6 +837,7 @@ int main(int argc, char **argv) {
          json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
          (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
          (long long)json_integer_value(json_object_get(mctx, "migrated")));
+  quiet_paragraph();
 
   machine_table();
   if (has_family("hierarchy")) section_hierarchy(charts);
@@ -746,6 +857,13 @@ int main(int argc, char **argv) {
   claims_recursion();
   claims_layout();
   claims_memory();
+  disturbed_section();
+  fflush(mem);
+  stdout = out;
+  mark_lines(text, len, stdout);
+  fclose(mem);
+  free(text);
   json_decref(doc);
+  if (fflush(stdout) || ferror(stdout)) die("cannot write the report: %s", strerror(errno));
   return 0;
 }

@@ -73,6 +73,12 @@ int mb_detect_levels(const uint64_t *ws, const double *ns, const double *spread,
  * Returns the number of points, or -1 with a message in err (the line number and what is
  * wrong with it). */
 int mb_detect_parse(const char *text, uint64_t *ws, double *ns, double *spread, int max, char *err, int errlen);
+/* The same, where a line may end in the word "disturbed" (measured while something else had
+ * the CPU): such a point is not returned but its working set goes to left_out[*nleft] (at
+ * most max), so that no level is named from it and the caller can say which were left out.
+ * mb_detect_parse refuses such a line. */
+int mb_detect_parse_marked(const char *text, uint64_t *ws, double *ns, double *spread, int max, uint64_t *left_out, int *nleft, char *err,
+                           int errlen);
 
 #ifdef __cplusplus
 }
