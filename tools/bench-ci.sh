@@ -3,8 +3,9 @@
 #
 # Builds revision BASE once (a copy of its tree under BUILD/gate/, kept for the next run: a
 # revision's tree never changes), then runs BASE's membench and this tree's (BUILD/membench)
-# on the CI subset (tools/ci_subset.txt) in interleaved rounds on one PU, ABBA... so that a
-# drift in the machine's speed falls on both alike, and decides with mbcompare --paired: the
+# on the CI subset (tools/ci_subset.txt) in interleaved rounds on one PU, the order within
+# each round drawn at random, so that a drift in the machine's speed falls on both alike, and
+# decides with mbcompare --paired: the
 # exact signed-rank test over the rounds, Holm's correction, a minimum effect (COMPARE_ARGS:
 # --threshold=0.05 by default, --family_threshold=F=X). Exit 0 no regression, 1 regression
 # (named, with its ratio and interval), 2 could not run or judge (said why).
@@ -51,18 +52,26 @@ filter="^($(paste -sd'|' "$src/tools/ci_subset.txt"))\$"
 pu=$("$head" --mb_print_pu 2>/dev/null) || pu=-1
 pin=()
 [ "$pu" -ge 0 ] && pin=(--mb_cpu="$pu")
+# Each round runs fresh copies of both binaries from paths of one length: a binary's file (its
+# page-cache pages, the length of its path in argv and auxv) is then no property of one side
+# that persists through the gate.
 run() { # run SIDE ROUND
-  local bin=$head
-  [ "$1" = base ] && bin=$base
+  local bin=$out/${1:0:1}/membench
   "$bin" --mb_quick --benchmark_filter="$filter" --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
     --mb_counters=none "${pin[@]}" \
     --benchmark_out="$out/$1-$2.json" > "$out/$1-$2.log" 2>&1 ||
     { tail -5 "$out/$1-$2.log" >&2; fail "the $1 build failed in round $2 (exit $?)"; }
 }
 files=()
+order=""
 say "$rounds rounds of base (${sha:0:12}) and head, $reps repetitions each, on PU $pu"
+mkdir -p "$out/b" "$out/h"
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) -eq 1 ]; then run base "$r"; run head "$r"; else run head "$r"; run base "$r"; fi
+  cp "$base" "$out/b/membench.new" && mv -f "$out/b/membench.new" "$out/b/membench" &&
+    cp "$head" "$out/h/membench.new" && mv -f "$out/h/membench.new" "$out/h/membench" || fail "cannot copy the binaries into $out"
+  # Which side goes first is drawn for every round: with a fixed ABBA order, 2 of 10 A/A gates
+  # here found one side slower in nearly every round (a periodic load can meet a fixed order).
+  if [ $((RANDOM % 2)) -eq 0 ]; then run base "$r"; run head "$r"; order+=B; else run head "$r"; run base "$r"; order+=H; fi
   files+=("$out/base-$r.json" "$out/head-$r.json")
   [ $((r % 4)) -eq 0 ] && say "round $r of $rounds ($(($(date +%s) - built)) s)"
 done
@@ -73,5 +82,5 @@ set -f
 "$build/mbcompare" --paired ${MB_COMPARE_ARGS:-} "${files[@]}"
 rc=$?
 set +f
-say "$rounds rounds in $(($(date +%s) - built)) s, the base build $((built - start)) s; exit $rc"
+say "$rounds rounds in $(($(date +%s) - built)) s (first in each: $order), the base build $((built - start)) s; exit $rc"
 exit $rc
