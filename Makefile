@@ -114,7 +114,9 @@ compare: build
 #   make bench-ci              against the committed baseline of this machine,
 #                              results/<machine>/baseline.json, refused when its fingerprint
 #                              is another machine's (make bench-ci-baseline writes it)
-# Exit 0 no regression, 1 regression, 2 could not run or judge.
+# The gate's exit status: 0 no regression, 1 regression, 2 could not run or judge; make itself
+# exits 2 on any failure and names the gate's status in its "Error N" line, so scripts that
+# need the three apart call bash tools/bench-ci.sh BASE BUILD (or mbcompare) directly.
 CI_FILTER ?= ^($(shell paste -sd'|' tools/ci_subset.txt))$$
 CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
 
