@@ -1,10 +1,11 @@
 /*
  * test_quiet.c: busy machines. The rule that marks a disturbed run, on injected evidence with
  * known answers (no timing in any assertion); the PU lock; and end to end on real competitors:
- * a busy loop on the benchmark's PU and a process stopped again and again. What is asserted
- * there is the path, not a speed: every timed entry is judged, entries whose runs were taken
- * from are marked with the evidence, the summary line counts what the file holds, and a
- * stopped run never comes out clean.
+ * a busy loop on the benchmark's PU, a process stopped again and again, two runs pinned to
+ * one PU. What is asserted there is the path, not a speed: every timed entry is judged,
+ * entries whose runs were taken from are marked with the evidence, the summary line counts
+ * what the file holds, a stopped run never comes out clean, and of two runs on one PU one
+ * waits for the other.
  * Usage: test_quiet path/to/membench
  */
 #include <jansson.h>
@@ -270,6 +271,30 @@ static void stops(const char *membench, const char *dir) {
   free(e);
 }
 
+/* Two membench pinned to one PU: one of them finds the other's lock, says so and waits; both
+ * finish. (Which one waits depends on which took the lock first: either says it.) */
+static void two_on_one_pu(const char *membench, const char *dir) {
+  char cpu[32], o1[160], e1[160], o2[160], e2[160];
+  snprintf(cpu, sizeof cpu, "--mb_cpu=%d", last_pu());
+  snprintf(o1, sizeof o1, "%s/two1.out", dir);
+  snprintf(e1, sizeof e1, "%s/two1.err", dir);
+  snprintf(o2, sizeof o2, "%s/two2.out", dir);
+  snprintf(e2, sizeof e2, "%s/two2.err", dir);
+  char *av[] = {(char *)membench, cpu, "--mb_counters=none", "--benchmark_filter=^hierarchy/read/ws:32768$", "--benchmark_min_time=0.3", NULL};
+  pid_t a = spawn(av, o1, e1);
+  sleep_ms(300);
+  pid_t b = spawn(av, o2, e2);
+  int sa, sb;
+  waitpid(a, &sa, 0);
+  waitpid(b, &sb, 0);
+  CHECK(WIFEXITED(sa) && WEXITSTATUS(sa) == 0 && WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+  char *t1 = test_slurp(e1), *t2 = test_slurp(e2);
+  int waited = (t1 && strstr(t1, "is in use by another membench")) + (t2 && strstr(t2, "is in use by another membench"));
+  CHECK_EQ_INT(waited, 1);
+  free(t1);
+  free(t2);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   rule();
@@ -279,6 +304,7 @@ int main(int argc, char **argv) {
   setenv("MB_LOCK_DIR", dir, 1); /* the end-to-end runs: a lock of their own */
   busy_loop(argv[1], dir);
   stops(argv[1], dir);
+  two_on_one_pu(argv[1], dir);
   test_rmtree(dir);
   return TEST_EXIT();
 }
