@@ -66,8 +66,8 @@ plots: build
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
 	bash plots/draw.sh "$$result" "$(RESULTS)/$$machine/charts" $(BUILD)/mbextract && \
-	$(BUILD)/mbreport "$$result" charts > "$(RESULTS)/$$machine/.REPORT.md.tmp" && \
-	mv "$(RESULTS)/$$machine/.REPORT.md.tmp" "$(RESULTS)/$$machine/REPORT.md" && \
+	tmp=$$(mktemp --suffix=.tmp "$(RESULTS)/$$machine/.REPORT.XXXXXX") && \
+	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && mv "$$tmp" "$(RESULTS)/$$machine/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
 	echo "plots: $(RESULTS)/$$machine/REPORT.md"
 
 plots-side-by-side: build
@@ -76,8 +76,9 @@ plots-side-by-side: build
 	  m=$$($(BUILD)/mbextract "$$r" --machine) || exit 2; names="$${names:+$$names-vs-}$$m"; done; \
 	dir="$(RESULTS)/side-by-side/$$names"; mkdir -p "$$dir" && \
 	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract "$$@" && \
-	$(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$dir/.REPORT.md.tmp" && \
-	mv "$$dir/.REPORT.md.tmp" "$$dir/REPORT.md" && echo "plots: $$dir/REPORT.md"
+	tmp=$$(mktemp --suffix=.tmp "$$dir/.REPORT.XXXXXX") && \
+	{ $(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
+	echo "plots: $$dir/REPORT.md"
 
 bench-quick: build
 	set -f; $(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)" $$MB_ARGS

@@ -43,6 +43,19 @@ grep -q "^16384 " "$work/d/lat.dat" || fail "the disturbed point left its series
 bash "$src/plots/draw.sh" "$work/dist.json" "$work/dcharts" "$build/mbextract" > "$work/log3" 2>&1 || fail "draw.sh (disturbed): $(tail -3 "$work/log3")"
 grep -q "disturbed: something else had the CPU" "$work/dcharts/latency.svg" || fail "no ring on the disturbed latency point"
 
+# Locale-proof: under a decimal-comma locale (de_DE, built here with localedef into a scratch
+# LOCPATH: nothing of the system changes) every chart is byte for byte the C locale's.
+mkdir -p "$work/loc"
+if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$work/loc/de_DE.UTF-8" >/dev/null 2>&1 &&
+   [ "$(LOCPATH=$work/loc LC_ALL=de_DE.UTF-8 awk 'BEGIN { printf "%.1f", 0.5 }')" = "0,5" ]; then
+  LOCPATH=$work/loc LC_ALL=de_DE.UTF-8 bash "$src/plots/draw.sh" "$result" "$work/de" "$build/mbextract" > "$work/log4" 2>&1 ||
+    fail "draw.sh under de_DE: $(tail -3 "$work/log4")"
+  for f in "$work"/charts/*.svg; do cmp -s "$f" "$work/de/${f##*/}" || fail "${f##*/} differs under de_DE.UTF-8"; done
+  echo "charts under de_DE.UTF-8: the same as under C"
+else
+  echo "note: no de_DE locale could be built here (localedef, Debian's locales data): the decimal-comma check was not made"
+fi
+
 # A PATH with every command but gnuplot.
 mkdir "$work/bin"
 for f in /usr/local/bin/* /usr/bin/* /bin/*; do
