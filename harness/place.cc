@@ -221,13 +221,6 @@ static std::string example_reason() {
   }
   return "";
 }
-static void dump_reasons() {
-  json_t *b;
-  size_t i;
-  json_array_foreach(json_object_get(H.doc, "benchmarks"), i, b) if (json_is_true(json_object_get(b, "mb_disturbed")))
-    fprintf(stderr, "  %s: %s (%g)\n", json_string_value(json_object_get(b, "name")), json_string_value(json_object_get(b, "mb_disturbed_reason")), json_number_value(json_object_get(b, "mb_lost_share")));
-}
-
 void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> &sel) {
   if (!H.opt.quiet_check || H.opt.bm_list || H.opt.help) return;
   const int selected = H.selected;
@@ -244,7 +237,6 @@ void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> 
       break;
     }
     fprintf(stderr, "membench: re-measuring %d benchmarks whose runs were disturbed (pass %d; %s)\n", n, pass, example_reason().c_str());
-    if (getenv("MB_QUIET_DEBUG")) dump_reasons();
     benchmark::ClearRegisteredBenchmarks();
     register_selected(again);
     H.pass = pass;

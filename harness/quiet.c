@@ -144,12 +144,19 @@ void mb_evidence_add(mb_run_t *run, const mb_evidence_t *e, int pu) {
   pthread_mutex_unlock(&workers_mu);
 }
 
+/* Append `sep` (when buf holds something already) and the formatted text to buf. */
+static void vappend(char *buf, size_t len, const char *sep, const char *fmt, va_list ap) {
+  size_t l = strlen(buf);
+  if (l + strlen(sep) + 1 >= len) return;
+  if (l) l += (size_t)snprintf(buf + l, len - l, "%s", sep);
+  vsnprintf(buf + l, len - l, fmt, ap);
+}
+
 int mb_disturbed(mb_run_t *run, const char *fmt, ...) {
-  size_t l = run->disturbed ? strlen(run->disturbance) : 0; /* after the harness's own evidence */
-  if (l && l + 2 < sizeof run->disturbance) l += (size_t)snprintf(run->disturbance + l, sizeof run->disturbance - l, "; ");
+  if (!run->disturbed) run->disturbance[0] = 0;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(run->disturbance + l, sizeof run->disturbance - l, fmt, ap);
+  vappend(run->disturbance, sizeof run->disturbance, "; ", fmt, ap); /* after the harness's own evidence */
   va_end(ap);
   run->disturbed = 1;
   return 0;
@@ -160,12 +167,9 @@ int mb_disturbed(mb_run_t *run, const char *fmt, ...) {
 /* Append ", text" (or "text" first) to buf. */
 static void part(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void part(char *buf, size_t len, const char *fmt, ...) {
-  size_t l = strlen(buf);
-  if (l + 3 >= len) return;
-  if (l) l += (size_t)snprintf(buf + l, len - l, ", ");
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf + l, len - l, fmt, ap);
+  vappend(buf, len, ", ", fmt, ap);
   va_end(ap);
 }
 

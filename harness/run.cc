@@ -135,10 +135,11 @@ double migrations_of(const mb_counter_values_t &v) {
   return 0;
 }
 
-/* Was the run just timed disturbed? The harness's evidence (the timed thread, steal, its PU,
- * the workers) and what the benchmark says of itself; judged only for a benchmark with a
- * timed figure (a depth or a size does not change when the CPU is shared). */
-void judge(const mb_instance_t *inst, Where *w, const mb_counter_values_t &v) {
+/* Was the run just timed disturbed? The harness's evidence (the timed thread, steal, a move
+ * off its PU, the workers); what the benchmark says of itself joins it in verify (its
+ * mb_disturbed appends). Judged only for a benchmark with a timed figure (a depth or a size
+ * does not change when the CPU is shared). */
+void judge(const mb_instance_t *inst, Where *w, bool moved) {
   mb_run_t &run = H.run;
   const double steal1 = w->steal0 >= 0 ? mb_steal_seconds(H.pu) : -1;
   w->steal = w->steal0 >= 0 && steal1 >= w->steal0 ? steal1 - w->steal0 : -1;
@@ -149,16 +150,11 @@ void judge(const mb_instance_t *inst, Where *w, const mb_counter_values_t &v) {
     in.main = w->ev;
     in.blocking = inst->bench->real_time;
     in.steal = w->steal;
-    in.moved = migrations_of(v) > 0 || w->cpu_before != w->cpu_after || (H.pu >= 0 && w->cpu_after != H.pu);
+    in.moved = moved;
     in.workers = run.workers;
-    char why[sizeof run.disturbance];
-    if (mb_quiet_judge(&in, why, sizeof why)) {
-      if (run.disturbed) snprintf(run.disturbance + strlen(run.disturbance), sizeof run.disturbance - strlen(run.disturbance), "; %s", why);
-      else snprintf(run.disturbance, sizeof run.disturbance, "%s", why);
-      run.disturbed = 1;
-    }
+    run.disturbed = mb_quiet_judge(&in, run.disturbance, sizeof run.disturbance);
   }
-  H.marks[inst].push_back(m); /* what verify adds (mb_disturbed) joins it in finish_mark */
+  H.marks[inst].push_back(m); /* its verdict is completed after verify, in finish_mark */
 }
 
 /* The mark of the call just made, with what verify said of it, and its evidence as counters. */
@@ -173,10 +169,9 @@ void finish_mark(benchmark::State &st, const mb_instance_t *inst, const Where &w
   if (run.disturbed) st.counters["mb_disturbed"] = 1;
 }
 
-/* Hardware/software counters and the benchmark's own; returns the migrations counted. */
-double report_counters(benchmark::State &st, const mb_counter_values_t &v) {
+/* Hardware/software counters and the benchmark's own. */
+void report_counters(benchmark::State &st, const mb_counter_values_t &v) {
   const mb_run_t &run = H.run;
-  double migrations = 0;
   for (int i = 0; i < H.counters.n; i++) {
     if (std::isnan(v.value[i])) continue; /* not counted: no number, not a zero */
     const char *name = H.counters.ev[i].name;
@@ -185,7 +180,6 @@ double report_counters(benchmark::State &st, const mb_counter_values_t &v) {
     else
       st.counters[name] = benchmark::Counter(v.value[i], benchmark::Counter::kAvgIterations);
     if (v.scaled[i]) st.counters[std::string(name) + ".scaled"] = 1;
-    if (!strcmp(name, "cpu-migrations")) migrations = v.value[i];
   }
   const double secs = run.seconds > 0 ? run.seconds : 1e-9;
   for (int i = 0; i < run.ncounters; i++) {
@@ -195,7 +189,6 @@ double report_counters(benchmark::State &st, const mb_counter_values_t &v) {
     if (run.counters[i].kind == MB_COUNTER_RATE) value /= secs; /* per second of wall time */
     st.counters[run.counters[i].name] = benchmark::Counter(value, f);
   }
-  return migrations;
 }
 
 void run_instance(benchmark::State &st, const mb_instance_t *inst) {
@@ -209,7 +202,10 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   uint64_t result = timed_call(st, inst, &w);
   mb_counter_values_t v;
   mb_counters_read(&H.counters, &v);
-  judge(inst, &w, v);
+  /* Pinning proof: where we ran, and whether we moved (a move also disturbs the run). */
+  const double migrations = migrations_of(v);
+  const bool moved = migrations > 0 || w.cpu_before != w.cpu_after || (H.pu >= 0 && w.cpu_after != H.pu);
+  judge(inst, &w, moved);
   if (inst->bench->verify && inst->bench->verify(&H.run, result, (uint64_t)n)) {
     report_reason(st, H.run);
     if (inst->bench->fresh_setup) teardown_current();
@@ -217,10 +213,8 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   }
   finish_mark(st, inst, w);
   report_rates(st, inst, w, n);
-  double migrations = report_counters(st, v);
-  /* Pinning proof: where we ran, and whether we moved. */
+  report_counters(st, v);
   st.counters["mb_pu"] = w.cpu_after;
-  bool moved = migrations > 0 || w.cpu_before != w.cpu_after || (H.pu >= 0 && w.cpu_after != H.pu);
   if (moved) {
     st.counters["mb_migrated"] = 1;
     H.migrated.insert(inst);

@@ -27,47 +27,42 @@ static inline int mb_is_iteration(json_t *b) {
   return !rt || !strcmp(rt, "iteration");
 }
 
+/* Entry b's value of `field` when b is an iteration entry of run `run_name` holding a
+ * finite number there (times in ns when to_ns is set): 1 with *val, else 0. */
+static inline int mb_entry_value(json_t *b, const char *run_name, const char *field, int to_ns, double *val) {
+  const char *rn = json_string_value(json_object_get(b, "run_name"));
+  json_t *x = json_object_get(b, field);
+  if (!rn || strcmp(rn, run_name) || !mb_is_iteration(b) || !json_is_number(x)) return 0;
+  *val = json_number_value(x);
+  if (!isfinite(*val)) return 0;
+  if (to_ns && (!strcmp(field, "real_time") || !strcmp(field, "cpu_time"))) {
+    const char *u = json_string_value(json_object_get(b, "time_unit"));
+    *val *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
+  }
+  return 1;
+}
+
 /* The finite values of `field` over the repetitions of run `run_name` (iteration entries),
  * at most max into v; times (real_time, cpu_time) in ns when to_ns is set. How many. */
 static inline int mb_run_values(json_t *benches, const char *run_name, const char *field, int to_ns, double *v, int max) {
   int n = 0;
   size_t i;
   json_t *b;
-  int is_time = !strcmp(field, "real_time") || !strcmp(field, "cpu_time");
-  json_array_foreach(benches, i, b) {
-    const char *rn = json_string_value(json_object_get(b, "run_name"));
-    json_t *x = json_object_get(b, field);
-    if (!rn || strcmp(rn, run_name) || !mb_is_iteration(b) || !json_is_number(x) || n == max) continue;
-    double val = json_number_value(x);
-    if (!isfinite(val)) continue;
-    if (to_ns && is_time) {
-      const char *u = json_string_value(json_object_get(b, "time_unit"));
-      val *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
-    }
-    v[n++] = val;
-  }
+  double val;
+  json_array_foreach(benches, i, b) if (n < max && mb_entry_value(b, run_name, field, to_ns, &val)) v[n++] = val;
   return n;
 }
 
 /* As mb_run_values, but a figure is what the clean repetitions say: the values of the
- * repetitions not marked mb_disturbed; when every repetition was disturbed, theirs, with
+ * repetitions not marked mb_disturbed; when every one was disturbed, theirs, with
  * *disturbed set (else cleared). */
 static inline int mb_run_values_clean(json_t *benches, const char *run_name, const char *field, int to_ns, double *v, int max, int *disturbed) {
   int n = 0, nd = 0;
   size_t i;
   json_t *b;
-  double *d = (double *)malloc((size_t)(max > 0 ? max : 1) * sizeof *d);
-  int is_time = !strcmp(field, "real_time") || !strcmp(field, "cpu_time");
+  double val, *d = (double *)malloc((size_t)(max > 0 ? max : 1) * sizeof *d);
   json_array_foreach(benches, i, b) {
-    const char *rn = json_string_value(json_object_get(b, "run_name"));
-    json_t *x = json_object_get(b, field);
-    if (!rn || strcmp(rn, run_name) || !mb_is_iteration(b) || !json_is_number(x)) continue;
-    double val = json_number_value(x);
-    if (!isfinite(val)) continue;
-    if (to_ns && is_time) {
-      const char *u = json_string_value(json_object_get(b, "time_unit"));
-      val *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
-    }
+    if (!mb_entry_value(b, run_name, field, to_ns, &val)) continue;
     if (json_is_true(json_object_get(b, "mb_disturbed"))) {
       if (d && nd < max) d[nd++] = val;
     } else if (n < max) {

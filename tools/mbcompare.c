@@ -578,7 +578,7 @@ static int pairs_needed(double alpha, int m) {
   return n;
 }
 
-static void judge_pairs(judged_t *j, int rounds, int need, const options_t *o, tally_t *c) {
+static void judge_pairs(judged_t *j, int rounds, int need, tally_t *c) {
   pairs_t *p = &j->pr;
   j->state = 1;
   if (p->failed) snprintf(j->note, sizeof j->note, "FAILED in head"), c->failed++;
@@ -595,7 +595,6 @@ static void judge_pairs(judged_t *j, int rounds, int need, const options_t *o, t
   mb_signrank(d, p->n, &pw, &pb);
   j->p_worse = pw, j->p_better = pb;
   j->hl = mb_hodges_lehmann(p->d, p->n, 0.05, &j->lo, &j->hi);
-  (void)o;
 }
 
 static void print_pairs(const judged_t *j, int sig_w, int sig_b, const options_t *o, tally_t *c) {
@@ -642,17 +641,16 @@ static int paired(char **files, int nfiles, const options_t *o) {
   for (int i = 0; i < h[0].n; i++)
     if (gated(&h[0].s[i]) && h[0].s[i].n && !find(&b[0], h[0].s[i].name)) t.only_new++;
   t.candidates = m;
-  int tested = 0;
   for (int k = 0; k < m; k++) pairs_of(j[k].name, b, h, rounds, &j[k].pr);
   /* Holm's family: every benchmark that has the pairs to be judged at all. */
   int need = pairs_needed(o->alpha, m);
-  for (int k = 0; k < m; k++) judge_pairs(&j[k], rounds, need, o, &t), tested += !j[k].state;
+  for (int k = 0; k < m; k++) judge_pairs(&j[k], rounds, need, &t);
   double *pw = calloc((size_t)m + 1, sizeof *pw), *pb = calloc((size_t)m + 1, sizeof *pb);
-  int *sw = calloc((size_t)m + 1, sizeof *sw), *sb = calloc((size_t)m + 1, sizeof *sb), *idx = calloc((size_t)m + 1, sizeof *idx);
-  if (!pw || !pb || !sw || !sb || !idx) die("out of memory");
+  int *sw = calloc((size_t)m + 1, sizeof *sw), *sb = calloc((size_t)m + 1, sizeof *sb);
+  if (!pw || !pb || !sw || !sb) die("out of memory");
   int q = 0;
   for (int k = 0; k < m; k++)
-    if (!j[k].state) idx[q] = k, pw[q] = j[k].p_worse, pb[q] = j[k].p_better, q++;
+    if (!j[k].state) pw[q] = j[k].p_worse, pb[q] = j[k].p_better, q++;
   mb_holm(pw, q, o->alpha, sw);
   mb_holm(pb, q, o->alpha, sb);
   printf("%d rounds of base and head, interleaved; per benchmark: median per round of its clean repetitions; change: the\n"
@@ -665,7 +663,7 @@ static int paired(char **files, int nfiles, const options_t *o) {
     if (!j[k].state) w = sw[s], bt = sb[s], s++;
     print_pairs(&j[k], w, bt, o, &t);
   }
-  free(pw), free(pb), free(sw), free(sb), free(idx), free(j);
+  free(pw), free(pb), free(sw), free(sb), free(j);
   return finish(&t, o, 0, "rounds");
 }
 
