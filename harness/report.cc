@@ -215,13 +215,15 @@ class Collector : public benchmark::BenchmarkReporter {
       for (json_t *e : entries[a]) place(json_object_get(H.doc, key[a]), runs[0].run_name.str(), e);
   }
   /* A new pass: the entries it replaces are looked up afresh. */
-  void StartPass() { insert_at_.clear(), decided_.clear(); }
+  void StartPass() { insert_at_.clear(), decided_.clear(), index_.clear(); }
   void Finalize() override { display_->Finalize(); }
 
  private:
   benchmark::BenchmarkReporter *display_;
   /* Per run name re-measured in this pass: where its new entries go in each array. */
   std::map<std::string, std::map<json_t *, size_t>> insert_at_;
+  /* Per run name replaced in this pass: the old entries' (family_index, per_family_instance_index). */
+  std::map<std::string, std::pair<json_int_t, json_int_t>> index_;
   std::map<std::string, bool> decided_; /* whether the pass's entries of a run name replace the old */
 
   static const mb_instance_t *instance_of(const Run &r) {
@@ -252,6 +254,11 @@ class Collector : public benchmark::BenchmarkReporter {
       if (rn && name == rn) old.push_back(b);
     }
     if (!failed && (error || disturbed_in(fresh) > disturbed_in(old))) return false;
+    /* The pass registered only what it re-measures, so Google Benchmark numbered its
+     * families afresh: the new entries keep the old ones' numbers (trackers key on them). */
+    if (!old.empty())
+      index_[name] = {json_integer_value(json_object_get(old[0], "family_index")),
+                      json_integer_value(json_object_get(old[0], "per_family_instance_index"))};
     auto &at = insert_at_[name];
     for (const char *key : {"benchmarks", "spread"}) {
       json_t *list = json_object_get(H.doc, key);
@@ -270,6 +277,11 @@ class Collector : public benchmark::BenchmarkReporter {
     if (it == insert_at_.end() || !it->second.count(list)) {
       json_array_append_new(list, e);
       return;
+    }
+    auto ix = index_.find(name);
+    if (ix != index_.end()) {
+      json_object_set_new(e, "family_index", json_integer(ix->second.first));
+      json_object_set_new(e, "per_family_instance_index", json_integer(ix->second.second));
     }
     json_array_insert_new(list, it->second[list]++, e);
   }

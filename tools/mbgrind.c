@@ -235,7 +235,10 @@ static json_t *grind_one(const grind_opts_t *o, const char *tmpdir, const char *
   fmt(one, sizeof one, "--benchmark_filter=^%s(/iterations:[0-9]+)?(/real_time)?$", regex_quote(base));
   char *vgargv[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes", MB_GRIND_I1, MB_GRIND_D1,
                     MB_GRIND_LL, cgarg,
-                    (char *)o->bin, one, (char *)itarg, "--mb_counters=none", "--benchmark_repetitions=1", NULL};
+                    (char *)o->bin, one, (char *)itarg, "--mb_counters=none", "--benchmark_repetitions=1",
+                    /* counts, not times: a re-measuring pass (the machine looked busy) would
+                     * count the kernel twice */
+                    "--mb_quiet_check=off", NULL};
   counts_t c;
   if (run(vgargv, NULL, 0) != 0 || parse_callgrind(cg, &c) || c.ir <= 0) {
     fprintf(stderr, ": failed under valgrind\n");
