@@ -51,7 +51,9 @@ build: deps
 # the machine's latest.json, charts and REPORT.md as they were (make plots RESULT=its-file
 # draws it).
 bench: build
-	set -f; $(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(PARTIAL),/partial)" $$MB_ARGS
+	@set -f; start=$$(date +%s); echo '$(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(PARTIAL),/partial)"' "$$MB_ARGS"; \
+	$(BUILD)/membench --mb_out_dir="$(RESULTS)$(if $(PARTIAL),/partial)" $$MB_ARGS || \
+	  { rc=$$?; bash tools/lost.sh "$(RESULTS)$(if $(PARTIAL),/partial)" $(BUILD) $$rc $$start; exit $$rc; }
 	$(if $(PARTIAL),@echo "membench: a partial run (a filter in ARGS): its result is under $(RESULTS)/partial/; latest.json$(comma) the charts and REPORT.md are left as they were",@$(MAKE) --no-print-directory plots RESULT=)
 
 # Charts (SVG and PNG) of a result into results/<machine>/charts/ and the report beside them,
@@ -81,7 +83,8 @@ plots-side-by-side: build
 	echo "plots: $$dir/REPORT.md"
 
 bench-quick: build
-	set -f; $(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)" $$MB_ARGS
+	@set -f; start=$$(date +%s); echo '$(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)"' "$$MB_ARGS"; \
+	$(BUILD)/membench --mb_quick --mb_out_dir="$(RESULTS)" $$MB_ARGS || { rc=$$?; bash tools/lost.sh "$(RESULTS)" $(BUILD) $$rc $$start; exit $$rc; }
 
 # Instruction counts and simulated cache misses under callgrind: the same on every run, for
 # regression gates where timings are too noisy. A portable build (valgrind has no AVX-512).

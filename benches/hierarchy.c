@@ -83,15 +83,6 @@ static void region_free(region_t *r) {
   r->base = NULL;
 }
 
-/* Skip working sets that would not leave half of MemAvailable free. */
-static int fits_memory(mb_run_t *run, uint64_t bytes) {
-  uint64_t avail = run->config->mem_available;
-  if (avail && bytes > avail / 2)
-    return mb_skip(run, "working set %llu bytes exceeds half of MemAvailable (%llu bytes)", (unsigned long long)bytes,
-                   (unsigned long long)avail);
-  return 0;
-}
-
 /* ---- Pointer chase ---- */
 
 #define CHASE_SAMPLES 5
@@ -141,7 +132,7 @@ static uint64_t k_chase(uint64_t iters, void *data) {
 
 static int s_chase(mb_run_t *run, int random_order, int huge) {
   uint64_t ws = (uint64_t)run->arg[0];
-  if (fits_memory(run, ws + ws / 16)) return 1;
+  if (mb_fits_memory(run, ws + ws / 16)) return 1;
   chase_t *c = calloc(1, sizeof *c);
   if (!c) return mb_skip(run, "out of memory");
   run->data = c;
@@ -415,7 +406,7 @@ typedef struct stream {
 
 static int s_stream(mb_run_t *run, int arrays, double bytes_per_elem) {
   uint64_t ws = (uint64_t)run->arg[0];
-  if (fits_memory(run, ws)) return 1;
+  if (mb_fits_memory(run, ws)) return 1;
   stream_t *st = calloc(1, sizeof *st);
   if (!st) return mb_skip(run, "out of memory");
   run->data = st;
@@ -638,7 +629,7 @@ typedef struct strided {
 } strided_t;
 
 static int s_stride(mb_run_t *run) {
-  if (fits_memory(run, STRIDE_WS)) return 1;
+  if (mb_fits_memory(run, STRIDE_WS)) return 1;
   strided_t *s = calloc(1, sizeof *s);
   if (!s) return mb_skip(run, "out of memory");
   run->data = s;

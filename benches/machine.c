@@ -294,8 +294,7 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
   j->bound_node = node;
   const int loaders = op == LOADED || op == NUMA_LAT ? n - 1 : n;
   const uint64_t need = ws * (chase ? 2 : 1);
-  if (run->config->mem_available && need > run->config->mem_available / 2)
-    return mb_skip(run, "%llu bytes exceed half of MemAvailable", (unsigned long long)need);
+  if (mb_fits_memory(run, need)) return 1;
   j->per = loaders > 0 ? (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)(CHUNK - 1) : 0;
   if (loaders > 0 && j->per < CHUNK) j->per = (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)1023;
   if (loaders > 0 && j->per < 1024) return mb_skip(run, "working set too small for %d threads", loaders);

@@ -81,8 +81,7 @@ static int setup_mat(mb_run_t *run, int copies) {
   run->data = m;
   size_t n = m->n = (size_t)run->arg[0];
   double need = (double)n * (double)n * 8.0 * (copies ? 2 : 1);
-  if (run->config->mem_available && need > run->config->mem_available / 2.0)
-    return mb_skip(run, "%.0f MiB needed, over half of MemAvailable", need / 1048576.0);
+  if (mb_fits_memory(run, (uint64_t)need)) return 1;
   if (!(m->a = alloc_matrix(n)) || (copies && !(m->b = alloc_matrix(n)))) return mb_skip(run, "out of memory");
   m->expect = 0;
   for (size_t i = 0; i < n; i++)

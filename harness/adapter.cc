@@ -46,7 +46,29 @@ struct Outputs {
   char stamp_path[4096] = "", latest[4096] = "", user_out[4096] = "";
   std::string dir_machine;
   bool writes = false;
+  /* Checkpoints: the result so far, marked incomplete, beside each output as
+   * <name>.partial.json, so that a run killed where no handler runs (the OOM killer, a CI
+   * job's timeout) keeps what it measured. The final result replaces none of them: it is
+   * written, then they are removed. */
+  std::vector<std::string> partials;
+  std::vector<std::string> argv;
+  double last = -1e9, cost = 0;
+  int selected = 0; /* here and in child processes */
 };
+Outputs *checkpoint_to = nullptr;
+
+double now_s() {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* <path> less ".json", plus ".partial.json". */
+std::string partial_name(const char *path) {
+  std::string p = path;
+  if (p.size() > 5 && !p.compare(p.size() - 5, 5, ".json")) p.resize(p.size() - 5);
+  return p + ".partial.json";
+}
 
 /* The flags, the counters, the machine name and an imported topology: checked, and the
  * topology loaded. Returns false when the request was only to print the machine name. */
@@ -106,6 +128,9 @@ void name_outputs(Outputs *o) {
   if (*o->user_out && stat(o->user_out, &ost) == 0 && S_ISDIR(ost.st_mode))
     die("--benchmark_out=%s is a directory: name a file", o->user_out);
   H.out_near = *o->stamp_path ? o->stamp_path : o->user_out;
+  if (H.child_name) return; /* its parent keeps the checkpoints */
+  if (*o->stamp_path) o->partials.push_back(partial_name(o->stamp_path));
+  if (*o->user_out && !mb_results_special(o->user_out)) o->partials.push_back(partial_name(o->user_out));
 }
 
 /* The result's directory exists and a file can be made beside it: found out now, not after
@@ -149,13 +174,17 @@ unsigned line_size(unsigned hwloc_line) {
 void configure() {
   H.config.quick = H.opt.quick;
   H.config.long_sweep = H.opt.long_sweep;
-  H.config.mem_available = mb_mem_available();
+  /* Sized from the smallest limit that applies: a container's or a CI job's memory cgroup
+   * kills at its limit, whatever MemAvailable says. */
+  mb_mem_limit(&H.mem, "/proc/self/cgroup", "/sys/fs/cgroup");
+  H.config.mem_available = H.mem.bytes;
+  H.config.mem_limited_by = !strcmp(H.mem.by, "cgroup") ? "the memory cgroup's limit" : !strcmp(H.mem.by, "RLIMIT_AS") ? "the address-space limit, ulimit -v" : "MemAvailable";
   /* MB_MEM_AVAILABLE=BYTES caps working sets below what the machine has (a shared box, a
    * test): never above it. */
   unsigned long long cap;
   if (env_bytes("MB_MEM_AVAILABLE", [](unsigned long long v) { return v > 0; }, "a number of bytes", &cap) &&
       (!H.config.mem_available || cap < H.config.mem_available))
-    H.config.mem_available = cap;
+    H.config.mem_available = cap, H.config.mem_limited_by = "MemAvailable", H.mem.by = "MB_MEM_AVAILABLE";
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
   H.config.cache_line = line_size(H.summary.cache_line);
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
@@ -231,6 +260,58 @@ void finish_context(int argc, char **argv) {
   json_decref(m);
 }
 
+}  // namespace
+
+/* A checkpoint, at most every 2 s and never more than 5% of the run's time: H.doc with its
+ * context as it stands and context.membench.incomplete. A failure to write one is said
+ * once and the run goes on (the final write says what is wrong). */
+void checkpoint() {
+  Outputs *o = checkpoint_to;
+  if (!o || o->partials.empty()) return;
+  double t0 = now_s();
+  if (t0 - o->last < std::max(2.0, 20 * o->cost)) return;
+  json_t *whole = H.doc, *snap = json_deep_copy(H.doc);
+  if (!snap) return;
+  H.doc = snap;
+  std::vector<char *> av;
+  for (auto &a : o->argv) av.push_back(&a[0]);
+  finish_context((int)av.size(), av.data());
+  H.doc = whole;
+  json_t *inc = json_object();
+  json_object_set_new(inc, "why", json_string("a checkpoint: the run had not finished when this was written; a run that "
+                                              "ended here was killed (the OOM killer, a timeout, SIGKILL)"));
+  /* How much of the run it holds: benchmarks with entries or a reason, of those selected. */
+  json_t *names = json_object(), *b;
+  const char *last = "";
+  size_t i;
+  for (const char *key : {"benchmarks", "not_measured"})
+    json_array_foreach(json_object_get(snap, key), i, b) {
+      const char *rn = json_string_value(json_object_get(b, "run_name"));
+      if (!rn) rn = json_string_value(json_object_get(b, "name"));
+      if (rn) json_object_set_new(names, rn, json_true()), last = *key == 'b' ? rn : last;
+    }
+  json_object_set_new(inc, "selected", json_integer(o->selected));
+  json_object_set_new(inc, "done", json_integer((json_int_t)json_object_size(names)));
+  json_object_set_new(inc, "last", json_string(last));
+  json_object_set_new(inc, "pass", json_integer(H.pass));
+  json_decref(names);
+  json_object_set_new(json_object_get(json_object_get(snap, "context"), "membench"), "incomplete", inc);
+  static bool said;
+  for (auto &p : o->partials) {
+    char err[512], path[4096];
+    snprintf(path, sizeof path, "%s", p.c_str());
+    if (mb_results_install_doc(snap, path, sizeof path, 0, nullptr, err, sizeof err) && !said) {
+      fprintf(stderr, "membench: warning: no checkpoint: %s\n", err);
+      said = true;
+    }
+  }
+  json_decref(snap);
+  o->last = now_s();
+  o->cost = o->last - t0;
+}
+
+namespace {
+
 /* The result, once: JSON at the user's path and/or the timestamped one with latest.json, or
  * Google Benchmark's other formats at the user's path. 0, or 2 with the reason said. */
 int write_outputs(Outputs *o) {
@@ -258,6 +339,7 @@ int write_outputs(Outputs *o) {
     }
     fprintf(stderr, "membench: results in %s (and %s)\n", o->stamp_path, o->latest);
   }
+  for (auto &p : o->partials) unlink(p.c_str()); /* the whole result is in place */
   return 0;
 }
 
@@ -277,6 +359,7 @@ int main(int argc, char **argv) {
   }
   Outputs out;
   name_outputs(&out);
+  out.argv.assign(orig.begin(), orig.end());
   configure();
   char err[512] = "";
   H.ninst = mb_registry_expand(&H.config, &H.insts, err, sizeof err);
@@ -301,6 +384,7 @@ int main(int argc, char **argv) {
   }
 
   H.doc = new_doc();
+  if (out.writes) checkpoint_to = &out, out.selected = H.selected + child_selected;
   benchmark::BenchmarkReporter *collector = make_collector(display);
   if (H.selected) {
     benchmark::RunSpecifiedBenchmarks(collector);
@@ -310,11 +394,12 @@ int main(int argc, char **argv) {
   }
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help)
-    for (auto &c : children) run_child(c.first, c.second, out.writes);
+    for (auto &c : children) run_child(c.first, c.second, out.writes), checkpoint();
   benchmark::Shutdown();
 
   int remeasured = 0, disturbed = count_disturbed(H.doc, &remeasured);
   int rc = H.failed.empty() && !H.child_failed && !H.child_errors ? 0 : 1;
+  checkpoint_to = nullptr;
   if (out.writes) {
     finish_context((int)orig.size(), orig.data());
     if (int w = write_outputs(&out)) rc = w;

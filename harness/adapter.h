@@ -45,6 +45,7 @@ struct Harness {
   mb_topo_summary_t summary{};
   mb_env_t env{};
   mb_config_t config{};
+  mb_mem_limit_t mem{};    /* the limits working sets are sized by (context.membench.memory) */
   int pu = -1;             /* PU we are bound to, -1 when unpinned */
   int membind = 0;
   std::string pin_note;    /* why unpinned, if so */
@@ -85,6 +86,10 @@ struct Harness {
 extern Harness H;
 
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* adapter.cc: the result so far, marked incomplete, beside the outputs (rate-limited): after
+ * every batch of runs and every child process. */
+void checkpoint();
 
 /* place.cc: the PU to run on (the quiet check, the PU lock) and pinning to it; the passes
  * that re-measure disturbed benchmarks; what the check found, for the context. */

@@ -108,6 +108,17 @@ json_t *membench_context(int argc, char **argv) {
   json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size() + H.child_failed));
   json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size() + H.child_migrated));
   json_object_set_new(m, "quiet", quiet_context());
+  json_t *mem = json_object();
+  json_object_set_new(mem, "bytes", json_integer((json_int_t)H.config.mem_available)); /* what working sets fit in */
+  json_object_set_new(mem, "limited_by", json_string(H.mem.by));
+  json_object_set_new(mem, "mem_available", json_integer((json_int_t)H.mem.mem_available));
+  if (H.mem.cgroup_available) {
+    json_object_set_new(mem, "cgroup_available", json_integer((json_int_t)H.mem.cgroup_available));
+    json_object_set_new(mem, "cgroup_limit", json_integer((json_int_t)H.mem.cgroup_limit));
+    json_object_set_new(mem, "cgroup_file", json_string(H.mem.cgroup_file));
+  }
+  if (H.mem.rlimit_available) json_object_set_new(mem, "rlimit_as_available", json_integer((json_int_t)H.mem.rlimit_available));
+  json_object_set_new(m, "memory", mem);
   int remeasured = 0;
   json_object_set_new(m, "disturbed", json_integer(count_disturbed(H.doc, &remeasured)));
   json_object_set_new(m, "remeasured", json_integer(remeasured));

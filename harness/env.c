@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "mb_build_info.h" /* generated: MB_GIT_REVISION, MB_COMPILER, MB_C_FLAGS... */
 
@@ -130,8 +132,9 @@ double mb_steal_seconds(int cpu) {
   return steal;
 }
 
-static unsigned long long meminfo(const char *key) {
-  FILE *f = fopen("/proc/meminfo", "r");
+/* Field `key` in kB of /proc/meminfo or a /proc/<pid>/status, in bytes; 0 when absent. */
+static unsigned long long meminfo_of(const char *file, const char *key) {
+  FILE *f = fopen(file, "r");
   char line[256], fmt[64];
   unsigned long long kb = 0;
   if (!f) return 0;
@@ -141,8 +144,104 @@ static unsigned long long meminfo(const char *key) {
   fclose(f);
   return kb * 1024ULL;
 }
+static unsigned long long meminfo(const char *key) { return meminfo_of("/proc/meminfo", key); }
 
 unsigned long long mb_mem_available(void) { return meminfo("MemAvailable"); }
+
+/* The first number in file `path` (a cgroup file: "max" reads as no limit): 1 with *v. */
+static int read_u64(const char *path, unsigned long long *v) {
+  char line[64], *end;
+  if (mb_read_line(path, line, sizeof line)) return 0;
+  errno = 0;
+  *v = strtoull(line, &end, 10);
+  return end != line && !errno;
+}
+
+/* Field `key` of a memory.stat ("key value" lines), 0 when absent. */
+static unsigned long long stat_field(const char *path, const char *key) {
+  FILE *f = fopen(path, "r");
+  char line[256];
+  unsigned long long v = 0, x;
+  size_t kl = strlen(key);
+  if (!f) return 0;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, key, kl) && line[kl] == ' ' && sscanf(line + kl + 1, "%llu", &x) == 1) {
+      v = x;
+      break;
+    }
+  fclose(f);
+  return v;
+}
+
+/* The group at dir (v2 when v2 is set) and its ancestors up to root: the least room left
+ * under a limit, into m when less than what it holds. */
+static void cgroup_room(mb_mem_limit_t *m, const char *root, const char *rel, int v2) {
+  char dir[400], path[1024];
+  snprintf(dir, sizeof dir, "%s", rel);
+  for (;;) {
+    unsigned long long lim = 0, l, used = 0, file = 0;
+    const char *limits[] = {v2 ? "memory.max" : "memory.limit_in_bytes", v2 ? "memory.high" : NULL};
+    char which[1024] = "";
+    for (int k = 0; k < 2 && limits[k]; k++) {
+      snprintf(path, sizeof path, "%s%s/%s", root, dir, limits[k]);
+      /* v1 writes "no limit" as a page-rounded 2^63; v2 as "max" (not a number) */
+      if (read_u64(path, &l) && l < (1ULL << 62) && (!lim || l < lim)) lim = l, snprintf(which, sizeof which, "%s", path);
+    }
+    if (lim) {
+      snprintf(path, sizeof path, "%s%s/%s", root, dir, v2 ? "memory.current" : "memory.usage_in_bytes");
+      read_u64(path, &used);
+      snprintf(path, sizeof path, "%s%s/memory.stat", root, dir);
+      file = stat_field(path, v2 ? "inactive_file" : "total_inactive_file");
+      unsigned long long busy = used > file ? used - file : 0, room = lim > busy ? lim - busy : 1;
+      if (!m->cgroup_available || room < m->cgroup_available) {
+        m->cgroup_available = room;
+        m->cgroup_limit = lim;
+        snprintf(m->cgroup_file, sizeof m->cgroup_file, "%s", which);
+      }
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash || !dir[1]) break;
+    slash == dir ? (void)(dir[1] = 0) : (void)(*slash = 0);
+  }
+}
+
+void mb_mem_limit(mb_mem_limit_t *m, const char *proc_cgroup, const char *cgroup_root) {
+  memset(m, 0, sizeof *m);
+  m->mem_available = meminfo("MemAvailable");
+  FILE *f = fopen(proc_cgroup, "r");
+  char line[600], path[512];
+  while (f && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2 || c2[1] != '/' || strstr(c2 + 1, "..")) continue;
+    *c1 = *c2 = 0;
+    const char *ctrl = c1 + 1, *rel = c2 + 1;
+    if (!strcmp(line, "0") && !*ctrl) { /* v2: the root itself, or beside v1 at unified/ */
+      snprintf(path, sizeof path, "%s/cgroup.controllers", cgroup_root);
+      char base[400];
+      snprintf(base, sizeof base, access(path, R_OK) ? "%s/unified" : "%s", cgroup_root);
+      cgroup_room(m, base, rel, 1);
+    } else {
+      char list[200], *save, *tok;
+      snprintf(list, sizeof list, "%s", ctrl);
+      for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (!strcmp(tok, "memory")) {
+          char base[400];
+          snprintf(base, sizeof base, "%s/memory", cgroup_root);
+          cgroup_room(m, base, rel, 0);
+        }
+    }
+  }
+  if (f) fclose(f);
+  struct rlimit rl;
+  if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) {
+    unsigned long long vm = meminfo_of("/proc/self/status", "VmSize");
+    m->rlimit_available = rl.rlim_cur > vm ? rl.rlim_cur - vm : 1;
+  }
+  m->bytes = m->mem_available, m->by = "MemAvailable";
+  if (m->cgroup_available && (!m->bytes || m->cgroup_available < m->bytes)) m->bytes = m->cgroup_available, m->by = "cgroup";
+  if (m->rlimit_available && (!m->bytes || m->rlimit_available < m->bytes)) m->bytes = m->rlimit_available, m->by = "RLIMIT_AS";
+}
 unsigned long long mb_mem_total(void) { return meminfo("MemTotal"); }
 
 /* Arm's CPU implementer and part codes (/proc/cpuinfo on arm64), for a name that tells a

@@ -87,6 +87,22 @@ struct json_t *mb_fingerprint(const mb_env_t *env, const mb_topo_summary_t *t);
 unsigned long long mb_mem_total(void);
 unsigned long long mb_mem_available(void);
 
+/* The memory this process may still take, from every limit that applies: MemAvailable, its
+ * memory cgroups (v2 memory.max and memory.high, v1 memory.limit_in_bytes, of its group and
+ * every ancestor: the limit less what the group uses, reclaimable file pages not counted) and
+ * RLIMIT_AS (less the address space in use). proc_cgroup and cgroup_root name
+ * /proc/self/cgroup and /sys/fs/cgroup (tests give a tree of their own). */
+typedef struct mb_mem_limit {
+  unsigned long long bytes;            /* the smallest, 0 when none is known */
+  const char *by;                      /* which: "MemAvailable", "cgroup", "RLIMIT_AS" */
+  unsigned long long mem_available;    /* MemAvailable, 0 unknown */
+  unsigned long long cgroup_available; /* the memory cgroups', 0 when none limits */
+  unsigned long long cgroup_limit;     /* the limit of the group that binds */
+  char cgroup_file[1024];              /* its file, "" none */
+  unsigned long long rlimit_available; /* RLIMIT_AS less the address space in use, 0 none */
+} mb_mem_limit_t;
+void mb_mem_limit(mb_mem_limit_t *m, const char *proc_cgroup, const char *cgroup_root);
+
 /* Time the hypervisor gave CPU `cpu` to others (steal, /proc/stat) since boot, in seconds, at
  * the kernel's tick resolution (10 ms); -1 when unknown. */
 double mb_steal_seconds(int cpu);

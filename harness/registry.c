@@ -288,6 +288,14 @@ static int vreason(mb_run_t *run, int failed, const char *fmt, va_list ap) {
     return r;                                             \
   }
 MB_REASON_FN(mb_skip, 0)
+
+int mb_fits_memory(mb_run_t *run, uint64_t bytes) {
+  uint64_t avail = run->config->mem_available;
+  if (!avail || bytes <= avail / 2) return 0;
+  const char *by = run->config->mem_limited_by;
+  return mb_skip(run, "%llu MiB needed, over half of the %llu MiB free (by %s)", (unsigned long long)(bytes >> 20),
+                 (unsigned long long)(avail >> 20), by ? by : "MemAvailable");
+}
 MB_REASON_FN(mb_fail, 1)
 
 void mb_counter(mb_run_t *run, const char *name, double value, mb_counter_kind_t kind) {

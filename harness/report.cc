@@ -213,6 +213,7 @@ class Collector : public benchmark::BenchmarkReporter {
     const char *key[2] = {"benchmarks", "spread"};
     for (int a = 0; a < 2; a++)
       for (json_t *e : entries[a]) place(json_object_get(H.doc, key[a]), runs[0].run_name.str(), e);
+    checkpoint();
   }
   /* A new pass: the entries it replaces are looked up afresh. */
   void StartPass() { insert_at_.clear(), decided_.clear(), index_.clear(); }

@@ -2,10 +2,86 @@
  * test_env.c: machine names are stable and usable as directory names; the captured
  * environment has every key the results promise.
  */
+#include <stdarg.h>
+
 #include "env.h"
 #include "testutil.h"
 
+/* Write printf's text to dir/rel, making the directories on the way. */
+static void put(const char *dir, const char *rel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(const char *dir, const char *rel, const char *fmt, ...) {
+  char path[512], cmd[700], text[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
+  CHECK(system(cmd) == 0);
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (f) fputs(text, f), fclose(f);
+}
+
+/* Memory limits from synthetic cgroup trees with known answers: the smallest room under any
+ * limit of the group or an ancestor wins; "max" and v1's 2^63 are no limit; reclaimable
+ * file pages are room. */
+static void memory_limits(void) {
+  char dir[64], proc[128], root[128];
+  test_tmpdir(dir);
+  snprintf(proc, sizeof proc, "%s/cgroup", dir);
+  snprintf(root, sizeof root, "%s/sys", dir);
+  mb_mem_limit_t m;
+  unsigned long long MiB = 1 << 20;
+  /* v2 alone: the job's group has none, its parent 300 MiB with 100 used (40 of it inactive file) */
+  put(dir, "sys/cgroup.controllers", "cpu memory\n");
+  put(dir, "cgroup", "0::/ci/job\n");
+  put(dir, "sys/ci/job/memory.max", "max\n");
+  put(dir, "sys/ci/job/memory.current", "1000\n");
+  put(dir, "sys/ci/memory.max", "%llu\n", 300 * MiB);
+  put(dir, "sys/ci/memory.current", "%llu\n", 100 * MiB);
+  put(dir, "sys/ci/memory.stat", "anon 1\ninactive_file %llu\nactive_file 7\n", 40 * MiB);
+  mb_mem_limit(&m, proc, root);
+  CHECK_EQ_INT((long long)(m.cgroup_available / MiB), 240);
+  CHECK_EQ_INT((long long)(m.cgroup_limit / MiB), 300);
+  CHECK(strstr(m.cgroup_file, "sys/ci/memory.max") != NULL);
+  if (m.mem_available > 240 * MiB) {
+    CHECK_STR(m.by, "cgroup");
+    CHECK_EQ_INT((long long)(m.bytes / MiB), 240);
+  }
+  /* memory.high below max binds */
+  put(dir, "sys/ci/job/memory.high", "%llu\n", 150 * MiB);
+  mb_mem_limit(&m, proc, root);
+  CHECK_EQ_INT((long long)(m.cgroup_available / MiB), 149); /* 150 MiB less 1000 bytes */
+  CHECK(strstr(m.cgroup_file, "job/memory.high") != NULL);
+  /* v1 hybrid, as Docker on cgroup v1 or this VM: the memory controller's line names it;
+   * v2's unified tree beside it has no limit */
+  test_rmtree(dir);
+  test_tmpdir(dir);
+  snprintf(proc, sizeof proc, "%s/cgroup", dir);
+  snprintf(root, sizeof root, "%s/sys", dir);
+  put(dir, "cgroup", "9:name=systemd:/\n4:cpu,memory:/docker/abc\n0::/\n");
+  put(dir, "sys/unified/cgroup.procs", "%s", "");
+  put(dir, "sys/memory/memory.limit_in_bytes", "9223372036854771712\n");
+  put(dir, "sys/memory/docker/abc/memory.limit_in_bytes", "%llu\n", 512 * MiB);
+  put(dir, "sys/memory/docker/abc/memory.usage_in_bytes", "%llu\n", 12 * MiB);
+  put(dir, "sys/memory/docker/abc/memory.stat", "cache 5\ntotal_inactive_file 2097152\n");
+  mb_mem_limit(&m, proc, root);
+  CHECK_EQ_INT((long long)(m.cgroup_available / MiB), 502);
+  /* no limit anywhere: MemAvailable decides */
+  put(dir, "sys/memory/docker/abc/memory.limit_in_bytes", "9223372036854771712\n");
+  mb_mem_limit(&m, proc, root);
+  CHECK_EQ_INT((long long)m.cgroup_available, 0);
+  CHECK(m.bytes == m.mem_available);
+  /* a crafted path does not leave the tree */
+  put(dir, "cgroup", "4:memory:/../../etc\n");
+  mb_mem_limit(&m, proc, root);
+  CHECK_EQ_INT((long long)m.cgroup_available, 0);
+  test_rmtree(dir);
+}
+
 int main(void) {
+  memory_limits();
   char name[128];
   mb_machine_name(name, sizeof name, "AMD EPYC", 2);
   CHECK_STR(name, "amd-epyc-2c");

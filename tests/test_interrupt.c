@@ -1,6 +1,6 @@
 /*
  * test_interrupt.c: a run stopped by Ctrl-C (SIGINT), SIGTERM, a crash (SIGSEGV), a closed
- * pipe (SIGPIPE), SIGUSR1 or SIGALRM leaves no new file, no temporary, and every earlier
+ * pipe (SIGPIPE), SIGUSR1 or SIGALRM during its first benchmark (before any checkpoint) leaves no new file, no temporary, and every earlier
  * result exactly as it was; --benchmark_out's file likewise. A child process killed by
  * SIGKILL leaves no temporary either.
  * Usage: test_interrupt path/to/membench

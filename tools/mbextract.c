@@ -17,6 +17,9 @@
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
  *   mbextract FILE --date         the day of the run (YYYY-MM-DD), "undated" if not known
+ *   mbextract FILE --incomplete   of a checkpoint (context.membench.incomplete): one line
+ *                                 saying how much of the run it holds; exit 1 when the
+ *                                 result is complete
  *   mbextract FILE --families     the families in the result, one per line
  *   mbextract FILE --family F DIR the default chart's data of family F, from what the result
  *                                 says of it (MB_FAMILY: x argument, log scales, title; each
@@ -227,6 +230,13 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
          *unit ? unit : "value", title);
 }
 
+/* src for a terminal: control characters (escapes, newlines) as '?'. */
+static void text_safe(char *dst, size_t len, const char *src) {
+  size_t k = 0;
+  for (; *src && k + 1 < len; src++) dst[k++] = (unsigned char)*src < 0x20 || *src == 0x7f ? '?' : *src;
+  dst[k] = 0;
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbextract";
   if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
@@ -243,6 +253,16 @@ int main(int argc, char **argv) {
     /* It becomes a directory name and reaches gnuplot: data, never a path or code. */
     if (!mb_machine_name_valid(m)) die("%s: machine name is not usable as a directory name (letters, digits, '.', '_', '-')", argv[1]);
     printf("%s\n", m);
+    return 0;
+  }
+  if (!strcmp(argv[2], "--incomplete")) {
+    json_t *inc = json_object_get(json_object_get(ctx, "membench"), "incomplete");
+    if (!json_is_object(inc)) return 1;
+    const char *last = json_string_value(json_object_get(inc, "last"));
+    char shown[200] = "";
+    if (last) text_safe(shown, sizeof shown, last); /* a name is data: no control characters reach the terminal */
+    printf("%lld of %lld benchmarks measured or skipped%s%s%s\n", (long long)json_integer_value(json_object_get(inc, "done")),
+           (long long)json_integer_value(json_object_get(inc, "selected")), *shown ? " (the last: " : "", shown, *shown ? ")" : "");
     return 0;
   }
   if (!strcmp(argv[2], "--date")) {

@@ -71,7 +71,10 @@ typedef struct mb_config {
   int quick;                 /* --mb_quick: smallest useful sweep, for CI and smoke runs */
   int long_sweep;            /* --mb_long: the long sweeps, on purpose */
   int pu;                    /* OS index of the PU the benchmark thread is bound to, -1 if unpinned */
-  uint64_t mem_available;    /* MemAvailable in bytes at start (0 when unknown) */
+  uint64_t mem_available;    /* the memory this run may take, in bytes at start (0 when unknown):
+                                the smallest of MemAvailable, the memory cgroup's room and
+                                RLIMIT_AS's, or MB_MEM_AVAILABLE when smaller */
+  const char *mem_limited_by; /* which of them: "MemAvailable", "the memory cgroup's limit"... */
   uint64_t cache_size[5];    /* data/unified cache size per level 1..4 as hwloc reports it (0: none) */
   uint64_t cache_line;       /* L1d line size in bytes (64 if unknown) */
   int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
@@ -301,6 +304,9 @@ static inline uint64_t mb_rng_next(mb_rng_t *r) {
 /* Skip this benchmark here, with a reason (printf format). Returns a nonzero value for
  * setup to return. */
 int mb_skip(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Skip (mb_skip's value) when `bytes` are more than half of the memory the run may take
+ * (config->mem_available, the limit named in the reason); 0 when they fit or it is unknown. */
+int mb_fits_memory(mb_run_t *run, uint64_t bytes);
 /* The work was not done right (checksum mismatch...): the run is reported as an error. */
 int mb_fail(mb_run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report a user counter with this run (e.g. a measured depth). Later values replace

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# test_limits.sh: nothing measured is lost to a kill no handler sees, and working sets fit the
+# memory the run may really take.
+#  - SIGKILL mid-run (what the OOM killer and a CI job's timeout send): the last checkpoint,
+#    <stamp>.partial.json, is a valid result marked context.membench.incomplete, holding some
+#    but not all of the selected benchmarks; latest.json and an earlier result are as they
+#    were; tools/lost.sh (make bench's message) names the kill and what was kept.
+#  - A run that finishes leaves no .partial.json, and its result has no incomplete mark.
+#  - In a memory cgroup of 200 MiB (as root, where cgroup v1's memory controller or v2 with
+#    memory is writable; else this part says so, left out): a 256 MiB working set is skipped
+#    with a reason naming the cgroup, and context.membench.memory says the cgroup limits.
+# Usage: test_limits.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mbtest-limits.XXXXXX")
+cg=""
+cleanup() { [ -n "$cg" ] && rmdir "$cg" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 1. Killed mid-run.
+mkdir -p "$dir/r/t"
+echo '{"context": {"n": 1}, "benchmarks": []}' > "$dir/r/t/2020-01-01T00-00-00Z.json"
+cp "$dir/r/t/2020-01-01T00-00-00Z.json" "$dir/r/t/latest.json"
+start=$(date +%s)
+"$build/membench" --mb_quick --mb_counters=none --mb_out_dir="$dir/r" --mb_machine=t \
+  --benchmark_filter='^(harness|hierarchy|layout)/' >/dev/null 2>"$dir/err" &
+pid=$!
+for _ in $(seq 1 600); do # until layout's family runs and a checkpoint exists (at most 60 s)
+  if grep -q "family layout" "$dir/err" && ls "$dir/r/t/"*.partial.json >/dev/null 2>&1; then break; fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.1
+done
+kill -9 $pid 2>/dev/null || fail "membench ended before it could be killed"
+wait $pid && rc=0 || rc=$?
+[ "$rc" -eq 137 ] || fail "exit $rc after SIGKILL"
+set -- "$dir/r/t/"*.partial.json
+[ -f "$1" ] || fail "no checkpoint after SIGKILL"
+$py - "$1" "$dir/r/t" <<'PY' || fail "the checkpoint"
+import json, sys, os
+d = json.load(open(sys.argv[1]))
+inc = d["context"]["membench"]["incomplete"]
+n = {e["run_name"] for e in d["benchmarks"]}
+assert 0 < inc["done"] < inc["selected"], inc
+assert len(n) >= 1 and inc["done"] >= len(n), (inc, len(n))
+assert any(x.startswith("hierarchy/") for x in n), "hierarchy's entries are not in the checkpoint"
+assert d["context"]["mb_machine"] == "t"
+for f in ("latest.json", "2020-01-01T00-00-00Z.json"):
+    assert json.load(open(os.path.join(sys.argv[2], f))) == {"context": {"n": 1}, "benchmarks": []}, f
+names = sorted(os.listdir(sys.argv[2]))
+assert len(names) == 3 and not any(x.endswith(".tmp") for x in names), names
+print("checkpoint after SIGKILL: %d of %d benchmarks" % (inc["done"], inc["selected"]))
+PY
+msg=$(MB_ARGS=--mb_machine=t bash "$src/tools/lost.sh" "$dir/r" "$build" 137 "$start" 2>&1 >/dev/null)
+echo "$msg"
+case $msg in *"killed by SIGKILL"*"partial.json, holds "*" of "*"benchmarks"*) ;; *) fail "lost.sh said: $msg" ;; esac
+# Its message for an earlier run's checkpoint: none (the run that just ended wrote its result).
+msg=$(MB_ARGS=--mb_machine=t bash "$src/tools/lost.sh" "$dir/r" "$build" 1 $((start + 100000)) 2>&1)
+[ -z "$msg" ] || fail "lost.sh spoke of an earlier run's checkpoint: $msg"
+
+# 2. A run that finishes: no checkpoint left, no incomplete mark.
+"$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^harness/' \
+  --benchmark_out="$dir/done.json" >/dev/null 2>"$dir/err2" || { cat "$dir/err2"; fail "complete run"; }
+[ ! -e "$dir/done.partial.json" ] || fail "a finished run left its checkpoint"
+$py -c 'import json,sys; assert "incomplete" not in json.load(open(sys.argv[1]))["context"]["membench"]' "$dir/done.json" ||
+  fail "a finished result is marked incomplete"
+
+# 3. A memory cgroup.
+v1=/sys/fs/cgroup/memory
+rel=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup | head -n 1)
+if [ "$(id -u)" = 0 ] && [ -n "$rel" ] && [ -w "$v1$rel" ] && mkdir "$v1$rel/mbtest$$" 2>/dev/null; then
+  cg="$v1$rel/mbtest$$"
+  echo $((200 << 20)) > "$cg/memory.limit_in_bytes"
+elif [ "$(id -u)" = 0 ] && grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
+  mkdir "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/mbtest$$" 2>/dev/null; then
+  cg="/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/mbtest$$"
+  echo $((200 << 20)) > "$cg/memory.max"
+fi
+if [ -z "$cg" ]; then
+  echo "memory cgroup: left out (needs root and a writable memory cgroup, v1 or v2)"
+  exit 0
+fi
+( echo $BASHPID > "$cg/cgroup.procs"
+  exec "$build/membench" --mb_counters=none --benchmark_filter='^hierarchy/read/ws:(32768|268435456)$' \
+    --benchmark_min_time=0.01 --benchmark_out="$dir/cg.json" >/dev/null 2>"$dir/err3" ) || { cat "$dir/err3"; fail "run in the cgroup"; }
+$py - "$dir/cg.json" <<'PY' || fail "the cgroup's limit"
+import json, sys
+d = json.load(open(sys.argv[1]))
+mem = d["context"]["membench"]["memory"]
+assert mem["limited_by"] == "cgroup" and mem["cgroup_limit"] == 200 << 20 and mem["bytes"] <= 200 << 20, mem
+skip = [e for e in d["not_measured"] if e["name"] == "hierarchy/read/ws:268435456"]
+assert skip and "memory cgroup" in skip[0]["reason"], d["not_measured"]
+assert any(e["run_name"] == "hierarchy/read/ws:32768" for e in d["benchmarks"])
+print("in a 200 MiB cgroup: " + skip[0]["reason"])
+PY
+echo "PASS"
