@@ -43,9 +43,13 @@ all: build
 deps:
 	@bash tools/deps.sh
 
+# One build at a time in a build directory: two make plots (each builds first) at once
+# collided in the linker ("cannot find ...mbgrind.c.o"). flock(1) is util-linux's.
+LOCK = $(shell command -v flock >/dev/null 2>&1 && echo flock $(BUILD)/.make.lock)
 build: deps
-	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@mkdir -p $(BUILD)
+	@$(LOCK) cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@$(LOCK) cmake --build $(BUILD) -j $(JOBS)
 
 # A run with a filter in ARGS is partial: it goes to $(RESULTS)/partial/<machine>/ and leaves
 # the machine's latest.json, charts and REPORT.md as they were (make plots RESULT=its-file
@@ -69,7 +73,7 @@ plots: build
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
 	bash plots/draw.sh "$$result" "$(RESULTS)/$$machine/charts" $(BUILD)/mbextract && \
 	tmp=$$(mktemp --suffix=.tmp "$(RESULTS)/$$machine/.REPORT.XXXXXX") && \
-	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && mv "$$tmp" "$(RESULTS)/$$machine/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
+	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$(RESULTS)/$$machine/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
 	echo "plots: $(RESULTS)/$$machine/REPORT.md"
 
 plots-side-by-side: build
@@ -79,7 +83,7 @@ plots-side-by-side: build
 	dir="$(RESULTS)/side-by-side/$$names"; mkdir -p "$$dir" && \
 	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract "$$@" && \
 	tmp=$$(mktemp --suffix=.tmp "$$dir/.REPORT.XXXXXX") && \
-	{ $(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
+	{ $(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
 	echo "plots: $$dir/REPORT.md"
 
 bench-quick: build

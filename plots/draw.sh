@@ -144,7 +144,7 @@ draw() {
   local chart=$1; shift
   if need "$@"; then
     gnuplot -e "here='$here'; data='$data'; out='$out/$chart'; machine='$machine'; stamp='$stamp'" "$here/$chart.gp"
-    echo "plots: $out/$chart.svg and .png"
+    echo "plots: $final/$chart.svg and .png"
   else
     echo "plots: $chart skipped: its benchmarks are not in $result"
   fi
@@ -163,7 +163,7 @@ draw gemm gm_ikj gm_blas_row
 draw layout ly_padded_one ly_soa_one
 if need mc_read_compact; then
   gnuplot -e "here='$here'; data='$data'; out='$out/machine'; machine='$machine'; stamp='$stamp'; wslabel='$(awk -v b="$mem_ws" 'BEGIN { printf "%g MiB", b / 1048576 }')'" "$here/machine.gp"
-  echo "plots: $out/machine.svg and .png"
+  echo "plots: $final/machine.svg and .png"
 else
   echo "plots: machine skipped: its benchmarks are not in $result"
 fi
@@ -172,7 +172,7 @@ for m in latency bandwidth; do
   if need mc_numa_$m; then
     unit=$([ $m = latency ] && echo "ns per load" || echo "bytes/s")
     gnuplot -e "here='$here'; data='$data'; out='$out/numa_$m'; machine='$machine'; stamp='$stamp'; file='mc_numa_$m.dat'; title_text='NUMA $m: threads on node I, memory on node J'; unit='$unit'" "$here/numa.gp"
-    echo "plots: $out/numa_$m.svg and .png"
+    echo "plots: $final/numa_$m.svg and .png"
   else
     echo "plots: numa_$m skipped: one NUMA node (or no machine family) in $result"
   fi
@@ -180,7 +180,7 @@ done
 for level in l1 dram; do
   if need ag_load_${level}_line ag_store_${level}_page; then
     gnuplot -e "here='$here'; data='$data'; out='$out/align_$level'; machine='$machine'; stamp='$stamp'; level='$level'" "$here/align.gp"
-    echo "plots: $out/align_$level.svg and .png"
+    echo "plots: $final/align_$level.svg and .png"
   else
     echo "plots: align_$level skipped: its benchmarks are not in $result"
   fi
@@ -197,8 +197,9 @@ for fam in $(x --family-charts "$data" $drawn); do
   if [ "${blocks:-0}" -gt 0 ]; then
     hasx=$([ "$xname" = - ] && echo 0 || echo 1)
     gnuplot -e "here='$here'; data='$data'; out='$out/family_$fam'; machine='$machine'; stamp='$stamp'; file='$data/family_$fam.dat'; hasx=$hasx; xname='$xname'; logx=$logx; logy=$logy; blocks=$blocks; unit='$unit'; title_text='$title'" "$here/default.gp"
-    echo "plots: $out/family_$fam.svg and .png (the default chart)"
+    echo "plots: $final/family_$fam.svg and .png (the default chart)"
   else
     echo "plots: family_$fam skipped: no measured entry with a primary figure in $result"
   fi
 done
+publish

@@ -50,7 +50,7 @@ draw() {
   local chart=$1 file=$2
   if [ -n "$(find "$data" -name "$file" -size +0)" ]; then
     gnuplot -e "here='$here'; data='$data'; out='$out/$chart'; n=$n; names='${names# }'; latnames='${latnames# }'; latnote='$latnote'; machine='$(echo $names | sed 's/ / vs /g')'; chart='$chart'; stamp='$stamp'" "$here/machines.gp"
-    echo "plots: $out/$chart.svg and .png"
+    echo "plots: $final/$chart.svg and .png"
   else
     echo "plots: $chart skipped: no result has its benchmarks"
   fi
@@ -58,3 +58,4 @@ draw() {
 draw latency lat.dat
 draw bandwidth bw_read.dat
 draw alloc_pair alloc.dat
+publish

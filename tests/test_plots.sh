@@ -56,6 +56,28 @@ else
   echo "note: no de_DE locale could be built here (localedef, Debian's locales data): the decimal-comma check was not made"
 fi
 
+# A full disk (a 1 MiB tmpfs as the results directory, as root; else said and left out): make
+# plots fails with a line saying so, and the REPORT.md and charts already there are as they
+# were, with no staging directory or temporary left.
+full=$work/full
+if [ "$(id -u)" = 0 ] && mkdir "$full" && mount -t tmpfs -o size=1m tmpfs "$full" 2>/dev/null; then
+  trap 'umount "$full" 2>/dev/null; rm -rf "$work"' EXIT
+  mkdir -p "$full/amd-epyc-2c/charts"
+  echo "old report" > "$full/amd-epyc-2c/REPORT.md"
+  echo "old chart" > "$full/amd-epyc-2c/charts/latency.svg"
+  make --no-print-directory -s -C "$src" plots RESULT="$result" RESULTS="$full" BUILD="$build" MB_SKIP_DEPS=1 \
+    > "$work/full.out" 2> "$work/full.err" && fail "make plots on a full disk exited 0"
+  grep -q "^plots: .*full disk" "$work/full.err" || fail "no line about the full disk: $(tail -3 "$work/full.err")"
+  [ "$(cat "$full/amd-epyc-2c/REPORT.md")" = "old report" ] || fail "REPORT.md changed on a full disk"
+  [ "$(cat "$full/amd-epyc-2c/charts/latency.svg")" = "old chart" ] || fail "a chart changed on a full disk"
+  left=$(find "$full" -name '.stage.*' -o -name '*.tmp' -o -name '.REPORT*' | wc -l)
+  [ "$left" -eq 0 ] || fail "$left staging files left on the full disk"
+  echo "full disk: $(grep -m1 '^plots: ' "$work/full.err")"
+  umount "$full"
+else
+  echo "note: not root, or no tmpfs mount here: the full-disk check was not made"
+fi
+
 # A PATH with every command but gnuplot.
 mkdir "$work/bin"
 for f in /usr/local/bin/* /usr/bin/* /bin/*; do
