@@ -312,6 +312,13 @@ void checkpoint() {
 
 namespace {
 
+/* After a failed final write: where the last checkpoint kept what was measured. */
+int kept_in_checkpoints(const Outputs *o) {
+  for (auto &p : o->partials)
+    if (access(p.c_str(), R_OK) == 0) fprintf(stderr, "membench: what was measured up to the last checkpoint is kept in %s\n", p.c_str());
+  return 2;
+}
+
 /* The result, once: JSON at the user's path and/or the timestamped one with latest.json, or
  * Google Benchmark's other formats at the user's path. 0, or 2 with the reason said. */
 int write_outputs(Outputs *o) {
@@ -323,19 +330,19 @@ int write_outputs(Outputs *o) {
         mb_results_install_raw(tmp, o->user_out, err, sizeof err)) {
       if (!*err) snprintf(err, sizeof err, "cannot name a temporary file for %s", o->user_out);
       fprintf(stderr, "membench: %s\n", err);
-      return 2;
+      return kept_in_checkpoints(o);
     }
   } else if (*o->user_out) {
     if (mb_results_install_doc(H.doc, o->user_out, sizeof o->user_out, 0, nullptr, err, sizeof err)) {
       fprintf(stderr, "membench: %s\n", err);
-      return 2;
+      return kept_in_checkpoints(o);
     }
   }
   if (*o->user_out && !H.child_name) fprintf(stderr, "membench: results in %s\n", o->user_out);
   if (*o->stamp_path) {
     if (mb_results_install_doc(H.doc, o->stamp_path, sizeof o->stamp_path, 1, o->latest, err, sizeof err)) {
       fprintf(stderr, "membench: %s\n", err);
-      return 2;
+      return kept_in_checkpoints(o);
     }
     fprintf(stderr, "membench: results in %s (and %s)\n", o->stamp_path, o->latest);
   }

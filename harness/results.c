@@ -56,20 +56,50 @@ void mb_results_guard(void) {
   }
 }
 
+/* Where a result at `path` goes: the end of its chain of symlinks (relative ones read from
+ * their own directory; a dangling one names the file to create), so that the file behind a
+ * link is replaced atomically like any other, never truncated and written through (a full
+ * disk then left 8 KiB of partial JSON where the earlier result was). `path` itself when it
+ * is no link, under /dev or /proc (a terminal, a pipe: written through), or a loop. */
+static const char *link_target(const char *path, char *buf, size_t len) {
+  char cur[4096], t[4096], d[4096];
+  struct stat st;
+  if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) return path;
+  snprintf(cur, sizeof cur, "%s", path);
+  for (int hop = 0; hop < 40; hop++) {
+    if (lstat(cur, &st) || !S_ISLNK(st.st_mode)) {
+      if (!hop) return path;
+      snprintf(buf, len, "%s", cur);
+      return buf;
+    }
+    ssize_t n = readlink(cur, t, sizeof t - 1);
+    if (n < 0) return path;
+    t[n] = 0;
+    snprintf(d, sizeof d, "%s", cur);
+    if (t[0] == '/') snprintf(cur, sizeof cur, "%s", t);
+    else if (snprintf(cur, sizeof cur, "%s/%s", dirname(d), t) >= (int)sizeof cur) return path;
+  }
+  return path;
+}
+
 int mb_results_special(const char *path) {
   struct stat st;
-  return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+  char buf[4096];
+  const char *p = link_target(path, buf, sizeof buf);
+  /* a link (under /dev or /proc, or a loop) is written through; so is a device or a FIFO */
+  return lstat(p, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
 int mb_results_tmp(char *buf, size_t len, const char *final_path) {
-  char copy[4096];
+  char copy[4096], target[4096];
+  final_path = link_target(final_path, target, sizeof target); /* beside the file, not the link */
   snprintf(copy, sizeof copy, "%s", final_path);
   char *base = basename(copy);
   char dcopy[4096];
   snprintf(dcopy, sizeof dcopy, "%s", final_path);
   char *dir = dirname(dcopy);
-  /* A device, FIFO or symlink is written through, never replaced: its temporary lives in
-   * TMPDIR, not beside it (in /dev, say). */
+  /* A device or FIFO (or a link to one) is written through, never replaced: its temporary
+   * lives in TMPDIR, not beside it (in /dev, say). */
   if (mb_results_special(final_path)) {
     const char *t = getenv("TMPDIR");
     dir = t && *t == '/' ? (char *)t : (char *)"/tmp";
@@ -288,7 +318,7 @@ int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, si
 
 int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int noreplace, const char *latest,
                            char *err, size_t errlen) {
-  char tmp2[4096] = "", tmp3[4096] = "";
+  char tmp2[4096] = "", tmp3[4096] = "", target[4096] = "";
   int rc = -1;
   if (!noreplace && mb_results_special(final_path)) {
     char *text = json_dumps(doc, JSON_INDENT(2));
@@ -328,13 +358,13 @@ int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int 
         goto unblock;
       }
     }
-  } else if (rename(tmp2, final_path)) {
+  } else if (rename(tmp2, link_target(final_path, target, sizeof target))) {
     int e = errno;
-    snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
+    snprintf(err, errlen, "cannot install %s: %s", target[0] ? target : final_path, strerror(e));
     errno = e;
     goto unblock;
   }
-  sync_dir_of(final_path);
+  sync_dir_of(link_target(final_path, target, sizeof target));
   if (latest) {
     if (rename(tmp3, latest)) {
       int e = errno;
@@ -407,13 +437,17 @@ int mb_results_install_raw(const char *tmp, const char *final_path, char *err, s
     char *data = mb_read_file(tmp, &len);
     rc = data ? write_through(final_path, data, len, err, errlen) : (snprintf(err, errlen, "cannot read %s: %s", tmp, strerror(errno)), -1);
     free(data);
-  } else if (rename(tmp, final_path)) {
-    int e = errno;
-    snprintf(err, errlen, "cannot install %s: %s", final_path, strerror(e));
-    errno = e;
-    rc = -1;
   } else {
-    sync_dir_of(final_path);
+    char target[4096];
+    const char *to = link_target(final_path, target, sizeof target);
+    if (rename(tmp, to)) {
+      int e = errno;
+      snprintf(err, errlen, "cannot install %s: %s", to, strerror(e));
+      errno = e;
+      rc = -1;
+    } else {
+      sync_dir_of(to);
+    }
   }
   mb_results_discard(tmp);
   return rc;

@@ -60,17 +60,31 @@ static void output_paths(test_proc_t *p, const char *bin) {
   } else {
     printf("device node part skipped: needs root and mknod\n");
   }
-  /* A symlink to a file: the file gets the result, the link stays a link. */
+  /* A symlink to a file: the file gets the result, replaced (a new inode: never truncated
+   * and written through), the link stays a link; a relative link that dangles names the
+   * file to create, in the link's directory. */
   snprintf(target, sizeof target, "%s/target.json", dir);
   snprintf(path, sizeof path, "%s/link.json", dir);
   FILE *f = fopen(target, "w");
   fputs("old", f);
   fclose(f);
+  struct stat before;
+  CHECK(stat(target, &before) == 0);
   CHECK(symlink(target, path) == 0);
   run_out(p, bin, path);
   CHECK_EQ_INT(p->status, 0);
   CHECK(lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+  CHECK(stat(target, &st) == 0 && st.st_ino != before.st_ino);
   json_t *doc = json_load_file(target, 0, NULL);
+  CHECK(doc && find_bench(doc, "harness/empty"));
+  json_decref(doc);
+  snprintf(path, sizeof path, "%s/dangling.json", dir);
+  CHECK(symlink("made-by-link.json", path) == 0);
+  run_out(p, bin, path);
+  CHECK_EQ_INT(p->status, 0);
+  CHECK(lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+  snprintf(target, sizeof target, "%s/made-by-link.json", dir);
+  doc = json_load_file(target, 0, NULL);
   CHECK(doc && find_bench(doc, "harness/empty"));
   json_decref(doc);
   /* A FIFO with a reader gets the whole document; without one, one line and exit 2. */
@@ -101,8 +115,8 @@ static void output_paths(test_proc_t *p, const char *bin) {
   /* A directory: refused before anything runs. */
   run_out(p, bin, dir);
   CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "is a directory") && !strstr(p->err, "family"));
-  /* Nothing left behind: target, link, fifo, from_fifo.json; TMPDIR empty. */
-  CHECK_EQ_INT(entries(dir), 4);
+  /* Nothing left behind: target, link, dangling, made-by-link, fifo, from_fifo.json; TMPDIR empty. */
+  CHECK_EQ_INT(entries(dir), 6);
   CHECK_EQ_INT(entries(tmpdir), 0);
   unsetenv("TMPDIR");
   test_rmtree(dir);
