@@ -110,6 +110,14 @@ bool check_request(int *argc, char **argv) {
     die("--mb_cpu=%d: no such CPU here (available PUs by OS index: %s)", H.opt.cpu, H.summary.pu_list);
   if (H.opt.cpu >= 0 && mb_topo_is_this_system(H.topo) && !cpu_allowed(H.opt.cpu))
     die("--mb_cpu=%d is outside the CPUs this process may run on (its affinity: taskset, a cgroup)", H.opt.cpu);
+  /* The machine is named from all of it; the run uses what it was given. */
+  char all[sizeof H.summary.pu_list];
+  snprintf(all, sizeof all, "%s", H.summary.pu_list);
+  if (mb_topo_restrict_to_affinity(H.topo)) {
+    mb_topo_summarize(H.topo, &H.summary);
+    H.affinity_note = std::string("the process may run on PUs ") + H.summary.pu_list + " of " + all +
+                      " (its affinity: taskset, numactl, a cgroup): placements, cores and threads stay inside them";
+  }
   return true;
 }
 

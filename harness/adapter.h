@@ -49,6 +49,7 @@ struct Harness {
   int pu = -1;             /* PU we are bound to, -1 when unpinned */
   int membind = 0;
   std::string pin_note;    /* why unpinned, if so */
+  std::string affinity_note; /* the affinity mask that restricted the topology, if one did */
   mb_counters_t counters{};
   char machine[128] = "";
   mb_instance_t *insts = nullptr;

@@ -96,6 +96,7 @@ json_t *membench_context(int argc, char **argv) {
   json_object_set_new(m, "pinned", json_boolean(H.pu >= 0));
   json_object_set_new(m, "pu", json_integer(H.pu));
   if (!H.pin_note.empty()) json_object_set_new(m, "unpinned_reason", json_string(H.pin_note.c_str()));
+  if (!H.affinity_note.empty()) json_object_set_new(m, "affinity", json_string(H.affinity_note.c_str()));
   json_object_set_new(m, "membind", json_boolean(H.membind));
   json_object_set_new(m, "quick", json_boolean(H.opt.quick));
   json_object_set_new(m, "long", json_boolean(H.opt.long_sweep));

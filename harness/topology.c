@@ -27,6 +27,17 @@ int mb_topo_load(hwloc_topology_t *out) {
   return 0;
 }
 
+int mb_topo_restrict_to_affinity(hwloc_topology_t topo) {
+  if (!hwloc_topology_is_thissystem(topo)) return 0;
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  int r = 0;
+  if (set && !hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_PROCESS) && !hwloc_bitmap_iszero(set) &&
+      !hwloc_bitmap_isincluded(hwloc_topology_get_allowed_cpuset(topo), set))
+    r = !hwloc_topology_restrict(topo, set, 0);
+  hwloc_bitmap_free(set);
+  return r;
+}
+
 /* The objects that stand for cores: Core objects, or PUs where the topology has none. */
 static hwloc_obj_type_t core_type(hwloc_topology_t topo) {
   return hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;

@@ -11,7 +11,7 @@ if ! command -v gnuplot >/dev/null; then
   exit 0
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-data=$(mktemp -d)
+data=$(mktemp -d) || { echo "plots: cannot make a temporary directory (TMPDIR=${TMPDIR:-})" >&2; exit 2; }
 stage=""
 trap 'rm -rf "$data" ${stage:+"$stage"}' EXIT
 # Charts are drawn into a staging directory beside $out ($final) and replace the old ones

@@ -232,6 +232,30 @@ static void placement_claims(test_proc_t *p, const char *bin) {
     m = json_object_get(json_object_get(doc, "context"), "membench");
     CHECK(m && json_is_true(json_object_get(m, "pinned")) && json_integer_value(json_object_get(m, "pu")) == 0);
     json_decref(doc);
+    /* Threads stay inside the mask: no worker bound to a PU it does not hold (the
+     * two-thread read bound its worker to PU 1), and the context says why there are fewer. */
+    char *mt[] = {(char *)bin, "--mb_quick", "--mb_counters=none", "--benchmark_filter=^machine/read_compact/", o, NULL};
+    CHECK_EQ_INT(test_run(p, mt, 0, 0), 0);
+    CHECK_EQ_INT(p->status, 0);
+    doc = json_load_file(out, 0, NULL);
+    m = json_object_get(json_object_get(doc, "context"), "membench");
+    const char *aff = json_string_value(json_object_get(m, "affinity"));
+    CHECK(aff && strstr(aff, "PUs 0 of"));
+    int outside = 0, entries_seen = 0;
+    size_t k;
+    json_t *b;
+    json_array_foreach(json_object_get(doc, "benchmarks"), k, b) {
+      entries_seen++;
+      for (int t = 0; t < 64; t++) {
+        char key[32];
+        snprintf(key, sizeof key, "thread%d_pu", t);
+        json_t *pu = json_object_get(b, key);
+        if (pu && json_number_value(pu) != 0) outside++;
+      }
+    }
+    CHECK(entries_seen > 0);
+    CHECK_EQ_INT(outside, 0);
+    json_decref(doc);
     sched_setaffinity(0, sizeof saved, &saved);
   } else {
     printf("affinity part skipped: needs CPU 0 and another CPU\n");
