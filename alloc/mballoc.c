@@ -620,8 +620,10 @@ int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags) {
   }
   memset(fl, 0, sizeof *fl);
   fl->block = ROUND16(block);
-  if (!chunk_bytes) chunk_bytes = 64 * 1024;
-  if (chunk_bytes < 16 * fl->block) { /* not even 16 blocks: a mistake, not a request */
+  /* 0: 64 KiB, or 16 blocks where that is more (an 8 KiB block gets 128 KiB chunks) */
+  if (!chunk_bytes) chunk_bytes = 16 * fl->block > 64 * 1024 ? 16 * fl->block : 64 * 1024;
+  /* not even 16 blocks: a mistake, not a request; nor a chunk no mmap can map */
+  if (chunk_bytes < 16 * fl->block || chunk_bytes > (SIZE_MAX >> 2)) {
     errno = EINVAL;
     return -1;
   }

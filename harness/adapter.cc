@@ -63,12 +63,6 @@ double now_s() {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* <path> less ".json", plus ".partial.json". */
-std::string partial_name(const char *path) {
-  std::string p = path;
-  if (p.size() > 5 && !p.compare(p.size() - 5, 5, ".json")) p.resize(p.size() - 5);
-  return p + ".partial.json";
-}
 
 /* The flags, the counters, the machine name and an imported topology: checked, and the
  * topology loaded. Returns false when the request was only to print the machine name. */
@@ -113,7 +107,9 @@ bool check_request(int *argc, char **argv) {
   /* The machine is named from all of it; the run uses what it was given. */
   char all[sizeof H.summary.pu_list];
   snprintf(all, sizeof all, "%s", H.summary.pu_list);
-  if (mb_topo_restrict_to_affinity(H.topo)) {
+  /* A child is pinned to its parent's PU: the parent's mask is the one to keep inside. */
+  const char *given = H.child_name ? getenv("MB_AFFINITY") : nullptr;
+  if ((!H.child_name || given) && mb_topo_restrict_to_affinity(H.topo, given)) {
     mb_topo_summarize(H.topo, &H.summary);
     H.affinity_note = std::string("the process may run on PUs ") + H.summary.pu_list + " of " + all +
                       " (its affinity: taskset, numactl, a cgroup): placements, cores and threads stay inside them";
@@ -136,7 +132,8 @@ void name_outputs(Outputs *o) {
   if (*o->user_out && stat(o->user_out, &ost) == 0 && S_ISDIR(ost.st_mode))
     die("--benchmark_out=%s is a directory: name a file", o->user_out);
   H.out_near = *o->stamp_path ? o->stamp_path : o->user_out;
-  if (H.child_name) return; /* its parent keeps the checkpoints */
+  /* A child's checkpoint (of its --benchmark_out) is what its parent keeps of it when it is
+   * killed. */
   if (*o->stamp_path) o->partials.push_back(partial_name(o->stamp_path));
   if (*o->user_out && !mb_results_special(o->user_out)) o->partials.push_back(partial_name(o->user_out));
 }
@@ -270,6 +267,12 @@ void finish_context(int argc, char **argv) {
 
 }  // namespace
 
+std::string partial_name(const char *path) {
+  std::string p = path;
+  if (p.size() > 5 && !p.compare(p.size() - 5, 5, ".json")) p.resize(p.size() - 5);
+  return p + ".partial.json";
+}
+
 /* A checkpoint, at most every 2 s and never more than 5% of the run's time: H.doc with its
  * context as it stands and context.membench.incomplete. A failure to write one is said
  * once and the run goes on (the final write says what is wrong). */
@@ -383,6 +386,7 @@ int main(int argc, char **argv) {
   std::string why;
   std::vector<char> sel;
   H.selected = select_instances(H.opt.bm_filter, &sel, &children, &why);
+  H.sel = sel;
   if (H.selected < 0) die("--benchmark_filter=%s is not a regular expression (%s)", H.opt.bm_filter, why.c_str());
   register_selected(sel);
   int child_selected = 0;

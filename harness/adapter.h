@@ -79,6 +79,8 @@ struct Harness {
   std::vector<std::string> gb_flags; /* Google Benchmark's flags as given, for the children */
   int child_skipped = 0, child_failed = 0, child_migrated = 0, child_errors = 0;
   json_t *child_families = nullptr;
+  json_t *child_failures = nullptr; /* [{process, why, lost}] (context.membench.child_failures) */
+  std::vector<char> sel;            /* the selected instances (by index in insts) */
   /* The result being built: context, benchmarks, not_measured, spread. */
   json_t *doc = nullptr;
   std::string out_near; /* a path the result goes to: temporaries are named beside it */
@@ -91,6 +93,8 @@ extern Harness H;
 /* adapter.cc: the result so far, marked incomplete, beside the outputs (rate-limited): after
  * every batch of runs and every child process. */
 void checkpoint();
+/* The checkpoint's name for an output: <path> less ".json", plus ".partial.json". */
+std::string partial_name(const char *path);
 
 /* place.cc: the PU to run on (the quiet check, the PU lock) and pinning to it; the passes
  * that re-measure disturbed benchmarks; what the check found, for the context. */
@@ -100,6 +104,7 @@ void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> 
 json_t *quiet_context();
 
 /* run.cc */
+std::string gb_name(const mb_instance_t *inst);
 int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
 void register_selected(const std::vector<char> &sel);
 void describe_families(const std::vector<char> &sel);
@@ -111,6 +116,8 @@ void teardown_current();
  * *why for a format it does not have; the reporter that keeps every run as an entry of
  * H.doc while the display shows it. */
 benchmark::BenchmarkReporter *make_display(std::string *why);
+/* What the descriptor says about an entry (family, variant, args, primary figure...). */
+void describe(json_t *e, const mb_instance_t *inst, const char *time_unit);
 benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display);
 /* Before a re-measuring pass (H.pass > 1): its runs replace the earlier entries of their
  * benchmarks when they are less disturbed. */

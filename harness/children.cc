@@ -7,6 +7,8 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -31,16 +33,37 @@ std::vector<std::string> child_args(const char *child_out) {
   return args;
 }
 
-/* Start the child and wait: its exit status as waitpid gives it, -1 when it could not run. */
-int spawn_and_wait(const std::string &name, const char *preload, std::vector<std::string> args, const char *child_out) {
+/* How long a child may take: MB_CHILD_TIMEOUT seconds, else a generous bound from its
+ * planned work (a minute, and per benchmark 10 s plus 20 times its minimum time over all
+ * repetitions): a child that hangs (an allocator deadlocked in its own lock) is stopped
+ * instead of waited on forever. */
+double child_deadline(int count) {
+  const char *env = getenv("MB_CHILD_TIMEOUT");
+  char *end;
+  if (env && *env) {
+    double v = strtod(env, &end);
+    if (*end || !(v > 0)) die("MB_CHILD_TIMEOUT: '%s' is not a number of seconds", env);
+    return v;
+  }
+  double min_time = strtod(gb_flag("--benchmark_min_time=", H.opt.quick ? "0.01" : "0.1").c_str(), &end);
+  if (*end == 'x' || !(min_time > 0)) min_time = 0.1; /* an iteration count: time unknown */
+  double reps = strtod(gb_flag("--benchmark_repetitions=", "1").c_str(), nullptr);
+  return 60 + count * (10 + 20 * min_time * (reps >= 1 ? reps : 1));
+}
+
+/* Start the child and wait (at most `limit` s): its exit status as waitpid gives it, -1
+ * when it could not run (*why says so), *timed_out when it was stopped at its deadline. */
+int spawn_and_wait(const std::string &name, const char *preload, std::vector<std::string> args, const char *child_out,
+                   double limit, int *timed_out, std::string *why) {
   std::vector<char *> cargv;
   for (auto &a : args) cargv.push_back(&a[0]);
   cargv.push_back(nullptr);
   /* Environment: ours, with MB_CHILD_PROCESS and exactly the preload asked for. */
   std::vector<std::string> envs;
   for (char **e = environ; *e; e++)
-    if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "MB_CHILD_PROCESS=", 17)) envs.push_back(*e);
+    if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "MB_CHILD_PROCESS=", 17) && strncmp(*e, "MB_AFFINITY=", 12)) envs.push_back(*e);
   envs.push_back("MB_CHILD_PROCESS=" + name);
+  envs.push_back(std::string("MB_AFFINITY=") + H.summary.pu_list); /* the PUs the parent was given */
   if (preload) envs.push_back(std::string("LD_PRELOAD=") + preload);
   std::vector<char *> cenv;
   for (auto &e : envs) cenv.push_back(&e[0]);
@@ -49,9 +72,47 @@ int spawn_and_wait(const std::string &name, const char *preload, std::vector<std
    * child's console goes to stderr then. */
   bool console = gb_flag("--benchmark_format=", "console") == "console";
   pid_t pid = mb_spawn_self(cargv.data(), cenv.data(), console ? -1 : 2, 1);
-  int st = pid < 0 ? -1 : mb_spawn_wait(pid);
+  *timed_out = 0;
+  if (pid < 0) *why = std::string("could not start: ") + strerror(errno) + (errno == EAGAIN ? " (ulimit -u: too many processes)" : "");
+  int st = pid < 0 ? -1 : mb_spawn_wait_for(pid, limit, timed_out);
   if (pid > 0 && *child_out) mb_results_discard_of(child_out, pid); /* a killed child's own temporaries */
   return st;
+}
+
+/* A child that failed: each of its selected benchmarks that left no entry gets one in
+ * not_measured (status "error", the reason), and context.membench.child_failures says which
+ * child, why and how many were lost. */
+void record_child_failure(const std::string &name, const std::string &why) {
+  std::set<std::string> seen;
+  json_t *b;
+  size_t i;
+  for (const char *key : {"benchmarks", "not_measured"})
+    json_array_foreach(json_object_get(H.doc, key), i, b) {
+      const char *rn = json_string_value(json_object_get(b, "run_name"));
+      if (rn) seen.insert(rn);
+    }
+  if (!json_is_array(json_object_get(H.doc, "not_measured"))) json_object_set_new(H.doc, "not_measured", json_array());
+  int lost = 0;
+  for (int k = 0; k < H.ninst; k++) {
+    const mb_instance_t *inst = &H.insts[k];
+    if (k >= (int)H.sel.size() || !H.sel[(size_t)k] || !inst->bench->process || name != inst->bench->process) continue;
+    std::string gb = gb_name(inst);
+    if (seen.count(gb)) continue;
+    json_t *e = json_object();
+    json_object_set_new(e, "name", json_string(gb.c_str()));
+    json_object_set_new(e, "run_name", json_string(gb.c_str()));
+    json_object_set_new(e, "status", json_string("error"));
+    json_object_set_new(e, "reason", json_string(("child process '" + name + "' " + why).c_str()));
+    describe(e, inst, "ns");
+    json_array_append_new(json_object_get(H.doc, "not_measured"), e);
+    lost++;
+  }
+  if (!H.child_failures) H.child_failures = json_array();
+  json_t *f = json_object();
+  json_object_set_new(f, "process", json_string(name.c_str()));
+  json_object_set_new(f, "why", json_string(why.c_str()));
+  json_object_set_new(f, "lost", json_integer(lost));
+  json_array_append_new(H.child_failures, f);
 }
 
 /* The child's result joins H.doc; its counts and notes join ours. */
@@ -96,16 +157,36 @@ void run_child(const std::string &name, int count, bool collect) {
     H.child_errors++;
     return;
   }
-  int st = spawn_and_wait(name, preload, child_args(child_out), child_out);
+  int timed_out = 0;
+  const double limit = child_deadline(count);
+  std::string why;
+  int st = spawn_and_wait(name, preload, child_args(child_out), child_out, limit, &timed_out, &why);
   /* Exit 1 is a failed verification, which the child reported; anything else is an error. */
-  if (st == -1 || !WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
-    fprintf(stderr, "membench: error: child process '%s' %s %d; its results are left out\n", name.c_str(),
-            st != -1 && WIFSIGNALED(st) ? "killed by signal" : "exited with", st == -1 ? -1 : WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-    H.child_errors++;
-    if (*child_out) mb_results_discard(child_out);
+  if (!timed_out && st != -1 && WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 1)) {
+    if (*child_out) merge_child(name, child_out);
     return;
   }
-  if (*child_out) merge_child(name, child_out);
+  char buf[200];
+  if (timed_out) snprintf(buf, sizeof buf, "did not finish within %.0f s (its deadline from the planned work; MB_CHILD_TIMEOUT sets it) and was stopped", limit);
+  else if (st != -1 && WIFSIGNALED(st)) snprintf(buf, sizeof buf, "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+  else if (st != -1) snprintf(buf, sizeof buf, "exited with status %d", WEXITSTATUS(st));
+  else snprintf(buf, sizeof buf, "%s", why.empty() ? "could not be waited on" : why.c_str());
+  why = buf;
+  H.child_errors++;
+  if (*child_out) mb_results_discard(child_out);
+  /* What it measured before: its last checkpoint, merged as a result of its own. */
+  std::string part = *child_out ? partial_name(child_out) : "";
+  int kept = 0;
+  if (!part.empty() && access(part.c_str(), R_OK) == 0) {
+    size_t before = json_array_size(json_object_get(H.doc, "benchmarks"));
+    merge_child(name, part.c_str());
+    unlink(part.c_str());
+    kept = (int)(json_array_size(json_object_get(H.doc, "benchmarks")) - before);
+  }
+  record_child_failure(name, why);
+  fprintf(stderr, "membench: error: child process '%s' %s; %s\n", name.c_str(), why.c_str(),
+          kept ? (std::to_string(kept) + " entries from its last checkpoint are kept, the rest are in not_measured").c_str()
+               : "its benchmarks are in not_measured with the reason");
 }
 
 }  // namespace mb

@@ -120,6 +120,7 @@ json_t *membench_context(int argc, char **argv) {
   }
   if (H.mem.rlimit_available) json_object_set_new(mem, "rlimit_as_available", json_integer((json_int_t)H.mem.rlimit_available));
   json_object_set_new(m, "memory", mem);
+  if (H.child_failures) json_object_set(m, "child_failures", H.child_failures);
   int remeasured = 0;
   json_object_set_new(m, "disturbed", json_integer(count_disturbed(H.doc, &remeasured)));
   json_object_set_new(m, "remeasured", json_integer(remeasured));

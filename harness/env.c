@@ -9,6 +9,7 @@
 #include "env.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <hwloc.h>
@@ -365,6 +366,22 @@ void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
   if (env->mhz > 0) mb_env_set(env, "mb_cpu_mhz", "%.0f", env->mhz);
   mb_env_set(env, "mb_virtualized", "%s", hyp == 1 ? "yes (hypervisor flag, /sys/hypervisor or DMI)" : hyp == 2 ? "unknown (no hypervisor flag on this architecture)" : "no");
   env->in_vm = hyp == 1;
+
+  /* Whose malloc this process calls: a user's LD_PRELOAD (or /etc/ld.so.preload) makes every
+   * malloc-using benchmark here measure that allocator (stack/malloc read 3.39 ns under
+   * jemalloc instead of glibc's 6.62), so it is recorded, and said when it is not libc's.
+   * (The alloc family's children set their own preload and check it.) */
+  Dl_info info;
+  void *m = dlsym(RTLD_DEFAULT, "malloc");
+  const char *lib = m && dladdr(m, &info) && info.dli_fname ? info.dli_fname : "unknown";
+  const char *pre = getenv("LD_PRELOAD");
+  mb_env_set(env, "mb_malloc_library", "%s", lib);
+  if (pre && *pre) mb_env_set(env, "mb_ld_preload", "%s", pre);
+  if (!access("/etc/ld.so.preload", F_OK)) mb_env_set(env, "mb_ld_so_preload", "%s", "/etc/ld.so.preload exists");
+  if (!getenv("MB_CHILD_PROCESS") && strcmp(lib, "unknown") && !strstr(lib, "libc.so") && !strstr(lib, "libc-"))
+    warn(env, "malloc here is %s's%s%.60s%s, not the C library's: what allocates here (stack/malloc...) measures it",
+         strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib, pre && *pre ? " (LD_PRELOAD=" : "", pre && *pre ? pre : "",
+         pre && *pre ? ")" : "");
 
   /* Topology, as hwloc reports it (cache sizes may be wrong in a VM: see the hierarchy
    * family for what the latency curve shows). */

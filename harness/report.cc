@@ -27,6 +27,8 @@ json_t *number(double v) { return std::isfinite(v) ? json_real(v) : json_null();
 
 const char *direction_name(mb_direction_t d) { return d == MB_BIGGER_IS_BETTER ? "bigger_is_better" : "smaller_is_better"; }
 
+}  // namespace
+
 /* What the descriptor says about an entry: the same for each of its runs. */
 void describe(json_t *e, const mb_instance_t *inst, const char *time_unit) {
   const mb_bench_t *b = inst->bench;
@@ -51,6 +53,8 @@ void describe(json_t *e, const mb_instance_t *inst, const char *time_unit) {
   if (json_object_size(figs)) json_object_set_new(e, "figures", figs);
   else json_decref(figs);
 }
+
+namespace {
 
 /* The quiet check's verdict on a reported run: for a repetition the mark of its call, for
  * an aggregate those of the repetitions it sums up. Nothing for a benchmark not judged. */

@@ -224,6 +224,8 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
   if (inst->bench->fresh_setup) teardown_current();
 }
 
+}  // namespace
+
 /* Google Benchmark's name for an instance, for counting what the filter selects. */
 std::string gb_name(const mb_instance_t *inst) {
   std::string n = inst->name;
@@ -233,6 +235,8 @@ std::string gb_name(const mb_instance_t *inst) {
   if (inst->bench->real_time) n += "/real_time";
   return n;
 }
+
+namespace {
 
 }  // namespace
 

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "membench.h"
@@ -46,6 +48,51 @@ int mb_spawn_wait(pid_t pid) {
   while (waitpid(pid, &st, 0) < 0)
     if (errno != EINTR) return -1;
   return st;
+}
+
+static double mono_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* waitpid(pid) until `until` (CLOCK_MONOTONIC seconds): 1 with *st when it ended, 0 when
+ * the time came first, -1 on error. Sleeps in sigtimedwait for SIGCHLD: no polling while
+ * the child measures on our PU. */
+static int wait_until(pid_t pid, double until, int *st) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  for (;;) {
+    pid_t r = waitpid(pid, st, WNOHANG);
+    if (r == pid) return 1;
+    if (r < 0 && errno != EINTR) return -1;
+    double left = until - mono_s();
+    if (left <= 0) return 0;
+    if (left > 1) left = 1; /* a SIGCHLD taken by someone else costs at most a second */
+    struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
+    sigtimedwait(&chld, NULL, &ts);
+  }
+}
+
+int mb_spawn_wait_for(pid_t pid, double seconds, int *timed_out) {
+  *timed_out = 0;
+  if (seconds <= 0) return mb_spawn_wait(pid);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  pthread_sigmask(SIG_BLOCK, &chld, &old);
+  int st = -1, r = wait_until(pid, mono_s() + seconds, &st);
+  if (r == 0) { /* past its deadline: SIGTERM (its handler keeps its checkpoint), then SIGKILL */
+    *timed_out = 1;
+    kill(pid, SIGTERM);
+    if (wait_until(pid, mono_s() + 2, &st) == 0) {
+      kill(pid, SIGKILL);
+      st = mb_spawn_wait(pid);
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return r < 0 ? -1 : st;
 }
 
 /* ---- Probes ---- */

@@ -18,6 +18,9 @@ pid_t mb_spawn_self(char *const argv[], char *const envp[], int fd_from, int fd_
 
 /* Wait for pid: its waitpid status, or -1 with errno. EINTR is retried. */
 int mb_spawn_wait(pid_t pid);
+/* The same, for at most `seconds` (<= 0: no limit): a child still running then gets SIGTERM
+ * and, 2 s later, SIGKILL; *timed_out says so. */
+int mb_spawn_wait_for(pid_t pid, double seconds, int *timed_out);
 
 /* Called first in main: when argv asks for a probe (--mb_probe=NAME VALUES...), runs it
  * and never returns; otherwise returns at once. */

@@ -27,11 +27,12 @@ int mb_topo_load(hwloc_topology_t *out) {
   return 0;
 }
 
-int mb_topo_restrict_to_affinity(hwloc_topology_t topo) {
+int mb_topo_restrict_to_affinity(hwloc_topology_t topo, const char *list) {
   if (!hwloc_topology_is_thissystem(topo)) return 0;
   hwloc_bitmap_t set = hwloc_bitmap_alloc();
   int r = 0;
-  if (set && !hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_PROCESS) && !hwloc_bitmap_iszero(set) &&
+  if (set && !(list ? hwloc_bitmap_list_sscanf(set, list) : hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_PROCESS)) &&
+      hwloc_bitmap_intersects(set, hwloc_topology_get_allowed_cpuset(topo)) &&
       !hwloc_bitmap_isincluded(hwloc_topology_get_allowed_cpuset(topo), set))
     r = !hwloc_topology_restrict(topo, set, 0);
   hwloc_bitmap_free(set);

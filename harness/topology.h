@@ -44,9 +44,11 @@ typedef struct mb_topo_summary {
 /* Load the topology of this system (or of HWLOC_XMLFILE / HWLOC_SYNTHETIC). */
 int mb_topo_load(hwloc_topology_t *out);
 /* The live topology restricted to the PUs this process may run on (its affinity: taskset,
- * numactl, a cgroup's cpuset) when that is fewer than hwloc allows, so that every placement,
- * core count and thread count stays inside it. 1 when it restricted. */
-int mb_topo_restrict_to_affinity(hwloc_topology_t topo);
+ * numactl, a cgroup's cpuset; or `list`, e.g. "0,2-3", when not NULL: a child process is
+ * pinned to its parent's PU and is given the parent's mask) when that is fewer than hwloc
+ * allows, so that every placement, core count and thread count stays inside it. 1 when it
+ * restricted. */
+int mb_topo_restrict_to_affinity(hwloc_topology_t topo, const char *list);
 
 /* The default PU: the first PU of the second core when there is more than one core (core
  * 0 takes most interrupts and housekeeping), else the first PU. OS index, or -1 with

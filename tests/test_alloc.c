@@ -257,6 +257,16 @@ static void test_calloc_and_bad_init(void) {
   CHECK(mbf_init(&f, 32, 1, 0) == -1 && errno == EINVAL);
   CHECK(mbf_init(&f, 32, 16 * 32, 0) == 0);
   mbf_destroy(&f);
+  /* The documented default chunk for a block too big for 64 KiB: 16 blocks, usable */
+  CHECK(mbf_init(&f, 8192, 0, 0) == 0);
+  void *b8[40];
+  for (int i = 0; i < 40; i++) CHECK((b8[i] = mbf_alloc(&f)) != NULL);
+  for (int i = 0; i < 40; i++) memset(b8[i], i, 8192), mbf_free(&f, b8[i]);
+  mbf_destroy(&f);
+  /* A chunk no mmap could map is refused, not rounded into a wrap-around */
+  errno = 0;
+  CHECK(mbf_init(&f, 32, SIZE_MAX, 0) == -1 && errno == EINVAL);
+  CHECK(mbf_init(&f, 32, SIZE_MAX - 4000, 0) == -1 && errno == EINVAL);
 }
 
 static void test_invalid_frees(void) {

@@ -6,6 +6,8 @@
 #    but not all of the selected benchmarks; latest.json and an earlier result are as they
 #    were; tools/lost.sh (make bench's message) names the kill and what was kept.
 #  - A run that finishes leaves no .partial.json, and its result has no incomplete mark.
+#  - A child process past its deadline is stopped; what it measured is kept, the rest named.
+#  - An allocator in the user's LD_PRELOAD is recorded in the context and said.
 #  - In a memory cgroup of 200 MiB (as root, where cgroup v1's memory controller or v2 with
 #    memory is writable; else this part says so, left out): a 256 MiB working set is skipped
 #    with a reason naming the cgroup, and context.membench.memory says the cgroup limits.
@@ -67,7 +69,42 @@ msg=$(MB_ARGS=--mb_machine=t bash "$src/tools/lost.sh" "$dir/r" "$build" 1 $((st
 $py -c 'import json,sys; assert "incomplete" not in json.load(open(sys.argv[1]))["context"]["membench"]' "$dir/done.json" ||
   fail "a finished result is marked incomplete"
 
-# 3. A memory cgroup.
+# 3. A child process past its deadline (MB_CHILD_TIMEOUT; an allocator that hangs would be
+#    waited on forever): stopped, said in one line, exit 1; what its checkpoint held is kept,
+#    the rest is in not_measured (status error, the reason) and context.membench.child_failures.
+MB_CHILD_TIMEOUT=2 "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^(harness/empty|alloc/glibc/)' \
+  --benchmark_min_time=0.3 --benchmark_out="$dir/child.json" >/dev/null 2>"$dir/err4" && fail "a stopped child gave exit 0"
+grep -q "child process 'glibc' did not finish within 2 s" "$dir/err4" || fail "no line for the stopped child: $(tail -3 "$dir/err4")"
+$py - "$dir/child.json" <<'PY' || fail "the stopped child's record"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["context"]["membench"]["child_failures"]
+assert len(f) == 1 and f[0]["process"] == "glibc" and "did not finish" in f[0]["why"], f
+lost = [e for e in d["not_measured"] if e["status"] == "error" and e["name"].startswith("alloc/glibc/")]
+kept = {e["run_name"] for e in d["benchmarks"] if e["run_name"].startswith("alloc/glibc/")}
+assert len(lost) == f[0]["lost"] and lost and "did not finish within 2 s" in lost[0]["reason"], (f, lost[:1])
+assert not kept & {e["name"] for e in lost}, "a benchmark both kept and lost"
+assert len(kept) + len(lost) == 13, (len(kept), len(lost))
+assert any(e["run_name"] == "harness/empty" for e in d["benchmarks"])
+print("child stopped at its deadline: %d entries kept from its checkpoint, %d benchmarks in not_measured" % (len(kept), len(lost)))
+PY
+left=$(find "$dir" -maxdepth 1 -name '*.partial.json' -o -maxdepth 1 -name '.*.tmp' | wc -l)
+[ "$left" -eq 0 ] || fail "the stopped child left $left files"
+
+# 4. An allocator in the user's LD_PRELOAD is what malloc is here: recorded in the context and
+#    said (stack/malloc measured jemalloc as "malloc"). Needs Debian's libjemalloc2.
+if ldconfig -p 2>/dev/null | grep -q 'libjemalloc\.so\.2 '; then
+  LD_PRELOAD=libjemalloc.so.2 "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^stack/malloc/size:16$' \
+    --benchmark_out="$dir/pre.json" >/dev/null 2>"$dir/err5" || fail "run under LD_PRELOAD"
+  grep -q "warning: malloc here is libjemalloc.so.2's (LD_PRELOAD=libjemalloc.so.2)" "$dir/err5" || fail "no line for the preloaded malloc"
+  $py -c 'import json,sys; c=json.load(open(sys.argv[1]))["context"]; assert "libjemalloc" in c["mb_malloc_library"] and c["mb_ld_preload"] == "libjemalloc.so.2", c.get("mb_malloc_library")' \
+    "$dir/pre.json" || fail "the preloaded malloc is not in the context"
+  echo "LD_PRELOAD=libjemalloc.so.2: recorded and said"
+else
+  echo "LD_PRELOAD part: left out (libjemalloc.so.2 is not installed)"
+fi
+
+# 5. A memory cgroup.
 v1=/sys/fs/cgroup/memory
 rel=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup | head -n 1)
 if [ "$(id -u)" = 0 ] && [ -n "$rel" ] && [ -w "$v1$rel" ] && mkdir "$v1$rel/mbtest$$" 2>/dev/null; then

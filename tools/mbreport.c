@@ -837,6 +837,18 @@ int main(int argc, char **argv) {
          json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
          (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
          (long long)json_integer_value(json_object_get(mctx, "migrated")));
+  json_t *inc = json_object_get(mctx, "incomplete");
+  if (json_is_object(inc))
+    printf("**An incomplete result**: a checkpoint of a run that did not finish (killed: the OOM killer, a timeout?); it "
+           "holds %lld of the %lld benchmarks selected. What is missing is not a skip.\n\n",
+           (long long)json_integer_value(json_object_get(inc, "done")), (long long)json_integer_value(json_object_get(inc, "selected")));
+  json_t *cf;
+  size_t k;
+  json_array_foreach(json_object_get(mctx, "child_failures"), k, cf)
+      printf("**A child process failed**: '%s' %s; %lld of its benchmarks were lost (listed under Not measured here).\n\n",
+             json_string_value(json_object_get(cf, "process")) ? json_string_value(json_object_get(cf, "process")) : "?",
+             json_string_value(json_object_get(cf, "why")) ? json_string_value(json_object_get(cf, "why")) : "?",
+             (long long)json_integer_value(json_object_get(cf, "lost")));
   quiet_paragraph();
 
   machine_table();

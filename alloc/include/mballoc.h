@@ -209,8 +209,8 @@ typedef struct mbf_freelist {
 } mbf_freelist_t;
 
 /* block: the one size served (rounded up to 16; at least 16). chunk_bytes: bytes mapped at
- * a time (0: 64 KiB, or enough for 16 blocks); a chunk smaller than that is refused (-1,
- * EINVAL). */
+ * a time (0: 64 KiB, or 16 blocks where that is more); a chunk of fewer than 16 blocks, or
+ * over SIZE_MAX / 4, is refused (-1, EINVAL). */
 int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags);
 void mbf_destroy(mbf_freelist_t *fl);
 void *mbf_alloc_slow(mbf_freelist_t *fl);
