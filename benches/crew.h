@@ -20,6 +20,7 @@
 #ifndef MB_CREW_H
 #define MB_CREW_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -167,12 +168,14 @@ static inline int crew_start(mb_run_t *run, crew_t **out, int n, const int *pus,
   pthread_barrier_init(&c->start, NULL, (unsigned)n);
   for (int i = 0; i < n; i++) {
     crew_arg_t *a = malloc(sizeof *a);
-    if (!a || pthread_create(&c->t[i], NULL, crew_main, (a->c = c, a->who = i, a))) {
+    int err = a ? pthread_create(&c->t[i], NULL, crew_main, (a->c = c, a->who = i, a)) : ENOMEM;
+    if (err) {
       free(a);
       /* The barrier needs all n: release the ones that started without it. */
       c->n = i;
       crew_stop(c);
-      return mb_skip(run, "cannot start thread %d of %d", i, n);
+      return mb_skip(run, "cannot start thread %d of %d: %s%s", i + 1, n, strerror(err),
+                     err == EAGAIN ? " (a limit on processes or threads: ulimit -u, kernel.threads-max, a cgroup's pids.max)" : "");
     }
   }
   crew_run(c, crew_nothing, 0); /* every worker has bound itself by the end */

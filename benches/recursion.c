@@ -148,6 +148,7 @@ typedef struct probe {
   uint64_t (*fn)(uint64_t);
   int64_t frame;
   size_t thread_stack; /* 0: the main thread's stack */
+  int spawn_errno;     /* the probe process could not be started: why */
   probe_result_t res;
 } probe_t;
 
@@ -201,7 +202,10 @@ MB_PROBE("recursion_overflow", probe_overflow);
 static int run_probe(probe_t *p) {
   mb_probe_result_t r;
   memset(&p->res, 0, sizeof p->res);
-  if (mb_probe("recursion_overflow", (const int64_t[]){p->frame, (int64_t)p->thread_stack}, 2, &r)) return -1;
+  if (mb_probe("recursion_overflow", (const int64_t[]){p->frame, (int64_t)p->thread_stack}, 2, &r)) {
+    p->spawn_errno = errno; /* no child: verify says why, not "no depth" */
+    return -1;
+  }
   if (r.n != R_N) { /* the handler did not reply: say how the probe ended */
     p->res.sig = r.exited ? -r.status : r.sig;
     return 0;
@@ -244,6 +248,9 @@ static int v_overflow(mb_run_t *run, uint64_t result, uint64_t iters) {
   (void)iters;
   const probe_t *p = run->data;
   const probe_result_t *r = &p->res;
+  if (p->spawn_errno)
+    return mb_skip(run, "cannot start the probe process: %s%s", strerror(p->spawn_errno),
+                   p->spawn_errno == EAGAIN ? " (a limit on processes: ulimit -u, a cgroup's pids.max)" : "");
   if (result == 0 || r->depth < 2)
     return mb_fail(run, "the probe reported no depth (child ended with %s %d)", r->sig > 0 ? "signal" : "status",
                    r->sig > 0 ? r->sig : -r->sig);

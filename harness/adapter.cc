@@ -11,6 +11,7 @@
 #include "adapter.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,8 +67,24 @@ double now_s() {
 
 /* The flags, the counters, the machine name and an imported topology: checked, and the
  * topology loaded. Returns false when the request was only to print the machine name. */
+/* Descriptors enough for the counters, /proc and /sys and the result: with 7 (ulimit -n 7) a
+ * run ended 0 with steal_s, num_cpus, caches and MHz silently gone. The soft limit is raised
+ * toward the hard one when it is low; a hard limit under MIN_FDS ends the run, saying so. */
+void check_descriptors() {
+  const rlim_t MIN_FDS = 64;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= MIN_FDS) return;
+  if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= MIN_FDS) {
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 1024 ? 1024 : rl.rlim_max;
+    if (!setrlimit(RLIMIT_NOFILE, &rl)) return;
+  }
+  die("only %llu file descriptors may be open (ulimit -n): membench needs %llu (perf counters, /proc and /sys, the "
+      "result); raise the limit (ulimit -n 1024)", (unsigned long long)rl.rlim_max, (unsigned long long)MIN_FDS);
+}
+
 bool check_request(int *argc, char **argv) {
   char err[512] = "";
+  check_descriptors();
   if (mb_cli_parse(argc, argv, &H.opt, err, sizeof err)) die("%s", err);
   H.gb_flags.assign(argv + 1, argv + *argc);
   if ((H.child_name = getenv("MB_CHILD_PROCESS")) && !*H.child_name) die("MB_CHILD_PROCESS is empty");

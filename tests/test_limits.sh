@@ -8,6 +8,7 @@
 #  - A run that finishes leaves no .partial.json, and its result has no incomplete mark.
 #  - A child process past its deadline is stopped; what it measured is kept, the rest named.
 #  - An allocator in the user's LD_PRELOAD is recorded in the context and said.
+#  - ulimit -n, -s and -u are named in one line or in the reason, and what fits still runs.
 #  - In a memory cgroup of 200 MiB (as root, where cgroup v1's memory controller or v2 with
 #    memory is writable; else this part says so, left out): a 256 MiB working set is skipped
 #    with a reason naming the cgroup, and context.membench.memory says the cgroup limits.
@@ -104,7 +105,40 @@ else
   echo "LD_PRELOAD part: left out (libjemalloc.so.2 is not installed)"
 fi
 
-# 5. A memory cgroup.
+# 5. Resource limits are named: too few descriptors ends the run in one line (a low soft
+#    limit is raised); a small stack still runs what fits, the reason names ulimit -s; with
+#    no processes left (ulimit -u, as another user) thread and probe starts say errno and
+#    the limit, never "no depth".
+msg=$( (ulimit -n 7; "$build/membench" --mb_quick --benchmark_filter='^harness/empty$' 2>&1 >/dev/null); echo "rc=$?")
+case $msg in "membench: only 7 file descriptors may be open (ulimit -n)"*"rc=2") ;; *) fail "ulimit -n 7: $msg" ;; esac
+(ulimit -Sn 10; "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^harness/empty$' --benchmark_out="$dir/fd.json" \
+  >/dev/null 2>&1) || fail "a soft ulimit -n 10 ended the run"
+$py -c 'import json,sys; c=json.load(open(sys.argv[1]))["context"]; assert c["num_cpus"] > 0 and c["caches"], c["num_cpus"]' "$dir/fd.json" ||
+  fail "a soft ulimit -n 10 lost context"
+(ulimit -s 256; "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^stack/array/size:(16|1048576)$' \
+  --benchmark_out="$dir/st.json" >/dev/null 2>&1) || fail "run under ulimit -s 256"
+$py - "$dir/st.json" <<'PY' || fail "ulimit -s 256"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(e["run_name"] == "stack/array/size:16" for e in d["benchmarks"]), "16 bytes did not run under ulimit -s 256"
+r = [e["reason"] for e in d["not_measured"] if e["name"] == "stack/array/size:1048576"]
+assert r and "ulimit -s" in r[0] and "margin" in r[0], r
+PY
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- true 2>/dev/null && [ -x "$build/membench" ] &&
+   runuser -u nobody -- test -x "$build/membench"; then
+  out=$(runuser -u nobody -- bash -c "cd /; ulimit -u 1; exec '$build/membench' --mb_quick --mb_counters=none --mb_quiet_check=off \
+    --benchmark_filter='^(machine/read_compact/threads:2/ws:524288/real_time|recursion/overflow_main/frame:64/iterations:1/real_time)\$'" 2>&1)
+  echo "$out" | grep -Eq "cannot start thread [12] of 2: Resource temporarily unavailable \(a limit on processes or threads: ulimit -u" ||
+    fail "ulimit -u 1, threads: $(echo "$out" | grep -i error | head -2)"
+  case $out in *"cannot start the probe process: Resource temporarily unavailable (a limit on processes: ulimit -u"*) ;;
+    *) fail "ulimit -u 1, probe: $(echo "$out" | grep -i error | head -2)" ;; esac
+  echo "ulimit -u 1: thread and probe starts name the limit"
+else
+  echo "ulimit -u part: left out (needs root to run as another user: root has no process limit)"
+fi
+echo "ulimit -n and -s: named"
+
+# 6. A memory cgroup.
 v1=/sys/fs/cgroup/memory
 rel=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup | head -n 1)
 if [ "$(id -u)" = 0 ] && [ -n "$rel" ] && [ -w "$v1$rel" ] && mkdir "$v1$rel/mbtest$$" 2>/dev/null; then
