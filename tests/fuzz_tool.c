@@ -15,11 +15,16 @@
 int tool_main(int argc, char **argv);
 jmp_buf mb_fuzz_exit;
 
-static char path[64];
+static char path[4096];
 
+static void remove_input(void) { unlink(path); }
+
+/* The input's file: in TMPDIR (else /tmp), removed when the fuzzer exits. */
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
-  snprintf(path, sizeof path, "/tmp/mbfuzz-%d.json", (int)getpid());
+  const char *t = getenv("TMPDIR");
+  snprintf(path, sizeof path, "%s/mbfuzz-%d.json", t && *t == '/' ? t : "/tmp", (int)getpid());
+  atexit(remove_input);
   /* The tools print tables: keep the fuzzer's output readable. */
   if (!freopen("/dev/null", "w", stdout)) return 1;
   return 0;

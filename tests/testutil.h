@@ -150,9 +150,12 @@ static inline int test_count_dir(const char *dir) {
   return n;
 }
 
-/* A fresh temporary directory under /tmp. */
+/* A fresh temporary directory under TMPDIR (else /tmp; callers' buffers hold 64 bytes, so
+ * a TMPDIR over 40 characters is passed over for /tmp). */
 static inline char *test_tmpdir(char *buf) {
-  strcpy(buf, "/tmp/mbtest-dirXXXXXX");
+  const char *t = getenv("TMPDIR");
+  if (!t || *t != '/' || strlen(t) > 40) t = "/tmp";
+  snprintf(buf, 64, "%s/mbtest-dirXXXXXX", t);
   return mkdtemp(buf);
 }
 
