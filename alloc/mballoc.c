@@ -415,14 +415,67 @@ static void large_free(mbp_pool_t *a, void *p) {
   free(p);
 }
 
+#ifdef MB_ALLOC_DEBUG
+/* Debug builds hold the last MBP_QUARANTINE freed small blocks back before they return to
+ * their pools (as AddressSanitizer's quarantine does): a block is not handed out again, and
+ * its pool not emptied and reused for another class, while it waits. A double free within
+ * that window then finds the block's live bit clear, where it used to find the live bit of
+ * whatever the reused pool had put at that address and free it under its new owner (the
+ * next allocation handed one block to two owners). Stats, trim and destroy release it first. */
+#define MBP_QUARANTINE 1024
+typedef struct quarantine {
+  void *slot[MBP_QUARANTINE];
+  size_t head, count;
+} quarantine_t;
+
+/* p joins the quarantine: 1 when it is held and nothing leaves; 0 with *out the block to
+ * release now (the oldest, or p itself when there is no quarantine). */
+static int quarantine_put(mbp_pool_t *a, void *p, void **out) {
+  quarantine_t *q = a->quarantine;
+  if (!q && !(q = a->quarantine = calloc(1, sizeof *q))) return *out = p, 0;
+  if (q->count < MBP_QUARANTINE) {
+    q->slot[(q->head + q->count++) % MBP_QUARANTINE] = p;
+    return 1;
+  }
+  *out = q->slot[q->head];
+  q->slot[q->head] = p;
+  q->head = (q->head + 1) % MBP_QUARANTINE;
+  return 0;
+}
+#endif
+
+static void release_small(mbp_pool_t *a, void *p);
+
+static void quarantine_flush(mbp_pool_t *a) {
+#ifdef MB_ALLOC_DEBUG
+  quarantine_t *q = a->quarantine;
+  while (q && q->count) {
+    void *o = q->slot[q->head];
+    q->head = (q->head + 1) % MBP_QUARANTINE;
+    q->count--;
+    release_small(a, o);
+  }
+#else
+  (void)a;
+#endif
+}
+
 static void free_unlocked(mbp_pool_t *a, void *p) {
   if (UNLIKELY(!p)) return;
   if (UNLIKELY(!in_arenas(a, p))) {
     large_free(a, p);
     return;
   }
+  if (check_small_free(a, mbp_pool_of(p), p)) return;
+#ifdef MB_ALLOC_DEBUG
+  if (quarantine_put(a, p, &p)) return;
+#endif
+  release_small(a, p);
+}
+
+/* A small block back to its pool (checked, and out of the quarantine in debug builds). */
+static void release_small(mbp_pool_t *a, void *p) {
   mbp_pool_hdr *pool = mbp_pool_of(p);
-  if (check_small_free(a, pool, p)) return;
   void *last = pool->freeblock;
   *(void **)p = last;
   pool->freeblock = p;
@@ -520,6 +573,7 @@ void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
 
 size_t mbp_pool_trim(mbp_pool_t *a) {
   lock(a);
+  quarantine_flush(a);
   for (uint32_t c = 0; c < MBP_NCLASSES; c++) {
     mbp_pool_hdr *pool = a->used[c];
     while (pool) {
@@ -544,6 +598,7 @@ size_t mbp_pool_trim(mbp_pool_t *a) {
  * is derived here: frees = allocations - blocks still in use. */
 void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
   lock(a);
+  quarantine_flush(a);
   memset(out, 0, sizeof *out);
   out->arenas = a->narenas;
   out->arenas_peak = a->narenas_peak;
@@ -587,6 +642,7 @@ void mbp_pool_destroy(mbp_pool_t *a) {
     free(fs);
   }
   a->large = a->large_freed = NULL;
+  free(a->quarantine); /* its blocks go with their arenas */
 #endif
   while (a->arenas) {
     struct mbp_arena *ar = a->arenas;

@@ -317,6 +317,36 @@ static void test_invalid_frees(void) {
   mbp_free(&p, keep);
   mbp_pool_destroy(&p);
 
+  /* A double free after the block's pool emptied and was reused for another size class:
+   * the first 16-byte pool is filled, a second started, the first freed whole (released:
+   * it is not the class's only pool), a 32-byte block allocated (that pool, reused), then
+   * the first 16-byte block freed again. It was taken as a free of the 32-byte block at
+   * the same address, and the next allocations handed that block to two owners. */
+  CHECK(mbp_pool_init(&p, 0) == 0);
+  enum { PER_POOL = (MBP_POOL_SIZE - 64) / 16 + 1 }; /* over a pool's worth of 16-byte blocks */
+  static void *sixteen[2 * PER_POOL];
+  int n16 = 0;
+  sixteen[n16++] = mbp_alloc(&p, 16);
+  while (n16 < 2 * PER_POOL && mbp_pool_of(sixteen[n16 - 1]) == mbp_pool_of(sixteen[0])) sixteen[n16++] = mbp_alloc(&p, 16);
+  CHECK(mbp_pool_of(sixteen[n16 - 1]) != mbp_pool_of(sixteen[0])); /* a second pool started */
+  for (int i = 0; i < n16 - 1; i++) mbp_free(&p, sixteen[i]);
+  void *thirty_two = mbp_alloc(&p, 32);
+  errs.n = 0;
+  mbp_free(&p, sixteen[0]);
+  CHECK(errs.n == 1 && errs.what == MB_ALLOC_DOUBLE_FREE && errs.ptr == sixteen[0]);
+  /* And nothing is handed to two owners: the 32-byte block stays its own. */
+  memset(thirty_two, 0x5a, 32);
+  void *next32 = mbp_alloc(&p, 32), *next16 = mbp_alloc(&p, 16);
+  CHECK(next32 != thirty_two && next16 != thirty_two);
+  CHECK(((unsigned char *)thirty_two)[31] == 0x5a);
+  mbp_free(&p, next32);
+  mbp_free(&p, next16);
+  mbp_free(&p, thirty_two);
+  mbp_free(&p, sixteen[n16 - 1]);
+  mbp_pool_stats(&p, &s); /* the quarantine is released for the count */
+  CHECK_EQ_INT(live_blocks(&s), 0);
+  mbp_pool_destroy(&p);
+
   mbf_freelist_t f;
   CHECK(mbf_init(&f, 32, 0, 0) == 0);
   char *x = mbf_alloc(&f), *y = mbf_alloc(&f);

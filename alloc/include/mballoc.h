@@ -26,7 +26,10 @@
  * Debug builds (compiled with MB_ALLOC_DEBUG defined, as the tests are) detect invalid
  * frees: a pointer the allocator did not hand out, a pointer into the middle of a block,
  * and a double free. They call the handler set by mb_alloc_set_error_handler (by default:
- * one line on stderr and abort()); the free is then ignored. Release builds trust the caller.
+ * one line on stderr and abort()); the free is then ignored. A pool's last 1,024 freed small
+ * blocks are held back before reuse (a quarantine), so a double free is caught even when the
+ * pool would meanwhile have been reused for another size class. Release builds trust the
+ * caller.
  *
  * Functions that allocate return NULL with errno = ENOMEM when memory is exhausted. Init
  * functions return 0, or -1 with errno set (EINVAL for a bad parameter).
@@ -136,6 +139,7 @@ typedef struct mbp_pool {
   uint64_t large_allocs, large_frees;
   void *large;                   /* debug builds: the set of live large blocks */
   void *large_freed;             /* debug builds: large blocks freed and not handed out since */
+  void *quarantine;              /* debug builds: the last small blocks freed, held back */
 } mbp_pool_t;
 
 int mbp_pool_init(mbp_pool_t *pool, int flags);
