@@ -184,13 +184,15 @@ bool env_bytes(const char *name, bool (*ok)(unsigned long long), const char *wan
 /* The cache line benchmarks lay data out by: hwloc's L1d line, else sysconf's, else 64 bytes
  * (a power of two from 16 to 256: anything else is a misreport). MB_CACHE_LINE=BYTES sets it
  * (a machine whose firmware misreports it; the tests, for a 128-byte line on a 64-byte one). */
-unsigned line_size(unsigned hwloc_line) {
+unsigned line_size(unsigned hwloc_line, const char **from) {
   auto sane = [](unsigned long long v) { return v >= 16 && v <= 256 && !(v & (v - 1)); };
   unsigned long long v;
-  if (env_bytes("MB_CACHE_LINE", sane, "a power of two from 16 to 256 (bytes)", &v)) return (unsigned)v;
-  if (sane(hwloc_line)) return hwloc_line;
+  if (env_bytes("MB_CACHE_LINE", sane, "a power of two from 16 to 256 (bytes)", &v)) return *from = "MB_CACHE_LINE", (unsigned)v;
+  if (sane(hwloc_line)) return *from = "hwloc", hwloc_line;
   long sc = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
-  return sc > 0 && sane((unsigned long long)sc) ? (unsigned)sc : 64;
+  if (sc > 0 && sane((unsigned long long)sc)) return *from = "sysconf(_SC_LEVEL1_DCACHE_LINESIZE)", (unsigned)sc;
+  *from = "64 bytes, assumed: neither hwloc nor sysconf reported a line size (qemu-user, some VMs and containers)";
+  return 64;
 }
 
 void configure() {
@@ -208,7 +210,7 @@ void configure() {
       (!H.config.mem_available || cap < H.config.mem_available))
     H.config.mem_available = cap, H.config.mem_limited_by = "MemAvailable", H.mem.by = "MB_MEM_AVAILABLE";
   for (int l = 1; l <= 4; l++) H.config.cache_size[l] = H.summary.cache_size[l];
-  H.config.cache_line = line_size(H.summary.cache_line);
+  H.config.cache_line = line_size(H.summary.cache_line, &H.cache_line_from);
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
   H.config.numa_nodes = H.summary.numa_nodes > 0 ? H.summary.numa_nodes : 1;
   mb_set_config(&H.config);

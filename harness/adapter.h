@@ -45,7 +45,8 @@ struct Harness {
   mb_topo_summary_t summary{};
   mb_env_t env{};
   mb_config_t config{};
-  mb_mem_limit_t mem{};    /* the limits working sets are sized by (context.membench.memory) */
+  mb_mem_limit_t mem{};
+  const char *cache_line_from = "hwloc"; /* where config.cache_line came from */    /* the limits working sets are sized by (context.membench.memory) */
   int pu = -1;             /* PU we are bound to, -1 when unpinned */
   int membind = 0;
   std::string pin_note;    /* why unpinned, if so */

@@ -17,6 +17,7 @@ json_t *topology_json() {
   json_object_set_new(topo, "smt", json_integer(H.summary.smt));
   json_object_set_new(topo, "cache_line", json_integer(H.summary.cache_line)); /* hwloc's (0: unknown) */
   json_object_set_new(topo, "cache_line_used", json_integer(H.config.cache_line)); /* what benchmarks lay out by */
+  json_object_set_new(topo, "cache_line_from", json_string(H.cache_line_from));
   json_t *caches = json_array();
   for (int l = 1; l <= 4; l++) {
     if (!H.summary.cache_size[l]) continue;
