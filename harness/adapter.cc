@@ -295,11 +295,11 @@ std::string partial_name(const char *path) {
 /* A checkpoint, at most every 2 s and never more than 5% of the run's time: H.doc with its
  * context as it stands and context.membench.incomplete. A failure to write one is said
  * once and the run goes on (the final write says what is wrong). */
-void checkpoint() {
+void checkpoint(bool force) {
   Outputs *o = checkpoint_to;
   if (!o || o->partials.empty()) return;
   double t0 = now_s();
-  if (t0 - o->last < std::max(2.0, 20 * o->cost)) return;
+  if (!force && t0 - o->last < std::max(2.0, 20 * o->cost)) return;
   json_t *whole = H.doc, *snap = json_deep_copy(H.doc);
   if (!snap) return;
   H.doc = snap;
@@ -431,8 +431,10 @@ int main(int argc, char **argv) {
     remeasure(collector, sel);
   }
   mb_counters_close(&H.counters);
-  if (!H.opt.bm_list && !H.opt.help)
-    for (auto &c : children) run_child(c.first, c.second, out.writes), checkpoint();
+  if (!H.opt.bm_list && !H.opt.help && !children.empty()) {
+    checkpoint(true); /* all measured here is kept before the children run */
+    for (auto &c : children) run_child(c.first, c.second, out.writes), checkpoint(true);
+  }
   benchmark::Shutdown();
 
   int remeasured = 0, disturbed = count_disturbed(H.doc, &remeasured);

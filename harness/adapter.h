@@ -92,8 +92,8 @@ extern Harness H;
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* adapter.cc: the result so far, marked incomplete, beside the outputs (rate-limited): after
- * every batch of runs and every child process. */
-void checkpoint();
+ * every batch of runs; before the child processes and after each (forced). */
+void checkpoint(bool force = false); /* force: now, whatever the rate limit says */
 /* The checkpoint's name for an output: <path> less ".json", plus ".partial.json". */
 std::string partial_name(const char *path);
 

@@ -160,9 +160,13 @@ void run_child(const std::string &name, int count, bool collect) {
   int timed_out = 0;
   const double limit = child_deadline(count);
   std::string why;
+  /* The child's checkpoint: ours to merge when it fails, removed if we are interrupted. */
+  std::string part = *child_out ? partial_name(child_out) : "";
+  if (!part.empty()) mb_results_track(part.c_str());
   int st = spawn_and_wait(name, preload, child_args(child_out), child_out, limit, &timed_out, &why);
   /* Exit 1 is a failed verification, which the child reported; anything else is an error. */
   if (!timed_out && st != -1 && WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 1)) {
+    if (!part.empty()) mb_results_discard(part.c_str());
     if (*child_out) merge_child(name, child_out);
     return;
   }
@@ -174,15 +178,15 @@ void run_child(const std::string &name, int count, bool collect) {
   why = buf;
   H.child_errors++;
   if (*child_out) mb_results_discard(child_out);
-  /* What it measured before: its last checkpoint, merged as a result of its own. */
-  std::string part = *child_out ? partial_name(child_out) : "";
+  /* What it measured before: its last checkpoint, merged as a result of its own (and then
+   * removed: merge_child discards what it read). */
   int kept = 0;
   if (!part.empty() && access(part.c_str(), R_OK) == 0) {
     size_t before = json_array_size(json_object_get(H.doc, "benchmarks"));
     merge_child(name, part.c_str());
-    unlink(part.c_str());
     kept = (int)(json_array_size(json_object_get(H.doc, "benchmarks")) - before);
   }
+  if (!part.empty()) mb_results_discard(part.c_str());
   record_child_failure(name, why);
   fprintf(stderr, "membench: error: child process '%s' %s; %s\n", name.c_str(), why.c_str(),
           kept ? (std::to_string(kept) + " entries from its last checkpoint are kept, the rest are in not_measured").c_str()

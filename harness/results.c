@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MB_TMP_SLOTS 4
+#define MB_TMP_SLOTS 8
 static char tmp_paths[MB_TMP_SLOTS][4096];
 static volatile sig_atomic_t tmp_used[MB_TMP_SLOTS];
 static pid_t owner_pid;
@@ -106,18 +106,23 @@ int mb_results_tmp(char *buf, size_t len, const char *final_path) {
   }
   static unsigned seq;
   int w = snprintf(buf, len, "%s/.%s.%d.%u.tmp", dir, base, (int)getpid(), seq++);
-  if (w < 0 || (size_t)w >= len || (size_t)w >= sizeof tmp_paths[0]) {
+  if (w < 0 || (size_t)w >= len) {
     errno = ENAMETOOLONG;
     return -1;
   }
+  return mb_results_track(buf);
+}
+
+int mb_results_track(const char *path) {
+  size_t l = strlen(path);
+  if (l >= sizeof tmp_paths[0]) return errno = ENAMETOOLONG, -1;
   for (int i = 0; i < MB_TMP_SLOTS; i++)
     if (!tmp_used[i]) {
-      memcpy(tmp_paths[i], buf, (size_t)w + 1);
+      memcpy(tmp_paths[i], path, l + 1);
       tmp_used[i] = 1;
       return 0;
     }
-  errno = EMFILE;
-  return -1;
+  return errno = EMFILE, -1;
 }
 
 void mb_results_discard_of(const char *final_path, long pid) {

@@ -26,6 +26,9 @@ void mb_results_guard(void);
 /* Make a temporary path beside `final_path` (same directory, so rename is atomic) and
  * register it for removal on interruption. */
 int mb_results_tmp(char *buf, size_t len, const char *final_path);
+/* Register `path` (a file another process writes for us: a child's checkpoint) for removal
+ * on interruption; mb_results_discard removes it and the registration. 0, or -1 with errno. */
+int mb_results_track(const char *path);
 
 /* 1 when `path` exists and is not a regular file (a device, a FIFO, a symlink, a directory):
  * such a path is written through (devices, FIFOs, what a symlink leads to) or refused
