@@ -286,6 +286,26 @@ static void full_disk(test_proc_t *p, const char *bin) {
     CHECK(strstr(p->err, "No space left on device") != NULL);
     CHECK(strstr(p->out, "files 0") != NULL);
   }
+  /* --benchmark_out through a symlink to an earlier result on the full disk: that result is
+   * byte for byte as it was (it was truncated to 8 KiB of partial JSON, written through). */
+  char link[128];
+  snprintf(link, sizeof link, "%s-link.json", dir);
+  snprintf(script, sizeof script,
+           "mount -t tmpfs -o size=1m none '%s' || exit 77; printf '{\"context\": {}, \"benchmarks\": []}\\n' > '%s/old.json'; "
+           "before=$(cksum < '%s/old.json'); ln -sf '%s/old.json' '%s'; dd if=/dev/zero of='%s/fill' bs=4k count=1000 2>/dev/null; "
+           "'%s' --mb_quick --benchmark_filter='^harness/empty$' --benchmark_out='%s'; rc=$?; "
+           "[ \"$(cksum < '%s/old.json')\" = \"$before\" ] && echo 'old intact'; exit $rc",
+           dir, dir, dir, dir, link, dir, bin, link, dir);
+  CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+  if (p->status != 77) {
+    CHECK_EQ_INT(p->status, 2);
+    CHECK(strstr(p->err, "No space left on device") != NULL);
+    CHECK(strstr(p->out, "old intact") != NULL);
+  }
+  unlink(link);
+  char part[160];
+  snprintf(part, sizeof part, "%s-link.partial.json", dir); /* its checkpoint, beside the link */
+  unlink(part);
   test_rmtree(dir);
 }
 

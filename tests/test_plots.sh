@@ -56,6 +56,17 @@ else
   echo "note: no de_DE locale could be built here (localedef, Debian's locales data): the decimal-comma check was not made"
 fi
 
+# Three drawings into one directory at once (two make plots): each stages its own and all
+# succeed, every chart complete, no staging directory left.
+for k in 1 2 3; do bash "$src/plots/draw.sh" "$result" "$work/same" "$build/mbextract" > "$work/same$k.log" 2>&1 & done
+ok=0
+for job in $(jobs -p); do wait "$job" && ok=$((ok + 1)); done
+[ "$ok" -eq 3 ] || fail "concurrent drawings: $ok of 3 succeeded: $(tail -2 "$work"/same*.log)"
+for f in "$work"/same/*.svg; do tail -c 64 "$f" | grep -q '</svg>' || fail "${f##*/} incomplete after concurrent drawings"; done
+[ -z "$(find "$work/same" -name '.stage.*')" ] || fail "a staging directory was left"
+[ "$(ls "$work"/same/*.svg | wc -l)" -eq "$(ls "$work"/charts/*.svg | wc -l)" ] || fail "concurrent drawings: a chart missing"
+echo "three drawings at once: all complete"
+
 # A full disk (a 1 MiB tmpfs as the results directory, as root; else said and left out): make
 # plots fails with a line saying so, and the REPORT.md and charts already there are as they
 # were, with no staging directory or temporary left.
