@@ -33,7 +33,7 @@
 #include "tooldie.h"
 
 typedef struct fig {
-  double v[64];
+  double *v; /* every repetition's value (collect's buffer: valid until its next call) */
   int n;
   int disturbed; /* every repetition was disturbed: these are theirs */
 } fig_t;
@@ -44,7 +44,16 @@ static int left_out;          /* benchmarks left out, every repetition disturbed
 /* The clean repetitions' values of `field` for run `run_name`, in ns when it is a time (or,
  * when every one was disturbed, theirs, flagged). */
 static void collect(json_t *benches, const char *run_name, const char *field, fig_t *f) {
-  f->n = mb_run_values_clean(benches, run_name, field, 1, f->v, 64, &f->disturbed);
+  static double *buf;
+  static int cap;
+  int need = mb_run_count(benches, run_name);
+  if (need > cap) {
+    double *grown = realloc(buf, (size_t)need * sizeof *buf);
+    if (!grown) die("out of memory");
+    buf = grown, cap = need;
+  }
+  f->v = buf;
+  f->n = buf ? mb_run_values_clean(benches, run_name, field, 1, buf, cap, &f->disturbed) : (f->disturbed = 0);
 }
 
 /* Whether a benchmark's figure goes to the tracker: a disturbed one only when asked, and then
@@ -116,6 +125,7 @@ static json_t *gab(json_t *benches) {
     const char *prim = json_string_value(json_object_get(b, "primary")), *dir = json_string_value(json_object_get(b, "direction"));
     const char *unit = json_string_value(json_object_get(b, "unit"));
     if (!prim) prim = "real_time", unit = "ns";
+    if (!strcmp(prim, "real_time") || !strcmp(prim, "cpu_time")) unit = "ns"; /* collect() reads times in ns */
     fig_t f;
     collect(benches, rn, prim, &f);
     if (!f.n) continue;

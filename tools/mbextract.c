@@ -46,9 +46,19 @@
 #include "tooldie.h"
 
 typedef struct point {
-  double arg, v[64], dv[64]; /* clean repetitions' values, disturbed ones' */
-  int n, nd;
+  double arg, *v, *dv; /* clean repetitions' values, disturbed ones' (every one of them) */
+  int n, nd, cap, dcap;
 } point_t;
+
+static void push(double **v, int *n, int *cap, double x) {
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 8;
+    double *grown = realloc(*v, (size_t)*cap * sizeof **v);
+    if (!grown) die("out of memory");
+    *v = grown;
+  }
+  (*v)[(*n)++] = x;
+}
 
 static int by_arg(const void *a, const void *b) {
   double x = ((const point_t *)a)->arg, y = ((const point_t *)b)->arg;
@@ -71,7 +81,7 @@ static void series(json_t *benches, const char *prefix, const char *field, const
   json_t *b;
   point_t *pts = NULL;
   int np = 0, cap = 0;
-  json_array_foreach(benches, i, b) {
+  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *rt = json_string_value(json_object_get(b, "run_type"));
     if (!name || strncmp(name, prefix, pl) || name[pl] != '/') continue;
@@ -99,15 +109,12 @@ static void series(json_t *benches, const char *prefix, const char *field, const
         pts = realloc(pts, (size_t)cap * sizeof *pts);
         if (!pts) die("out of memory");
       }
+      memset(&pts[np], 0, sizeof pts[np]);
       pts[np].arg = arg;
-      pts[np].n = pts[np].nd = 0;
       np++;
     }
-    if (json_is_true(json_object_get(b, "mb_disturbed"))) {
-      if (pts[k].nd < 64) pts[k].dv[pts[k].nd++] = val;
-    } else if (pts[k].n < 64) {
-      pts[k].v[pts[k].n++] = val;
-    }
+    if (json_is_true(json_object_get(b, "mb_disturbed"))) push(&pts[k].dv, &pts[k].nd, &pts[k].dcap, val);
+    else push(&pts[k].v, &pts[k].n, &pts[k].cap, val);
   }
   if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
   for (int k = 0; k < np; k++) {
@@ -119,6 +126,7 @@ static void series(json_t *benches, const char *prefix, const char *field, const
     fprintf(out, "%.17g %.17g\n", pts[k].arg, y);
     if (dout) fprintf(dout, "%.17g %.17g\n", pts[k].arg, y);
   }
+  for (int k = 0; k < np; k++) free(pts[k].v), free(pts[k].dv);
   free(pts);
 }
 
@@ -187,26 +195,31 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
   FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
   if (!out || !dout) die("%s: cannot write", out ? dpath : path);
   int index = 0;
-  json_t *variants = json_array(), *b;
+  /* One pass: the family's benchmarks (first entry of each run) by variant, the variants
+   * in order, for one block each. */
+  json_t *variants = json_array(), *by_variant = json_object(), *b;
   size_t i, j;
-  json_array_foreach(benches, i, b) { /* the variants, in order, for one block each */
+  json_array_foreach(benches, i, b) {
     const char *v = json_string_value(json_object_get(b, "variant"));
-    if (!first_of_run(benches, i, fam) || !v) continue;
-    int seen = 0;
-    json_t *s;
-    json_array_foreach(variants, j, s) seen |= !strcmp(json_string_value(s), v);
-    if (!seen) json_array_append_new(variants, json_string(v));
+    if (!v || !first_of_run(benches, i, fam)) continue;
+    json_t *l = json_object_get(by_variant, v);
+    if (!l) {
+      json_object_set_new(by_variant, v, l = json_array());
+      json_array_append_new(variants, json_string(v));
+    }
+    json_array_append(l, b);
   }
   int blocks = 0;
   json_t *var;
   json_array_foreach(variants, j, var) {
     int rows = 0;
-    json_array_foreach(benches, i, b) {
-      const char *v = json_string_value(json_object_get(b, "variant")), *pr = json_string_value(json_object_get(b, "primary"));
-      if (!first_of_run(benches, i, fam) || !v || strcmp(v, json_string_value(var)) || !pr) continue;
-      double vals[64];
-      int disturbed;
-      double y = mb_median(vals, mb_run_values_clean(benches, json_string_value(json_object_get(b, "run_name")), pr, 0, vals, 64, &disturbed));
+    json_array_foreach(json_object_get(by_variant, json_string_value(var)), i, b) {
+      const char *pr = json_string_value(json_object_get(b, "primary"));
+      if (!pr) continue;
+      int disturbed, nv;
+      double *vals = mb_run_values_clean_all(benches, json_string_value(json_object_get(b, "run_name")), pr, 0, &nv, &disturbed);
+      double y = mb_median(vals, nv);
+      free(vals);
       json_t *xa = x ? json_object_get(json_object_get(b, "args"), x) : NULL;
       if (!*unit) clean(unit, sizeof unit, json_string_value(json_object_get(b, "unit")));
       char label[160];
@@ -223,6 +236,7 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
     else if (rows) blocks = 1;
   }
   json_decref(variants);
+  json_decref(by_variant);
   if (fclose(out)) die("%s: cannot write", path);
   if (fclose(dout)) die("%s: cannot write", dpath);
   clean(title, sizeof title, json_string_value(json_object_get(p, "title")) ? json_string_value(json_object_get(p, "title")) : fam);

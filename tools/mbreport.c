@@ -18,6 +18,7 @@
 #define MB_ALLOC_CONSTANTS_ONLY
 #include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
 #include "env.h" /* mb_machine_name_valid: a name fit for a file name */
+#include "entries.h"
 #include "tooldie.h"
 #include "fmt.h"
 
@@ -26,23 +27,7 @@ static json_t *benches, *ctx, *mctx;
 /* The first non-aggregate, non-failed benchmark named exactly `name` (any Google Benchmark
  * suffix such as /iterations:1 or /real_time allowed after it); num() reads the median of
  * its repetitions. */
-static json_t *bench(const char *name) {
-  size_t i, l = strlen(name);
-  json_t *b;
-  json_array_foreach(benches, i, b) {
-    const char *n = json_string_value(json_object_get(b, "name"));
-    const char *rt = json_string_value(json_object_get(b, "run_type"));
-    if (!n || strncmp(n, name, l) || (n[l] && n[l] != '/')) continue;
-    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred"))) continue;
-    return b;
-  }
-  return NULL;
-}
-
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+static json_t *bench(const char *name) { return mb_first_named(benches, name); }
 
 /* Figures from disturbed measurements (mb_disturbed: something else had the CPU) are marked
  * where they are shown: num() notes where in the report it read one, and the line printed
@@ -67,32 +52,14 @@ static void note_disturbed(void) {
  * when every repetition was disturbed, their median, marked. */
 static double num(json_t *b, const char *key) {
   if (!b) return NAN;
-  const char *name = json_string_value(json_object_get(b, "name"));
-  double v[64], d[64];
-  int n = 0, nd = 0;
-  size_t i;
-  json_t *e;
-  json_array_foreach(benches, i, e) {
-    const char *en = json_string_value(json_object_get(e, "name"));
-    const char *rt = json_string_value(json_object_get(e, "run_type"));
-    if (e != b && (!name || !en || strcmp(en, name))) continue;
-    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(e, "error_occurred"))) continue;
-    json_t *x = json_object_get(e, key);
-    if (!json_is_number(x)) continue;
-    if (json_is_true(json_object_get(e, "mb_disturbed"))) {
-      if (nd < 64) d[nd++] = json_number_value(x);
-    } else if (n < 64) {
-      v[n++] = json_number_value(x);
-    }
-  }
-  if (!n && nd) {
-    note_disturbed();
-    memcpy(v, d, sizeof v);
-    n = nd;
-  }
-  if (!n) return NAN;
-  qsort(v, (size_t)n, sizeof *v, by_value);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  /* Times in ns whatever --benchmark_time_unit was (the claims compare nanoseconds). */
+  const int to_ns = !strcmp(key, "real_time") || !strcmp(key, "cpu_time");
+  int n, disturbed;
+  double *v = mb_run_values_clean_all(benches, json_string_value(json_object_get(b, "run_name")), key, to_ns, &n, &disturbed);
+  if (disturbed) note_disturbed();
+  double m = n ? mb_median(v, n) : NAN;
+  free(v);
+  return m;
 }
 
 /* The report as written, with the mark put on every line that showed a disturbed figure:
@@ -743,6 +710,7 @@ static void generic_sections(const char *charts) {
       const char *n = json_string_value(json_object_get(e, "run_name")), *pr = json_string_value(json_object_get(e, "primary"));
       if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
       const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
+      if (!strcmp(pr, "real_time") || !strcmp(pr, "cpu_time")) u = "ns"; /* num() reads times in ns */
       printf("| `%s` | %s | %s | %s |\n", n, d ? d : "", pr, fmt_value(num(e, pr), u));
     }
   }

@@ -67,10 +67,7 @@ static void load(result_t *r, const char *path) {
 static json_t *entry(const result_t *r, const char *name) {
   size_t i;
   json_t *b;
-  json_array_foreach(r->benches, i, b) {
-    const char *n = json_string_value(json_object_get(b, "run_name"));
-    if (n && !strcmp(n, name) && mb_is_iteration(b) && !json_is_true(json_object_get(b, "error_occurred"))) return b;
-  }
+  json_array_foreach(mb_run_entries(r->benches, name), i, b) if (!json_is_true(json_object_get(b, "error_occurred"))) return b;
   return NULL;
 }
 
@@ -89,6 +86,7 @@ static figure_t figure_of(const char *name) {
     const char *u = json_string_value(json_object_get(b, "unit"));
     const char *d = json_string_value(json_object_get(b, "direction"));
     f.key = p, f.unit = u && strlen(u) < 16 ? u : "", f.bigger = d && !strcmp(d, "bigger_is_better");
+    if (!strcmp(p, "real_time") || !strcmp(p, "cpu_time")) f.unit = "ns"; /* row_values reads times in ns */
     break;
   }
   return f;
@@ -113,9 +111,11 @@ struct row {
 /* The row's figure in every result (medians over repetitions): 1 when all are positive. */
 static int row_values(row_t *r) {
   for (int k = 0; k < nr; k++) {
-    double v[64];
-    int m = mb_run_values(R[k].benches, r->name, r->f.key, 1, v, 64);
+    int cap = mb_run_count(R[k].benches, r->name);
+    double *v = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *v);
+    int m = v ? mb_run_values(R[k].benches, r->name, r->f.key, 1, v, cap) : 0;
     r->v[k] = mb_median(v, m);
+    free(v);
     if (m <= 0 || !(r->v[k] > 0)) return 0;
   }
   return 1;
@@ -175,7 +175,7 @@ static void charts(const char *dir) {
 static const char *verdict(double better) {
   char *b = fmt_buf();
   if (!isfinite(better)) snprintf(b, 32, "–");
-  else if (better >= 1) snprintf(b, 32, "%.3g× better", better);
+  else if (better >= 0.9995) snprintf(b, 32, "%.3g× better", better); /* what prints as 1× is not "worse" */
   else snprintf(b, 32, "%.3g× (worse)", better);
   return b;
 }
