@@ -71,10 +71,15 @@ plots: build
 	if [ -z "$$result" ]; then result="$(RESULTS)/$$($(BUILD)/membench --mb_machine_name)/latest.json"; fi; \
 	if [ ! -f "$$result" ]; then echo "membench: no result to draw ($$result): run make bench, or give RESULT=" >&2; exit 2; fi; \
 	machine=$$($(BUILD)/mbextract "$$result" --machine) || exit 2; \
-	bash plots/draw.sh "$$result" "$(RESULTS)/$$machine/charts" $(BUILD)/mbextract && \
-	tmp=$$(mktemp --suffix=.tmp "$(RESULTS)/$$machine/.REPORT.XXXXXX") && \
-	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$(RESULTS)/$$machine/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
-	echo "plots: $(RESULTS)/$$machine/REPORT.md"
+	dir="$(RESULTS)/$$machine"; \
+	if [ "$$(realpath "$$result")" != "$$(realpath -m "$$dir/latest.json")" ]; then \
+	  name=$$(basename "$$result" .json | tr -c 'A-Za-z0-9._\n-' '_'); dir="$$dir/runs/$$name"; \
+	  echo "plots: $$result is not $$machine's latest.json: drawn into $$dir, the machine's REPORT.md and charts left as they were"; \
+	fi; \
+	mkdir -p "$$dir" && bash plots/draw.sh "$$result" "$$dir/charts" $(BUILD)/mbextract && \
+	tmp=$$(mktemp --suffix=.tmp "$$dir/.REPORT.XXXXXX") && \
+	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
+	echo "plots: $$dir/REPORT.md"
 
 plots-side-by-side: build
 	@set -f; set -- $$MB_RESULT; names=""; \

@@ -39,9 +39,17 @@ publish() {
     echo "plots: incomplete charts (a full disk?): $some: none replaced, the charts in $final are as they were" >&2
     exit 2
   fi
+  local drawn=" "
   for f in "$stage"/*; do
     [ -e "$f" ] || continue
+    drawn="$drawn${f##*/} "
     mv -f "$f" "$final/" || { echo "plots: cannot move ${f##*/} into $final: the rest are as they were" >&2; exit 2; }
+  done
+  # The directory holds this result's charts only: one an earlier result had and this one
+  # does not (a family it lacks) would be shown beside them as if it were of this run.
+  for f in "$final"/*.svg "$final"/*.png; do
+    [ -e "$f" ] || continue
+    case $drawn in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
   done
 }
 # A gnuplot that fails (its error on stderr) ends the drawing the same way.

@@ -32,12 +32,14 @@ assert e[0]["bytes_per_second"] > 0
 PY
 make --no-print-directory plots CMAKE_FLAGS="$flags" RESULT="$result" RESULTS=out >plots.log 2>&1 || { cat plots.log; echo "FAIL: make plots failed"; exit 1; }
 machine=$(basename "$(dirname "$result")")
-report=out/$machine/REPORT.md
+# A partial result (a filter in ARGS) is drawn apart: runs/<its name>/, never over the machine's.
+drawn=out/$machine/runs/$(basename "$result" .json)
+report=$drawn/REPORT.md
 grep -q '^## demo$' "$report" || { echo "FAIL: REPORT.md has no section for the demo family"; exit 1; }
 grep -q '| `demo/sum` |' "$report" || { echo "FAIL: REPORT.md's demo table has no demo/sum row"; exit 1; }
 grep -q 'family_demo.png' "$report" || { echo "FAIL: REPORT.md does not show the demo chart"; exit 1; }
 if command -v gnuplot >/dev/null; then
-  [ -s "out/$machine/charts/family_demo.png" ] || { cat plots.log; echo "FAIL: no default chart for the demo family"; exit 1; }
+  [ -s "$drawn/charts/family_demo.png" ] || { cat plots.log; echo "FAIL: no default chart for the demo family"; exit 1; }
 else
   echo "(gnuplot not installed: the chart itself is not drawn)"
 fi

@@ -67,6 +67,27 @@ for f in "$work"/same/*.svg; do tail -c 64 "$f" | grep -q '</svg>' || fail "${f#
 [ "$(ls "$work"/same/*.svg | wc -l)" -eq "$(ls "$work"/charts/*.svg | wc -l)" ] || fail "concurrent drawings: a chart missing"
 echo "three drawings at once: all complete"
 
+# A partial result (only harness/) drawn with make plots RESULT=: into runs/<its name>/ with
+# only its own charts; the machine's REPORT.md and charts are as they were.
+pr=$work/pr
+mkdir -p "$pr/amd-epyc-2c"
+cp "$result" "$pr/amd-epyc-2c/latest.json"
+make --no-print-directory -s -C "$src" plots RESULTS="$pr" BUILD="$build" MB_SKIP_DEPS=1 > "$work/pr1.log" 2>&1 ||
+  fail "make plots of latest.json: $(tail -2 "$work/pr1.log")"
+before=$(cat "$pr/amd-epyc-2c/REPORT.md" "$pr/amd-epyc-2c/charts/latency.svg" | cksum)
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["benchmarks"]=[b for b in d["benchmarks"] if b["name"].startswith("harness/")]; json.dump(d,open(sys.argv[2],"w"))' \
+  "$result" "$work/only-harness.json" || fail "cannot write the partial result"
+make --no-print-directory -s -C "$src" plots RESULT="$work/only-harness.json" RESULTS="$pr" BUILD="$build" MB_SKIP_DEPS=1 > "$work/pr2.log" 2>&1 ||
+  fail "make plots of a partial result: $(tail -2 "$work/pr2.log")"
+[ "$(cat "$pr/amd-epyc-2c/REPORT.md" "$pr/amd-epyc-2c/charts/latency.svg" | cksum)" = "$before" ] || fail "a partial result changed the machine's report or charts"
+[ "$(ls "$pr/amd-epyc-2c/runs/only-harness/charts")" = "$(printf 'family_harness.png\nfamily_harness.svg')" ] ||
+  fail "the partial result's charts: $(ls "$pr/amd-epyc-2c/runs/only-harness/charts" | tr '\n' ' ')"
+[ -s "$pr/amd-epyc-2c/runs/only-harness/REPORT.md" ] || fail "no report for the partial result"
+# Drawn again into a directory that holds another result's charts: only its own are left.
+bash "$src/plots/draw.sh" "$work/only-harness.json" "$pr/amd-epyc-2c/charts" "$build/mbextract" > /dev/null 2>&1 || fail "redraw"
+[ "$(ls "$pr/amd-epyc-2c/charts" | wc -l)" -eq 2 ] || fail "another result's charts were left beside this one's"
+echo "partial result: drawn apart, the machine's report and charts untouched; no other run's chart left beside a run's"
+
 # A full disk (a 1 MiB tmpfs as the results directory, as root; else said and left out): make
 # plots fails with a line saying so, and the REPORT.md and charts already there are as they
 # were, with no staging directory or temporary left.
