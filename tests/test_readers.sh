@@ -7,6 +7,7 @@
 #    its true median and range.
 #  - Spreads: the cv and stddev membench writes are what Google Benchmark's own JSON reporter
 #    writes for the same run, and what Python's statistics computes from its repetitions.
+#  - Names are data: crafted names render as text in Markdown and on the terminal.
 #  - Scale: a 100,000-entry result is read by every tool (the times are printed, not judged:
 #    they were 42 s and over 120 s; a test must not fail because the machine is busy).
 set -u
@@ -105,7 +106,8 @@ print("100 repetitions: median %g, range %g..%g" % (v["value"], v["lower_value"]
 
 # 3. Spreads as Google Benchmark defines them: its own JSON reporter on stdout, membench's
 #    result file, and Python's statistics (sample standard deviation) on the repetitions.
-"$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^(harness/empty|stack/malloc/size:16)$' \
+# (the quiet check off: a re-measuring pass would print a second report on stdout)
+"$build/membench" --mb_quick --mb_counters=none --mb_quiet_check=off --benchmark_filter='^(harness/empty|stack/malloc/size:16)$' \
   --benchmark_repetitions=4 --benchmark_time_unit=us --benchmark_format=json --benchmark_out="$work/sp.json" \
   > "$work/gb.json" 2>/dev/null || fail "the spread run"
 $py - "$work/sp.json" "$work/gb.json" <<'PY' || fail "spreads"
@@ -121,6 +123,42 @@ for s in d["spread"]:
     n += 1
 assert n == 4, n
 print("spreads: %d (cv, stddev) equal to Google Benchmark's and to Python's statistics" % n)
+PY
+
+# 3b. Names are data: a name with a newline and a heading, '|', HTML and an ANSI escape, and
+#     a reason with HTML, render as text in the report and the side-by-side table, and no
+#     control character reaches the terminal through mbcompare.
+$py - "$ref" "$work/crafted.json" <<'PY' || fail "cannot write the crafted result"
+import json, sys
+d = json.load(open(sys.argv[1]))
+evil = "harness/x\n# Injected heading|col <script>alert(1)</script> \x1b[31mred"
+bs = [b for b in d["benchmarks"] if b["run_name"] == "harness/empty"]
+for b in bs:
+    c = dict(b, name=evil, run_name=evil)
+    d["benchmarks"].append(c)
+d["not_measured"].append({"name": evil, "run_name": evil, "status": "skipped", "reason": "<img src=x onerror=alert(1)>\n## also"})
+d["context"]["mb_cpu_model"] = "CPU <b>bold</b>|x"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$build/mbreport" "$work/crafted.json" charts > "$work/crafted.md" || fail "mbreport on crafted names"
+"$build/mbside" "$work/crafted.json" "$work/crafted.json" > "$work/crafted_side.md" || fail "mbside on crafted names"
+"$build/mbcompare" --any_machine "$work/crafted.json" "$work/crafted.json" > "$work/crafted.txt" 2>&1
+$py - "$work" <<'PY' || fail "crafted names"
+import sys, os, re
+w = sys.argv[1]
+for f in ("crafted.md", "crafted_side.md"):
+    t = open(os.path.join(w, f), encoding="utf-8").read()
+    prose = re.sub(r"`[^`\n]*`", "", t)  # a code span shows HTML as text
+    assert "<script>" not in prose and "<img" not in prose and "<b>" not in prose, (f, "raw HTML")
+    assert not re.search(r"^#+ (Injected|also)", t, re.M), (f, "an injected heading")
+    assert "\x1b" not in t, (f, "an escape")
+    rows = [l for l in t.splitlines() if "Injected heading" in l]
+    assert rows, (f, "the crafted name is not shown")
+    for l in rows:  # one row, with its columns: every '|' of the name escaped
+        assert l.startswith("|") and "\\|col" in l, (f, l)
+t = open(os.path.join(w, "crafted.txt"), encoding="utf-8", errors="replace").read()
+assert "\x1b" not in t and "Injected heading" in t, "mbcompare"
+print("crafted names: text in the report, the side-by-side table and the terminal")
 PY
 
 # 4. 100,000 entries (a 90 MB result: under qemu-user, minutes of emulated JSON parsing that

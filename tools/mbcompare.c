@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "mwu.h"
 #include "signrank.h"
 #include "tooldie.h"
@@ -209,7 +210,7 @@ static void load_entry(set_t *set, json_t *b, size_t i, const char *field, const
   int bigger;
   const char *key = figure_of(set, b, name, field, ref, &bigger);
   json_t *v = json_object_get(b, key);
-  if (v && !json_is_number(v)) die("%s: benchmark '%s' has a %s that is not a number", set->path, name, key);
+  if (v && !json_is_number(v)) die("%s: benchmark '%s' has a %s that is not a number", set->path, mb_term(name), key);
   const char *unit = json_string_value(json_object_get(b, "time_unit"));
   int is_time = !strcmp(key, "real_time") || !strcmp(key, "cpu_time");
   series_t *s = series_of(set, name, is_time ? unit : "-");
@@ -225,9 +226,9 @@ static void load_entry(set_t *set, json_t *b, size_t i, const char *field, const
   }
   /* A time is finite and not negative; an error-free run of 0 is no measurement either. */
   if (!isfinite(json_number_value(v)) || json_number_value(v) < 0)
-    die("%s: benchmark '%s' has an impossible %s (%g)", set->path, name, key, json_number_value(v));
+    die("%s: benchmark '%s' has an impossible %s (%g)", set->path, mb_term(name), key, json_number_value(v));
   double scale = set->deterministic || !is_time ? 1 : unit_ns(unit);
-  if (scale < 0) die("%s: benchmark '%s' has an unknown time_unit '%s'", set->path, name, unit ? unit : "");
+  if (scale < 0) die("%s: benchmark '%s' has an unknown time_unit '%s'", set->path, mb_term(name), mb_term(unit ? unit : ""));
   add_value(s, json_number_value(v) * scale, json_is_true(json_object_get(b, "mb_disturbed")));
 }
 
@@ -363,7 +364,7 @@ typedef struct tally {
 static const char *blank = "";
 
 static void row(const char *name, const char *b, const char *n, const char *ch, const char *p, const char *verdict) {
-  printf("%-56s %12s %12s %8s %9s  %s\n", name, b, n, ch, p, verdict);
+  printf("%-56s %12s %12s %8s %9s  %s\n", mb_term(name), b, n, ch, p, mb_term(verdict));
 }
 
 /* The summary, the reasons for a 2, and the exit status. */

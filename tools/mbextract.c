@@ -43,6 +43,7 @@
 
 #include "env.h" /* mb_machine_name_valid */
 #include "entries.h"
+#include "escape.h"
 #include "tooldie.h"
 
 typedef struct point {
@@ -244,13 +245,6 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
          *unit ? unit : "value", title);
 }
 
-/* src for a terminal: control characters (escapes, newlines) as '?'. */
-static void text_safe(char *dst, size_t len, const char *src) {
-  size_t k = 0;
-  for (; *src && k + 1 < len; src++) dst[k++] = (unsigned char)*src < 0x20 || *src == 0x7f ? '?' : *src;
-  dst[k] = 0;
-}
-
 int main(int argc, char **argv) {
   mb_tool_name = "mbextract";
   if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
@@ -273,8 +267,7 @@ int main(int argc, char **argv) {
     json_t *inc = json_object_get(json_object_get(ctx, "membench"), "incomplete");
     if (!json_is_object(inc)) return 1;
     const char *last = json_string_value(json_object_get(inc, "last"));
-    char shown[200] = "";
-    if (last) text_safe(shown, sizeof shown, last); /* a name is data: no control characters reach the terminal */
+    const char *shown = last ? mb_term(last) : ""; /* a name is data: no control characters reach the terminal */
     printf("%lld of %lld benchmarks measured or skipped%s%s%s\n", (long long)json_integer_value(json_object_get(inc, "done")),
            (long long)json_integer_value(json_object_get(inc, "selected")), *shown ? " (the last: " : "", shown, *shown ? ")" : "");
     return 0;

@@ -19,6 +19,7 @@
 #include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
 #include "env.h" /* mb_machine_name_valid: a name fit for a file name */
 #include "entries.h"
+#include "escape.h"
 #include "tooldie.h"
 #include "fmt.h"
 
@@ -96,9 +97,10 @@ static const char *family_str(const char *key) {
   return v ? v : "unknown";
 }
 
+/* A context string, as Markdown text (it is data from the result). */
 static const char *cstr(const char *key) {
   const char *v = json_string_value(json_object_get(ctx, key));
-  return v ? v : "unknown";
+  return mb_md_text(v ? v : "unknown");
 }
 
 static int has_family(const char *family) {
@@ -649,13 +651,13 @@ static void machine_table(void) {
   json_t *why;
   int first = 1;
   json_object_foreach(json_object_get(json_object_get(mctx, "counters"), "unavailable"), ev, why) {
-    printf("%s%s", first ? "" : ", ", ev);
+    printf("%s%s", first ? "" : ", ", mb_md_text(ev));
     first = 0;
   }
   printf("%s |\n\n", first ? "none" : "");
   size_t i;
   json_t *w;
-  json_array_foreach(json_object_get(mctx, "warnings"), i, w) printf("- warning: %s\n", json_string_value(w));
+  json_array_foreach(json_object_get(mctx, "warnings"), i, w) printf("- warning: %s\n", mb_md_text(json_string_value(w)));
 
   printf("\n### Caches: what hwloc says, what the latency curve shows\n\n| level | hwloc | detected | latency |\n|---|---|---|---|\n");
   json_t *bnd = bench("hierarchy/boundaries/from:0");
@@ -700,8 +702,8 @@ static void generic_sections(const char *charts) {
     json_object_set_new(seen, fam, json_true());
     json_t *p = json_object_get(pres, fam);
     const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
-    printf("\n## %s\n\n", title ? title : fam);
-    if (doc) printf("%s\n\n", doc);
+    printf("\n## %s\n\n", mb_md_text(title ? title : fam));
+    if (doc) printf("%s\n\n", mb_md_text(doc));
     printf("![%s](%s/family_%s.png)\n\n| benchmark | what it measures | figure | value |\n|---|---|---|---|\n", fam, charts, fam);
     size_t j;
     json_t *e;
@@ -711,7 +713,7 @@ static void generic_sections(const char *charts) {
       if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
       const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
       if (!strcmp(pr, "real_time") || !strcmp(pr, "cpu_time")) u = "ns"; /* num() reads times in ns */
-      printf("| `%s` | %s | %s | %s |\n", n, d ? d : "", pr, fmt_value(num(e, pr), u));
+      printf("| `%s` | %s | %s | %s |\n", mb_md_code(n), mb_md_text(d ? d : ""), mb_md_text(pr), fmt_value(num(e, pr), u));
     }
   }
   json_decref(seen);
@@ -732,8 +734,8 @@ static void disturbed_section(void) {
              "A figure shown from them carries " DISTURBED_MARK "; a benchmark with clean repetitions besides is shown from "
              "those.\n\n| benchmark | repetition | why |\n|---|---|---|\n");
     const char *why = json_string_value(json_object_get(e, "mb_disturbed_reason"));
-    printf("| `%s` | %lld | %s |\n", json_string_value(json_object_get(e, "name")), (long long)json_integer_value(json_object_get(e, "repetition_index")),
-           why ? why : "");
+    printf("| `%s` | %lld | %s |\n", mb_md_code(json_string_value(json_object_get(e, "name"))),
+           (long long)json_integer_value(json_object_get(e, "repetition_index")), mb_md_text(why ? why : ""));
   }
 }
 
@@ -763,9 +765,9 @@ static void not_measured_section(json_t *doc) {
   size_t i;
   if (!json_array_size(nm)) return;
   printf("\n## Not measured here\n\n| benchmark | | why |\n|---|---|---|\n");
-  json_array_foreach(nm, i, e) printf("| `%s` | %s | %s |\n", json_string_value(json_object_get(e, "name")) ? json_string_value(json_object_get(e, "name")) : "?",
-                                      json_string_value(json_object_get(e, "status")) ? json_string_value(json_object_get(e, "status")) : "?",
-                                      json_string_value(json_object_get(e, "reason")) ? json_string_value(json_object_get(e, "reason")) : "");
+  json_array_foreach(nm, i, e) printf("| `%s` | %s | %s |\n", mb_md_code(json_string_value(json_object_get(e, "name"))),
+                                      mb_md_text(json_string_value(json_object_get(e, "status"))),
+                                      mb_md_text(json_string_value(json_object_get(e, "reason")) ? json_string_value(json_object_get(e, "reason")) : ""));
 }
 
 int main(int argc, char **argv) {
@@ -798,10 +800,11 @@ int main(int argc, char **argv) {
   if (!mem) die("out of memory");
   stdout = mem;
 
-  printf("# membench report: %s\n\n", json_string_value(json_object_get(mctx, "machine")));
+  printf("# membench report: %s\n\n", mb_md_text(json_string_value(json_object_get(mctx, "machine"))));
   printf("Result `%s` of %s: git %s, %s, `%s`. Pinned: %s (PU %lld); %lld benchmarks skipped, %lld failed, "
          "%lld migrated.\n\n",
-         base, cstr("date"), cstr("mb_git_revision"), cstr("mb_compiler"), cstr("mb_c_flags"),
+         mb_md_code(base), cstr("date"), cstr("mb_git_revision"), cstr("mb_compiler"),
+         mb_md_code(json_string_value(json_object_get(ctx, "mb_c_flags")) ? json_string_value(json_object_get(ctx, "mb_c_flags")) : "unknown"),
          json_is_true(json_object_get(mctx, "pinned")) ? "yes" : "no", (long long)json_integer_value(json_object_get(mctx, "pu")),
          (long long)json_integer_value(json_object_get(mctx, "skipped")), (long long)json_integer_value(json_object_get(mctx, "failed")),
          (long long)json_integer_value(json_object_get(mctx, "migrated")));
@@ -814,8 +817,7 @@ int main(int argc, char **argv) {
   size_t k;
   json_array_foreach(json_object_get(mctx, "child_failures"), k, cf)
       printf("**A child process failed**: '%s' %s; %lld of its benchmarks were lost (listed under Not measured here).\n\n",
-             json_string_value(json_object_get(cf, "process")) ? json_string_value(json_object_get(cf, "process")) : "?",
-             json_string_value(json_object_get(cf, "why")) ? json_string_value(json_object_get(cf, "why")) : "?",
+             mb_md_text(json_string_value(json_object_get(cf, "process"))), mb_md_text(json_string_value(json_object_get(cf, "why"))),
              (long long)json_integer_value(json_object_get(cf, "lost")));
   quiet_paragraph();
 

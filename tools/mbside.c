@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "entries.h"
+#include "escape.h"
 #include "env.h" /* mb_machine_name_valid */
 #include "fmt.h"
 #include "tooldie.h"
@@ -37,15 +38,8 @@ static result_t R[MAX_RESULTS];
 static int nr;
 
 /* A string from a result, fit for a Markdown table cell: no pipe, backtick or newline. */
-static const char *cell(const char *s) {
-  static char bufs[8][128];
-  static int at;
-  char *b = bufs[at++ % 8];
-  snprintf(b, sizeof bufs[0], "%s", s ? s : "unknown");
-  for (char *p = b; *p; p++)
-    if (*p == '|' || *p == '`' || *p == '\n' || *p == '\r') *p = ' ';
-  return b;
-}
+/* A string from a result in a table cell: Markdown text (escape.h). */
+static const char *cell(const char *s) { return mb_md_text(s ? s : "unknown"); }
 
 static void load(result_t *r, const char *path) {
   json_error_t e;
@@ -189,7 +183,7 @@ static void family_table(const char *fam, row_t *rows, int n) {
   for (int k = 0; k < 2 * nr - 1; k++) printf("---|");
   printf("\n");
   for (int i = 0; i < n; i++) {
-    printf("| `%s` | %s%s |", rows[i].name, cell(rows[i].f.key), rows[i].fallback ? "*" : "");
+    printf("| `%s` | %s%s |", mb_md_code(rows[i].name), cell(rows[i].f.key), rows[i].fallback ? "*" : "");
     for (int k = 0; k < nr; k++) printf(" %s |", fmt_value(rows[i].v[k], rows[i].f.unit));
     for (int k = 1; k < nr; k++) printf(" %s |", verdict(better_of(&rows[i], k)));
     printf("\n");
@@ -219,7 +213,7 @@ int main(int argc, char **argv) {
     json_t *b = json_array_get(a, i);
     if (json_is_true(json_object_get(b, "error_occurred"))) continue;
     const char *name = json_string_value(json_object_get(b, "run_name"));
-    if (!name || strlen(name) > 200 || strchr(name, '`') || strchr(name, '|')) continue;
+    if (!name || strlen(name) > 200) continue;
     row_t *r = &rows[n];
     r->name = name;
     r->order = (int)i;
