@@ -112,6 +112,10 @@ print("100 repetitions: median %g, range %g..%g" % (v["value"], v["lower_value"]
   > "$work/gb.json" 2>/dev/null || fail "the spread run"
 $py - "$work/sp.json" "$work/gb.json" <<'PY' || fail "spreads"
 import json, sys, statistics as st
+try:
+    import numpy as np
+except ImportError:
+    np = None
 d, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 gb = {b["name"]: b for b in g["benchmarks"]}
 n = 0
@@ -120,9 +124,13 @@ for s in d["spread"]:
     v = [b["real_time"] for b in d["benchmarks"] if b["run_name"] == s["run_name"] and b["run_type"] == "iteration"]
     want = st.stdev(v) / st.mean(v) if s["aggregate_name"] == "cv" else st.stdev(v)
     assert abs(s["real_time"] - want) <= 1e-9 * abs(want), (s["name"], s["real_time"], want)
+    if np:  # and numpy's, where it is installed (Debian: python3-numpy)
+        sd = float(np.std(v, ddof=1))
+        want = sd / float(np.mean(v)) if s["aggregate_name"] == "cv" else sd
+        assert abs(s["real_time"] - want) <= 1e-9 * abs(want), ("numpy", s["name"], s["real_time"], want)
     n += 1
 assert n == 4, n
-print("spreads: %d (cv, stddev) equal to Google Benchmark's and to Python's statistics" % n)
+print("spreads: %d (cv, stddev) equal to Google Benchmark's and Python's statistics%s" % (n, " and numpy's" if np else " (numpy not installed)"))
 PY
 
 # 3b. Names are data: a name with a newline and a heading, '|', HTML and an ANSI escape, and
