@@ -103,7 +103,7 @@ void record_child_failure(const std::string &name, const std::string &why) {
     json_object_set_new(e, "run_name", json_string(gb.c_str()));
     json_object_set_new(e, "status", json_string("error"));
     json_object_set_new(e, "reason", json_string(("child process '" + name + "' " + why).c_str()));
-    describe(e, inst, "ns");
+    describe(e, inst, gb_flag("--benchmark_time_unit=", "ns").c_str()); /* as its entries would have said */
     json_array_append_new(json_object_get(H.doc, "not_measured"), e);
     lost++;
   }

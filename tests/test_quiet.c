@@ -187,13 +187,18 @@ static tally_t tally(const char *path, const char *reason) {
   return t;
 }
 
+/* A spawned run's stdout and stderr files, dir/<tag>.out and dir/<tag>.err (160 bytes each). */
+static void run_files(const char *dir, const char *tag, char *out, char *err) {
+  snprintf(out, 160, "%s/%s.out", dir, tag);
+  snprintf(err, 160, "%s/%s.err", dir, tag);
+}
+
 static void busy_loop(const char *membench, const char *dir) {
   int pu = last_pu();
   char cpu[32], out[160], log[160], res[160], err[160];
   snprintf(cpu, sizeof cpu, "--mb_cpu=%d", pu);
   snprintf(res, sizeof res, "--benchmark_out=%s/busy.json", dir);
-  snprintf(out, sizeof out, "%s/busy.out", dir);
-  snprintf(log, sizeof log, "%s/busy.err", dir);
+  run_files(dir, "busy", out, log);
   pid_t loop = fork();
   if (loop == 0) {
     cpu_set_t set;
@@ -272,8 +277,7 @@ static void stops(const char *membench, const char *dir) {
   char cpu[32], out[160], log[160], res[160], path[160];
   snprintf(cpu, sizeof cpu, "--mb_cpu=%d", last_pu());
   snprintf(res, sizeof res, "--benchmark_out=%s/stop.json", dir);
-  snprintf(out, sizeof out, "%s/stop.out", dir);
-  snprintf(log, sizeof log, "%s/stop.err", dir);
+  run_files(dir, "stop", out, log);
   char *av[] = {(char *)membench, cpu, "--mb_counters=none", "--benchmark_filter=^(harness/empty|hierarchy/read/ws:32768)$",
                 "--benchmark_min_time=0.5", res, NULL};
   pid_t m = spawn(av, out, log);
@@ -315,10 +319,8 @@ static void stops(const char *membench, const char *dir) {
 static void two_on_one_pu(const char *membench, const char *dir) {
   char cpu[32], o1[160], e1[160], o2[160], e2[160];
   snprintf(cpu, sizeof cpu, "--mb_cpu=%d", last_pu());
-  snprintf(o1, sizeof o1, "%s/two1.out", dir);
-  snprintf(e1, sizeof e1, "%s/two1.err", dir);
-  snprintf(o2, sizeof o2, "%s/two2.out", dir);
-  snprintf(e2, sizeof e2, "%s/two2.err", dir);
+  run_files(dir, "two1", o1, e1);
+  run_files(dir, "two2", o2, e2);
   char *av[] = {(char *)membench, cpu, "--mb_counters=none", "--benchmark_filter=^hierarchy/read/ws:32768$", "--benchmark_min_time=0.3", NULL};
   pid_t a = spawn(av, o1, e1);
   sleep_ms(300);

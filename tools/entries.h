@@ -27,6 +27,16 @@ static inline int mb_is_iteration(json_t *b) {
   return !rt || !strcmp(rt, "iteration");
 }
 
+/* Whether `field` is a time Google Benchmark writes in the entry's time_unit. */
+static inline int mb_is_time_field(const char *field) {
+  return field && (!strcmp(field, "real_time") || !strcmp(field, "cpu_time"));
+}
+
+/* Nanoseconds per time_unit: "ns" (or none) 1, "us" 1e3, "ms" 1e6, else ("s") 1e9. */
+static inline double mb_unit_ns(const char *u) {
+  return !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
+}
+
 /* Entry b's value of `field` when b is an iteration entry of run `run_name` holding a
  * finite number there (times in ns when to_ns is set): 1 with *val, else 0. */
 static inline int mb_entry_value(json_t *b, const char *run_name, const char *field, int to_ns, double *val) {
@@ -36,10 +46,7 @@ static inline int mb_entry_value(json_t *b, const char *run_name, const char *fi
     return 0;
   *val = json_number_value(x);
   if (!isfinite(*val)) return 0;
-  if (to_ns && (!strcmp(field, "real_time") || !strcmp(field, "cpu_time"))) {
-    const char *u = json_string_value(json_object_get(b, "time_unit"));
-    *val *= !u || !strcmp(u, "ns") ? 1 : !strcmp(u, "us") ? 1e3 : !strcmp(u, "ms") ? 1e6 : 1e9;
-  }
+  if (to_ns && mb_is_time_field(field)) *val *= mb_unit_ns(json_string_value(json_object_get(b, "time_unit")));
   return 1;
 }
 

@@ -77,7 +77,7 @@ static json_t *measure(fig_t *f) {
 
 /* The measure's name: the figure, with "_ns" for a time (Bencher's own latency is ns). */
 static void measure_name(char *buf, size_t len, const char *figure) {
-  if (!strcmp(figure, "real_time") || !strcmp(figure, "cpu_time")) snprintf(buf, len, "%s_ns", figure);
+  if (mb_is_time_field(figure)) snprintf(buf, len, "%s_ns", figure);
   else snprintf(buf, len, "%s", figure);
 }
 
@@ -125,7 +125,7 @@ static json_t *gab(json_t *benches) {
     const char *prim = json_string_value(json_object_get(b, "primary")), *dir = json_string_value(json_object_get(b, "direction"));
     const char *unit = json_string_value(json_object_get(b, "unit"));
     if (!prim) prim = "real_time", unit = "ns";
-    if (!strcmp(prim, "real_time") || !strcmp(prim, "cpu_time")) unit = "ns"; /* collect() reads times in ns */
+    if (mb_is_time_field(prim)) unit = "ns"; /* collect() reads times in ns */
     fig_t f;
     collect(benches, rn, prim, &f);
     if (!f.n) continue;
@@ -136,7 +136,6 @@ static json_t *gab(json_t *benches) {
     double m = mb_median(f.v, f.n), lo = f.v[0], hi = f.v[f.n - 1];
     char u[64], name[320], extra[512];
     snprintf(u, sizeof u, "%s", unit ? unit : "");
-    if (!strcmp(prim, "real_time") || !strcmp(prim, "cpu_time")) snprintf(u, sizeof u, "ns");
     if (dir && !strcmp(dir, "bigger_is_better")) { /* smaller is better: the inverse */
       if (m <= 0 || lo <= 0) continue;
       if (!strcmp(u, "B/s")) m = 1e9 / m, lo = 1e9 / lo, hi = 1e9 / hi, snprintf(u, sizeof u, "s/GB");

@@ -66,13 +66,6 @@ static int by_arg(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static double unit_ns(const char *u) {
-  if (!u || !strcmp(u, "ns")) return 1;
-  if (!strcmp(u, "us")) return 1e3;
-  if (!strcmp(u, "ms")) return 1e6;
-  return 1e9;
-}
-
 /* One series: "ARG VALUE" lines, ARG the first argument after PREFIX, VALUE the median of
  * FIELD over the entry's clean repetitions (those not marked mb_disturbed), or over all of
  * them when every one was disturbed: such points go to `dout` as well, when given, for the
@@ -100,7 +93,7 @@ static void series(json_t *benches, const char *prefix, const char *field, const
     json_t *v = json_object_get(b, field);
     if (!json_is_number(v)) continue;
     double val = json_number_value(v);
-    if (!strcmp(field, "real_time") || !strcmp(field, "cpu_time")) val *= unit_ns(json_string_value(json_object_get(b, "time_unit")));
+    if (mb_is_time_field(field)) val *= mb_unit_ns(json_string_value(json_object_get(b, "time_unit")));
     int k;
     for (k = 0; k < np; k++)
       if (pts[k].arg == arg) break;

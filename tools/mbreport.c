@@ -54,7 +54,7 @@ static void note_disturbed(void) {
 static double num(json_t *b, const char *key) {
   if (!b) return NAN;
   /* Times in ns whatever --benchmark_time_unit was (the claims compare nanoseconds). */
-  const int to_ns = !strcmp(key, "real_time") || !strcmp(key, "cpu_time");
+  const int to_ns = mb_is_time_field(key);
   int n, disturbed;
   double *v = mb_run_values_clean_all(benches, json_string_value(json_object_get(b, "run_name")), key, to_ns, &n, &disturbed);
   if (disturbed) note_disturbed();
@@ -712,7 +712,7 @@ static void generic_sections(const char *charts) {
       const char *n = json_string_value(json_object_get(e, "run_name")), *pr = json_string_value(json_object_get(e, "primary"));
       if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
       const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
-      if (!strcmp(pr, "real_time") || !strcmp(pr, "cpu_time")) u = "ns"; /* num() reads times in ns */
+      if (mb_is_time_field(pr)) u = "ns"; /* num() reads times in ns */
       printf("| `%s` | %s | %s | %s |\n", mb_md_code(n), mb_md_text(d ? d : ""), mb_md_text(pr), fmt_value(num(e, pr), u));
     }
   }

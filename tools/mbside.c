@@ -80,7 +80,7 @@ static figure_t figure_of(const char *name) {
     const char *u = json_string_value(json_object_get(b, "unit"));
     const char *d = json_string_value(json_object_get(b, "direction"));
     f.key = p, f.unit = u && strlen(u) < 16 ? u : "", f.bigger = d && !strcmp(d, "bigger_is_better");
-    if (!strcmp(p, "real_time") || !strcmp(p, "cpu_time")) f.unit = "ns"; /* row_values reads times in ns */
+    if (mb_is_time_field(p)) f.unit = "ns"; /* row_values reads times in ns */
     break;
   }
   return f;
