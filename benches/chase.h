@@ -1,12 +1,13 @@
 /*
- * chase.h: the pointer-chase chain of the hierarchy family. Header-only so the tests can
- * check the builder: one cycle, through every node.
+ * chase.h: the pointer-chase chain of the hierarchy and machine families. Header-only so the
+ * tests can check the builder (one cycle, through every node) and the randomness test.
  */
 #ifndef MB_CHASE_H
 #define MB_CHASE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "membench.h"
@@ -23,7 +24,9 @@ static inline size_t mb_chase_build(char *base, size_t nodes, size_t line, int r
   uint32_t *perm = malloc(nodes * sizeof *perm);
   if (!perm) return 0;
   for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)i;
-  if (random_order) {
+  if (random_order && MB_SABOTAGED(MB_SAB_ORDER)) {
+    for (size_t i = 0; i < nodes; i++) perm[i] = (uint32_t)((i + 7) % nodes); /* a stride a prefetcher follows */
+  } else if (random_order) {
     mb_rng_t r = mb_rng_seed(seed);
     for (size_t i = nodes - 1; i > 0; i--) {
       size_t j = (size_t)(mb_rng_next(&r) % i); /* j < i, never i: one cycle */
@@ -44,6 +47,36 @@ static inline size_t mb_chase_build(char *base, size_t nodes, size_t line, int r
     len++;
   } while (p != base && len <= nodes);
   return len;
+}
+
+/* Whether a visit order (order[k]: the node after k steps) is one no prefetcher can follow:
+ * 0, or -1 with the reason in why. Two tests on the steps d_k = order[k+1] - order[k] (mod
+ * nodes), each with a bound a uniformly random cycle exceeds with negligible probability:
+ *   - a step equal to the one before (what a stride prefetcher learns): expected about once
+ *     in a random cycle, allowed 8 + nodes/256 times;
+ *   - a step of at most 8 lines either way (next-line and stream prefetchers, the same page):
+ *     expected about 16 times, allowed 40 + nodes/64.
+ * A sequential chain, a constant stride, or a chain that is random for only part of its
+ * length fails. Orders of fewer than 64 nodes are not judged (too few steps to tell). */
+static inline int mb_chase_unpredictable(const uint32_t *order, size_t nodes, char *why, size_t len) {
+  if (nodes < 64) return 0;
+  size_t repeats = 0, near = 0;
+  uint64_t last = UINT64_MAX;
+  for (size_t k = 0; k < nodes; k++) {
+    const uint64_t d = ((uint64_t)order[(k + 1) % nodes] + nodes - order[k]) % nodes;
+    repeats += d == last;
+    near += d <= 8 || d >= nodes - 8;
+    last = d;
+  }
+  if (repeats > 8 + nodes / 256) {
+    snprintf(why, len, "%zu of %zu steps repeat the step before (a stride)", repeats, nodes);
+    return -1;
+  }
+  if (near > 40 + nodes / 64) {
+    snprintf(why, len, "%zu of %zu steps go at most 8 lines (a prefetcher follows them)", near, nodes);
+    return -1;
+  }
+  return 0;
 }
 
 #endif

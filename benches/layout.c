@@ -101,10 +101,12 @@ typedef struct recs {
   uint64_t expect_one, expect_all;
 } recs_t;
 
-static inline int fa(size_t i) { return (int)(i % 7); }
-static inline int fb(size_t i) { return (int)(i % 1000); }
-static inline int fc(size_t i) { return (int)(i % 5); }
-static inline double fd(size_t i) { return (double)(i % 13); }
+/* Record i's fields: position-dependent (mb_val), so a sum over other records than it should
+ * (a re-read part) fails; a and c fit a signed char, b an int. */
+static inline int fa(size_t i) { return (int)mb_val(0xA, i) & 127; }
+static inline int fb(size_t i) { return (int)mb_val(0xB, i); }
+static inline int fc(size_t i) { return (int)mb_val(0xC, i) & 127; }
+static inline double fd(size_t i) { return mb_val(0xD, i); }
 
 static int setup_recs(mb_run_t *run, enum layout layout, int all) {
   recs_t *r = calloc(1, sizeof *r);
@@ -256,7 +258,7 @@ static int setup_boxes(mb_run_t *run, enum boxing boxing, int shuffled) {
   run->items_per_iter = (double)n;
   if (boxing == UNBOXED) {
     if (!(bx->flat = malloc(n * sizeof *bx->flat))) return mb_skip(run, "out of memory");
-    for (size_t i = 0; i < n; i++) bx->expect += (uint64_t)(bx->flat[i] = (double)(i % 10));
+    for (size_t i = 0; i < n; i++) bx->expect += (uint64_t)(bx->flat[i] = mb_val(0xE, i));
     mb_counter(run, "bytes_per_element", sizeof(double), MB_COUNTER_VALUE);
     return 0;
   }
@@ -267,8 +269,8 @@ static int setup_boxes(mb_run_t *run, enum boxing boxing, int shuffled) {
     if (!b) return mb_skip(run, "out of memory");
     b->header[0] = (uintptr_t)&bx->expect;
     b->header[1] = 1;
-    b->value = (double)(i % 10);
-    bx->expect += i % 10;
+    b->value = mb_val(0xE, i);
+    bx->expect += (uint64_t)b->value;
     bx->ptr[i] = b;
   }
   /* What one object occupies: the median distance between consecutive objects. */

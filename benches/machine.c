@@ -25,8 +25,10 @@
  *        matrices; skipped with the reason on a machine with one NUMA node.
  * Counters: threads, thread<i>_pu (where each thread ran, first 32), threads_migrated (threads
  * found off their PU when their share began or ended: the number is suspect when non-zero).
- * Every thread's work is checked: read sums, and poisoned positions (arm) in every thread's
- * part for the stores. The harness's own thread only waits: these run on wall time.
+ * Every thread's work is checked over its own part: read sums position-dependent data (mb_val)
+ * to an exact total, loaders each chunk they read; the stores' every pass leaves a mark that
+ * its fold reads back (passes.h), and the last pass is checked at poisoned positions (arm);
+ * the chase must pass chase.h's randomness test. The harness's own thread only waits: these run on wall time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +40,7 @@
 #include "chase.h"
 #include "crew.h"
 #include "membench.h"
+#include "passes.h"
 #include "stream.h"
 
 #define KiB 1024ULL
@@ -58,7 +61,10 @@ typedef struct job {
   size_t len;       /* bytes mapped per array */
   int bound_node;   /* NUMA: arrays allocated on this node (-1: mmap) */
   uint64_t stamp;
-  double sum[MB_CREW_MAX]; /* read: each thread's sum */
+  uint64_t seed;    /* of the arrays' data (mb_val), the same in every run */
+  double sum[MB_CREW_MAX]; /* read: each thread's sum; stores: each thread's fold (passes.h) */
+  double part_sum[MB_CREW_MAX]; /* the sum of a's elements in thread t's part */
+  double *chunk_sum; /* loaded_latency: the sum of each chunk of a, part after part */
   uint64_t chunks[MB_CREW_MAX]; /* loaded_latency: chunks each loader read */
   size_t chunk;     /* loaded_latency: doubles per chunk (CHUNK, or a whole part if smaller) */
   double best_pass; /* bandwidth: the shortest pass of all threads together, seconds */
@@ -70,8 +76,10 @@ typedef struct job {
   volatile int stop;
 } job_t;
 
-static double write_value(uint64_t stamp, uint64_t it) { return (double)((stamp + it) & 0xFFFFF) + 0.5; }
-static double init_a(size_t i) { return (double)(i % 1024); }
+/* Array k's element i: position-dependent (mb_val), so a sum over the wrong elements fails. */
+static double init_val(const job_t *j, int k, size_t i) { return mb_val(j->seed + (uint64_t)k * 0x9E3779B97F4A7C15ULL, i); }
+/* Where thread t's passes leave their marks (passes.h), in its own part. */
+static mb_passes_t passes_of(const job_t *j, int t) { return mb_passes_start(j->stamp + (uint64_t)t * 0x632BE59BD9B4E019ULL, j->per); }
 
 /* ---- Memory ---- */
 
@@ -96,7 +104,17 @@ static void touch(crew_t *c, int who, uint64_t iters) {
   job_t *j = c->user;
   const size_t off = (size_t)who * j->per;
   for (int k = 0; k < arrays_of[j->op]; k++)
-    for (size_t i = 0; i < j->per; i++) j->arr[k][off + i] = k == 0 ? init_a(off + i) : (double)((off + i) * (7 + 6 * k) % 1024);
+    for (size_t i = 0; i < j->per; i++) j->arr[k][off + i] = init_val(j, k, off + i);
+  if (j->per) { /* the sums the checks expect, each thread its own part's */
+    double part = 0, *chunk = j->chunk_sum ? j->chunk_sum + (size_t)who * (j->per / j->chunk) : NULL;
+    for (size_t c = 0; c < j->per / j->chunk; c++) {
+      double s = 0;
+      for (size_t i = 0; i < j->chunk; i++) s += j->arr[0][off + c * j->chunk + i];
+      if (chunk) chunk[c] = s;
+      part += s;
+    }
+    j->part_sum[who] = part;
+  }
   if (who == 0 && j->chase) mb_chase_build(j->chase, j->nodes, j->line, 1, j->order, 0x9E3779B97F4A7C15ULL ^ j->chase_len);
 }
 
@@ -123,14 +141,20 @@ MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
     const double pass_bytes = (double)j->per * bytes_of[j->op];
     const uint64_t group = pass_bytes >= 16.0 * MiB ? 1 : (uint64_t)(16.0 * MiB / pass_bytes) + 1;
     if (who == 0) j->best_pass = 0;
+    /* Stores mark every pass (passes.h): the stamp in the source, its copy read back. */
+    mb_passes_t ps = passes_of(j, who);
+    double *src = j->op == COPY ? a : j->op == TRIAD ? b : NULL, *dst = j->op == COPY ? b : a;
+    mb_passes_stamp_first(&ps, src, j->stamp);
     for (uint64_t it = 0; it < iters; it++) {
+      const int does = MB_DOES_PASS(it, iters);
       switch (j->op) {
-      case WRITE: mb_stream_write(a, n, write_value(j->stamp, it)); break;
-      case COPY: mb_stream_copy(b, a, n); break;
-      case TRIAD: mb_stream_triad(a, b, cc, 3.0, n); break;
+      case WRITE: if (does) mb_stream_write(a, n, mb_pass_value(j->stamp, it)); break;
+      case COPY: if (does) mb_stream_copy(b, a, n); break;
+      case TRIAD: if (does) mb_stream_triad(a, b, cc, 3.0, n); break;
       default: t += mb_stream_read(a, n); break;
       }
       mb_clobber();
+      if (j->op != READ && j->op != NUMA_BW && MB_PASS_MARKED(ps, it)) t += dst[ps.pos], mb_passes_stamp_next(&ps, src, j->stamp, iters);
       if ((it + 1) % group && it + 1 < iters) continue;
       crew_sync(c);
       if (who == 0) {
@@ -188,16 +212,18 @@ static void a_machine(mb_run_t *run) {
 
 static double want(const job_t *j, size_t i, uint64_t iters) {
   switch (j->op) {
-  case WRITE: return write_value(j->stamp, iters - 1);
+  case WRITE: return mb_pass_value(j->stamp, iters - 1);
   case COPY: return j->arr[0][i];
   default: return j->arr[1][i] + 3.0 * j->arr[2][i];
   }
 }
 
-static double part_sum(const job_t *j, int t) {
-  double s = 0;
-  for (size_t i = 0; i < j->per; i++) s += init_a((size_t)t * j->per + i);
-  return s;
+/* Thread t's passes' fold replayed: the stamp each pass left (triad: plus 3 c there). */
+static double fold_of(const job_t *j, int t, uint64_t iters) {
+  double f = 0;
+  for (mb_passes_t ps = passes_of(j, t); ps.next < iters; mb_passes_next(&ps))
+    f += mb_pass_value(j->stamp, ps.next) + (j->op == TRIAD ? 3.0 * j->arr[2][(size_t)t * j->per + ps.pos] : 0);
+  return f;
 }
 
 static void report_threads(mb_run_t *run, const job_t *j, uint64_t iters) {
@@ -224,10 +250,14 @@ static int v_bandwidth(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (result != iters) return mb_fail(run, "pass count");
   for (int t = 0; t < j->n; t++) {
     if (j->op == READ || j->op == NUMA_BW) {
-      if (j->sum[t] != part_sum(j, t) * (double)iters)
-        return mb_fail(run, "thread %d: sum %.0f, expected %.0f", t, j->sum[t], part_sum(j, t) * (double)iters);
+      if (j->sum[t] != j->part_sum[t] * (double)iters)
+        return mb_fail(run, "thread %d: sum %.0f, expected %.0f", t, j->sum[t], j->part_sum[t] * (double)iters);
       continue;
     }
+    const double f = fold_of(j, t, iters);
+    if (j->sum[t] != f)
+      return mb_fail(run, "thread %d: the marks of its %llu passes fold to %.1f, expected %.1f (a pass skipped or over other elements)", t,
+                     (unsigned long long)iters, j->sum[t], f);
     for (int k = 0; k <= 64; k++) {
       size_t i = check_pos(j, t, k);
       if (written(j)[i] != want(j, i, iters))
@@ -245,11 +275,13 @@ static int v_latency(mb_run_t *run, uint64_t result, uint64_t iters) {
     return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
   const crew_t *c = j->crew;
   double bw = 0;
-  const double chunk_sum = (double)(j->chunk / 1024) * (1023.0 * 1024 / 2);
+  const size_t per_part = j->chunk ? j->per / j->chunk : 1; /* chunks in a part: a loader reads them in order, again and again */
   for (int t = 1; t < c->n; t++) {
-    if (j->sum[t] != chunk_sum * (double)j->chunks[t])
-      return mb_fail(run, "loader %d: sum %.0f over %llu chunks, expected %.0f", t, j->sum[t], (unsigned long long)j->chunks[t],
-                     chunk_sum * (double)j->chunks[t]);
+    const double *cs = j->chunk_sum + (size_t)t * per_part;
+    double want_sum = j->part_sum[t] * (double)(j->chunks[t] / per_part);
+    for (size_t k = 0; k < j->chunks[t] % per_part; k++) want_sum += cs[k];
+    if (j->sum[t] != want_sum)
+      return mb_fail(run, "loader %d: sum %.0f over %llu chunks, expected %.0f", t, j->sum[t], (unsigned long long)j->chunks[t], want_sum);
     if (c->secs[t] > 0) bw += (double)j->chunks[t] * (double)j->chunk * 8.0 / c->secs[t];
   }
   mb_counter(run, "latency_ns", c->secs[0] * 1e9 / (double)iters, MB_COUNTER_VALUE);
@@ -268,6 +300,7 @@ static void t_machine(mb_run_t *run) {
   for (int k = 0; k < 3; k++) unmap_array(j, j->arr[k], j->len);
   if (j->chase) unmap_array(j, j->chase, j->chase_len);
   free(j->order);
+  free(j->chunk_sum);
   free(j);
   run->data = NULL;
 }
@@ -299,6 +332,9 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
   if (loaders > 0 && j->per < CHUNK) j->per = (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)1023;
   if (loaders > 0 && j->per < 1024) return mb_skip(run, "working set too small for %d threads", loaders);
   j->chunk = j->per < CHUNK ? j->per : CHUNK;
+  j->seed = mb_rng_of(run, 1).s;
+  if (chase && loaders > 0 && !(j->chunk_sum = malloc((size_t)n * (j->per / j->chunk) * sizeof *j->chunk_sum)))
+    return mb_skip(run, "out of memory");
   j->len = ((size_t)n * j->per * 8 + 4095) & ~(size_t)4095;
   for (int k = 0; k < arrays_of[op] && loaders > 0; k++)
     if (!(j->arr[k] = map_array(j, j->len))) return mb_skip(run, "cannot map %zu bytes%s: %s", j->len, node >= 0 ? " on the node" : "", strerror(errno));
@@ -311,6 +347,8 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
   }
   if (crew_start(run, &j->crew, n, pus, j)) return 1;
   crew_run(j->crew, touch, 0);
+  char why[160];
+  if (chase && mb_chase_unpredictable(j->order, j->nodes, why, sizeof why)) return mb_fail(run, "the chain is not random: %s", why);
   run->bytes_per_iter = loaders > 0 && !chase ? (double)n * (double)j->per * bytes_of[op] : 0;
   run->items_per_iter = chase ? 1 : (double)n * (double)j->per;
   return 0;

@@ -5,8 +5,8 @@
  *
  * Byte accounting is STREAM's: read 8 B per element, write 8, copy 16, triad 24 (the
  * write-allocate traffic of a store is not counted). Arrays hold a multiple of 64 doubles.
- * Read sums with eight vector accumulators (an add takes ~4 cycles and two loads issue per
- * cycle, so eight independent sums keep the loads streaming); the stores are the compiler's
+ * Read sums with eight vector accumulators of the machine's width (vec.h; an add takes ~3-4
+ * cycles and two loads issue per cycle, so eight independent sums keep the loads streaming); the stores are the compiler's
  * vectorised loops unrolled 4x (as likwid-bench's kernels are), kept from becoming memset or
  * memcpy calls (glibc's, with their own non-temporal tricks): what is named is measured.
  */
@@ -15,14 +15,16 @@
 
 #include <stddef.h>
 
+#include "membench.h"
+#include "vec.h"
+
 #define MB_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-typedef double mb_stream_v8d __attribute__((vector_size(64)));
-
-static inline double mb_stream_read(const double *p, size_t n) {
-  mb_stream_v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
-  const mb_stream_v8d *a = (const mb_stream_v8d *)p;
-  for (size_t i = 0, m = n / 8; i < m; i += 8) {
+/* Eight vector accumulators of the machine's width (vec.h), a multiple of 64 doubles. */
+static inline double mb_stream_read_(const double *p, size_t n) {
+  mb_vd s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
+  const mb_vd *a = (const mb_vd *)p;
+  for (size_t i = 0, m = n / MB_VEC_N; i < m; i += 8) {
     s0 += a[i];
     s1 += a[i + 1];
     s2 += a[i + 2];
@@ -32,10 +34,17 @@ static inline double mb_stream_read(const double *p, size_t n) {
     s6 += a[i + 6];
     s7 += a[i + 7];
   }
-  mb_stream_v8d s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-  double sum = 0;
-  for (int k = 0; k < 8; k++) sum += s[k];
-  return sum;
+  return mb_vsum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
+}
+
+/* The sum of n doubles (n a multiple of 64). Sabotaged (part): the first eighth eight times. */
+static inline double mb_stream_read(const double *p, size_t n) {
+  if (MB_SABOTAGED(MB_SAB_PART)) {
+    double s = 0;
+    for (int r = 0; r < 8; r++) s += mb_stream_read_(p, n / 8 & ~(size_t)63);
+    return s;
+  }
+  return mb_stream_read_(p, n);
 }
 
 MB_NO_LIBCALL static inline void mb_stream_write(double *a, size_t n, double v) {

@@ -25,8 +25,9 @@
  *   of static TLS would otherwise sit at the top of every thread's stack and shrink the
  *   thread stacks the stack and recursion families measure.
  * Matrix elements are small integers, so every sum and product is exact: results are
- * checked for equality (sums against a closed form, copies element by element, products
- * at 64 sampled entries against a direct dot product).
+ * checked for equality (sums of position-dependent elements against their total, copies
+ * element by element and every pass by its mark (passes.h), products at 64 sampled entries
+ * against a direct dot product).
  */
 #define _GNU_SOURCE
 #include <cblas.h>
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "membench.h"
+#include "passes.h"
 #include "sum8.h"
 
 #define TILE 32
@@ -48,10 +50,14 @@ typedef struct mat {
   double *a, *b, *c;
   double expect; /* sum of a */
   int kind;      /* gemm: enum gemm_kind */
-  uint64_t stamp; /* gemm: this run's, which picks the entries verify checks */
+  uint64_t stamp; /* this run's (arm): the entries gemm checks, the marks of the copies' passes */
 } mat_t;
 
-static inline double val(size_t i, size_t j) { return (double)((i * 7 + j * 3) % 8); }
+/* Element (i, j) of the traversals' matrix: position-dependent (mb_val), so a sum that reads
+ * a column twice and skips another, or re-reads a part, fails its check. */
+static inline double val(size_t i, size_t j) { return mb_val(0x7261766572736531ULL, ((uint64_t)i << 32) | j); }
+/* gemm's operands: in 0..7, so that a product of 8192-long dot products stays small. */
+static inline double gemm_val(size_t i, size_t j) { return (double)((i * 7 + j * 3) % 8); }
 
 static double *alloc_matrix(size_t n) {
   size_t bytes = (n * n * sizeof(double) + 4095) & ~(size_t)4095;
@@ -148,39 +154,55 @@ static int v_sum(mb_run_t *run, uint64_t result, uint64_t iters) {
   return mb_check_sum(run, result, (uint64_t)(m->expect * (double)iters));
 }
 
-/* The copy kernels differ only in their loop order and the statement. */
-#define COPY_KERNEL(NAME, OUTER, INNER, STMT)                \
-  static uint64_t NAME(uint64_t iters, void *data) {         \
-    mat_t *m = data;                                         \
-    const size_t n = m->n;                                   \
-    for (uint64_t it = 0; it < iters; it++) {                \
-      const double *a = MB_OPAQUE(m->a);                     \
-      double *b = MB_OPAQUE(m->b);                           \
-      for (size_t OUTER = 0; OUTER < MB_WORK(n); OUTER++)    \
-        for (size_t INNER = 0; INNER < n; INNER++) STMT;     \
-      mb_clobber();                                          \
-    }                                                        \
-    return iters;                                            \
+/* The copy kernels differ only in their loop order and the statement. Every pass leaves a
+ * mark (passes.h): it finds one element of a stamped, and the fold reads back where the pass
+ * wrote it in b (T: transposed); they return twice the fold. */
+#define TO(T, p) ((T) ? ((p) % n) * n + (p) / n : (p)) /* where element p of a lands in b */
+#define COPY_KERNEL(NAME, T, OUTER, INNER, STMT)                     \
+  static uint64_t NAME(uint64_t iters, void *data) {                 \
+    mat_t *m = data;                                                 \
+    const size_t n = m->n;                                           \
+    mb_passes_t ps = mb_passes_start(m->stamp, n * n);               \
+    double fold = 0;                                                 \
+    mb_passes_stamp_first(&ps, m->a, m->stamp);                      \
+    for (uint64_t it = 0; it < iters; it++) {                        \
+      const double *a = MB_OPAQUE(m->a);                             \
+      double *b = MB_OPAQUE(m->b);                                   \
+      mb_clobber();                                                  \
+      if (MB_DOES_PASS(it, iters))                                   \
+        for (size_t OUTER = 0; OUTER < MB_WORK(n); OUTER++)          \
+          for (size_t INNER = 0; INNER < n; INNER++) STMT;           \
+      mb_clobber();                                                  \
+      if (MB_PASS_MARKED(ps, it))                                    \
+        fold += b[TO(T, ps.pos)], mb_passes_stamp_next(&ps, m->a, m->stamp, iters); \
+    }                                                                \
+    return (uint64_t)(2 * fold);                                     \
   }
-COPY_KERNEL(k_row_scale, i, j, b[i * n + j] = 2.0 * a[i * n + j])
-COPY_KERNEL(k_col_scale, j, i, b[i * n + j] = 2.0 * a[i * n + j])
-COPY_KERNEL(k_transpose_naive, i, j, b[j * n + i] = a[i * n + j])
+COPY_KERNEL(k_row_scale, 0, i, j, b[i * n + j] = 2.0 * a[i * n + j])
+COPY_KERNEL(k_col_scale, 0, j, i, b[i * n + j] = 2.0 * a[i * n + j])
+COPY_KERNEL(k_transpose_naive, 1, i, j, b[j * n + i] = a[i * n + j])
 
 static uint64_t k_transpose_blocked(uint64_t iters, void *data) {
   mat_t *m = data;
   const size_t n = m->n;
+  mb_passes_t ps = mb_passes_start(m->stamp, n * n);
+  double fold = 0;
+  mb_passes_stamp_first(&ps, m->a, m->stamp);
   for (uint64_t it = 0; it < iters; it++) {
     const double *a = MB_OPAQUE(m->a);
     double *b = MB_OPAQUE(m->b);
-    for (size_t ii = 0; ii < MB_WORK(n); ii += TILE)
-      for (size_t jj = 0; jj < n; jj += TILE) {
-        const size_t ie = ii + TILE < n ? ii + TILE : n, je = jj + TILE < n ? jj + TILE : n;
-        for (size_t i = ii; i < ie; i++)
-          for (size_t j = jj; j < je; j++) b[j * n + i] = a[i * n + j];
-      }
     mb_clobber();
+    if (MB_DOES_PASS(it, iters))
+      for (size_t ii = 0; ii < MB_WORK(n); ii += TILE)
+        for (size_t jj = 0; jj < n; jj += TILE) {
+          const size_t ie = ii + TILE < n ? ii + TILE : n, je = jj + TILE < n ? jj + TILE : n;
+          for (size_t i = ii; i < ie; i++)
+            for (size_t j = jj; j < je; j++) b[j * n + i] = a[i * n + j];
+        }
+    mb_clobber();
+    if (MB_PASS_MARKED(ps, it)) fold += b[TO(1, ps.pos)], mb_passes_stamp_next(&ps, m->a, m->stamp, iters);
   }
-  return iters;
+  return (uint64_t)(2 * fold);
 }
 
 /* Before every run: 64 elements of the output, chosen by the run's stamp, and its last are
@@ -193,30 +215,32 @@ static void poison(double *out, size_t count, uint64_t stamp) {
 }
 static void a_copy(mb_run_t *run) {
   mat_t *m = run->data;
+  m->stamp = run->stamp;
   poison(m->b, m->n * m->n, run->stamp);
 }
 
-/* Every element of b checked: 2a for the scales, a transposed for the transposes. */
-static int check_copy(mb_run_t *run, int transposed) {
+/* The passes' fold replayed (each pass's stamp, doubled by the scales), then every element
+ * of b: 2a for the scales, a transposed for the transposes (a as the passes stamped it). */
+static int check_copy(mb_run_t *run, uint64_t result, uint64_t iters, int transposed) {
   mat_t *m = run->data;
   const size_t n = m->n;
+  double fold = 0;
+  for (mb_passes_t ps = mb_passes_start(m->stamp, n * n); ps.next < iters; mb_passes_next(&ps))
+    fold += (transposed ? 1.0 : 2.0) * mb_pass_value(m->stamp, ps.next);
+  if (result != (uint64_t)(2 * fold))
+    return mb_fail(run, "the marks of %llu passes fold to %llu, expected %llu (a pass skipped or over other elements)",
+                   (unsigned long long)iters, (unsigned long long)result, (unsigned long long)(2 * fold));
   size_t bad = 0;
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
-      double want = transposed ? val(j, i) : 2.0 * val(i, j);
+      double want = transposed ? m->a[j * n + i] : 2.0 * m->a[i * n + j];
       bad += m->b[i * n + j] != want;
     }
   if (bad) return mb_fail(run, "%zu of %zu elements wrong", bad, n * n);
   return 0;
 }
-static int v_scale(mb_run_t *run, uint64_t result, uint64_t iters) {
-  if (result != iters) return mb_fail(run, "%llu of %llu passes", (unsigned long long)result, (unsigned long long)iters);
-  return check_copy(run, 0);
-}
-static int v_transpose(mb_run_t *run, uint64_t result, uint64_t iters) {
-  if (result != iters) return mb_fail(run, "%llu of %llu passes", (unsigned long long)result, (unsigned long long)iters);
-  return check_copy(run, 1);
-}
+static int v_scale(mb_run_t *run, uint64_t result, uint64_t iters) { return check_copy(run, result, iters, 0); }
+static int v_transpose(mb_run_t *run, uint64_t result, uint64_t iters) { return check_copy(run, result, iters, 1); }
 
 /* n: powers of two and near them (n = 1024 vs 1000 shows set conflicts), 64 to 4096; the
  * long sweep adds 8192 (512 MiB per matrix) and its neighbours. */
@@ -298,7 +322,7 @@ static int setup_gemm(mb_run_t *run, enum gemm_kind kind) {
   if (!(m->a = alloc_matrix(n)) || !(m->b = alloc_matrix(n)) || !(m->c = alloc_matrix(n))) return mb_skip(run, "out of memory");
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
-      m->a[i * n + j] = val(i, j);
+      m->a[i * n + j] = gemm_val(i, j);
       m->b[i * n + j] = (double)((i * 5 + j * 11) % 8);
     }
   m->kind = kind;

@@ -331,3 +331,22 @@ mb_rng_t mb_rng_of(const mb_run_t *run, uint64_t salt) {
   h ^= h >> 31;
   return mb_rng_seed(h);
 }
+
+/* The sabotaged build's mode (membench.h): read once from MB_SABOTAGE_MODE; a mode it does not
+ * know is an error, so a test cannot pass by asking for a sabotage that never happened. */
+int mb_sabotage_mode(void) {
+  static int mode;
+  if (!mode) {
+    static const char *names[] = {NULL, "short", "part", "order", "last"};
+    const char *e = getenv("MB_SABOTAGE_MODE");
+    int m = e && *e ? 0 : MB_SAB_SHORT;
+    for (int k = 1; !m && k <= MB_SAB_LAST; k++)
+      if (!strcmp(e, names[k])) m = k;
+    if (!m) {
+      fprintf(stderr, "membench: MB_SABOTAGE_MODE=%s: not short, part, order or last\n", e);
+      exit(2);
+    }
+    mode = m;
+  }
+  return mode;
+}

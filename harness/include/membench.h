@@ -369,14 +369,44 @@ int mb_place_node(int node, int n, int *pus);
 void *mb_alloc_on_node(size_t len, int node);
 void mb_free_on_node(void *p, size_t len);
 
-/* How much of its work a kernel does: all of it, except in the sabotaged build (-DMB_SABOTAGE,
- * tests/test_sabotage), where every kernel does an eighth and every check must then fail.
- * Kernels wrap the count of their main loop in it: elements, loads, calls or iterations. */
+/* Sabotage (tests/test_sabotage): membench_sabotaged is built with -DMB_SABOTAGE, and there
+ * every kernel does its work wrong in the way the environment's MB_SABOTAGE_MODE names; every
+ * check that the mode concerns must then fail. In the real build the macros below are the
+ * plain count, index and "yes", and cost nothing.
+ *   short (the default)  every kernel does an eighth of its work (MB_WORK: elements, loads,
+ *                        calls or iterations)
+ *   part                 the right amount of work over the wrong memory: a pass over n
+ *                        elements reads the first eighth of them eight times (MB_AT, and the
+ *                        shared sums of stream.h and sum8.h)
+ *   order                a predictable order where a random one is named: chase chains step
+ *                        seven lines at a time (chase.h), which a stride prefetcher follows
+ *   last                 store kernels do only the last of their passes (MB_DOES_PASS) */
+enum { MB_SAB_SHORT = 1, MB_SAB_PART, MB_SAB_ORDER, MB_SAB_LAST };
 #ifdef MB_SABOTAGE
-#define MB_WORK(n) ((n) / 8)
+int mb_sabotage_mode(void); /* MB_SAB_*, from MB_SABOTAGE_MODE */
+#define MB_SABOTAGED(mode) (mb_sabotage_mode() == (mode))
 #else
-#define MB_WORK(n) (n)
+#define MB_SABOTAGED(mode) 0
 #endif
+/* How much of its work a kernel does: all of it. Kernels wrap the count of their main loop
+ * in it. */
+#define MB_WORK(n) (MB_SABOTAGED(MB_SAB_SHORT) ? (n) / 8 : (n))
+/* The element a kernel's i-th access of n touches: the i-th. */
+#define MB_AT(i, n) (MB_SABOTAGED(MB_SAB_PART) ? (i) % ((n) / 8 ? (n) / 8 : 1) : (i))
+/* Whether a store kernel does pass `it` of `iters`: every one. */
+#define MB_DOES_PASS(it, iters) (!MB_SABOTAGED(MB_SAB_LAST) || (it) + 1 == (iters))
+
+/* Position-dependent data, so that a sum over the wrong elements (a re-read part, a column
+ * read twice and one skipped) cannot come out right: element i of the data seeded `seed`
+ * holds a whole number in 0..1023 from SplitMix64 (Steele, Lea, Flood 2014) of seed + i.
+ * Small whole numbers: sums of up to 2^43 of them are exact in double, in any order. */
+static inline uint64_t mb_mix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+static inline double mb_val(uint64_t seed, uint64_t i) { return (double)(mb_mix64(seed + i) >> 54); }
 
 /* Keep values and memory from being optimised away. The asm tells the compiler the value
  * is read (and may be changed), at the cost of no instruction. */
