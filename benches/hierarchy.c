@@ -8,11 +8,15 @@
  *                           prefetchers cannot guess the next address), 4 KiB pages
  *   latency_seq/ws:N        the same chase with each node pointing to the next line: what
  *                           the prefetcher buys
- *   latency_huge/ws:N       latency_random in a MADV_HUGEPAGE region (counter huge_kib: how
- *                           much the kernel really backed with 2 MiB pages)
+ *   latency_huge/ws:N       latency_random on 2 MiB pages: whole huge pages however small N
+ *                           (explicit hugetlbfs pages where the system has them free, else a
+ *                           MADV_HUGEPAGE region); counters huge_kib (what the kernel really
+ *                           backed with 2 MiB pages) and hugetlb; a point not wholly on huge
+ *                           pages is skipped with the reason, never shown under this name
  *   boundaries/from:latency_random   the levels detected from latency_random's curve in this
  *                           run (harness/detect.c, the detector tools/mbdetect runs too),
- *                           beside what hwloc claims (runs after the sweep)
+ *                           beside what hwloc claims; latency_huge's curve tells TLB steps
+ *                           from caches (counters tlb_steps, TLB<k>_bytes; runs after both)
  *   read|write|copy|triad/ws:N   STREAM's operations over arrays of doubles totalling N
  *                           bytes; STREAM's byte accounting (8, 8, 16, 24 bytes per element)
  *   write_nt|copy_nt/ws:N   with non-temporal stores (x86 with AVX: MOVNTPD; AArch64: STNP)
@@ -71,15 +75,47 @@ typedef struct region {
   void *base;
   size_t len;
   char *p; /* aligned start */
+  int hugetlb; /* explicit huge pages (MAP_HUGETLB, from the system's hugetlbfs pool) */
 } region_t;
 
+/* The bytes of whole 2 MiB pages that hold `bytes`. */
+static size_t huge_round(size_t bytes) { return (bytes + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1); }
+
+/* `bytes` at a 2 MiB boundary. On huge pages: whole 2 MiB pages, however small the working set
+ * (a madvise range smaller than one huge page gets none: latency_huge below 2 MiB ran on 4 KiB
+ * pages), from the hugetlbfs pool where the system has one, else transparent huge pages. */
 static int region_alloc(region_t *r, size_t bytes, int huge) {
+  r->hugetlb = 0;
+  if (huge) {
+    r->len = huge_round(bytes);
+    r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+    if (r->base != MAP_FAILED) {
+      r->p = r->base; /* hugetlb mappings are aligned to their page size */
+      r->hugetlb = 1;
+      return 0;
+    }
+    bytes = r->len;
+  }
   r->len = bytes + HUGE_ALIGN;
   r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (r->base == MAP_FAILED) return -1;
   r->p = (char *)(((uintptr_t)r->base + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1));
   madvise(r->p, bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
   return 0;
+}
+
+/* The transparent-huge-page setting in force ("always", "madvise", "never"), or "unknown". */
+static const char *thp_setting(char *buf, size_t len) {
+  snprintf(buf, len, "unknown");
+  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+  if (!f) return buf;
+  char line[128];
+  if (fgets(line, sizeof line, f)) {
+    char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
+    if (a && b) snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
+  }
+  fclose(f);
+  return buf;
 }
 
 static void region_free(region_t *r) {
@@ -136,7 +172,7 @@ static uint64_t k_chase(uint64_t iters, void *data) {
 
 static int s_chase(mb_run_t *run, int random_order, int huge) {
   uint64_t ws = (uint64_t)run->arg[0];
-  if (mb_fits_memory(run, ws + ws / 16)) return 1;
+  if (mb_fits_memory(run, (huge ? huge_round(ws) : ws) + ws / 16)) return 1;
   chase_t *c = calloc(1, sizeof *c);
   if (!c) return mb_skip(run, "out of memory");
   run->data = c;
@@ -156,9 +192,17 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
     return mb_fail(run, "the chain is not random: %s", why);
   run->items_per_iter = 1; /* loads */
   if (huge) {
-    /* How much of the region the kernel backed with huge pages. */
-    long kb = mb_anon_huge_kb(c->mem.p);
+    /* How much of the region the kernel backed with huge pages: all of it, or the figure
+     * would be a 4 KiB-page one under the huge-page name (skipped, with the reason). */
+    const size_t want_kb = huge_round(ws) / 1024;
+    long kb = c->mem.hugetlb ? (long)want_kb : mb_anon_huge_kb(c->mem.p);
     mb_counter(run, "huge_kib", (double)kb, MB_COUNTER_VALUE);
+    mb_counter(run, "hugetlb", c->mem.hugetlb, MB_COUNTER_VALUE);
+    if (kb < (long)want_kb) {
+      char thp[32];
+      return mb_skip(run, "only %ld of its %zu KiB on 2 MiB pages (transparent huge pages: %s; no hugetlbfs pages free)", kb < 0 ? 0 : kb,
+                     want_kb, thp_setting(thp, sizeof thp));
+    }
   }
   return 0;
 }
@@ -181,30 +225,32 @@ static void t_chase(mb_run_t *run) {
  * run, when clean, takes its place whatever its length. */
 #define CURVE_MAX 128
 #define CURVE_SAMPLES 32
-static struct {
+typedef struct curve {
   int n;
   uint64_t ws[CURVE_MAX];
   uint64_t iters[CURVE_MAX];
   int nsamples[CURVE_MAX];
   int disturbed[CURVE_MAX]; /* only disturbed runs so far */
   double sample[CURVE_MAX][CURVE_SAMPLES];
-} curve;
+} curve_t;
+/* latency_random's (4 KiB pages) and latency_huge's (2 MiB pages, points wholly on them) */
+static curve_t curve, curve_huge;
 
-static void curve_record(uint64_t ws, const double *ns, int nsamples, uint64_t iters, int disturbed) {
+static void curve_record(curve_t *cv, uint64_t ws, const double *ns, int nsamples, uint64_t iters, int disturbed) {
   int i;
-  for (i = 0; i < curve.n; i++)
-    if (curve.ws[i] == ws) break;
+  for (i = 0; i < cv->n; i++)
+    if (cv->ws[i] == ws) break;
   if (i == CURVE_MAX) return;
-  if (i == curve.n) curve.n++, curve.ws[i] = ws, curve.nsamples[i] = 0, curve.iters[i] = 0;
+  if (i == cv->n) cv->n++, cv->ws[i] = ws, cv->nsamples[i] = 0, cv->iters[i] = 0;
   if (disturbed) {
-    curve.disturbed[i] = !curve.nsamples[i];
+    cv->disturbed[i] = !cv->nsamples[i];
     return;
   }
-  if (curve.nsamples[i] && iters < curve.iters[i]) return;
-  if (iters > curve.iters[i] || curve.disturbed[i]) curve.nsamples[i] = 0; /* a longer run replaces a calibration run */
-  curve.disturbed[i] = 0;
-  curve.iters[i] = iters;
-  for (int k = 0; k < nsamples && curve.nsamples[i] < CURVE_SAMPLES; k++) curve.sample[i][curve.nsamples[i]++] = ns[k];
+  if (cv->nsamples[i] && iters < cv->iters[i]) return;
+  if (iters > cv->iters[i] || cv->disturbed[i]) cv->nsamples[i] = 0; /* a longer run replaces a calibration run */
+  cv->disturbed[i] = 0;
+  cv->iters[i] = iters;
+  for (int k = 0; k < nsamples && cv->nsamples[i] < CURVE_SAMPLES; k++) cv->sample[i][cv->nsamples[i]++] = ns[k];
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -236,12 +282,14 @@ static int v_chase(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
+/* A random chase's point joins its curve (4 KiB or huge pages) for the detector. */
 static int v_latency_random(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (v_chase(run, result, iters)) return 1;
   chase_t *c = run->data;
+  curve_t *cv = c->huge ? &curve_huge : &curve;
   double one = run->seconds * 1e9 / (double)iters;
-  if (c->nsamples) curve_record((uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters, run->disturbed);
-  else curve_record((uint64_t)run->arg[0], &one, 1, iters, run->disturbed);
+  if (c->nsamples) curve_record(cv, (uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters, run->disturbed);
+  else curve_record(cv, (uint64_t)run->arg[0], &one, 1, iters, run->disturbed);
   return 0;
 }
 
@@ -300,17 +348,50 @@ typedef struct boundaries {
   char left_out_ws[160];       /* their working sets */
   uint64_t ws[CURVE_MAX];
   double ns[CURVE_MAX], spread[CURVE_MAX];
+  int hn;                      /* latency_huge's clean points (0: it did not run) */
+  uint64_t hws[CURVE_MAX];
+  double hns[CURVE_MAX], hspread[CURVE_MAX];
   mb_detect_t d;
 } boundaries_t;
 
 static uint64_t k_boundaries(uint64_t iters, void *data) {
   boundaries_t *b = data;
   uint64_t ok = 0;
-  for (uint64_t it = 0, m = MB_WORK(iters); it < m; it++) ok += mb_detect_levels(b->ws, b->ns, b->spread, b->n, &b->d) == 0;
+  for (uint64_t it = 0, m = MB_WORK(iters); it < m; it++)
+    ok += mb_detect_levels_tlb(b->ws, b->ns, b->spread, b->n, b->hws, b->hns, b->hn, &b->d) == 0;
   return ok;
 }
 
-/* The curve, sorted by working set: each clean point's median slice and its spread. */
+/* A curve's clean points, sorted by working set: each one's median slice and its spread. The
+ * disturbed ones are counted into *left_out and named in names (when not NULL). */
+static int curve_points(const curve_t *cv, uint64_t *ws, double *ns, double *spread, int *left_out, char *names, size_t len) {
+  int idx[CURVE_MAX], n = 0;
+  for (int i = 0; i < cv->n; i++) idx[i] = i;
+  for (int i = 1; i < cv->n; i++)
+    for (int j = i; j > 0 && cv->ws[idx[j - 1]] > cv->ws[idx[j]]; j--) {
+      int t = idx[j];
+      idx[j] = idx[j - 1];
+      idx[j - 1] = t;
+    }
+  size_t w = 0;
+  for (int i = 0; i < cv->n; i++) {
+    if (cv->disturbed[idx[i]]) {
+      ++*left_out;
+      if (names && w < len) w += (size_t)snprintf(names + w, len - w, "%s%llu", w ? " " : "", (unsigned long long)cv->ws[idx[i]]);
+      continue;
+    }
+    double v[CURVE_SAMPLES];
+    memcpy(v, cv->sample[idx[i]], sizeof v);
+    ws[n] = cv->ws[idx[i]];
+    ns[n] = median_spread(v, cv->nsamples[idx[i]], &spread[n]);
+    n++;
+  }
+  return n;
+}
+
+/* latency_random's curve, and latency_huge's beside it where it ran (points it skipped, not
+ * wholly on huge pages, are not in it): a step of the first that the second does not show
+ * is a TLB step, not a cache (mb_detect.h). */
 static int s_boundaries(mb_run_t *run) {
   int clean = 0;
   for (int i = 0; i < curve.n; i++) clean += !curve.disturbed[i];
@@ -320,28 +401,10 @@ static int s_boundaries(mb_run_t *run) {
   boundaries_t *b = calloc(1, sizeof *b);
   if (!b) return mb_skip(run, "out of memory");
   run->data = b;
-  int idx[CURVE_MAX];
-  for (int i = 0; i < curve.n; i++) idx[i] = i;
-  for (int i = 1; i < curve.n; i++)
-    for (int j = i; j > 0 && curve.ws[idx[j - 1]] > curve.ws[idx[j]]; j--) {
-      int t = idx[j];
-      idx[j] = idx[j - 1];
-      idx[j - 1] = t;
-    }
-  size_t w = 0;
-  for (int i = 0; i < curve.n; i++) {
-    if (curve.disturbed[idx[i]]) {
-      b->left_out++;
-      if (w < sizeof b->left_out_ws)
-        w += (size_t)snprintf(b->left_out_ws + w, sizeof b->left_out_ws - w, "%s%llu", w ? " " : "", (unsigned long long)curve.ws[idx[i]]);
-      continue;
-    }
-    double v[CURVE_SAMPLES];
-    memcpy(v, curve.sample[idx[i]], sizeof v);
-    b->ws[b->n] = curve.ws[idx[i]];
-    b->ns[b->n] = median_spread(v, curve.nsamples[idx[i]], &b->spread[b->n]);
-    b->n++;
-  }
+  b->n = curve_points(&curve, b->ws, b->ns, b->spread, &b->left_out, b->left_out_ws, sizeof b->left_out_ws);
+  int huge_left = 0;
+  b->hn = curve_points(&curve_huge, b->hws, b->hns, b->hspread, &huge_left, NULL, 0);
+  if (b->hn < 2) b->hn = 0; /* one point says nothing of a step */
   return 0;
 }
 
@@ -387,6 +450,16 @@ static int v_boundaries(mb_run_t *run, uint64_t result, uint64_t iters) {
   mb_counter(run, "levels", d->ncaches, MB_COUNTER_VALUE);
   mb_counter(run, "noise", d->noise, MB_COUNTER_VALUE);
   mb_counter(run, "points", b->n, MB_COUNTER_VALUE);
+  mb_counter(run, "huge_points", b->hn, MB_COUNTER_VALUE);
+  mb_counter(run, "tlb_steps", d->ntlb, MB_COUNTER_VALUE);
+  for (int i = 0; i < d->ntlb && i < 4; i++) {
+    counter_at(run, "TLB%d_bytes", i + 1, (double)d->tlb[i].bytes);
+    counter_at(run, "TLB%d_ns", i + 1, d->tlb[i].ns);
+    if (w < sizeof text)
+      w += (size_t)snprintf(text + w, sizeof text - w, "; a TLB step after %llu B (to %.2f ns; not on huge pages)", (unsigned long long)d->tlb[i].bytes,
+                            d->tlb[i].ns);
+  }
+  if (!b->hn && w < sizeof text) w += (size_t)snprintf(text + w, sizeof text - w, "; no huge-page curve: TLB steps not told from caches");
   mb_counter(run, "points_disturbed", b->left_out, MB_COUNTER_VALUE);
   if (b->left_out) { /* levels found without those points may be missing or misplaced: said */
     mb_disturbed(run, "%d of %d curve points had only disturbed runs and were left out (ws %s)", b->left_out, b->n + b->left_out,
@@ -827,15 +900,15 @@ static int v_false_sharing(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
-/* ---- Registration (boundaries after the latency sweep it reads) ---- */
+/* ---- Registration (boundaries after the latency sweeps it reads) ---- */
 
 MB_FAMILY(.name = "hierarchy", .title = "Memory hierarchy", .x = "ws", .logx = 1, .logy = 1,
           .doc = "Latency and bandwidth of each cache level and of memory, by working set, on one pinned core.");
 
 MB_BENCH(.family = "hierarchy", .variant = "latency_random", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_random, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency, .doc = "random pointer chase: ns per dependent load");
-MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 2, .reads = "latency_random", .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve");
 MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
-MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages");
+MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .version = 2, .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages (wholly on them, or skipped)");
+MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 3, .reads = "latency_random", .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve (TLB steps told apart by the huge-page curve)");
 MB_BENCH(.family = "hierarchy", .variant = "read", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");
 MB_BENCH(.family = "hierarchy", .variant = "write", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write, .arm = a_stream, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");
 MB_BENCH(.family = "hierarchy", .variant = "copy", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy, .arm = a_stream, .setup = s_copy, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "copy bandwidth (STREAM: 16 B/element)");

@@ -117,9 +117,69 @@ static int merge_plateaus(const double *y, plateau_t *p, int np, double ratio) {
   }
 }
 
+/* ln of the huge-page curve's latency at working set w, interpolated in log-log between its
+ * points; NAN outside the points it has. */
+static double huge_at(const double *hx, const double *hy, int hn, double w) {
+  for (int i = 0; i + 1 < hn; i++)
+    if (w >= hx[i] - 1e-9 && w <= hx[i + 1] + 1e-9) {
+      double t = hx[i + 1] > hx[i] ? (w - hx[i]) / (hx[i + 1] - hx[i]) : 0;
+      return hy[i] + t * (hy[i + 1] - hy[i]);
+    }
+  return hn == 1 && fabs(w - hx[0]) < 1e-9 ? hy[0] : NAN;
+}
+
+/* The huge-page curve's level over a plateau of the first curve: the median of its
+ * interpolated values at the plateau's working sets (NAN where it has none). */
+static double huge_level(const double *x, const plateau_t *p, const double *hx, const double *hy, int hn) {
+  double v[MB_DETECT_POINTS];
+  int k = 0;
+  for (int i = p->first; i <= p->last; i++) {
+    double h = huge_at(hx, hy, hn, x[i]);
+    if (isfinite(h)) v[k++] = h;
+  }
+  return k ? median(v, k) : NAN;
+}
+
+/* Rises between plateaus that the huge-page curve does not show (its level over the upper
+ * plateau is that over the lower one): the plateaus merge and the step is a TLB level. Not
+ * the edge points alone: a cache's edge itself moves on huge pages (no page walks in the
+ * cache), so the huge curve may still be flat where the small-page curve has left a cache.
+ * The huge curve is despiked like the first one. */
+static int merge_tlb(const double *x, const double *y, const uint64_t *ws, plateau_t *p, int np, double *hx, double *hy, int hn, double tol,
+                     mb_detect_t *out) {
+  despike(hy, hn, tol);
+  for (int k = 0; k + 1 < np;) {
+    const double a = x[p[k].last], b = x[p[k + 1].first];
+    const double rise = edge(y, &p[k + 1], 0) - edge(y, &p[k], 1);
+    const double ha = huge_level(x, &p[k], hx, hy, hn), hb = huge_level(x, &p[k + 1], hx, hy, hn);
+    const int covered = isfinite(huge_at(hx, hy, hn, a)) && isfinite(huge_at(hx, hy, hn, b)); /* the step's span */
+    if (covered && isfinite(ha) && isfinite(hb) && hb - ha < tol && hb - ha < rise / 3) {
+      if (out->ntlb < MB_DETECT_MAX) out->tlb[out->ntlb++] = (mb_level_t){ws[p[k].last], exp(edge(y, &p[k + 1], 0))};
+      p[k].last = p[k + 1].last;
+      p[k].level = level_of(y, p[k].first, p[k].last);
+      memmove(p + k + 1, p + k + 2, (size_t)(np - k - 2) * sizeof *p);
+      np--;
+      continue;
+    }
+    k++;
+  }
+  return np;
+}
+
 int mb_detect_levels(const uint64_t *ws, const double *ns, const double *spread, int n, mb_detect_t *out) {
+  return mb_detect_levels_tlb(ws, ns, spread, n, NULL, NULL, 0, out);
+}
+
+int mb_detect_levels_tlb(const uint64_t *ws, const double *ns, const double *spread, int n, const uint64_t *hws, const double *hns, int hn,
+                         mb_detect_t *out) {
   memset(out, 0, sizeof *out);
-  if (n < 1 || n > MB_DETECT_POINTS) return errno = EINVAL, -1;
+  if (n < 1 || n > MB_DETECT_POINTS || hn < 0 || hn > MB_DETECT_POINTS || (hn && (!hws || !hns))) return errno = EINVAL, -1;
+  double hx[MB_DETECT_POINTS], hy[MB_DETECT_POINTS];
+  for (int i = 0; i < hn; i++) {
+    if (!hws[i] || (i && hws[i] <= hws[i - 1]) || !(hns[i] > 0) || !isfinite(hns[i])) return errno = EINVAL, -1;
+    hx[i] = log((double)hws[i]);
+    hy[i] = log(hns[i]);
+  }
   double x[MB_DETECT_POINTS], y[MB_DETECT_POINTS];
   for (int i = 0; i < n; i++) {
     if (!ws[i] || (i && ws[i] <= ws[i - 1]) || !(ns[i] > 0) || !isfinite(ns[i])) return errno = EINVAL, -1;
@@ -132,6 +192,7 @@ int mb_detect_levels(const uint64_t *ws, const double *ns, const double *spread,
 
   plateau_t p[MB_DETECT_POINTS];
   int np = find_plateaus(x, y, n, tol, p);
+  if (hn) np = merge_tlb(x, y, ws, p, np, hx, hy, hn, tol, out);
   np = merge_plateaus(y, p, np, fmax(LEVEL_RATIO, tol));
   if (!np) return 0;
 

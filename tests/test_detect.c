@@ -4,7 +4,9 @@
  *    TLB misses) on three sweeps (the family's default, its quick one, another tool's
  *    geometric one), with spikes, dips, alternating and random noise, fast memory, a slow
  *    L3, a smooth ramp, truncated sweeps, flat and two-level curves;
- *  - real curves of two machines (tests/data/curves/, provenance in each file's header);
+ *  - TLB steps of 1.2-2x on the 4 KiB curve, told from caches by the huge-page curve;
+ *  - real curves of three machines (tests/data/curves/, provenance in each file's header),
+ *    alone and with their huge-page curves;
  *  - tools/mbdetect: the same answers through the binary, and one line + exit 2 on bad input.
  * A level's size must be within one sweep step of where the curve settles on the next level.
  * Usage: test_detect path/to/mbdetect   (run from tests/)
@@ -256,10 +258,83 @@ static void synthetic(void) {
   CHECK(mb_detect_levels(w3, n2, NULL, 0, &d) == -1);
 }
 
+/* ---- TLB steps: an Intel-like machine (L1 48 KiB, L2 2 MiB, L3 16 MiB) whose 4 KiB-page
+ * curve steps up by x r beyond 256 KiB (64 L1 DTLB entries: the STLB's cost added to every
+ * load from there on), and the same chase on huge pages (latency_huge's sweep: powers of two)
+ * without the step. With both curves the levels are the caches and the step is one TLB level,
+ * for every r from 1.2 to 2, on every sweep, with noise; a step both curves show is a cache. */
+
+static void tlb_steps(void) {
+  static const model_t intel = {3, {48 * KiB, 2 * MiB, 16 * MiB}, {1.2, 4.5, 36.0, 170.0}, 1.0, 0.1};
+  static const double ratios[] = {1.2, 1.35, 1.5, 1.55, 1.75, 2.0};
+  static const char *sweeps[] = {"default sweep", "quick sweep", "geometric sweep"};
+  uint64_t ws[512], hws[512];
+  double ns[512], hns[512];
+  mb_detect_t d;
+  char what[160];
+  int phantom = 0, cases = 0;
+  for (size_t r = 0; r < sizeof ratios / sizeof *ratios; r++)
+    for (int s = 0; s < 3; s++)
+      for (int seed = 0; seed < 8; seed++) {
+        const double noise = seed ? 0.02 : 0;
+        int n = curve(&intel, s, noise, ws, ns);
+        for (int i = 0; i < n; i++)
+          if (ws[i] > 256 * KiB) ns[i] += (ratios[r] - 1) * intel.lat[1];
+        int hn = curve(&intel, 1, noise, hws, hns);
+        CHECK_EQ_INT(mb_detect_levels_tlb(ws, ns, NULL, n, hws, hns, hn, &d), 0);
+        snprintf(what, sizeof what, "TLB step x%.2f at 256 KiB, %s, seed %d", ratios[r], sweeps[s], seed);
+        /* A step under 1.5x may stay inside the L2 plateau (too gentle to be a rise): no
+         * TLB level is named then, and none is needed, as it makes no level either. */
+        int bad = d.ncaches != 3 || !d.memory_known || d.ntlb > 1 || (ratios[r] >= 1.5 && d.ntlb != 1);
+        for (int k = 0; !bad && k < 3; k++) {
+          int got = index_of(ws, n, d.cache[k].bytes), want = settle_index(ws, n, &intel, k);
+          bad = got < 0 || abs(got - want) > 1;
+        }
+        if (!bad && d.ntlb) bad = d.tlb[0].bytes < 128 * KiB || d.tlb[0].bytes > 512 * KiB;
+        mb_detect_t one; /* the 4 KiB curve alone: a step of 1.5x or more is a phantom cache */
+        CHECK_EQ_INT(mb_detect_levels(ws, ns, NULL, n, &one), 0);
+        phantom += one.ncaches > 3;
+        test_checks++, cases++;
+        if (bad) {
+          test_failures++;
+          fprintf(stderr, "%s: expected 3 caches, memory and one TLB step; got %d caches:", what, d.ncaches);
+          for (int k = 0; k < d.ncaches; k++) fprintf(stderr, " L%d %llu %.3g ns;", k + 1, (unsigned long long)d.cache[k].bytes, d.cache[k].ns);
+          for (int k = 0; k < d.ntlb; k++) fprintf(stderr, " TLB %llu %.3g ns;", (unsigned long long)d.tlb[k].bytes, d.tlb[k].ns);
+          fprintf(stderr, " memory %s\n", d.memory_known ? "known" : "unknown");
+        }
+      }
+  printf("TLB steps: %d curves right with the huge-page curve; %d of them get a phantom cache without it\n", cases, phantom);
+  CHECK(phantom > 0); /* the case the second curve is for */
+  /* A step the huge-page curve shows too is a cache: the base model on both curves, and a
+   * fourth cache (256 KiB) on both. */
+  int n = curve(&base, 0, 0.02, ws, ns), hn = curve(&base, 1, 0.02, hws, hns);
+  CHECK_EQ_INT(mb_detect_levels_tlb(ws, ns, NULL, n, hws, hns, hn, &d), 0);
+  expect_levels("the same caches on both curves", ws, n, &base, &d, 3, 1);
+  CHECK_EQ_INT(d.ntlb, 0);
+  static const model_t four = {4, {32 * KiB, 256 * KiB, 2 * MiB, 16 * MiB}, {1.0, 3.0, 9.0, 30.0, 120.0}, 1.0, 0.0};
+  n = curve(&four, 0, 0.02, ws, ns), hn = curve(&four, 1, 0.02, hws, hns);
+  CHECK_EQ_INT(mb_detect_levels_tlb(ws, ns, NULL, n, hws, hns, hn, &d), 0);
+  expect_levels("four caches on both curves", ws, n, &four, &d, 4, 1);
+  CHECK_EQ_INT(d.ntlb, 0);
+  /* A huge-page curve that does not reach a step cannot call it a TLB's. */
+  n = curve(&intel, 0, 0, ws, ns);
+  for (int i = 0; i < n; i++)
+    if (ws[i] > 256 * KiB) ns[i] *= 1.8;
+  hn = 0;
+  for (uint64_t w = 512 * KiB; w <= 512 * MiB; w *= 2) hws[hn] = w, hns[hn++] = model_ns(&intel, (double)w);
+  CHECK_EQ_INT(mb_detect_levels_tlb(ws, ns, NULL, n, hws, hns, hn, &d), 0);
+  CHECK_EQ_INT(d.ntlb, 0);
+  /* Bad huge curves are refused. */
+  const uint64_t w2[] = {8192, 4096};
+  const double n2[] = {1, 2};
+  CHECK(mb_detect_levels_tlb(ws, ns, NULL, n, w2, n2, 2, &d) == -1 && errno == EINVAL);
+  CHECK(mb_detect_levels_tlb(ws, ns, NULL, n, NULL, NULL, 3, &d) == -1);
+}
+
 /* ---- Real curves, through the binary ---- */
 
 typedef struct expect_real {
-  const char *file;
+  const char *file, *huge; /* huge: the huge-page curve beside it, or NULL */
   uint64_t lo[3], hi[3]; /* each cache's size range */
   double mem_lo, mem_hi;
 } expect_real_t;
@@ -269,19 +344,27 @@ static void real_curves(const char *mbdetect) {
    * L3 share to ~4 MiB, memory from ~6 MiB; a one-measurement-per-point curve with spikes.
    * The development VM: L1 48 KiB, L2 1 MiB (hwloc), an effective L3 of 4-8 MiB. */
   static const expect_real_t cases[] = {
-      {"data/curves/intel-xeon-16c-vm.txt", {43008, 1835008, 4194304}, {55296, 2359296, 6291456}, 150, 220},
+      {"data/curves/intel-xeon-16c-vm.txt", NULL, {43008, 1835008, 4194304}, {55296, 2359296, 6291456}, 150, 220},
       /* The same Intel VM measured in slices by this revision: its L2 ramp settles at 3 MiB,
        * the L3 share reached 8 MiB that day. */
-      {"data/curves/intel-xeon-16c-vm-sliced.txt", {43008, 1835008, 6291456}, {55296, 3145728, 12582912}, 120, 180},
-      {"data/curves/amd-epyc-2c-2026-11-24.txt", {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
-      {"data/curves/amd-epyc-2c-2026-11-23.txt", {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
+      {"data/curves/intel-xeon-16c-vm-sliced.txt", NULL, {43008, 1835008, 6291456}, {55296, 3145728, 12582912}, 120, 180},
+      {"data/curves/amd-epyc-2c-2026-11-24.txt", NULL, {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
+      {"data/curves/amd-epyc-2c-2026-11-23.txt", NULL, {43008, 917504, 4194304}, {55296, 1310720, 8388608}, 150, 300},
       /* The same VM another day (hwloc: L1 32 KiB), measured in slices: spikes on the L1 edge
        * and on the L2 ramp (768 KiB). */
-      {"data/curves/amd-epyc-2c-2026-11-24-sliced.txt", {28672, 917504, 3145728}, {36864, 1310720, 6291456}, 150, 250},
+      {"data/curves/amd-epyc-2c-2026-11-24-sliced.txt", NULL, {28672, 917504, 3145728}, {36864, 1310720, 6291456}, 150, 250},
+      /* The 2-vCPU Intel VM (../shared/machines): L1 48 KiB, L2 2 MiB (its ramp settles at
+       * 2.5 MiB), an L3 share to about 12 MiB, memory 170 ns; alone and with its huge-page
+       * curve (on 4 KiB pages below 2 MiB in that revision: no TLB step is taken from it). */
+      {"data/curves/intel-xeon-2c-vm-random.txt", NULL, {43008, 1835008, 8388608}, {55296, 3145728, 16777216}, 150, 200},
+      {"data/curves/intel-xeon-2c-vm-random.txt", "data/curves/intel-xeon-2c-vm-huge.txt", {43008, 1835008, 8388608}, {55296, 3145728, 16777216}, 150, 200},
+      /* This VM (AMD EPYC, hwloc L1 32 KiB, L2 512 KiB), both curves of one quick run with
+       * the huge-page curve wholly on 2 MiB pages: no TLB step, the three levels. */
+      {"data/curves/amd-epyc-2c-2026-12-03-random.txt", "data/curves/amd-epyc-2c-2026-12-03-huge.txt", {28672, 458752, 4194304}, {36864, 786432, 8388608}, 100, 200},
   };
   test_proc_t *p = malloc(sizeof *p);
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    char *av[] = {(char *)mbdetect, (char *)cases[c].file, NULL};
+    char *av[] = {(char *)mbdetect, (char *)cases[c].file, cases[c].huge ? "--huge" : NULL, (char *)cases[c].huge, NULL};
     CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
     CHECK_EQ_INT(p->status, 0);
     printf("%s:\n%s", cases[c].file, p->out);
@@ -299,6 +382,8 @@ static void real_curves(const char *mbdetect) {
           CHECK(0);
         }
         k++;
+      } else if (!strncmp(line, "TLB ", 4)) {
+        CHECK(cases[c].huge != NULL); /* a TLB step is named only from a huge-page curve */
       } else if (sscanf(line, "memory %lf", &mem) != 1) {
         CHECK(0 && "unexpected output line");
       }
@@ -332,7 +417,7 @@ static void real_curves(const char *mbdetect) {
     CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
     CHECK_EQ_INT(p->status, 0);
     char want[64];
-    snprintf(want, sizeof want, "mbdetect: %d disturbed points left out", marked);
+    snprintf(want, sizeof want, ": %d disturbed points left out", marked);
     CHECK(marked == 3 && strstr(p->err, want) && strstr(p->err, " 36864 196608 393216"));
     unsigned long long l1 = 0, l2 = 0;
     double ns;
@@ -361,6 +446,19 @@ static void real_curves(const char *mbdetect) {
   char *none[] = {(char *)mbdetect, NULL};
   CHECK_EQ_INT(test_run(p, none, 0, 0), 0);
   CHECK(p->status == 2 && test_lines(p->err) == 1);
+  /* --huge: without its file, twice, with a bad curve, both curves from standard input. */
+  snprintf(path, sizeof path, "%s/c0.txt", dir); /* bad[0] */
+  char *huge_bad[][6] = {{(char *)mbdetect, (char *)cases[0].file, "--huge", NULL},
+                         {(char *)mbdetect, (char *)cases[0].file, "--huge", (char *)cases[0].file, "--huge", (char *)cases[0].file},
+                         {(char *)mbdetect, (char *)cases[0].file, "--huge", path, NULL},
+                         {(char *)mbdetect, "-", "--huge", "-", NULL}};
+  for (size_t i = 0; i < sizeof huge_bad / sizeof huge_bad[0]; i++) {
+    char *av[7] = {0};
+    memcpy(av, huge_bad[i], sizeof huge_bad[i]);
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    if (p->status != 2 || test_lines(p->err) != 1 || *p->out) fprintf(stderr, "--huge case %zu: status %d, stderr '%s'\n", i, p->status, p->err);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && !*p->out);
+  }
   test_rmtree(dir);
   free(p);
 }
@@ -368,6 +466,7 @@ static void real_curves(const char *mbdetect) {
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   synthetic();
+  tlb_steps();
   real_curves(argv[1]);
   return TEST_EXIT();
 }

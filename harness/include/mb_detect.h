@@ -18,6 +18,12 @@
  * No absolute latency threshold: a 45 ns DRAM is memory and a 70 ns L3 is a cache when the
  * curve says so.
  *
+ * A step of the TLB (a working set beyond what the TLB maps on 4 KiB pages: 256 KiB for 64
+ * L1 DTLB entries) looks like a cache's, 1.2-2x, inside L2: one curve cannot tell them
+ * apart. Given the same chase on huge pages (mb_detect_levels_tlb), a step of the 4 KiB curve
+ * that the huge-page curve does not show is a TLB step: its two plateaus are one cache, and
+ * the step is reported as a TLB level (what Intel MLC avoids by measuring on huge pages).
+ *
  * Steps:
  *  1. Noise: the median of the points' relative spreads (half the range of the repeated
  *     measurements of each point, over their median) when given, else estimated from the
@@ -60,6 +66,9 @@ typedef struct mb_detect {
   double memory_ns;                 /* its median latency (when known) */
   double noise;                     /* relative noise the decision used */
   int despiked;                     /* points mended as isolated spikes or dips */
+  int ntlb;                         /* TLB steps found (with a huge-page curve only) */
+  mb_level_t tlb[MB_DETECT_MAX];    /* each: the last working set before the step, the
+                                       latency after it */
 } mb_detect_t;
 
 /* ws[] strictly ascending working sets in bytes, ns[] the latency at each (> 0), spread[]
@@ -67,6 +76,14 @@ typedef struct mb_detect {
  * n is out of 1..MB_DETECT_POINTS, the working sets do not ascend or a latency is not a
  * positive finite number. */
 int mb_detect_levels(const uint64_t *ws, const double *ns, const double *spread, int n, mb_detect_t *out);
+
+/* The same, with the chase's curve on huge pages beside it (hws[] ascending, hns[] > 0, hn
+ * points; hn 0: none, as mb_detect_levels). A rise between two plateaus of the first curve is
+ * a TLB step when the huge-page curve covers its span and rises over it by less than the
+ * tolerance and less than a third of the first curve's rise: the plateaus merge, the step goes
+ * to tlb[]. Every other rise is a cache's, as without the second curve. */
+int mb_detect_levels_tlb(const uint64_t *ws, const double *ns, const double *spread, int n, const uint64_t *hws, const double *hns, int hn,
+                         mb_detect_t *out);
 
 /* Read a curve as lines "bytes ns" ('#' starts a comment, blank lines allowed; a third
  * column, when present, is the point's relative spread). Points are sorted by working set.
