@@ -18,7 +18,9 @@
  *                           beside what hwloc claims; latency_huge's curve tells TLB steps
  *                           from caches (counters tlb_steps, TLB<k>_bytes; runs after both)
  *   read|write|copy|triad/ws:N   STREAM's operations over arrays of doubles totalling N
- *                           bytes; STREAM's byte accounting (8, 8, 16, 24 bytes per element)
+ *                           bytes; STREAM's byte accounting (8, 8, 16, 24 bytes per element);
+ *                           write_allocate_bytes_per_second adds the line read each ordinary
+ *                           store makes (8 bytes per element written: 16, 24, 32)
  *   write_nt|copy_nt/ws:N   with non-temporal stores (x86 with AVX: MOVNTPD; AArch64: STNP)
  *   stride/stride:S         one 8-byte load every S bytes over 64 MiB: the cache line and the
  *                           prefetchers show as S grows
@@ -50,11 +52,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#elif defined(__aarch64__)
-#include <arm_neon.h>
-#endif
 
 #include "chase.h"
 #include "mb_detect.h"
@@ -589,44 +586,16 @@ MB_NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
   return (uint64_t)(2 * fold);
 }
 
-/* Non-temporal stores: x86's streaming stores (MOVNTPD, then SFENCE), AArch64's STNP (store
- * pair with the non-temporal hint, two 16-byte registers, then DMB). */
-#if defined(__AVX512F__) || defined(__AVX__) || defined(__aarch64__)
-#if defined(__AVX512F__)
-#define NT_WIDTH 8
-#define NT_STORE(p, v) _mm512_stream_pd((p), (v))
-#define NT_SET1(x) _mm512_set1_pd(x)
-#define NT_LOAD(p) _mm512_load_pd(p)
-#define NT_FENCE() _mm_sfence()
-typedef __m512d nt_vec;
-#elif defined(__AVX__)
-#define NT_WIDTH 4
-#define NT_STORE(p, v) _mm256_stream_pd((p), (v))
-#define NT_SET1(x) _mm256_set1_pd(x)
-#define NT_LOAD(p) _mm256_load_pd(p)
-#define NT_FENCE() _mm_sfence()
-typedef __m256d nt_vec;
-#else
-#define NT_WIDTH 4
-typedef struct {
-  float64x2_t lo, hi;
-} nt_vec;
-#define NT_SET1(x) ((nt_vec){vdupq_n_f64(x), vdupq_n_f64(x)})
-#define NT_LOAD(p) ((nt_vec){vld1q_f64(p), vld1q_f64((p) + 2)})
-static inline void nt_store(double *p, nt_vec v) { __asm__ volatile("stnp %q1, %q2, [%0]" : : "r"(p), "w"(v.lo), "w"(v.hi) : "memory"); }
-#define NT_STORE(p, v) nt_store((p), (v))
-#define NT_FENCE() __asm__ volatile("dmb ish" : : : "memory")
-#endif
+/* Non-temporal stores (stream.h's mb_stream_write_nt / mb_stream_copy_nt). */
+#if MB_STREAM_NT
 static uint64_t k_write_nt(uint64_t iters, void *data) {
   stream_t *st = data;
   mb_passes_t ps = mb_passes_start(st->stamp, st->n);
   double fold = 0;
   for (uint64_t it = 0; it < iters; it++) {
-    nt_vec v = NT_SET1(mb_pass_value(st->stamp, it));
     double *a = MB_OPAQUE(st->a);
-    if (MB_DOES_PASS(it, iters))
-      for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(a + i, v);
-    NT_FENCE();
+    if (MB_DOES_PASS(it, iters)) mb_stream_write_nt(a, MB_WORK(st->n), mb_pass_value(st->stamp, it));
+    mb_clobber();
     if (MB_PASS_MARKED(ps, it)) fold += a[ps.pos], mb_passes_stamp_next(&ps, NULL, st->stamp, iters);
   }
   return (uint64_t)(2 * fold);
@@ -639,9 +608,8 @@ static uint64_t k_copy_nt(uint64_t iters, void *data) {
   for (uint64_t it = 0; it < iters; it++) {
     double *b = MB_OPAQUE(st->b), *a = st->a;
     mb_clobber();
-    if (MB_DOES_PASS(it, iters))
-      for (size_t i = 0, n = MB_WORK(st->n); i < n; i += NT_WIDTH) NT_STORE(b + i, NT_LOAD(a + i));
-    NT_FENCE();
+    if (MB_DOES_PASS(it, iters)) mb_stream_copy_nt(b, a, MB_WORK(st->n));
+    mb_clobber();
     if (MB_PASS_MARKED(ps, it)) fold += b[ps.pos], mb_passes_stamp_next(&ps, a, st->stamp, iters);
   }
   return (uint64_t)(2 * fold);
@@ -651,7 +619,7 @@ static int s_copy_nt(mb_run_t *run) { return s_copy(run); }
 #else
 static uint64_t k_write_nt(uint64_t iters, void *data) { (void)data; return iters; }
 static uint64_t k_copy_nt(uint64_t iters, void *data) { (void)data; return iters; }
-static int s_write_nt(mb_run_t *run) { return mb_skip(run, "built without AVX (x86) and not for AArch64: no non-temporal vector stores"); }
+static int s_write_nt(mb_run_t *run) { return mb_skip(run, "%s", MB_STREAM_NT_NONE); }
 static int s_copy_nt(mb_run_t *run) { return s_write_nt(run); }
 #endif
 
@@ -707,14 +675,25 @@ static int check_passes(mb_run_t *run, const char *what, uint64_t result, uint64
                    (unsigned long long)iters, (unsigned long long)result, (unsigned long long)(2 * fold));
   return 0;
 }
+/* STREAM's count leaves out the read an ordinary store makes of every line it writes (write-
+ * allocate, RFO): the traffic the stores really cause, beside it. Non-temporal stores write
+ * without reading: their count is STREAM's. */
+static int write_allocate(mb_run_t *run, uint64_t iters) {
+  const stream_t *st = run->data;
+  const mb_bench_t *b = run->bench;
+  if (b->kernel != k_write_nt && b->kernel != k_copy_nt && run->seconds > 0)
+    mb_counter(run, "write_allocate_bytes_per_second", (run->bytes_per_iter + 8.0 * (double)st->n) * (double)iters / run->seconds,
+               MB_COUNTER_VALUE);
+  return 0;
+}
 static int v_write(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return check_passes(run, "write", r, iters) || check_elems(run, "write", want_write, iters);
+  return check_passes(run, "write", r, iters) || check_elems(run, "write", want_write, iters) || write_allocate(run, iters);
 }
 static int v_copy(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return check_passes(run, "copy", r, iters) || check_elems(run, "copy", want_copy, iters);
+  return check_passes(run, "copy", r, iters) || check_elems(run, "copy", want_copy, iters) || write_allocate(run, iters);
 }
 static int v_triad(mb_run_t *run, uint64_t r, uint64_t iters) {
-  return check_passes(run, "triad", r, iters) || check_elems(run, "triad", want_triad, iters);
+  return check_passes(run, "triad", r, iters) || check_elems(run, "triad", want_triad, iters) || write_allocate(run, iters);
 }
 
 static int args_bandwidth(mb_arglist_t *l, const mb_config_t *c) {

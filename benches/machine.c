@@ -4,9 +4,9 @@
  * between nodes (Intel MLC, STREAM and likwid-bench do parts of this).
  *
  * Names: machine/<variant>/<arg>:<value>
- *   <op>_<placement>/threads:N/ws:B   op read, write, copy, triad (stream.h: the hierarchy
+ *   <op>_<placement>/threads:N/ws:B   op read, write, copy, triad, write_nt (stream.h: the hierarchy
  *        family's kernels, STREAM's byte accounting: 8, 8, 16, 24 bytes per element, no
- *        write-allocate traffic counted); placement compact or scatter (harness policies);
+ *        write-allocate traffic counted: write_allocate_bytes_per_second adds it); placement compact or scatter (harness policies);
  *        N = 1, 2, 4, ... up to the cores, then every PU where there is SMT (every count
  *        with --mb_long); B the working set of all threads together: memory (4x the
  *        largest cache hwloc reports, at least 1 GiB; 64-256 MiB with --mb_quick) and one
@@ -19,7 +19,9 @@
  *   loaded_latency/loaders:K   a random chase (as hierarchy/latency_random) over the memory
  *        working set on the first PU while K other cores stream reads over their own parts of
  *        another array as fast as they can, K = 0 (idle latency) to every other core:
- *        latency_ns per load of the chase, loaders_bytes_per_second their total.
+ *        latency_ns per load of the chase, loaders_bytes_per_second their total. The chase
+ *        is on 2 MiB pages (MADV_HUGEPAGE), as Intel MLC's: chase_huge_fraction says how
+ *        much of it the kernel backed so.
  *   numa_latency/from:I/to:J, numa_bandwidth/from:I/to:J   the chase on a PU of node I, and
  *        a read with every core of node I, over memory bound to node J (hwloc membind): the
  *        matrices; skipped with the reason on a machine with one NUMA node.
@@ -41,6 +43,7 @@
 #include "crew.h"
 #include "membench.h"
 #include "passes.h"
+#include "smaps.h"
 #include "stream.h"
 
 #define KiB 1024ULL
@@ -48,9 +51,9 @@
 #define GiB (1024ULL * MiB)
 #define CHUNK (128 * 1024) /* doubles a loader reads between looks at the stop flag: 1 MiB */
 
-enum op { READ, WRITE, COPY, TRIAD, LOADED, NUMA_LAT, NUMA_BW };
-static const int arrays_of[] = {1, 1, 2, 3, 1, 1, 1};
-static const double bytes_of[] = {8, 8, 16, 24, 8, 8, 8};
+enum op { READ, WRITE, COPY, TRIAD, WRITE_NT, LOADED, NUMA_LAT, NUMA_BW };
+static const int arrays_of[] = {1, 1, 2, 3, 1, 1, 1, 1};
+static const double bytes_of[] = {8, 8, 16, 24, 8, 8, 8, 8};
 
 typedef struct job {
   enum op op;
@@ -137,7 +140,7 @@ MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
   const size_t off = (size_t)who * j->per, n = MB_WORK(j->per);
   double *a = MB_OPAQUE(j->arr[0] + off), *b = j->arr[1] ? j->arr[1] + off : NULL, *cc = j->arr[2] ? j->arr[2] + off : NULL;
   double t = 0, t0 = crew_now();
-  if (j->op <= TRIAD || j->op == NUMA_BW) {
+  if (j->op <= WRITE_NT || j->op == NUMA_BW) {
     const double pass_bytes = (double)j->per * bytes_of[j->op];
     const uint64_t group = pass_bytes >= 16.0 * MiB ? 1 : (uint64_t)(16.0 * MiB / pass_bytes) + 1;
     if (who == 0) j->best_pass = 0;
@@ -149,6 +152,9 @@ MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
       const int does = MB_DOES_PASS(it, iters);
       switch (j->op) {
       case WRITE: if (does) mb_stream_write(a, n, mb_pass_value(j->stamp, it)); break;
+#if MB_STREAM_NT
+      case WRITE_NT: if (does) mb_stream_write_nt(a, n, mb_pass_value(j->stamp, it)); break;
+#endif
       case COPY: if (does) mb_stream_copy(b, a, n); break;
       case TRIAD: if (does) mb_stream_triad(a, b, cc, 3.0, n); break;
       default: t += mb_stream_read(a, n); break;
@@ -205,14 +211,15 @@ static double *written(const job_t *j) { return j->op == COPY ? j->arr[1] : j->a
 static void a_machine(mb_run_t *run) {
   job_t *j = run->data;
   j->stamp = run->stamp;
-  if (j->op != WRITE && j->op != COPY && j->op != TRIAD) return;
+  if (j->op != WRITE && j->op != WRITE_NT && j->op != COPY && j->op != TRIAD) return;
   for (int t = 0; t < j->n; t++)
     for (int k = 0; k <= 64; k++) written(j)[check_pos(j, t, k)] = -1;
 }
 
 static double want(const job_t *j, size_t i, uint64_t iters) {
   switch (j->op) {
-  case WRITE: return mb_pass_value(j->stamp, iters - 1);
+  case WRITE:
+  case WRITE_NT: return mb_pass_value(j->stamp, iters - 1);
   case COPY: return j->arr[0][i];
   default: return j->arr[1][i] + 3.0 * j->arr[2][i];
   }
@@ -239,9 +246,19 @@ static void report_threads(mb_run_t *run, const job_t *j, uint64_t iters) {
   }
   mb_counter(run, "threads", c->n, MB_COUNTER_VALUE);
   mb_counter(run, "threads_migrated", crew_migrated(c), MB_COUNTER_VALUE);
-  if (j->op <= TRIAD || j->op == NUMA_BW) {
+  if (j->op <= WRITE_NT || j->op == NUMA_BW) {
     mb_counter(run, "per_thread_bytes_per_second", per / c->n, MB_COUNTER_VALUE);
     if (j->best_pass > 0) mb_counter(run, "best_bytes_per_second", run->bytes_per_iter / j->best_pass, MB_COUNTER_VALUE);
+  }
+  /* The stores' write-allocate reads (8 B per element written), which STREAM's count omits. */
+  if ((j->op == WRITE || j->op == COPY || j->op == TRIAD) && run->seconds > 0)
+    mb_counter(run, "write_allocate_bytes_per_second", (run->bytes_per_iter + 8.0 * (double)c->n * (double)j->per) * (double)iters / run->seconds,
+               MB_COUNTER_VALUE);
+  if (j->chase) {
+    /* The chase on 2 MiB pages where the kernel gave them (Intel MLC measures idle latency on
+     * huge pages: on 4 KiB pages every load also walks the page tables). */
+    long kb = mb_anon_huge_kb(j->chase);
+    mb_counter(run, "chase_huge_fraction", kb > 0 ? (double)kb * 1024.0 / (double)j->chase_len : 0, MB_COUNTER_VALUE);
   }
 }
 
@@ -344,6 +361,7 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
     j->nodes = j->chase_len / j->line;
     if (!(j->chase = (char *)map_array(j, j->chase_len)) || !(j->order = malloc(j->nodes * sizeof *j->order)))
       return mb_skip(run, "cannot map the chase: %s", strerror(errno));
+    madvise(j->chase, j->chase_len, MADV_HUGEPAGE); /* before the first touch; counter chase_huge_fraction */
   }
   if (crew_start(run, &j->crew, n, pus, j)) return 1;
   crew_run(j->crew, touch, 0);
@@ -355,6 +373,9 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
 }
 
 static int s_bandwidth(mb_run_t *run, enum op op, mb_policy_t policy) {
+#if !MB_STREAM_NT
+  if (op == WRITE_NT) return mb_skip(run, "%s", MB_STREAM_NT_NONE);
+#endif
   int n = (int)run->arg[0], pus[MB_CREW_MAX];
   if (n > MB_CREW_MAX || mb_place(policy, n, pus)) return mb_skip(run, "cannot place %d threads", n);
   return setup_job(run, op, n, pus, (uint64_t)run->arg[1], -1, 0);
@@ -398,6 +419,8 @@ S_BW(COPY, MB_COMPACT, copy_compact)
 S_BW(COPY, MB_SCATTER, copy_scatter)
 S_BW(TRIAD, MB_COMPACT, triad_compact)
 S_BW(TRIAD, MB_SCATTER, triad_scatter)
+S_BW(WRITE_NT, MB_COMPACT, write_nt_compact)
+S_BW(WRITE_NT, MB_SCATTER, write_nt_scatter)
 
 /* ---- Arguments ---- */
 
@@ -458,6 +481,8 @@ BW(copy_compact, "copy bandwidth (16 B/element), N threads, compact");
 BW(copy_scatter, "copy bandwidth, N threads, scatter");
 BW(triad_compact, "triad bandwidth (24 B/element), N threads, compact");
 BW(triad_scatter, "triad bandwidth, N threads, scatter");
+BW(write_nt_compact, "write bandwidth with non-temporal stores (no write-allocate reads), N threads, compact");
+BW(write_nt_scatter, "write bandwidth with non-temporal stores, N threads, scatter");
 MB_BENCH(.family = "machine", .variant = "loaded_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_loaded, .teardown = t_machine,
          .verify = v_latency, .argnames = {"loaders"}, .args_fn = args_loaded, .real_time = 1,
          .doc = "random-chase latency while K other cores stream reads");
