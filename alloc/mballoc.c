@@ -168,6 +168,7 @@ static inline int in_arenas(mbp_pool_t *a, const void *p) {
   if (LIKELY(k == a->last_arena)) return 1;
   if (!ws_contains(a->set, a->set_cap, k)) return 0;
   a->last_arena = k;
+  if (!a->flags) a->fast_arena = k;
   return 1;
 }
 
@@ -179,12 +180,14 @@ static void unlock(mbp_pool_t *a) {
 }
 
 int mbp_pool_init(mbp_pool_t *a, int flags) {
-  if (flags & ~MB_ALLOC_LOCKED) {
+  if (flags & ~(MB_ALLOC_LOCKED | MBP_STATS)) {
     errno = EINVAL;
     return -1;
   }
   memset(a, 0, sizeof *a);
   a->flags = flags;
+  a->fast_max = flags ? 0 : MBP_SMALL_MAX; /* locked or counted: every call takes the slow path */
+  a->fast_arena = UINTPTR_MAX;
   return init_lock(&a->lock, flags);
 }
 
@@ -238,6 +241,7 @@ static void arena_unmap(mbp_pool_t *a, struct mbp_arena *ar) {
   if (ar->next) ar->next->prev = ar->prev;
   ws_remove(a->set, a->set_cap, &a->set_count, ar->base >> ARENA_SHIFT);
   if (a->last_arena == ar->base >> ARENA_SHIFT) a->last_arena = 0;
+  if (a->fast_arena == ar->base >> ARENA_SHIFT) a->fast_arena = UINTPTR_MAX;
   munmap((void *)ar->base, MBP_ARENA_SIZE);
   free(ar);
   a->narenas--;
@@ -312,8 +316,8 @@ static void *alloc_new_pool(mbp_pool_t *a, uint32_t c) {
 static void *small_alloc(mbp_pool_t *a, size_t n) {
   const uint32_t c = class_of(n);
   mbp_pool_hdr *pool = a->used[c];
-  a->class_allocs[c]++;
-  a->requested += n;
+  const int counted = a->flags & MBP_STATS;
+  if (counted) a->class_allocs[c]++, a->requested += n;
   if (LIKELY(pool != NULL)) {
     void *bp = pool->freeblock;
     pool->ref++;
@@ -329,7 +333,7 @@ static void *small_alloc(mbp_pool_t *a, size_t n) {
     return bp;
   }
   void *p = alloc_new_pool(a, c);
-  if (!p) {
+  if (!p && counted) {
     a->class_allocs[c]--;
     a->requested -= n;
   }
@@ -594,8 +598,9 @@ size_t mbp_pool_trim(mbp_pool_t *a) {
   return n;
 }
 
-/* Counters the fast paths keep are few (allocations per class, bytes requested); the rest
- * is derived here: frees = allocations - blocks still in use. */
+/* The fast paths keep no counters; a pool made with MBP_STATS counts allocations per class
+ * and bytes requested (in the slow path, which its every call takes), and the rest is derived
+ * here: frees = allocations - blocks still in use. */
 void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
   lock(a);
   quarantine_flush(a);
@@ -621,10 +626,15 @@ void mbp_pool_stats(mbp_pool_t *a, mbp_stats_t *out) {
     live += out->blocks_in_use[c];
     out->bytes_handed_out += a->class_allocs[c] * class_size(c);
   }
-  out->bytes_requested = a->requested;
   out->large_in_use = a->large_allocs - a->large_frees;
-  out->allocs = small_allocs + a->large_allocs;
-  out->frees = small_allocs - live + a->large_frees;
+  out->counted = (a->flags & MBP_STATS) != 0;
+  if (out->counted) {
+    out->bytes_requested = a->requested;
+    out->allocs = small_allocs + a->large_allocs;
+    out->frees = small_allocs - live + a->large_frees;
+  } else {
+    out->bytes_handed_out = 0;
+  }
   unlock(a);
 }
 

@@ -36,7 +36,7 @@ static void test_classes(void) {
   CHECK_EQ_INT(mbp_block_size(20), 32); /* the lesson's example, with 16-byte steps */
   CHECK_EQ_INT(mbp_block_size(512), 512);
   mbp_pool_t p;
-  CHECK(mbp_pool_init(&p, 0) == 0);
+  CHECK(mbp_pool_init(&p, MBP_STATS) == 0); /* counted: allocs and bytes below */
   for (size_t n = 1; n <= 600; n++) {
     void *b = mbp_alloc(&p, n);
     CHECK(b != NULL);
@@ -60,6 +60,17 @@ static void test_classes(void) {
   mbp_free(&p, z1);
   mbp_free(&p, z2);
   mbp_free(&p, NULL);
+  mbp_pool_destroy(&p);
+  /* Uncounted (the fast paths): the walkable figures, no call counts. */
+  CHECK(mbp_pool_init(&p, 0) == 0);
+  void *kept[100];
+  for (int i = 0; i < 100; i++) kept[i] = mbp_alloc(&p, 24);
+  for (int i = 0; i < 50; i++) mbp_free(&p, kept[i]);
+  mbp_pool_stats(&p, &s);
+  CHECK_EQ_INT(s.counted, 0);
+  CHECK_EQ_INT(live_blocks(&s), 50);
+  CHECK(s.allocs == 0 && s.frees == 0 && s.bytes_requested == 0 && s.bytes_handed_out == 0);
+  for (int i = 50; i < 100; i++) mbp_free(&p, kept[i]);
   mbp_pool_destroy(&p);
   CHECK(mbp_pool_init(&p, 42) == -1 && errno == EINVAL);
 }
@@ -211,7 +222,7 @@ static void *consumer(void *arg) {
 static void test_locked(int use_fl) {
   memset((void *)&xfer, 0, sizeof xfer);
   xfer.use_fl = use_fl;
-  CHECK(mbp_pool_init(&xfer.pool, MB_ALLOC_LOCKED) == 0);
+  CHECK(mbp_pool_init(&xfer.pool, MB_ALLOC_LOCKED | MBP_STATS) == 0); /* counted: allocs == frees below */
   CHECK(mbf_init(&xfer.fl, 48, 0, MB_ALLOC_LOCKED) == 0);
   pthread_t t;
   CHECK(pthread_create(&t, NULL, consumer, NULL) == 0);
