@@ -25,9 +25,9 @@ bw_write_nt hierarchy/write_nt bytes_per_second
 bw_copy_nt hierarchy/copy_nt bytes_per_second
 stride hierarchy/stride real_time
 st_call stack/call real_time
-st_array stack/array real_time
-st_alloca stack/alloca real_time
-st_vla stack/vla real_time
+st_array stack/array_untouched real_time
+st_alloca stack/alloca_untouched real_time
+st_vla stack/vla_untouched real_time
 st_malloc stack/malloc real_time
 st_calloc stack/calloc real_time
 st_memset stack/malloc_memset real_time

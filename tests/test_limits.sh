@@ -140,13 +140,13 @@ case $msg in "membench: only 7 file descriptors may be open (ulimit -n)"*"rc=2")
   >/dev/null 2>&1) || fail "a soft ulimit -n 10 ended the run"
 $py -c 'import json,sys; c=json.load(open(sys.argv[1]))["context"]; assert c["num_cpus"] > 0 and c["caches"], c["num_cpus"]' "$dir/fd.json" ||
   fail "a soft ulimit -n 10 lost context"
-(ulimit -s 256; "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^stack/array/size:(16|1048576)$' \
+(ulimit -s 256; "$build/membench" --mb_quick --mb_counters=none --benchmark_filter='^stack/array_untouched/size:(16|1048576)$' \
   --benchmark_out="$dir/st.json" >/dev/null 2>&1) || fail "run under ulimit -s 256"
 $py - "$dir/st.json" <<'PY' || fail "ulimit -s 256"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert any(e["run_name"] == "stack/array/size:16" for e in d["benchmarks"]), "16 bytes did not run under ulimit -s 256"
-r = [e["reason"] for e in d["not_measured"] if e["name"] == "stack/array/size:1048576"]
+assert any(e["run_name"] == "stack/array_untouched/size:16" for e in d["benchmarks"]), "16 bytes did not run under ulimit -s 256"
+r = [e["reason"] for e in d["not_measured"] if e["name"] == "stack/array_untouched/size:1048576"]
 assert r and "ulimit -s" in r[0] and "margin" in r[0], r
 PY
 if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- true 2>/dev/null && [ -x "$build/membench" ] &&
