@@ -23,7 +23,7 @@
  *   Counters: bytes_per_element = 8 (the pointer) + the address distance between two
  *   consecutive objects (what one object really occupies, allocator overhead included);
  *   8 for unboxed.
- * align/<op>_<where>/size:S/offset:O   loads or stores of S bytes (4, 8, 16, 32, 64) at byte
+ * align/<op>_<where>/size:S/offset:O   loads, stores or a chase of S bytes (4, 8, 16, 32, 64) at byte
  *   O of a cache line (0..63; offsets in the default sweep, all 64 with --mb_long). O counts
  *   from 64 bytes before the line's end, so O + S > 64 crosses a line whatever its size (the
  *   machine's, from the configuration: 128 bytes on Apple's cores); with 64-byte lines O is
@@ -31,8 +31,11 @@
  *   where  l1_line: 8 lines in L1; l1_page: the last line of 8 pages, so O + S > 64 also
  *          crosses a page; dram_line, dram_page: one location in each of 32,768 pages of a
  *          128 MiB buffer, in random order, every line flushed from the caches before the
- *          run and one pass per run: each access misses every cache (the loads are
- *          independent, so several misses overlap, as they would in a program)
+ *          run and one pass per run: each access misses every cache. load_ and store_ are
+ *          independent accesses, so several misses overlap: their ns_per_access is a
+ *          throughput (a pass's time over its accesses), not a miss's latency; chase_ loads
+ *          the same locations as a dependent chain (each value's first 4 bytes say where
+ *          the next is): one miss at a time, ns_per_access the latency of one access
  *   Counters: line_split, page_split (0/1: what the access crosses); ns_per_access.
  *   Every run writes new values (loads) or a poison (stores) into each location first, from
  *   the run's stamp: the check expects the values only this run's accesses produce.
@@ -363,9 +366,13 @@ typedef struct spots {
   uint64_t stamp; /* this run's: the values arm wrote (loads) or the first value stored */
   uint64_t fold;  /* loads: the first 8 bytes of the xor of every value loaded */
   uint64_t sum;   /* loads: the sum of the first 8 bytes of every value loaded, mod 2^64 */
+  int chain;      /* chase_*: each location's first 4 bytes hold the page of the next */
+  size_t delta;   /* chase_*: a location's offset in its page (the same for all) */
+  char *end;      /* chase_*: where the last run's chain stopped */
 } spots_t;
 
 static char *dram_buf; /* shared by every DRAM instance: mapped once */
+static uint64_t k_chase(uint64_t iters, void *data);
 
 /* Byte j of the value at location k in a run with this stamp. */
 static unsigned char spot_byte(uint64_t stamp, size_t k, int j) {
@@ -373,6 +380,13 @@ static unsigned char spot_byte(uint64_t stamp, size_t k, int j) {
   z ^= z >> 29;
   z *= 0x94D049BB133111EBull;
   return (unsigned char)(z >> 56);
+}
+/* What a load finds there: for a chase, the first 4 bytes are the page of the next location
+ * (little-endian; the chain goes through the locations in their random order and back). */
+static unsigned char spot_value(const spots_t *s, size_t k, int j) {
+  if (!s->chain || j >= 4) return spot_byte(s->stamp, k, j);
+  const uint32_t next = (uint32_t)((size_t)(s->at[(k + 1) % s->count] - dram_buf) / 4096);
+  return (unsigned char)(next >> (8 * j));
 }
 
 /* Flush the lines (of `line` bytes) of [p, p + len) from every cache level: the next access
@@ -410,6 +424,7 @@ static int setup_align(mb_run_t *run, enum where where) {
     memset(l1_buf, 0, (L1_SPOTS + 1) * 4096);
   }
   s->cold = where >= DRAM_LINE;
+  s->chain = run->bench->kernel == k_chase;
   const size_t L = s->line = run->config->cache_line;
   if (s->cold && flush_lines(l1_buf, 1, L)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
   if (s->cold && !dram_buf) {
@@ -431,6 +446,7 @@ static int setup_align(mb_run_t *run, enum where where) {
     size_t end = where == L1_LINE ? (2 * k + 1) * L : where == DRAM_LINE ? k * 4096 + 2048 : k * 4096 + 4096;
     s->at[k] = (s->cold ? dram_buf : l1_buf) + end - 64 + off;
   }
+  s->delta = (where == DRAM_LINE ? 2048 : 4096) - 64 + (size_t)off;
   if (s->cold) { /* random page order (seeded by the instance): no prefetcher guesses the next */
     mb_rng_t r = mb_rng_of(run, 0);
     for (size_t k = s->count - 1; k > 0; k--) {
@@ -467,7 +483,7 @@ static void a_align(mb_run_t *run) {
   s->stamp = run->stamp;
   const int load = run->bench->kernel == k_load;
   for (size_t k = 0; k < s->count; k++) {
-    for (int j = 0; j < s->size; j++) s->at[k][j] = (char)(load ? spot_byte(s->stamp, k, j) : ~spot_byte(s->stamp, 0, j));
+    for (int j = 0; j < s->size; j++) s->at[k][j] = (char)(load || s->chain ? spot_value(s, k, j) : ~spot_byte(s->stamp, 0, j));
     if (s->cold) flush_lines(s->at[k], s->size, s->line);
   }
   if (s->cold) flush_done();
@@ -517,6 +533,28 @@ static void t_align(mb_run_t *run) {
     mb_clobber();                                                                      \
     return iters * s->count;                                                           \
   }                                                                                    \
+  /* The chase: each load's first 4 bytes say where the next is (a dependent chain: one  \
+   * miss at a time, the latency a program waits for such a load); the xor of every     \
+   * value loaded is kept, as for the loads. */                                         \
+  static uint64_t k_chase_##S(uint64_t iters, void *data) {                            \
+    spots_t *s = data;                                                                 \
+    const size_t count = MB_WORK(s->count), delta = s->delta;                          \
+    const char *base = MB_OPAQUE(dram_buf), *p = s->at[0];                             \
+    T acc = {0};                                                                       \
+    for (uint64_t it = 0; it < iters; it++)                                            \
+      for (size_t k = 0; k < count; k++) {                                             \
+        T v;                                                                           \
+        uint32_t next;                                                                 \
+        memcpy(&v, p, S);                                                              \
+        acc ^= v;                                                                      \
+        memcpy(&next, &v, 4);                                                          \
+        p = base + (size_t)next * 4096 + delta;                                        \
+      }                                                                                \
+    s->fold = 0;                                                                       \
+    memcpy(&s->fold, &acc, 8 < S ? 8 : S);                                             \
+    s->end = (char *)p;                                                                \
+    return iters * s->count;                                                           \
+  }                                                                                    \
   /* The value a store run of `iters` iterations leaves in every location. */          \
   static void last_store_##S(uint64_t stamp, uint64_t iters, unsigned char *out) {     \
     T v;                                                                               \
@@ -538,6 +576,16 @@ static uint64_t k_load(uint64_t iters, void *data) {
   case 16: return k_load_16(iters, data);
   case 32: return k_load_32(iters, data);
   default: return k_load_64(iters, data);
+  }
+}
+static uint64_t k_chase(uint64_t iters, void *data) {
+  spots_t *s = data;
+  switch (s->size) {
+  case 4: return k_chase_4(iters, data);
+  case 8: return k_chase_8(iters, data);
+  case 16: return k_chase_16(iters, data);
+  case 32: return k_chase_32(iters, data);
+  default: return k_chase_64(iters, data);
   }
 }
 static uint64_t k_store(uint64_t iters, void *data) {
@@ -570,6 +618,16 @@ static int v_align(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (result != want) return mb_fail(run, "%llu of %llu accesses", (unsigned long long)result, (unsigned long long)want);
   mb_counter(run, "ns_per_access", run->seconds * 1e9 / (double)want, MB_COUNTER_VALUE);
   const int w = s->size < 8 ? s->size : 8;
+  if (s->chain) { /* around the whole chain every pass, every byte of it loaded */
+    if (s->end != s->at[0]) return mb_fail(run, "the chain did not come back to its start after %llu loads", (unsigned long long)want);
+    unsigned char x[8] = {0};
+    for (size_t k = 0; k < s->count; k++)
+      for (int b = 0; b < w; b++) x[b] ^= spot_value(s, k, b);
+    uint64_t fold = 0;
+    if (iters & 1) memcpy(&fold, x, (size_t)w);
+    if (s->fold != fold) return mb_fail(run, "the values chased fold to %#llx, expected %#llx", (unsigned long long)s->fold, (unsigned long long)fold);
+    return 0;
+  }
   if (run->bench->kernel == k_load) {
     unsigned char x[8] = {0};
     uint64_t sum = 0;
@@ -625,6 +683,8 @@ ALIGN(load, "dram_line", DRAM_LINE, 1);
 ALIGN(store, "dram_line", DRAM_LINE, 1);
 ALIGN(load, "dram_page", DRAM_PAGE, 1);
 ALIGN(store, "dram_page", DRAM_PAGE, 1);
+ALIGN(chase, "dram_line", DRAM_LINE, 1);
+ALIGN(chase, "dram_page", DRAM_PAGE, 1);
 
 /* ---- Split locks (opt-in) ---- */
 

@@ -62,6 +62,17 @@ int main(int argc, char **argv) {
   CHECK(a && num(a, "ns_per_access") > 0 && num(a, "items_per_second") > 0);
   a = find_bench(doc, "align/load_l1_line/size:64/offset:0/iterations:262144");
   CHECK(a && num(a, "line_split") == 0);
+  /* The same locations as a dependent chain: every size, measured and checked (the chain
+   * came back to its start, every value loaded), what it crosses as the loads say. */
+  static const int chase_sizes[] = {4, 8, 16, 32, 64};
+  for (int k = 0; k < 5; k++) {
+    char n[96];
+    snprintf(n, sizeof n, "align/chase_dram_line/size:%d/offset:60/iterations:1", chase_sizes[k]);
+    a = find_bench(doc, n);
+    CHECK(a && !error_of(a) && num(a, "ns_per_access") > 0 && num(a, "line_split") == (60 + chase_sizes[k] > 64));
+  }
+  a = find_bench(doc, "align/chase_dram_page/size:8/offset:60/iterations:1");
+  CHECK(a && !error_of(a) && num(a, "page_split") == 1);
 
   /* Traversal: the matrix level is reported; the products were checked entry by entry. */
   json_t *t = find_bench(doc, "traverse/col_sum/n:1024");

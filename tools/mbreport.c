@@ -574,13 +574,27 @@ static void claims_layout(void) {
          pg60 = num(bench("align/load_dram_page/size:8/offset:60"), "items_per_second"),
          s0 = num(bench("align/store_l1_page/size:8/offset:0"), "items_per_second"),
          s60 = num(bench("align/store_l1_page/size:8/offset:60"), "items_per_second");
+  /* A miss's latency is the dependent chain's (chase_): independent loads overlap their
+   * misses, so their time per access is a throughput. A result from before the chase judges
+   * from the loads, and says so. */
+  double c0 = num(bench("align/chase_dram_line/size:8/offset:0"), "ns_per_access"),
+         c60 = num(bench("align/chase_dram_line/size:8/offset:60"), "ns_per_access"),
+         cp60 = num(bench("align/chase_dram_page/size:8/offset:60"), "ns_per_access");
   double pk = ns("layout/packed_one/records:4000000"), pd = ns("layout/padded_one/records:4000000");
-  if (!isnan(a0) && !isnan(a60)) {
-    snprintf(m, sizeof m, "8-byte loads from memory: %.2f× the aligned time when they split a line, %.2f× when they split a page; "
+  if (!isnan(c0) && !isnan(c60)) {
+    snprintf(m, sizeof m, "an 8-byte load from memory (a dependent chain: one miss at a time) takes %.2f× the aligned time when it splits a line "
+             "(%.0f vs %.0f ns), %.2f× when it splits a page; independent loads (overlapping misses): %.2f× and %.2f×; "
              "8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over 4·10^6 records: %.2f× the padded struct's time",
+             c60 / c0, c60, c0, cp60 / c0, a0 / a60, a0 / pg60, s0 / s60, pk / pd);
+    claim("C11", m,
+          c60 / c0 >= 2 ? "holds (rule: a line-split load's latency from memory ≥ 2×)" : "differs (rule: a line-split load's latency from memory ≥ 2×)");
+  } else if (!isnan(a0) && !isnan(a60)) {
+    snprintf(m, sizeof m, "8-byte loads from memory, independent (overlapping misses: a throughput, no chase in this result): %.2f× the aligned time "
+             "when they split a line, %.2f× when they split a page; 8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over "
+             "4·10^6 records: %.2f× the padded struct's time",
              a0 / a60, a0 / pg60, s0 / s60, pk / pd);
     claim("C11", m,
-          a0 / a60 >= 2 ? "holds (rule: line-split load from memory ≥ 2×)" : "differs (rule: line-split load from memory ≥ 2×)");
+          a0 / a60 >= 2 ? "holds (rule: line-split load from memory ≥ 2×; throughput only)" : "differs (rule: line-split load from memory ≥ 2×; throughput only)");
   } else not_here("C11");
 
   double r2 = ns("traverse/row_sum/n:2000"), c2 = ns("traverse/col_sum/n:2000");
