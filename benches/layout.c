@@ -568,36 +568,20 @@ ACCESS_KERNELS(16, v16)
 ACCESS_KERNELS(32, v32)
 ACCESS_KERNELS(64, v64)
 
-static uint64_t k_load(uint64_t iters, void *data) {
-  spots_t *s = data;
-  switch (s->size) {
-  case 4: return k_load_4(iters, data);
-  case 8: return k_load_8(iters, data);
-  case 16: return k_load_16(iters, data);
-  case 32: return k_load_32(iters, data);
-  default: return k_load_64(iters, data);
+/* The kernel of each size, by the instance's size. */
+#define BY_SIZE(K)                                          \
+  static uint64_t K(uint64_t iters, void *data) {           \
+    switch (((const spots_t *)data)->size) {                \
+    case 4: return K##_4(iters, data);                      \
+    case 8: return K##_8(iters, data);                      \
+    case 16: return K##_16(iters, data);                    \
+    case 32: return K##_32(iters, data);                    \
+    default: return K##_64(iters, data);                    \
+    }                                                       \
   }
-}
-static uint64_t k_chase(uint64_t iters, void *data) {
-  spots_t *s = data;
-  switch (s->size) {
-  case 4: return k_chase_4(iters, data);
-  case 8: return k_chase_8(iters, data);
-  case 16: return k_chase_16(iters, data);
-  case 32: return k_chase_32(iters, data);
-  default: return k_chase_64(iters, data);
-  }
-}
-static uint64_t k_store(uint64_t iters, void *data) {
-  spots_t *s = data;
-  switch (s->size) {
-  case 4: return k_store_4(iters, data);
-  case 8: return k_store_8(iters, data);
-  case 16: return k_store_16(iters, data);
-  case 32: return k_store_32(iters, data);
-  default: return k_store_64(iters, data);
-  }
-}
+BY_SIZE(k_load)
+BY_SIZE(k_chase)
+BY_SIZE(k_store)
 static void last_store(const spots_t *s, uint64_t iters, unsigned char *out) {
   switch (s->size) {
   case 4: last_store_4(s->stamp, iters, out); break;
