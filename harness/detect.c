@@ -19,6 +19,7 @@
 #define LEVEL_RATIO 0.4054651081 /* ln 1.5: adjacent levels at least this far apart */
 #define MEMORY_RATIO 2.9957322736 /* ln 20: memory vs the first level */
 #define MEMORY_SPAN 0.6931471806  /* ln 2: memory's plateau spans a doubling at least */
+#define PLATEAU_SPAN 0.4054651081 /* ln 1.5: any plateau spans this much at least */
 
 typedef struct plateau {
   int first, last; /* point indices, inclusive */
@@ -90,6 +91,18 @@ static int find_plateaus(const double *x, const double *y, int n, double tol, pl
     start = i + 1;
   }
   return np;
+}
+
+/* Plateaus that, after merging, span less than PLATEAU_SPAN of working set: points of a
+ * dense sweep close together that happen to agree inside a ramp are part of the ramp (this
+ * VM's L2 ramp, flat from 448 to 512 KiB and again from 576 to 640 KiB, made a phantom level
+ * at 8 ns between L2 at 3.7 and L3 at 15.7), while two points of a power-of-two sweep still
+ * make a plateau. Returns how many are left. */
+static int drop_short(const double *x, plateau_t *p, int np) {
+  int w = 0;
+  for (int k = 0; k < np; k++)
+    if (x[p[k].last] - x[p[k].first] >= PLATEAU_SPAN - 1e-9 || np == 1) p[w++] = p[k];
+  return w;
 }
 
 /* Latency where a plateau begins or ends: the median of its first or last three points (a
@@ -193,7 +206,11 @@ int mb_detect_levels_tlb(const uint64_t *ws, const double *ns, const double *spr
   plateau_t p[MB_DETECT_POINTS];
   int np = find_plateaus(x, y, n, tol, p);
   if (hn) np = merge_tlb(x, y, ws, p, np, hx, hy, hn, tol, out);
-  np = merge_plateaus(y, p, np, fmax(LEVEL_RATIO, tol));
+  for (int before = -1; np != before;) { /* merging may leave short ones; dropping them may bring levels together */
+    before = np;
+    np = merge_plateaus(y, p, np, fmax(LEVEL_RATIO, tol));
+    np = drop_short(x, p, np);
+  }
   if (!np) return 0;
 
   for (int k = 0; k + 1 < np && out->ncaches < MB_DETECT_MAX; k++)

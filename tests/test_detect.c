@@ -361,6 +361,9 @@ static void real_curves(const char *mbdetect) {
       /* This VM (AMD EPYC, hwloc L1 32 KiB, L2 512 KiB), both curves of one quick run with
        * the huge-page curve wholly on 2 MiB pages: no TLB step, the three levels. */
       {"data/curves/amd-epyc-2c-2026-12-03-random.txt", "data/curves/amd-epyc-2c-2026-12-03-huge.txt", {28672, 458752, 4194304}, {36864, 786432, 8388608}, 100, 200},
+      /* The same VM's full run that day: an L2 ramp with two short flats (448-512 KiB,
+       * 576-640 KiB) is a ramp, not a level of its own. */
+      {"data/curves/amd-epyc-2c-2026-12-03-ramp.txt", NULL, {28672, 393216, 4194304}, {36864, 1048576, 16777216}, 100, 200},
   };
   test_proc_t *p = malloc(sizeof *p);
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

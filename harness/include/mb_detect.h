@@ -35,7 +35,9 @@
  *     tolerance and faster than sqrt(working set) (slope > 0.5 in log-log): a slow creep
  *     stays inside a plateau, a step or a ramp does not.
  *  4. Plateaus: runs of at least two points joined by segments that do not rise. Adjacent
- *     plateaus less than 1.5x apart (or descending) are merged, closest pair first.
+ *     plateaus less than 1.5x apart (or descending) are merged, closest pair first; a
+ *     plateau then still spanning less than 1.5x of working set (close points that agree
+ *     inside a ramp) is part of the ramp, not a level.
  *  5. Each plateau but the last is a cache; its latency is the median of its points and its
  *     size the working set just before the next plateau begins: the last point of the
  *     plateau for a sharp edge, the last point of the ramp for a gradual one (within one
