@@ -39,15 +39,16 @@
  *                               threshold (dynamic: it rises after the first free of an
  *                               mmap'd block); counter mmapped = the block came from mmap
  *   heap_malloc_fixed/size:N    the same after mallopt(M_MMAP_THRESHOLD, 128 KiB), which
- *                               fixes the threshold for the rest of the process: these run
- *                               last in the family
+ *                               fixes the threshold for the rest of the process (so the
+ *                               fixed variants have a child process of their own)
  *   heap_calloc[_fixed]/size:N  calloc(N) + touch every page + free, the same two ways: with
  *                               the dynamic threshold a large block is recycled from the heap
  *                               and zeroed by memset (cached memory, no page faults; what
  *                               stack/calloc measures too), with it fixed every block from
  *                               128 KiB is a fresh mapping, zeroed by the kernel page by page
  *                               as it is touched (page faults); verify: a block reads zero
- *     All four run in a child membench process of their own (.process = "fresh_heap"): a heap
+ *     Each pair runs in a child membench process of its own (.process = "fresh_heap" and
+ *     "fixed_heap": a re-measured dynamic run after mallopt would find the threshold fixed): a heap
  *     that other families have used serves large blocks from its free chunks instead.
  *   threads/stack_kib:S/threads:T  create + join T threads with S KiB stacks; counters
  *                               vm_kib_per_thread (VmSize growth: reserved) and
@@ -623,5 +624,5 @@ MB_BENCH(.family = "stack", .variant = "heap_hugepage", .kernel = k_fresh, .setu
 MB_BENCH(.family = "stack", .variant = "threads", .primary = {"rss_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}, .figures = {{"vm_kib_per_thread", "KiB", MB_SMALLER_IS_BETTER}}, .kernel = k_threads, .setup = s_threads, .teardown = t_threads, .verify = v_threads, .argnames = {"stack_kib", "threads"}, .args = thread_args, .real_time = 1, .quick_args = thread_quick, .doc = "create + join threads; reserved vs resident stack");
 MB_BENCH(.family = "stack", .variant = "heap_malloc", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "malloc + touch pages + free across the dynamic mmap threshold", .process = "fresh_heap");
 MB_BENCH(.family = "stack", .variant = "heap_calloc", .kernel = k_heap_calloc, .setup = s_heap_malloc, .teardown = t_free, .verify = v_heap_calloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "calloc + touch pages + free across the dynamic mmap threshold (recycled, memset)", .process = "fresh_heap");
-MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fresh_heap");
-MB_BENCH(.family = "stack", .variant = "heap_calloc_fixed", .kernel = k_heap_calloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_calloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "calloc + touch pages + free with the threshold fixed: fresh mappings from 128 KiB", .process = "fresh_heap");
+MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fixed_heap");
+MB_BENCH(.family = "stack", .variant = "heap_calloc_fixed", .kernel = k_heap_calloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_calloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "calloc + touch pages + free with the threshold fixed: fresh mappings from 128 KiB", .process = "fixed_heap");
