@@ -443,7 +443,9 @@ static int setup_align(mb_run_t *run, enum where where) {
    * l1_line: the end of line 2k + 1 (every other line); *_page: the end of page k;
    * dram_line: the line that ends in the middle of page k. */
   for (size_t k = 0; k < s->count; k++) {
-    size_t end = where == L1_LINE ? (2 * k + 1) * L : where == DRAM_LINE ? k * 4096 + 2048 : k * 4096 + 4096;
+    /* (A line shorter than 64 bytes, as qemu-user's sysconf says: the first location's line
+     * ends 64 bytes in, so the 64 bytes before it are inside the buffer.) */
+    size_t end = where == L1_LINE ? (2 * k + 1) * L + (L < 64 ? 64 : 0) : where == DRAM_LINE ? k * 4096 + 2048 : k * 4096 + 4096;
     s->at[k] = (s->cold ? dram_buf : l1_buf) + end - 64 + off;
   }
   s->delta = (where == DRAM_LINE ? 2048 : 4096) - 64 + (size_t)off;
