@@ -654,11 +654,27 @@ static void claims_memory(void) {
   } else not_here("C16");
   json_t *yf = bench("alloc/pymalloc/footprint/size:20");
   if (yf && !isnan(num(yf, "arenas_reclaimed"))) {
-    double peak = num(yf, "peak_rss_kib"), all = num(yf, "rss_all_freed_kib");
-    snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block %.0f KiB (%.1f%%); %.0f arenas of %.0f KiB given back",
-             peak, all, 100 * all / peak, num(yf, "arenas_reclaimed"), num(yf, "arena_bytes") / 1024);
-    claim("C16, CPython", m,
-          all < 0.1 * peak && num(yf, "arenas_reclaimed") > 0 ? "holds (rule: < 10% of the peak left resident, arenas given back)" : "differs");
+    /* The claim is about arenas: of those the workload added (the peak over what was in use
+     * before it), how many went back when every block was freed. CPython (3.9 on) keeps a
+     * wholly free arena when it is the last one of its usable list, "to avoid thrashing"
+     * (obmalloc.c, bpo-37257), so one kept is the rule, not an exception; RSS is shown beside
+     * it (in an 8 MiB test a kept 1 MiB arena is 12% of the peak, and judging by RSS said
+     * "differs"). A result without arenas_peak (older) judges by RSS as before. */
+    double peak = num(yf, "peak_rss_kib"), all = num(yf, "rss_all_freed_kib"), back = num(yf, "arenas_reclaimed");
+    double added = num(yf, "arenas_peak") - num(yf, "arenas_before");
+    if (!isnan(added)) {
+      snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: the workload added %.0f arenas of %.0f KiB; after freeing every block %.0f went back to the OS; "
+               "RSS %.0f KiB at the peak, %.0f KiB after (%.1f%%)",
+               added, num(yf, "arena_bytes") / 1024, back, peak, all, 100 * all / peak);
+      claim("C16, CPython", m,
+            added >= 2 && back >= added - 1 ? "holds (rule: every arena the workload emptied went back but at most one, which CPython keeps for reuse)"
+                                            : "differs (rule: every arena the workload emptied went back but at most one, which CPython keeps for reuse)");
+    } else {
+      snprintf(m, sizeof m, "pymalloc, 8 MiB in 20-byte blocks: peak RSS %.0f KiB; after freeing every block %.0f KiB (%.1f%%); %.0f arenas of %.0f KiB given back",
+               peak, all, 100 * all / peak, back, num(yf, "arena_bytes") / 1024);
+      claim("C16, CPython", m,
+            all < 0.1 * peak && back > 0 ? "holds (rule: < 10% of the peak left resident, arenas given back)" : "differs");
+    }
   } else not_here("C16, CPython");
 }
 
