@@ -101,20 +101,6 @@ static int region_alloc(region_t *r, size_t bytes, int huge) {
   return 0;
 }
 
-/* The transparent-huge-page setting in force ("always", "madvise", "never"), or "unknown". */
-static const char *thp_setting(char *buf, size_t len) {
-  snprintf(buf, len, "unknown");
-  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-  if (!f) return buf;
-  char line[128];
-  if (fgets(line, sizeof line, f)) {
-    char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
-    if (a && b) snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
-  }
-  fclose(f);
-  return buf;
-}
-
 static void region_free(region_t *r) {
   if (r->base && r->base != MAP_FAILED) munmap(r->base, r->len);
   r->base = NULL;
@@ -195,11 +181,9 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
     long kb = c->mem.hugetlb ? (long)want_kb : mb_anon_huge_kb(c->mem.p);
     mb_counter(run, "huge_kib", (double)kb, MB_COUNTER_VALUE);
     mb_counter(run, "hugetlb", c->mem.hugetlb, MB_COUNTER_VALUE);
-    if (kb < (long)want_kb) {
-      char thp[32];
+    if (kb < (long)want_kb)
       return mb_skip(run, "only %ld of its %zu KiB on 2 MiB pages (transparent huge pages: %s; no hugetlbfs pages free)", kb < 0 ? 0 : kb,
-                     want_kb, thp_setting(thp, sizeof thp));
-    }
+                     want_kb, run->config->thp ? run->config->thp : "unknown");
   }
   return 0;
 }
@@ -540,80 +524,34 @@ static int v_read(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
-/* Every store kernel marks its passes (passes.h): pass `it` stamps one element of its source
- * (write: stores the stamp everywhere), and the fold adds what the pass wrote from it; the
- * kernel returns twice the fold (a whole number: values end in .5). */
-MB_NO_LIBCALL static uint64_t k_write(uint64_t iters, void *data) {
-  stream_t *st = data;
-  mb_passes_t ps = mb_passes_start(st->stamp, st->n);
-  double fold = 0;
-  for (uint64_t it = 0; it < iters; it++) {
-    double *a = MB_OPAQUE(st->a);
-    if (MB_DOES_PASS(it, iters)) mb_stream_write(a, MB_WORK(st->n), mb_pass_value(st->stamp, it));
-    mb_clobber();
-    if (MB_PASS_MARKED(ps, it)) fold += a[ps.pos], mb_passes_stamp_next(&ps, NULL, st->stamp, iters);
+/* Every store kernel marks its passes (passes.h): a marked pass finds a stamp in its source
+ * SRC (write stores its stamp everywhere: SRC NULL), and the fold adds what the pass wrote from
+ * it, read back from the destination DST; the kernel returns twice the fold (a whole number:
+ * values end in .5). PASS is one pass over the n elements (DST opaque to the compiler). */
+#define STORE_KERNEL(NAME, SRC, DST, PASS)                                                            \
+  MB_NO_LIBCALL static uint64_t NAME(uint64_t iters, void *data) {                                   \
+    stream_t *st = data;                                                                              \
+    mb_passes_t ps = mb_passes_start(st->stamp, st->n);                                               \
+    double fold = 0;                                                                                  \
+    mb_passes_stamp_first(&ps, SRC, st->stamp);                                                       \
+    for (uint64_t it = 0; it < iters; it++) {                                                         \
+      double *DST = MB_OPAQUE(st->DST);                                                               \
+      const size_t n = MB_WORK(st->n);                                                                \
+      mb_clobber();                                                                                   \
+      if (MB_DOES_PASS(it, iters)) PASS;                                                              \
+      mb_clobber();                                                                                   \
+      if (MB_PASS_MARKED(ps, it)) fold += DST[ps.pos], mb_passes_stamp_next(&ps, SRC, st->stamp, iters); \
+    }                                                                                                 \
+    return (uint64_t)(2 * fold);                                                                      \
   }
-  return (uint64_t)(2 * fold);
-}
-
-MB_NO_LIBCALL static uint64_t k_copy(uint64_t iters, void *data) {
-  stream_t *st = data;
-  mb_passes_t ps = mb_passes_start(st->stamp, st->n);
-  double fold = 0;
-  mb_passes_stamp_first(&ps, st->a, st->stamp);
-  for (uint64_t it = 0; it < iters; it++) {
-    double *b = MB_OPAQUE(st->b), *a = st->a;
-    mb_clobber();
-    if (MB_DOES_PASS(it, iters)) mb_stream_copy(b, a, MB_WORK(st->n));
-    mb_clobber();
-    if (MB_PASS_MARKED(ps, it)) fold += b[ps.pos], mb_passes_stamp_next(&ps, a, st->stamp, iters);
-  }
-  return (uint64_t)(2 * fold);
-}
-
-MB_NO_LIBCALL static uint64_t k_triad(uint64_t iters, void *data) {
-  stream_t *st = data;
-  mb_passes_t ps = mb_passes_start(st->stamp, st->n);
-  double fold = 0;
-  mb_passes_stamp_first(&ps, st->b, st->stamp);
-  for (uint64_t it = 0; it < iters; it++) {
-    double *a = MB_OPAQUE(st->a), *b = st->b;
-    mb_clobber();
-    if (MB_DOES_PASS(it, iters)) mb_stream_triad(a, b, st->c, st->s, MB_WORK(st->n));
-    mb_clobber();
-    if (MB_PASS_MARKED(ps, it)) fold += a[ps.pos], mb_passes_stamp_next(&ps, b, st->stamp, iters);
-  }
-  return (uint64_t)(2 * fold);
-}
+STORE_KERNEL(k_write, NULL, a, mb_stream_write(a, n, mb_pass_value(st->stamp, it)))
+STORE_KERNEL(k_copy, st->a, b, mb_stream_copy(b, st->a, n))
+STORE_KERNEL(k_triad, st->b, a, mb_stream_triad(a, st->b, st->c, st->s, n))
 
 /* Non-temporal stores (stream.h's mb_stream_write_nt / mb_stream_copy_nt). */
 #if MB_STREAM_NT
-static uint64_t k_write_nt(uint64_t iters, void *data) {
-  stream_t *st = data;
-  mb_passes_t ps = mb_passes_start(st->stamp, st->n);
-  double fold = 0;
-  for (uint64_t it = 0; it < iters; it++) {
-    double *a = MB_OPAQUE(st->a);
-    if (MB_DOES_PASS(it, iters)) mb_stream_write_nt(a, MB_WORK(st->n), mb_pass_value(st->stamp, it));
-    mb_clobber();
-    if (MB_PASS_MARKED(ps, it)) fold += a[ps.pos], mb_passes_stamp_next(&ps, NULL, st->stamp, iters);
-  }
-  return (uint64_t)(2 * fold);
-}
-static uint64_t k_copy_nt(uint64_t iters, void *data) {
-  stream_t *st = data;
-  mb_passes_t ps = mb_passes_start(st->stamp, st->n);
-  double fold = 0;
-  mb_passes_stamp_first(&ps, st->a, st->stamp);
-  for (uint64_t it = 0; it < iters; it++) {
-    double *b = MB_OPAQUE(st->b), *a = st->a;
-    mb_clobber();
-    if (MB_DOES_PASS(it, iters)) mb_stream_copy_nt(b, a, MB_WORK(st->n));
-    mb_clobber();
-    if (MB_PASS_MARKED(ps, it)) fold += b[ps.pos], mb_passes_stamp_next(&ps, a, st->stamp, iters);
-  }
-  return (uint64_t)(2 * fold);
-}
+STORE_KERNEL(k_write_nt, NULL, a, mb_stream_write_nt(a, n, mb_pass_value(st->stamp, it)))
+STORE_KERNEL(k_copy_nt, st->a, b, mb_stream_copy_nt(b, st->a, n))
 static int s_write_nt(mb_run_t *run) { return s_write(run); }
 static int s_copy_nt(mb_run_t *run) { return s_copy(run); }
 #else

@@ -75,6 +75,7 @@ typedef struct job {
   char *chase;
   size_t chase_len, nodes, line;
   uint32_t *order;
+  double chase_huge; /* the share of it on 2 MiB pages (after the first touch) */
   void *end; /* where the chase stopped */
   volatile int stop;
 } job_t;
@@ -254,12 +255,7 @@ static void report_threads(mb_run_t *run, const job_t *j, uint64_t iters) {
   if ((j->op == WRITE || j->op == COPY || j->op == TRIAD) && run->seconds > 0)
     mb_counter(run, "write_allocate_bytes_per_second", (run->bytes_per_iter + 8.0 * (double)c->n * (double)j->per) * (double)iters / run->seconds,
                MB_COUNTER_VALUE);
-  if (j->chase) {
-    /* The chase on 2 MiB pages where the kernel gave them (Intel MLC measures idle latency on
-     * huge pages: on 4 KiB pages every load also walks the page tables). */
-    long kb = mb_anon_huge_kb(j->chase);
-    mb_counter(run, "chase_huge_fraction", kb > 0 ? (double)kb * 1024.0 / (double)j->chase_len : 0, MB_COUNTER_VALUE);
-  }
+  if (j->chase) mb_counter(run, "chase_huge_fraction", j->chase_huge, MB_COUNTER_VALUE);
 }
 
 static int v_bandwidth(mb_run_t *run, uint64_t result, uint64_t iters) {
@@ -365,6 +361,13 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
   }
   if (crew_start(run, &j->crew, n, pus, j)) return 1;
   crew_run(j->crew, touch, 0);
+  if (chase) {
+    /* The chase on 2 MiB pages where the kernel gave them at the first touch (Intel MLC
+     * measures idle latency on huge pages: on 4 KiB pages every load also walks the page
+     * tables); read once here, not from smaps after every run. */
+    long kb = mb_anon_huge_kb(j->chase);
+    j->chase_huge = kb > 0 ? (double)kb * 1024.0 / (double)j->chase_len : 0;
+  }
   char why[160];
   if (chase && mb_chase_unpredictable(j->order, j->nodes, why, sizeof why)) return mb_fail(run, "the chain is not random: %s", why);
   run->bytes_per_iter = loaders > 0 && !chase ? (double)n * (double)j->per * bytes_of[op] : 0;

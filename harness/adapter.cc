@@ -213,6 +213,7 @@ void configure() {
   H.config.cache_line = line_size(H.summary.cache_line, &H.cache_line_from);
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
   H.config.numa_nodes = H.summary.numa_nodes > 0 ? H.summary.numa_nodes : 1;
+  H.config.thp = mb_env_get(&H.env, "mb_thp_enabled");
   mb_set_config(&H.config);
 }
 

@@ -78,6 +78,8 @@ typedef struct mb_config {
   uint64_t cache_size[5];    /* data/unified cache size per level 1..4 as hwloc reports it (0: none) */
   uint64_t cache_line;       /* L1d line size in bytes (64 if unknown) */
   int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
+  const char *thp;           /* transparent huge pages: "always", "madvise", "never" or
+                                "unknown" (the context's mb_thp_enabled) */
 } mb_config_t;
 
 /* What a run's other threads (crew.h's workers) said of their share of it. */
