@@ -30,7 +30,7 @@
  *                          allocator handed out), peak_rss_kib (VmHWM growth),
  *                          rss_half_freed_kib (every other block freed: external
  *                          fragmentation), rss_all_freed_kib (what stays after freeing all);
- *                          pymalloc also its own account: arena_bytes, arenas_before (in use
+ *                          pymalloc also its own account: arena_bytes, pool_bytes, arenas_before (in use
  *                          before the workload), arenas_peak (most at once), arenas_reclaimed
  *                          (given back to the OS while the workload freed), arenas_left.
  *                          The time is the probe process's, start to exit.
@@ -401,7 +401,7 @@ static int v_prodcon(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 /* What the footprint probe replies, in this order; -1: not known for this allocator. */
 enum foot_field { F_BLOCKS, F_REQUESTED, F_USABLE, F_PEAK, F_HALF, F_ALL, F_LIBRARY_OK, F_BLOCK, F_ARENA_BYTES,
-                  F_ARENAS_LEFT, F_ARENAS_RECLAIMED, F_CLASSES, F_THRESHOLD, F_ARENAS_BEFORE, F_ARENAS_PEAK, F_NFIELDS };
+                  F_ARENAS_LEFT, F_ARENAS_RECLAIMED, F_CLASSES, F_THRESHOLD, F_ARENAS_BEFORE, F_ARENAS_PEAK, F_POOL_BYTES, F_NFIELDS };
 
 static void *foot_alloc(actx_t *c, size_t s) {
   switch (c->kind) {
@@ -436,7 +436,7 @@ static int probe_footprint(const int64_t *spec, int nspec) {
       (kind == BUMP && mbb_init(&c.bump, 1 << 20)))
     return 3;
   if (kind == PYMALLOC && mb_py_load()) return 6; /* the interpreter's own memory is before the baseline */
-  mb_py_stats_t st0 = {-1, -1, -1, -1, -1, -1};
+  mb_py_stats_t st0 = {-1, -1, -1, -1, -1, -1, -1};
   if (kind == PYMALLOC) mb_py_read_stats(&st0); /* the interpreter's arenas before the workload */
   const size_t max_blocks = FOOT_BYTES / 8;
   void **ptrs = mmap(NULL, max_blocks * sizeof *ptrs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -480,7 +480,7 @@ static int probe_footprint(const int64_t *spec, int nspec) {
     r[F_ARENA_BYTES] = st.arena_bytes, r[F_ARENAS_LEFT] = st.arenas;
     r[F_ARENAS_RECLAIMED] = st.reclaimed >= 0 && st0.reclaimed >= 0 ? st.reclaimed - st0.reclaimed : -1;
     r[F_ARENAS_BEFORE] = st0.arenas, r[F_ARENAS_PEAK] = st.highwater;
-    r[F_CLASSES] = st.classes, r[F_THRESHOLD] = st.threshold;
+    r[F_CLASSES] = st.classes, r[F_THRESHOLD] = st.threshold, r[F_POOL_BYTES] = st.pool_bytes;
   }
   if (kind == POOL) mbp_pool_trim(&c.pool);
   r[F_ALL] = mb_status_kb("VmRSS") - rss0;
@@ -540,7 +540,7 @@ static int v_footprint(mb_run_t *run, uint64_t result, uint64_t iters) {
     const char *name;
   } extra[] = {{F_BLOCK, "block_bytes"}, {F_ARENA_BYTES, "arena_bytes"}, {F_ARENAS_LEFT, "arenas_left"},
                {F_ARENAS_RECLAIMED, "arenas_reclaimed"}, {F_CLASSES, "classes"}, {F_THRESHOLD, "threshold"},
-               {F_ARENAS_BEFORE, "arenas_before"}, {F_ARENAS_PEAK, "arenas_peak"}};
+               {F_ARENAS_BEFORE, "arenas_before"}, {F_ARENAS_PEAK, "arenas_peak"}, {F_POOL_BYTES, "pool_bytes"}};
   for (size_t k = 0; k < sizeof extra / sizeof *extra; k++)
     if (r[extra[k].f] >= 0) mb_counter(run, extra[k].name, (double)r[extra[k].f], MB_COUNTER_VALUE);
   return 0;

@@ -46,6 +46,7 @@ typedef struct mb_py {
   pyobj *(*dict_new)(void);
   int (*dict_set)(pyobj *, pyobj *, pyobj *);
   void (*decref)(pyobj *);
+  void (*incref)(pyobj *);
   pyobj *(*getattr)(pyobj *, const char *);
   pyobj *(*call0)(pyobj *);
   pyobj *(*call1)(pyobj *, pyobj *);
@@ -53,6 +54,24 @@ typedef struct mb_py {
   pyobj *(*import)(const char *);
   void (*err_clear)(void);
   void (*debug_stats)(FILE *); /* _PyObject_DebugMallocStats: the allocator's own account */
+  /* Running Python source (pylesson.c): compile and execute a module, call into it, read
+   * what it returns, and say what went wrong. */
+  pyobj *(*compile)(const char *, const char *, int);
+  pyobj *(*exec_module)(const char *, pyobj *);
+  pyobj *(*module_new)(const char *);
+  pyobj *(*cfunction_new)(void *, pyobj *, pyobj *);
+  int (*setattr)(pyobj *, const char *, pyobj *);
+  pyobj *(*call_function)(pyobj *, const char *, ...);
+  pyobj *(*tuple_get)(pyobj *, long);  /* borrowed */
+  long (*size)(pyobj *);               /* PyObject_Size */
+  pyobj *(*seq_get)(pyobj *, long);    /* PySequence_GetItem: new reference */
+  int (*dict_next)(pyobj *, long *, pyobj **, pyobj **);
+  const char *(*utf8)(pyobj *);
+  unsigned long long (*ull_mask)(pyobj *);
+  pyobj *(*err_occurred)(void);
+  void (*err_fetch)(pyobj **, pyobj **, pyobj **);
+  pyobj *(*str)(pyobj *);
+  void *none;                          /* Py_None */
 } mb_py_t;
 
 static mb_py_t mb_py;
@@ -81,10 +100,16 @@ static int mb_py_load(void) {
   MB_PY_SYM(raw_free, "PyMem_RawFree") MB_PY_SYM(long_from, "PyLong_FromLong") MB_PY_SYM(float_from, "PyFloat_FromDouble")
   MB_PY_SYM(float_as, "PyFloat_AsDouble") MB_PY_SYM(tuple_pack, "PyTuple_Pack") MB_PY_SYM(list_new, "PyList_New")
   MB_PY_SYM(list_set, "PyList_SetItem") MB_PY_SYM(list_get, "PyList_GetItem") MB_PY_SYM(dict_new, "PyDict_New")
-  MB_PY_SYM(dict_set, "PyDict_SetItem") MB_PY_SYM(decref, "Py_DecRef") MB_PY_SYM(getattr, "PyObject_GetAttrString")
+  MB_PY_SYM(dict_set, "PyDict_SetItem") MB_PY_SYM(decref, "Py_DecRef") MB_PY_SYM(incref, "Py_IncRef") MB_PY_SYM(getattr, "PyObject_GetAttrString")
   MB_PY_SYM(call0, "PyObject_CallNoArgs") MB_PY_SYM(call1, "PyObject_CallOneArg") MB_PY_SYM(long_as, "PyLong_AsLong")
   MB_PY_SYM(import, "PyImport_ImportModule") MB_PY_SYM(err_clear, "PyErr_Clear")
   MB_PY_SYM(debug_stats, "_PyObject_DebugMallocStats")
+  MB_PY_SYM(compile, "Py_CompileString") MB_PY_SYM(exec_module, "PyImport_ExecCodeModule") MB_PY_SYM(module_new, "PyModule_New")
+  MB_PY_SYM(cfunction_new, "PyCFunction_NewEx") MB_PY_SYM(setattr, "PyObject_SetAttrString")
+  MB_PY_SYM(call_function, "PyObject_CallFunction") MB_PY_SYM(tuple_get, "PyTuple_GetItem") MB_PY_SYM(size, "PyObject_Size")
+  MB_PY_SYM(seq_get, "PySequence_GetItem") MB_PY_SYM(dict_next, "PyDict_Next") MB_PY_SYM(utf8, "PyUnicode_AsUTF8")
+  MB_PY_SYM(ull_mask, "PyLong_AsUnsignedLongLongMask") MB_PY_SYM(err_occurred, "PyErr_Occurred")
+  MB_PY_SYM(err_fetch, "PyErr_Fetch") MB_PY_SYM(str, "PyObject_Str") MB_PY_SYM(none, "_Py_NoneStruct")
 #undef MB_PY_SYM
   void (*init)(int) = (void (*)(int))dlsym(lib, "Py_InitializeEx");
   int (*is_init)(void) = (int (*)(void))dlsym(lib, "Py_IsInitialized");
@@ -126,11 +151,11 @@ __attribute__((unused)) static int mb_py_layout_ok(void) {
  * prints it): its small-request threshold and size classes, the arena size, the arenas in
  * use and those given back to the OS so far. Fields it did not print stay -1. */
 typedef struct mb_py_stats {
-  long threshold, classes, arena_bytes, arenas, reclaimed, highwater;
+  long threshold, classes, arena_bytes, arenas, reclaimed, highwater, pool_bytes;
 } mb_py_stats_t;
 
 __attribute__((unused)) static void mb_py_read_stats(mb_py_stats_t *st) {
-  *st = (mb_py_stats_t){-1, -1, -1, -1, -1, -1};
+  *st = (mb_py_stats_t){-1, -1, -1, -1, -1, -1, -1};
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -145,6 +170,7 @@ __attribute__((unused)) static void mb_py_read_stats(mb_py_stats_t *st) {
     long v = eq ? strtol(eq + 1 + strspn(eq + 1, " "), NULL, 10) : -1;
     if (sscanf(line, "Small block threshold = %ld, in %ld size classes", &a, &b) == 2) st->threshold = a, st->classes = b;
     else if (sscanf(line, "%ld arenas * %ld bytes/arena", &a, &b) == 2) st->arena_bytes = b;
+    else if (sscanf(line, "%ld unused pools * %ld bytes", &a, &b) == 2) st->pool_bytes = b;
     else if (strstr(line, "# arenas allocated current")) st->arenas = v;
     else if (strstr(line, "# arenas reclaimed")) st->reclaimed = v;
     else if (strstr(line, "# arenas highwater mark")) st->highwater = v;
