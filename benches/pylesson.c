@@ -1,0 +1,477 @@
+/*
+ * pylesson.c: the lesson's Python half, measured (claims C17 on): what a GC root keeps alive,
+ * how survivors pin pymalloc's arenas, how deep Python recursion goes and how it ends, what a
+ * call costs by depth, what sys.getsizeof counts, what tracemalloc sees of a workload, the
+ * workload under pymalloc and under PYTHONMALLOC=malloc, interning and the small-int cache.
+ * The Python is benches/python_lesson.py, carried in the binary (.incbin) and run in the
+ * embedded interpreter (pyembed.h) of the "pymalloc" child process; the measurements that
+ * need a fresh interpreter (another allocator, a clean heap), or may crash it, run in a probe
+ * (mb_probe) of their own.
+ *
+ * Names: python/<variant>[/<arg>:N]
+ *   gc_collect/n:N          gc.collect() with N containers reachable from a module-level list
+ *        (a GC root); items = containers. Counters: collected_rooted (what a collection
+ *        freed of them: 0), collected_unreferenced (N self-referencing lists nothing names,
+ *        collected in setup: N). Checked: every collection freed nothing, the root intact.
+ *   retain/kept_of_64:K     a fresh interpreter builds a list of 3 x 10^6 floats, keeps K of every
+ *        64 (evenly spread), deletes the list and collects. Counters: rss_added_kib (the
+ *        list's growth), rss_kept_kib (what stays resident), retained_pct, arenas_added,
+ *        arenas_freed (pymalloc's own count), survivors. Checked: survivors' count and sum.
+ *   recursion_pure/limit:L, recursion_via_c/limit:L   sys.setrecursionlimit(L), then a
+ *        function calling itself (pure Python), or a __repr__ calling repr() of the next
+ *        object (through C), in a probe. Counters: depth, ending (1 RecursionError,
+ *        2 MemoryError, 3 returned, 4 killed by a signal: signal), stack_bytes.
+ *   call_recursive/depth:D, sum_iterative/n:N   sum of 1..D by Python recursion (one call
+ *        per term), and by a Python loop; items = terms.
+ *   getsizeof_<what>        sys.getsizeof of a list [1, 2, 3], of floats, a dict of 3, a
+ *        16-character str, a float, a tuple of 3, a NumPy array of 10^6 float64 and a view of
+ *        it (skipped without NumPy). Counters: getsizeof_bytes (shallow), deep_bytes (each
+ *        object reachable by gc.get_referents once, a view's base), traced_bytes (what
+ *        tracemalloc saw a fresh one allocate).
+ *   floats_workload/n:N, floats_traced/n:N   build a list of N floats and sum it, on pymalloc
+ *        and under tracemalloc. Counters: arenas (pymalloc's), and for the traced one
+ *        traced_bytes_per_float, traced_peak_bytes, top_line_is_workload, top_line_share_pct.
+ *   floats_workload_ratio/n:N   the same workload in fresh interpreters (probes), pymalloc
+ *        and PYTHONMALLOC=malloc alternating back to back, 3 rounds of one each: pymalloc_ns,
+ *        malloc_ns (medians of 5 runs in each child, the median round), malloc_over_pymalloc
+ *        (the median round's ratio). Checked: each child's sum, and its allocator (arenas).
+ *   small_ints, interned/n:N   the small-int cache's range (cache_low, cache_high), and N
+ *        interned strings freed once unreferenced (strings_freed_pct, from tracemalloc).
+ * Every kernel's result is checked against what setup says one iteration returns.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "membench.h"
+#include "pyembed.h"
+
+#ifndef MB_LESSON_PY
+#define MB_LESSON_PY "benches/python_lesson.py"
+#endif
+/* The Python source, NUL-terminated, in the binary: nothing to find at run time. */
+__asm__(".pushsection .rodata\n.hidden mb_lesson_py\n.globl mb_lesson_py\nmb_lesson_py:\n.incbin \"" MB_LESSON_PY
+        "\"\n.byte 0\n.popsection\n");
+extern const char mb_lesson_py[];
+
+enum { PY_FILE_INPUT = 257, METH_O = 0x0008, METH_NOARGS = 0x0004 };
+typedef struct { /* PyMethodDef (stable ABI) */
+  const char *name;
+  void *meth;
+  int flags;
+  const char *doc;
+} py_method_t;
+
+static pyobj *lesson;   /* the module */
+static char lesson_why[320];
+static volatile int64_t at_depth; /* _mb.at(): the depth a crash handler replies */
+
+/* What the pending Python exception says, into buf (and cleared). */
+static void py_error(char *buf, size_t len, const char *what) {
+  pyobj *t = NULL, *v = NULL, *tb = NULL, *s = NULL;
+  mb_py.err_fetch(&t, &v, &tb);
+  const char *msg = NULL;
+  if (v && (s = mb_py.str(v))) msg = mb_py.utf8(s);
+  pyobj *tn = t ? mb_py.getattr(t, "__name__") : NULL;
+  snprintf(buf, len, "%s: %s: %.200s", what, tn ? mb_py.utf8(tn) : "error", msg ? msg : "(no message)");
+  mb_py.err_clear();
+  pyobj *held[] = {s, tn, t, v, tb};
+  for (size_t i = 0; i < sizeof held / sizeof *held; i++)
+    if (held[i]) mb_py.decref(held[i]);
+}
+
+static pyobj *f_at(pyobj *self, pyobj *arg) {
+  (void)self;
+  long d = mb_py.long_as(arg);
+  if (d >= 0 && d > at_depth) at_depth = d;
+  return mb_py.long_from((long)at_depth);
+}
+
+static pyobj *f_arenas(pyobj *self, pyobj *unused) {
+  (void)self, (void)unused;
+  mb_py_stats_t st;
+  mb_py_read_stats(&st); /* nothing printed: another allocator than pymalloc */
+  return mb_py.long_from(st.arena_bytes > 0 ? st.arenas : -1);
+}
+
+/* Load the interpreter and the lesson's module once per process. 0, or -1 with lesson_why. */
+static int lesson_load(void) {
+  if (lesson) return 0;
+  if (mb_py_load()) {
+    snprintf(lesson_why, sizeof lesson_why, "%s", mb_py.why);
+    return -1;
+  }
+  if (lesson_why[0]) return -1;
+  static py_method_t defs[] = {{"at", (void *)f_at, METH_O, NULL}, {"arenas", (void *)f_arenas, METH_NOARGS, NULL}};
+  pyobj *code = mb_py.compile(mb_lesson_py, "python_lesson.py", PY_FILE_INPUT);
+  pyobj *m = code ? mb_py.exec_module("membench_lesson", code) : NULL;
+  pyobj *mbm = m ? mb_py.module_new("_mb") : NULL;
+  int ok = mbm != NULL;
+  for (int k = 0; ok && k < 2; k++) {
+    pyobj *f = mb_py.cfunction_new(&defs[k], NULL, NULL);
+    ok = f && !mb_py.setattr(mbm, defs[k].name, f);
+    if (f) mb_py.decref(f);
+  }
+  ok = ok && !mb_py.setattr(m, "_mb", mbm);
+  if (code) mb_py.decref(code);
+  if (mbm) mb_py.decref(mbm);
+  if (!ok) {
+    py_error(lesson_why, sizeof lesson_why, "benches/python_lesson.py");
+    if (m) mb_py.decref(m);
+    return -1;
+  }
+  lesson = m;
+  return 0;
+}
+
+/* ---- Benchmarks whose setup and kernel are Python functions ---- */
+
+enum allocator { ANY, PYMALLOC_ONLY };
+typedef struct lesson_bench {
+  const char *setup;  /* setup_<name> of python_lesson.py */
+  const char *what;   /* its string argument, or NULL: the benchmark's argument */
+  enum allocator alloc;
+} lesson_bench_t;
+
+typedef struct lrun {
+  pyobj *kernel;
+  uint64_t expect;    /* what one iteration returns (mod 2^64) */
+  char err[320];      /* the kernel raised */
+} lrun_t;
+
+static void t_lesson(mb_run_t *run) {
+  lrun_t *c = run->data;
+  if (!c) return;
+  if (c->kernel && mb_py.loaded) mb_py.decref(c->kernel);
+  free(c);
+  run->data = NULL;
+}
+
+/* The figures dict: "skip", "expect", "items", and counters. 0, or what setup returns. */
+static int take_figures(mb_run_t *run, lrun_t *c, pyobj *figures, const lesson_bench_t *lb) {
+  long pos = 0;
+  pyobj *k, *v;
+  int have_expect = 0;
+  double arenas = 0;
+  while (mb_py.dict_next(figures, &pos, &k, &v)) {
+    const char *key = mb_py.utf8(k);
+    if (!key) return mb_skip(run, "python_lesson.py: a figure without a name");
+    if (!strcmp(key, "skip")) return mb_skip(run, "%s", mb_py.utf8(v) ? mb_py.utf8(v) : "(no reason)");
+    if (!strcmp(key, "expect")) {
+      c->expect = mb_py.ull_mask(v);
+      have_expect = 1;
+      continue;
+    }
+    double x = mb_py.float_as(v);
+    if (mb_py.err_occurred()) {
+      mb_py.err_clear();
+      return mb_skip(run, "python_lesson.py: figure %s is not a number", key);
+    }
+    if (!strcmp(key, "items")) run->items_per_iter = x;
+    else mb_counter(run, key, x, MB_COUNTER_VALUE);
+    if (!strcmp(key, "arenas")) arenas = x;
+  }
+  if (!have_expect) return mb_skip(run, "python_lesson.py: %s says nothing of its result", lb->setup);
+  if (lb->alloc == PYMALLOC_ONLY && arenas <= 0)
+    return mb_skip(run, "the interpreter does not run on pymalloc here (PYTHONMALLOC=%s in the environment)", getenv("PYTHONMALLOC") ? getenv("PYTHONMALLOC") : "?");
+  return 0;
+}
+
+static int s_lesson(mb_run_t *run) {
+  const lesson_bench_t *lb = (const lesson_bench_t *)run->bench->param;
+  if (lesson_load()) return mb_skip(run, "%s", lesson_why);
+  lrun_t *c = calloc(1, sizeof *c);
+  if (!c) return mb_skip(run, "out of memory");
+  run->data = c;
+  mb_context_add("python_version", "%.*s", (int)strcspn(mb_py.version, " "), mb_py.version);
+  pyobj *fn = mb_py.getattr(lesson, lb->setup), *r = NULL;
+  if (fn) r = lb->what ? mb_py.call_function(fn, "s", lb->what) : mb_py.call_function(fn, "L", (long long)run->arg[0]);
+  if (fn) mb_py.decref(fn);
+  if (!r) {
+    py_error(c->err, sizeof c->err, lb->setup);
+    return mb_skip(run, "%s", c->err);
+  }
+  pyobj *figures = mb_py.size(r) == 2 ? mb_py.tuple_get(r, 0) : NULL, *kernel = figures ? mb_py.tuple_get(r, 1) : NULL;
+  int rc = figures ? take_figures(run, c, figures, lb) : mb_skip(run, "python_lesson.py: %s returned no (figures, kernel)", lb->setup);
+  if (!rc && kernel == mb_py.none) rc = mb_skip(run, "python_lesson.py: %s returned no kernel", lb->setup);
+  if (!rc) {
+    mb_py.incref(kernel); /* kept past the tuple */
+    c->kernel = kernel;
+  }
+  mb_py.decref(r);
+  return rc;
+}
+
+static uint64_t k_lesson(uint64_t iters, void *data) {
+  lrun_t *c = data;
+  pyobj *r = mb_py.call_function(c->kernel, "K", (unsigned long long)MB_WORK(iters));
+  if (!r) {
+    py_error(c->err, sizeof c->err, "the kernel");
+    return 0;
+  }
+  uint64_t v = mb_py.ull_mask(r);
+  mb_py.decref(r);
+  return v;
+}
+
+static void a_lesson(mb_run_t *run) {
+  lrun_t *c = run->data;
+  c->err[0] = 0;
+}
+
+static int v_lesson(mb_run_t *run, uint64_t result, uint64_t iters) {
+  const lrun_t *c = run->data;
+  if (c->err[0]) return mb_fail(run, "%s", c->err);
+  const uint64_t want = c->expect * iters;
+  if (result != want) return mb_fail(run, "the kernel returned %llu, expected %llu", (unsigned long long)result, (unsigned long long)want);
+  return 0;
+}
+
+/* ---- Probes: a fresh interpreter per measurement; a crash is its reply ---- */
+
+enum { P_OK = 1, P_CRASHED = 4 };
+enum { WORKLOAD_REPS = 5, WORKLOAD_ROUNDS = 3 };
+enum probe_kind { RETAIN, RECURSION, WORKLOAD = 3 }; /* RECURSION + 1: through C */
+
+static void on_crash(int sig) {
+  const int64_t r[3] = {P_CRASHED, at_depth, sig};
+  mb_probe_reply(r, 3);
+  _exit(0);
+}
+
+/* spec: kind, then two arguments for probe_retain(n, kept_of_64) or probe_recursion(kind,
+ * limit). Replies P_OK and what the function returned, or P_CRASHED, the depth, the signal. */
+static int probe_lesson(const int64_t *spec, int nspec) {
+  if (nspec != 3 || spec[0] < RETAIN || spec[0] > WORKLOAD) return 2;
+  if (lesson_load()) {
+    fprintf(stderr, "membench: %s\n", lesson_why);
+    return 3;
+  }
+  static char altstack[1 << 16];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_crash;
+  sa.sa_flags = SA_ONSTACK;
+  if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) return 3;
+  static const char *const fns[] = {"probe_retain", "probe_recursion", "probe_recursion", "probe_workload"};
+  pyobj *fn = mb_py.getattr(lesson, fns[spec[0]]);
+  pyobj *r = fn ? mb_py.call_function(fn, "LL", (long long)spec[1], (long long)spec[2]) : NULL;
+  if (!r) {
+    char why[320];
+    py_error(why, sizeof why, "probe");
+    fprintf(stderr, "membench: %s\n", why);
+    return 4;
+  }
+  int64_t v[MB_PROBE_MAX] = {P_OK};
+  long n = mb_py.size(r);
+  for (long i = 0; i < n && i + 1 < MB_PROBE_MAX; i++) {
+    pyobj *x = mb_py.seq_get(r, i);
+    v[i + 1] = x ? (int64_t)mb_py.ull_mask(x) : -1;
+    if (x) mb_py.decref(x);
+  }
+  mb_probe_reply(v, n + 1 < MB_PROBE_MAX ? (int)n + 1 : MB_PROBE_MAX);
+  return 0;
+}
+MB_PROBE("python_lesson", probe_lesson);
+
+typedef struct prun {
+  int64_t spec[3];
+  mb_probe_result_t res;
+  int started;
+  /* WORKLOAD: per round, each allocator's reply: [ok, median ns, min ns, arenas, check] */
+  mb_probe_result_t round[2 * WORKLOAD_ROUNDS];
+  int rounds;
+} prun_t;
+
+static void t_free(mb_run_t *run) {
+  free(run->data);
+  run->data = NULL;
+}
+
+enum { RETAIN_N = 3000000 }; /* 3 x 10^6 floats: about 100 arenas, so that one kept is noise */
+
+static int s_probe(mb_run_t *run) {
+  if (mb_py_load()) return mb_skip(run, "%s", mb_py.why); /* the version, and a libpython to load */
+  prun_t *p = calloc(1, sizeof *p);
+  if (!p) return mb_skip(run, "out of memory");
+  run->data = p;
+  mb_context_add("python_version", "%.*s", (int)strcspn(mb_py.version, " "), mb_py.version);
+  const int kind = (int)run->bench->param;
+  if (kind == RETAIN) memcpy(p->spec, (int64_t[]){RETAIN, RETAIN_N, run->arg[0]}, sizeof p->spec);
+  else if (kind == WORKLOAD) memcpy(p->spec, (int64_t[]){WORKLOAD, run->arg[0], WORKLOAD_REPS}, sizeof p->spec);
+  else memcpy(p->spec, (int64_t[]){RECURSION, kind - RECURSION, run->arg[0]}, sizeof p->spec);
+  if (p->spec[0] == RETAIN && (run->arg[0] < 0 || run->arg[0] > 64 || (run->arg[0] && 64 % run->arg[0])))
+    return mb_skip(run, "kept_of_64 must divide 64");
+  run->items_per_iter = 1;
+  return 0;
+}
+
+/* The workload in fresh interpreters, pymalloc and PYTHONMALLOC=malloc alternating back to back
+ * (which goes first alternates too): the allocator is chosen when an interpreter starts. */
+static uint64_t k_workload(prun_t *p, uint64_t rounds) {
+  uint64_t ok = 0;
+  for (uint64_t r = 0; r < rounds && r < WORKLOAD_ROUNDS; r++) {
+    for (int k = 0; k < 2; k++) {
+      const int on_malloc = (int)((r + (uint64_t)k) & 1);
+      if (on_malloc) setenv("PYTHONMALLOC", "malloc", 1);
+      ok += mb_probe("python_lesson", p->spec, 3, &p->round[2 * r + (uint64_t)on_malloc]) == 0;
+      if (on_malloc) unsetenv("PYTHONMALLOC");
+    }
+    p->rounds = (int)r + 1;
+  }
+  return ok / 2;
+}
+
+static uint64_t k_probe(uint64_t iters, void *data) {
+  prun_t *p = data;
+  uint64_t ok = 0;
+  if (p->spec[0] == WORKLOAD) return k_workload(p, MB_WORK(iters * WORKLOAD_ROUNDS)) == WORKLOAD_ROUNDS ? iters : 0;
+  for (uint64_t i = 0, m = MB_WORK(iters); i < m; i++) {
+    ok += mb_probe("python_lesson", p->spec, 3, &p->res) == 0;
+    p->started = 1;
+  }
+  return ok;
+}
+
+static void a_probe(mb_run_t *run) {
+  prun_t *p = run->data;
+  memset(&p->res, 0, sizeof p->res);
+  memset(p->round, 0, sizeof p->round);
+  p->started = p->rounds = 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Every child replied, each on the allocator it was given, with the right sum. */
+static int v_workload(mb_run_t *run, const prun_t *p, uint64_t result, uint64_t iters) {
+  if (result != iters || p->rounds != WORKLOAD_ROUNDS)
+    return mb_fail(run, "%d of %d rounds of the workload ran", p->rounds, WORKLOAD_ROUNDS);
+  double t[2][WORKLOAD_ROUNDS], ratio[WORKLOAD_ROUNDS];
+  for (int r = 0; r < WORKLOAD_ROUNDS; r++) {
+    for (int m = 0; m < 2; m++) {
+      const mb_probe_result_t *x = &p->round[2 * r + m];
+      char how[64];
+      if (x->n != 5 || x->v[0] != P_OK) return mb_fail(run, "a workload child replied %d values (it ended with %s)", x->n, mb_probe_ending(x, how, sizeof how));
+      if (x->v[4] != 1) return mb_fail(run, "a workload child's sum was wrong");
+      if ((x->v[3] < 0) != m) return mb_fail(run, "a child meant to run on %s ran on %s", m ? "malloc" : "pymalloc", m ? "pymalloc" : "another allocator");
+      t[m][r] = (double)x->v[1];
+    }
+    ratio[r] = t[1][r] / t[0][r];
+  }
+  for (int m = 0; m < 2; m++) qsort(t[m], WORKLOAD_ROUNDS, sizeof t[m][0], cmp_double);
+  qsort(ratio, WORKLOAD_ROUNDS, sizeof ratio[0], cmp_double);
+  mb_counter(run, "pymalloc_ns", t[0][WORKLOAD_ROUNDS / 2], MB_COUNTER_VALUE);
+  mb_counter(run, "malloc_ns", t[1][WORKLOAD_ROUNDS / 2], MB_COUNTER_VALUE);
+  mb_counter(run, "malloc_over_pymalloc", ratio[WORKLOAD_ROUNDS / 2], MB_COUNTER_VALUE);
+  mb_counter(run, "rounds", WORKLOAD_ROUNDS, MB_COUNTER_VALUE);
+  int slower = 0;
+  for (int r = 0; r < WORKLOAD_ROUNDS; r++) slower += ratio[r] > 1;
+  mb_counter(run, "malloc_slower_rounds", slower, MB_COUNTER_VALUE);
+  return 0;
+}
+
+static int v_probe(mb_run_t *run, uint64_t result, uint64_t iters) {
+  const prun_t *p = run->data;
+  const int64_t *v = p->res.v;
+  char how[64];
+  if (p->spec[0] == WORKLOAD) return v_workload(run, p, result, iters);
+  if (result != iters || !p->started || p->res.n < 1)
+    return mb_fail(run, "%llu of %llu probes replied (the last ended with %s)", (unsigned long long)result, (unsigned long long)iters,
+                   mb_probe_ending(&p->res, how, sizeof how));
+  if (p->spec[0] == RETAIN) {
+    /* [ok, rss before, at the peak, after; arenas before, at the peak, after; survivors, check] */
+    if (v[0] != P_OK || p->res.n != 9) return mb_fail(run, "the retention probe replied %d values (status %lld)", p->res.n, (long long)v[0]);
+    const int64_t want = p->spec[2] ? (RETAIN_N + 64 / p->spec[2] - 1) / (64 / p->spec[2]) : 0;
+    if (v[7] != want || v[8] != 1) return mb_fail(run, "%lld survivors (want %lld), their sum %s", (long long)v[7], (long long)want, v[8] == 1 ? "right" : "wrong");
+    const double added = (double)(v[2] - v[1]), kept = (double)(v[3] - v[1]);
+    mb_counter(run, "floats", RETAIN_N, MB_COUNTER_VALUE);
+    mb_counter(run, "survivors", (double)v[7], MB_COUNTER_VALUE);
+    mb_counter(run, "rss_added_kib", added, MB_COUNTER_VALUE);
+    mb_counter(run, "rss_kept_kib", kept, MB_COUNTER_VALUE);
+    mb_counter(run, "retained_pct", added > 0 ? 100.0 * kept / added : -1, MB_COUNTER_VALUE);
+    if (v[4] >= 0 && v[5] >= 0 && v[6] >= 0) {
+      mb_counter(run, "arenas_added", (double)(v[5] - v[4]), MB_COUNTER_VALUE);
+      mb_counter(run, "arenas_freed", (double)(v[5] - v[6]), MB_COUNTER_VALUE);
+    }
+    return 0;
+  }
+  /* Recursion: [ok, depth, ending] or [crashed, depth, signal]. */
+  struct rlimit rl;
+  const double stack = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (double)rl.rlim_cur : -1;
+  if (v[0] == P_CRASHED && p->res.n == 3) {
+    mb_counter(run, "ending", 4, MB_COUNTER_VALUE);
+    mb_counter(run, "signal", (double)v[2], MB_COUNTER_VALUE);
+    if (stack > 0 && v[1] > 0) mb_counter(run, "stack_bytes_per_level", stack / (double)v[1], MB_COUNTER_VALUE);
+  } else if (v[0] == P_OK && p->res.n == 3 && v[2] >= 1 && v[2] <= 3) {
+    mb_counter(run, "ending", (double)v[2], MB_COUNTER_VALUE);
+  } else {
+    return mb_fail(run, "the recursion probe replied %d values (status %lld)", p->res.n, (long long)v[0]);
+  }
+  if (v[1] < 2) return mb_fail(run, "the recursion went %lld deep", (long long)v[1]);
+  mb_counter(run, "depth", (double)v[1], MB_COUNTER_VALUE);
+  mb_counter(run, "limit", (double)p->spec[2], MB_COUNTER_VALUE);
+  mb_counter(run, "stack_bytes", stack, MB_COUNTER_VALUE);
+  return 0;
+}
+
+/* ---- Registration ---- */
+
+#define LESSON(V, SETUP, WHAT, ALLOC, PROC, ARGS, QUICK, ...)                                                              \
+  static const lesson_bench_t lb_##SETUP##_##ALLOC = {"setup_" #SETUP, WHAT, ALLOC};                                     \
+  MB_BENCH(.family = "python", .variant = V, .param = (intptr_t)&lb_##SETUP##_##ALLOC, .kernel = k_lesson, .setup = s_lesson, \
+           .teardown = t_lesson, .arm = a_lesson, .verify = v_lesson, .process = PROC, .args = ARGS, .quick_args = QUICK, __VA_ARGS__)
+
+LESSON("gc_collect", gc_collect, NULL, ANY, "pymalloc", MB_ARGS(100000), MB_ARGS(10000), .argnames = {"n"},
+       .doc = "gc.collect() with n containers reachable from a module-level list (a GC root)");
+LESSON("call_recursive", call_recursive, NULL, ANY, "pymalloc", MB_ARGS(10, 100, 1000, 10000), MB_ARGS(100), .argnames = {"depth"},
+       .doc = "sum of 1..depth by Python recursion: one call per term");
+LESSON("sum_iterative", sum_iterative, NULL, ANY, "pymalloc", MB_ARGS(10, 100, 1000, 10000), MB_ARGS(100), .argnames = {"n"},
+       .doc = "sum of 1..n by a Python loop");
+LESSON("floats_workload", floats_workload, NULL, PYMALLOC_ONLY, "pymalloc", MB_ARGS(1000000), MB_ARGS(100000), .argnames = {"n"},
+       .doc = "build a list of n floats and sum it, on pymalloc");
+LESSON("floats_traced", floats_traced, NULL, ANY, "pymalloc", MB_ARGS(1000000), MB_ARGS(100000), .argnames = {"n"},
+       .doc = "the same workload under tracemalloc, and what tracemalloc saw of it");
+LESSON("small_ints", small_ints, NULL, ANY, "pymalloc", NULL, NULL, .doc = "arithmetic inside the small-int cache, and the cache's range");
+LESSON("interned", interned, NULL, ANY, "pymalloc", MB_ARGS(100000), MB_ARGS(10000), .argnames = {"n"},
+       .doc = "sys.intern of an interned string; n interned strings freed once unreferenced");
+
+#define SIZEOF(WHAT, DOC)                                                                                                     \
+  static const lesson_bench_t lb_size_##WHAT = {"setup_getsizeof", #WHAT, ANY};                                            \
+  MB_BENCH(.family = "python", .variant = "getsizeof_" #WHAT, .param = (intptr_t)&lb_size_##WHAT, .kernel = k_lesson,        \
+           .setup = s_lesson, .teardown = t_lesson, .arm = a_lesson, .verify = v_lesson, .process = "pymalloc",               \
+           .primary = {"getsizeof_bytes", "B", MB_SMALLER_IS_BETTER}, .figures = {{"deep_bytes", "B", MB_SMALLER_IS_BETTER}}, \
+           .doc = "sys.getsizeof of " DOC ", beside its deep size")
+SIZEOF(list3, "[1, 2, 3]");
+SIZEOF(list3_floats, "[1.5, 2.5, 3.5]");
+SIZEOF(dict3, "a dict of 3 str keys");
+SIZEOF(str16, "a 16-character str");
+SIZEOF(float, "a float");
+SIZEOF(tuple3, "a tuple of 3 ints");
+SIZEOF(ndarray_1m, "a NumPy array of 10^6 float64");
+SIZEOF(ndarray_view, "a view of every other element of such an array");
+
+MB_BENCH(.family = "python", .variant = "retain", .param = RETAIN, .kernel = k_probe, .setup = s_probe, .teardown = t_free,
+         .arm = a_probe, .verify = v_probe, .argnames = {"kept_of_64"}, .args = MB_ARGS(0, 1, 8, 32, 64), .quick_args = MB_ARGS(0, 32),
+         .iterations = 1, .real_time = 1, .process = "pymalloc", .primary = {"retained_pct", "%", MB_SMALLER_IS_BETTER},
+         .doc = "RSS kept after deleting a list of 3 x 10^6 floats with kept_of_64/64 of them surviving (fresh interpreter)");
+MB_BENCH(.family = "python", .variant = "floats_workload_ratio", .param = WORKLOAD, .kernel = k_probe, .setup = s_probe, .teardown = t_free,
+         .arm = a_probe, .verify = v_probe, .argnames = {"n"}, .args = MB_ARGS(1000000), .quick_args = MB_ARGS(100000), .iterations = 1,
+         .real_time = 1, .process = "pymalloc", .primary = {"malloc_over_pymalloc", "x", MB_SMALLER_IS_BETTER},
+         .figures = {{"pymalloc_ns", "ns", MB_SMALLER_IS_BETTER}, {"malloc_ns", "ns", MB_SMALLER_IS_BETTER}},
+         .doc = "the floats workload in fresh interpreters, pymalloc and PYTHONMALLOC=malloc alternating: malloc's time over pymalloc's");
+MB_BENCH(.family = "python", .variant = "recursion_pure", .param = RECURSION, .kernel = k_probe, .setup = s_probe, .teardown = t_free,
+         .arm = a_probe, .verify = v_probe, .argnames = {"limit"}, .args = MB_ARGS(1000000), .iterations = 1, .real_time = 1,
+         .process = "pymalloc", .primary = {"depth", "frames", MB_BIGGER_IS_BETTER},
+         .doc = "depth of pure-Python recursion at sys.setrecursionlimit(limit), and how it ended (fresh interpreter)");
+MB_BENCH(.family = "python", .variant = "recursion_via_c", .param = RECURSION + 1, .kernel = k_probe, .setup = s_probe, .teardown = t_free,
+         .arm = a_probe, .verify = v_probe, .argnames = {"limit"}, .args = MB_ARGS(1000000), .iterations = 1, .real_time = 1,
+         .process = "pymalloc", .primary = {"depth", "frames", MB_BIGGER_IS_BETTER},
+         .doc = "depth of recursion through C (__repr__ calling repr) at sys.setrecursionlimit(limit), and how it ended");
