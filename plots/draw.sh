@@ -72,6 +72,18 @@ for op in load store; do
     for sz in 4 8 16 32 64; do series ag_raw_${op}_${w}_$sz align/${op}_$w/size:$sz items_per_second; done
   done
 done
+series py_retain python/retain retained_pct
+series py_call python/call_recursive real_time
+series py_loop python/sum_iterative real_time
+series py_rec_pure python/recursion_pure depth
+series py_rec_c python/recursion_via_c depth
+series py_end_pure python/recursion_pure ending
+series py_end_c python/recursion_via_c ending
+py_sized="list3 list3_floats dict3 str16 float tuple3 ndarray_1m ndarray_view"
+for w in $py_sized; do
+  series py_sz_$w python/getsizeof_$w getsizeof_bytes
+  series py_deep_$w python/getsizeof_$w deep_bytes
+done
 series mc_ws machine/read_compact/threads:1 real_time
 series mc_loaded_bw machine/loaded_latency loaders_bytes_per_second
 series mc_loaded_lat machine/loaded_latency latency_ns
@@ -124,6 +136,17 @@ for op in load store; do
     done
   done
 done
+# Python: "label shallow deep" per object measured; "label depth" per kind of recursion.
+: > "$data/py_sizes.dat"
+for w in $py_sized; do
+  paste "$data/py_sz_$w.dat" "$data/py_deep_$w.dat" | awk -v l="$w" 'NF == 4 { print "\"" l "\"", $2, $4 }' >> "$data/py_sizes.dat"
+done
+: > "$data/py_depths.dat"
+for r in "pure Python:pure" "via C (repr):c"; do
+  paste "$data/py_rec_${r##*:}.dat" "$data/py_end_${r##*:}.dat" | awk -v l="${r%%:*}" 'NF == 4 {
+    e = $4 == 1 ? "RecursionError" : $4 == 2 ? "MemoryError" : $4 == 3 ? "returned" : $4 == 4 ? "a signal" : "?"
+    print "\"" l ": " e "\"", $2 }' >> "$data/py_depths.dat"
+done
 # Loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
 join "$data/mc_loaded_bw.dat" "$data/mc_loaded_lat.dat" > "$data/mc_loaded.dat" || true
 for m in latency bandwidth; do
@@ -161,6 +184,12 @@ draw alloc_memory al_rss_pool al_rss_glibc
 draw traverse tr_ratio
 draw gemm gm_ikj gm_blas_row
 draw layout ly_padded_one ly_soa_one
+if need py_retain py_sizes; then
+  gnuplot -e "here='$here'; data='$data'; out='$out/python'; machine='$machine'; stamp='$stamp'; pyver='$(x --python-version)'" "$here/python.gp"
+  echo "plots: $final/python.svg and .png"
+else
+  echo "plots: python skipped: the lesson's Python benchmarks are not in $result"
+fi
 if need mc_read_compact; then
   gnuplot -e "here='$here'; data='$data'; out='$out/machine'; machine='$machine'; stamp='$stamp'; wslabel='$(awk -v b="$mem_ws" 'BEGIN { printf "%g MiB", b / 1048576 }')'" "$here/machine.gp"
   echo "plots: $final/machine.svg and .png"

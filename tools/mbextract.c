@@ -9,7 +9,8 @@
  *                                 bytes_per_second, items_per_second or any counter), the
  *                                 median when there are repetitions (of the clean ones:
  *                                 those not marked mb_disturbed, unless every one was);
- *                                 skipped and failed runs are left out
+ *                                 skipped and failed runs are left out; a benchmark
+ *                                 named exactly PREFIX (no argument) is one point, ARG 0
  *   mbextract FILE --batch SPEC DIR   many series in one read: SPEC lines "NAME PREFIX FIELD
  *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it),
  *                                 its points measured only while disturbed also into
@@ -17,6 +18,7 @@
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
  *   mbextract FILE --date         the day of the run (YYYY-MM-DD), "undated" if not known
+ *   mbextract FILE --python-version   the CPython version the python family ran, "unknown"
  *   mbextract FILE --incomplete   of a checkpoint (context.membench.incomplete): one line
  *                                 saying how much of the run it holds; exit 1 when the
  *                                 result is complete
@@ -109,6 +111,17 @@ static void series(json_t *benches, const char *prefix, const char *field, const
     }
     if (json_is_true(json_object_get(b, "mb_disturbed"))) push(&pts[k].dv, &pts[k].nd, &pts[k].dcap, val);
     else push(&pts[k].v, &pts[k].n, &pts[k].cap, val);
+  }
+  json_t *one = np || with ? NULL : mb_first_named(benches, prefix);
+  const char *one_name = one ? json_string_value(json_object_get(one, "name")) : NULL;
+  if (one_name && !strcmp(one_name, prefix)) { /* a benchmark without arguments: one point at 0 */
+    int n = 0, disturbed = 0;
+    double *v = mb_run_values_clean_all(benches, json_string_value(json_object_get(one, "run_name")), field, mb_is_time_field(field), &n, &disturbed);
+    if (n) {
+      fprintf(out, "0 %.17g\n", mb_median(v, n));
+      if (disturbed && dout) fprintf(dout, "0 %.17g\n", mb_median(v, n));
+    }
+    free(v);
   }
   if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
   for (int k = 0; k < np; k++) {
@@ -272,6 +285,15 @@ int main(int argc, char **argv) {
     int ok = d && strlen(d) >= 10;
     for (int k = 0; ok && k < 10; k++) ok = k == 4 || k == 7 ? d[k] == '-' : isdigit((unsigned char)d[k]);
     printf("%.10s\n", ok ? d : "undated");
+    return 0;
+  }
+  if (!strcmp(argv[2], "--python-version")) {
+    /* The CPython version the python family ran (its context), for a chart's title: digits,
+     * dots and letters only (it reaches gnuplot), "unknown" otherwise. */
+    const char *v = json_string_value(json_object_get(json_object_get(json_object_get(ctx, "membench"), "families"), "python_version"));
+    int ok = v && *v && strlen(v) <= 24;
+    for (const char *c = v; ok && *c; c++) ok = isalnum((unsigned char)*c) || *c == '.';
+    printf("%s\n", ok ? v : "unknown");
     return 0;
   }
   if (!strcmp(argv[2], "--caches")) {
