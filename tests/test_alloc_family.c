@@ -9,6 +9,8 @@
  * sizes do not depend on what ran before it. No timing is asserted.
  * Usage: test_alloc_family path/to/membench
  */
+#include <sys/stat.h>
+
 #include "testjson.h"
 
 static const char *const general[] = {"glibc", "jemalloc", "mimalloc", "tcmalloc"};
@@ -22,6 +24,36 @@ static json_t *bench(json_t *doc, const char *fmt, const char *alloc) {
   return b;
 }
 
+
+/* The lesson's Python half (benches/pylesson.c) in a quick run: what each entry says is what
+ * the interpreter did, and a crash in a recursion probe is its reply, not the run's end. */
+static void lesson_checks(json_t *doc) {
+  json_t *g = find_bench(doc, "python/gc_collect/n:10000");
+  CHECK(g && !error_of(g) && num(g, "collected_rooted") == 0 && num(g, "collected_unreferenced") == num(g, "containers"));
+  json_t *r0 = find_bench(doc, "python/retain/kept_of_64:0/iterations:1/real_time");
+  json_t *rh = find_bench(doc, "python/retain/kept_of_64:32/iterations:1/real_time");
+  CHECK(r0 && rh && !error_of(r0) && !error_of(rh));
+  CHECK(num(r0, "survivors") == 0 && num(rh, "survivors") == num(rh, "floats") / 2);
+  CHECK(num(rh, "rss_kept_kib") > num(r0, "rss_kept_kib") && num(rh, "rss_added_kib") > 0);
+  json_t *rp = find_bench(doc, "python/recursion_pure/limit:1000000/iterations:1/real_time");
+  json_t *rc = find_bench(doc, "python/recursion_via_c/limit:1000000/iterations:1/real_time");
+  CHECK(rp && rc && !error_of(rp) && !error_of(rc));
+  CHECK(num(rp, "ending") >= 1 && num(rp, "ending") <= 4 && num(rp, "depth") > 1000);
+  /* A segfault in the child is caught and reported: the entries after it were measured. */
+  CHECK(num(rc, "ending") >= 1 && num(rc, "ending") <= 4 && num(rc, "depth") > 100);
+  if (num(rc, "ending") == 4) CHECK(num(rc, "signal") == 11 || num(rc, "signal") == 7);
+  json_t *l3 = find_bench(doc, "python/getsizeof_list3"), *d3 = find_bench(doc, "python/getsizeof_dict3");
+  CHECK(l3 && d3 && num(l3, "getsizeof_bytes") >= 56 + 24 && num(d3, "deep_bytes") > num(d3, "getsizeof_bytes"));
+  json_t *w = find_bench(doc, "python/floats_workload_ratio/n:100000/iterations:1/real_time");
+  CHECK(w && !error_of(w) && num(w, "rounds") == 3 && num(w, "pymalloc_ns") > 0 && num(w, "malloc_ns") > 0);
+  json_t *t = find_bench(doc, "python/floats_traced/n:100000");
+  CHECK(t && !error_of(t) && num(t, "top_line_is_workload") == 1 && num(t, "traced_bytes_per_float") >= 24);
+  json_t *si = find_bench(doc, "python/small_ints"), *in = find_bench(doc, "python/interned/n:10000");
+  CHECK(si && num(si, "cache_low") <= 0 && num(si, "cache_high") > 0 && num(si, "contiguous") == 1);
+  CHECK(in && num(in, "intern_returns_same") == 1 && num(in, "strings_freed_pct") > 0);
+  const char *v = json_string_value(json_object_get(json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "families"), "python_version"));
+  CHECK(v && !strncmp(v, "3.", 2));
+}
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
@@ -115,14 +147,36 @@ int main(int argc, char **argv) {
     CHECK(t && num(t, "getsizeof_bytes") > num(t, "sizeof_bytes")); /* the GC header */
     json_t *ls = find_bench(doc, "python/list_floats_sum/n:10000");
     CHECK(ls && !error_of(ls) && num(ls, "bytes_per_element") == 8 + num(fl, "block_bytes"));
+    lesson_checks(doc);
   }
+  json_decref(doc);
+  /* Without NumPy (here: a numpy on PYTHONPATH that cannot be imported, as a missing one) its
+   * rows skip with the reason; the rest of the lesson runs. */
+  char fake[600];
+  snprintf(fake, sizeof fake, "%s/fakenumpy", ft.dir);
+  CHECK(mkdir(fake, 0755) == 0);
+  strcat(fake, "/numpy");
+  CHECK(mkdir(fake, 0755) == 0);
+  strcat(fake, "/__init__.py");
+  FILE *np = fopen(fake, "w");
+  CHECK(np != NULL);
+  if (np) fputs("raise ImportError('no NumPy here (a test)')\n", np), fclose(np);
+  *strrchr(fake, '/') = 0, *strrchr(fake, '/') = 0;
+  setenv("PYTHONPATH", fake, 1);
+  doc = family_test_run(&ft, argv[1], "^python/getsizeof_(ndarray_1m|list3)$");
+  unsetenv("PYTHONPATH");
+  json_t *nd = doc ? find_bench(doc, "python/getsizeof_ndarray_1m") : NULL, *l3 = doc ? find_bench(doc, "python/getsizeof_list3") : NULL;
+  if (l3 && !error_of(l3)) CHECK(nd && error_of(nd) && strstr(error_of(nd), "skipped: NumPy is not installed"));
   json_decref(doc);
   /* Without libpython (here: a library that does not exist) the pymalloc child skips. */
   setenv("MB_LIBPYTHON", "/nonexistent/libpython3.11.so.1.0", 1);
-  doc = family_test_run(&ft, argv[1], "^(alloc/pymalloc/pair/size:32|python/new_int)$");
+  doc = family_test_run(&ft, argv[1], "^(alloc/pymalloc/pair/size:32|python/new_int|python/gc_collect/.*|python/recursion_pure/.*)$");
   unsetenv("MB_LIBPYTHON");
-  for (int k = 0; doc && k < 2; k++) {
-    const char *m = error_of(find_bench(doc, k ? "python/new_int" : "alloc/pymalloc/pair/size:32"));
+  static const char *const without[] = {"alloc/pymalloc/pair/size:32", "python/new_int", "python/gc_collect/n:10000",
+                                        "python/recursion_pure/limit:1000000/iterations:1/real_time"};
+  for (size_t k = 0; doc && k < sizeof without / sizeof *without; k++) {
+    const char *m = error_of(find_bench(doc, without[k]));
+    if (!(m && strstr(m, "skipped: no libpython3 to load"))) fprintf(stderr, "%s: %s\n", without[k], m ? m : "(measured)");
     CHECK(m && strstr(m, "skipped: no libpython3 to load"));
   }
   json_decref(doc);
