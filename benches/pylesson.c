@@ -431,9 +431,9 @@ static int v_probe(mb_run_t *run, uint64_t result, uint64_t iters) {
 
 LESSON("gc_collect", gc_collect, NULL, ANY, "pymalloc", MB_ARGS(100000), MB_ARGS(10000), .argnames = {"n"},
        .doc = "gc.collect() with n containers reachable from a module-level list (a GC root)");
-LESSON("call_recursive", call_recursive, NULL, ANY, "pymalloc", MB_ARGS(10, 100, 1000, 10000), MB_ARGS(100), .argnames = {"depth"},
+LESSON("call_recursive", call_recursive, NULL, ANY, "pymalloc", MB_ARGS(10, 50, 100, 150, 200, 300, 1000, 3000, 10000), MB_ARGS(100), .argnames = {"depth"},
        .doc = "sum of 1..depth by Python recursion: one call per term");
-LESSON("sum_iterative", sum_iterative, NULL, ANY, "pymalloc", MB_ARGS(10, 100, 1000, 10000), MB_ARGS(100), .argnames = {"n"},
+LESSON("sum_iterative", sum_iterative, NULL, ANY, "pymalloc", MB_ARGS(10, 50, 100, 150, 200, 300, 1000, 3000, 10000), MB_ARGS(100), .argnames = {"n"},
        .doc = "sum of 1..n by a Python loop");
 LESSON("floats_workload", floats_workload, NULL, PYMALLOC_ONLY, "pymalloc", MB_ARGS(1000000), MB_ARGS(100000), .argnames = {"n"},
        .doc = "build a list of n floats and sum it, on pymalloc");

@@ -724,11 +724,16 @@ static const char *why_missing(const char *prefix) {
 /* A claim that could not be judged: why, from the result (a skip's reason), else the family. */
 static void not_here_because(const char *id, const char *prefix) {
   const char *why = why_missing(prefix);
+  char m[400];
+  if (!why && has_family(claim_def(id)->family)) { /* the family ran, without this entry: an older result, a filter */
+    snprintf(m, sizeof m, "not measured: no `%s` in this result", mb_md_code(prefix));
+    claim(id, m, "not measurable here yet");
+    return;
+  }
   if (!why) {
     not_here(id);
     return;
   }
-  char m[400];
   snprintf(m, sizeof m, "`%s` did not run: %s", mb_md_code(prefix), mb_md_text(why));
   claim(id, m, "not measurable here");
 }
@@ -743,6 +748,18 @@ static double name_arg(json_t *b, const char *arg) {
 }
 
 static const char *py_version(void) { return mb_md_text(family_str("python_version")); }
+
+/* The depths python/call_recursive and python/sum_iterative may have been run at. */
+static const int py_depths[] = {10, 50, 100, 150, 200, 300, 1000, 3000, 10000};
+#define PY_NDEPTHS ((int)(sizeof py_depths / sizeof *py_depths))
+
+/* Per term of the sum 1..n at depth n: a recursive call's time, a loop step's (ns). */
+static void py_per_term(int n, double *call, double *step) {
+  char rn[64], ln[64];
+  snprintf(rn, sizeof rn, "python/call_recursive/depth:%d", n);
+  snprintf(ln, sizeof ln, "python/sum_iterative/n:%d", n);
+  *call = ns(rn) / n, *step = ns(ln) / n;
+}
 
 /* A verdict by a rule: "holds (rule: …)" or "differs (rule: …)". */
 static const char *by_rule(int holds, const char *rule) {
@@ -795,22 +812,19 @@ static void claims_python_interpreter(void) { /* recursion */
   } else not_here_because("C20", "python/recursion_via_c");
 
   /* C8 for CPython: one call per term against one loop step per term, at every depth measured. */
-  char per[320] = "";
+  char per[600] = "";
   int depths = 0, slower = 0;
-  static const int ds[] = {10, 100, 1000, 10000};
-  for (int k = 0; k < 4; k++) {
-    char rn[64], ln[64];
-    snprintf(rn, sizeof rn, "python/call_recursive/depth:%d", ds[k]);
-    snprintf(ln, sizeof ln, "python/sum_iterative/n:%d", ds[k]);
-    double r = ns(rn) / ds[k], l = ns(ln) / ds[k];
+  for (int k = 0; k < PY_NDEPTHS; k++) {
+    double r, l;
+    py_per_term(py_depths[k], &r, &l);
     if (isnan(r) || isnan(l)) continue;
     depths++;
     slower += r > l;
     size_t at = strlen(per);
-    snprintf(per + at, sizeof per - at, "%s%d: %s vs %s (%.1f×)", at ? "; " : "", ds[k], fmt_ns(r), fmt_ns(l), r / l);
+    snprintf(per + at, sizeof per - at, "%s%d: %s vs %s (%.1f×)", at ? "; " : "", py_depths[k], fmt_ns(r), fmt_ns(l), r / l);
   }
   if (depths) {
-    snprintf(m, sizeof m, "CPython %s, sum of 1..n, per call vs per loop step: %s", py_version(), per);
+    snprintf(m, sizeof m, "CPython %s, sum of 1..n, per call vs per loop step, n = %s", py_version(), per);
     claim("C8, CPython", m, by_rule(slower == depths, "a call dearer than a loop step at every n"));
   } else not_here_because("C8, CPython", "python/call_recursive");
 
@@ -931,13 +945,17 @@ static void python_figures(const char *charts) {
     printf("| %d | %.0f | %.1f MiB | %.1f MiB (%.1f%%) | %.0f / %.0f |\n", k, num(e, "survivors"), num(e, "rss_added_kib") / 1024,
            num(e, "rss_kept_kib") / 1024, num(e, "retained_pct"), num(e, "arenas_added"), num(e, "arenas_freed"));
   }
-  printf("\n| n | recursive call (per term) | loop step (per term) |\n|---|---|---|\n");
-  static const int ds[] = {10, 100, 1000, 10000};
-  for (int k = 0; k < 4; k++) {
-    char rn[64], ln[64];
-    snprintf(rn, sizeof rn, "python/call_recursive/depth:%d", ds[k]);
-    snprintf(ln, sizeof ln, "python/sum_iterative/n:%d", ds[k]);
-    if (bench(rn) || bench(ln)) printf("| %d | %s | %s |\n", ds[k], fmt_ns(ns(rn) / ds[k]), fmt_ns(ns(ln) / ds[k]));
+  printf("\n| n (depth) | recursive call, per term | page faults per 1,000 calls | loop step, per term |\n|---|---|---|---|\n");
+  for (int k = 0; k < PY_NDEPTHS; k++) {
+    char rn[64];
+    snprintf(rn, sizeof rn, "python/call_recursive/depth:%d", py_depths[k]);
+    double r, l;
+    py_per_term(py_depths[k], &r, &l);
+    if (isnan(r) && isnan(l)) continue;
+    const double pf = num(bench(rn), "page-faults") / py_depths[k] * 1000;
+    char pfs[32] = "–";
+    if (!isnan(pf)) snprintf(pfs, sizeof pfs, "%.1f", pf);
+    printf("| %d | %s | %s | %s |\n", py_depths[k], fmt_ns(r), pfs, fmt_ns(l));
   }
 }
 
@@ -959,6 +977,21 @@ static void python_meaning(void) {
            "recursion through C code: `repr`, `json.dumps`, `pickle` or `copy.deepcopy` of a structure nested %.0f deep crashes the "
            "process with SIGSEGV.\n",
            num(c, "depth"));
+  double first = NAN, knee_cost = NAN;
+  int shallow_n = 0, knee = 0;
+  for (int k = 0; k < PY_NDEPTHS && !knee; k++) {
+    double r, l;
+    py_per_term(py_depths[k], &r, &l);
+    if (isnan(r)) continue;
+    if (isnan(first)) first = r;
+    if (r >= 1.5 * first) knee = py_depths[k], knee_cost = r;
+    else shallow_n = py_depths[k];
+  }
+  if (knee)
+    printf("- A Python call costs %s up to %d frames deep and %s or more from %d on: CPython 3.11 keeps frames on a data stack "
+           "of its own, in chunks, and a recursion past the first chunk maps a new one (the page faults in the table above) "
+           "each time it goes that deep.\n",
+           fmt_ns(first), shallow_n, fmt_ns(knee_cost), knee);
   if (w)
     printf("- pymalloc is worth keeping: building and summing a list of floats took %s as long with `PYTHONMALLOC=malloc`; use "
            "that setting to let a C-level tool (valgrind, ASan, heaptrack) see every allocation, not in production.\n",
