@@ -185,7 +185,7 @@ draw traverse tr_ratio
 draw gemm gm_ikj gm_blas_row
 draw layout ly_padded_one ly_soa_one
 if need py_retain py_sizes; then
-  gnuplot -e "here='$here'; data='$data'; out='$out/python'; machine='$machine'; stamp='$stamp'; pyver='$(x --python-version)'" "$here/python.gp"
+  gnuplot -e "here='$here'; data='$data'; out='$out/python'; machine='$machine'; stamp='$stamp'; pyver='$(head -c 32 "$data/python_version")'" "$here/python.gp"
   echo "plots: $final/python.svg and .png"
 else
   echo "plots: python skipped: the lesson's Python benchmarks are not in $result"

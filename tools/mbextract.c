@@ -14,7 +14,8 @@
  *   mbextract FILE --batch SPEC DIR   many series in one read: SPEC lines "NAME PREFIX FIELD
  *                                 [COMPONENT]", each into DIR/NAME.dat (make plots uses it),
  *                                 its points measured only while disturbed also into
- *                                 DIR/NAME_disturbed.dat (the charts draw them apart)
+ *                                 DIR/NAME_disturbed.dat (the charts draw them apart);
+ *                                 and DIR/python_version, as --python-version prints it
  *   mbextract FILE --caches       "hwloc LEVEL BYTES" and "detected LEVEL BYTES" lines
  *   mbextract FILE --machine      the machine name the result was filed under
  *   mbextract FILE --date         the day of the run (YYYY-MM-DD), "undated" if not known
@@ -137,9 +138,19 @@ static void series(json_t *benches, const char *prefix, const char *field, const
   free(pts);
 }
 
+/* The CPython version the python family ran (its context), for a chart's title: digits, dots
+ * and letters only (it reaches gnuplot), "unknown" otherwise. */
+static const char *python_version(json_t *ctx) {
+  const char *v = json_string_value(json_object_get(json_object_get(json_object_get(ctx, "membench"), "families"), "python_version"));
+  int ok = v && *v && strlen(v) <= 24;
+  for (const char *c = v; ok && *c; c++) ok = isalnum((unsigned char)*c) || *c == '.';
+  return ok ? v : "unknown";
+}
+
 /* Many series from one read of the result (a large result is parsed once, not once per
- * series): SPEC has lines "NAME PREFIX FIELD [COMPONENT]", each written to DIR/NAME.dat. */
-static void batch(json_t *benches, const char *spec, const char *dir) {
+ * series): SPEC has lines "NAME PREFIX FIELD [COMPONENT]", each written to DIR/NAME.dat; and
+ * DIR/python_version, what --python-version prints. */
+static void batch(json_t *ctx, json_t *benches, const char *spec, const char *dir) {
   FILE *f = fopen(spec, "r");
   if (!f) die("%s: cannot read", spec);
   char line[1024];
@@ -159,6 +170,10 @@ static void batch(json_t *benches, const char *spec, const char *dir) {
     if (fclose(dout)) die("%s: cannot write", dpath);
   }
   fclose(f);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/python_version", dir);
+  FILE *pv = fopen(path, "w");
+  if (!pv || fprintf(pv, "%s\n", python_version(ctx)) < 0 || fclose(pv)) die("%s: cannot write", path);
 }
 
 /* Text from a result on its way into a chart: letters, digits and a few marks only. */
@@ -288,12 +303,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(argv[2], "--python-version")) {
-    /* The CPython version the python family ran (its context), for a chart's title: digits,
-     * dots and letters only (it reaches gnuplot), "unknown" otherwise. */
-    const char *v = json_string_value(json_object_get(json_object_get(json_object_get(ctx, "membench"), "families"), "python_version"));
-    int ok = v && *v && strlen(v) <= 24;
-    for (const char *c = v; ok && *c; c++) ok = isalnum((unsigned char)*c) || *c == '.';
-    printf("%s\n", ok ? v : "unknown");
+    printf("%s\n", python_version(ctx));
     return 0;
   }
   if (!strcmp(argv[2], "--caches")) {
@@ -342,7 +352,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc == 5 && !strcmp(argv[2], "--batch")) {
-    batch(benches, argv[3], argv[4]);
+    batch(ctx, benches, argv[3], argv[4]);
     json_decref(doc);
     return 0;
   }

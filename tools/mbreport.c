@@ -705,6 +705,25 @@ static void claims_memory(void) {
   } else not_here("C16, CPython");
 }
 
+/* A table of each benchmark's primary figure in its unit, for the entries of family `fam`
+ * (whose names start with one of `only`, when given: a NULL-ended list). */
+static void primary_table(const char *fam, const char *const *only) {
+  printf("| benchmark | what it measures | figure | value |\n|---|---|---|---|\n");
+  size_t j;
+  json_t *e;
+  json_array_foreach(benches, j, e) {
+    const char *ef = json_string_value(json_object_get(e, "family")), *rt = json_string_value(json_object_get(e, "run_type"));
+    const char *n = json_string_value(json_object_get(e, "run_name")), *pr = json_string_value(json_object_get(e, "primary"));
+    if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
+    int wanted = !only;
+    for (int k = 0; only && only[k]; k++) wanted |= !strncmp(n, only[k], strlen(only[k]));
+    if (!wanted) continue;
+    const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
+    if (mb_is_time_field(pr)) u = "ns"; /* num() reads times in ns */
+    printf("| `%s` | %s | %s | %s |\n", mb_md_code(n), mb_md_text(d ? d : ""), mb_md_text(pr), fmt_value(num(e, pr), u));
+  }
+}
+
 /* ---- The lesson's Python half (the python family's lesson entries, benches/pylesson.c): its claims first, then what
  * this interpreter is, then the figures, then what they mean. ---- */
 
@@ -973,10 +992,10 @@ static void python_meaning(void) {
            "(a few results kept from each batch) keep the whole batch's memory.\n",
            num(r0, "retained_pct"), num(r1, "retained_pct"));
   if (c)
-    printf("- Raising the recursion limit is safe for pure Python on this interpreter (a RecursionError, not a crash), but not for "
-           "recursion through C code: `repr`, `json.dumps`, `pickle` or `copy.deepcopy` of a structure nested %.0f deep crashes the "
-           "process with SIGSEGV.\n",
-           num(c, "depth"));
+    printf("- Raising the recursion limit is safe for pure Python on this interpreter (a RecursionError, not a crash), but code "
+           "that recurses through C (repr, serializers, copy.deepcopy of deep structures) is bounded by the C stack, not by the "
+           "limit: repr of objects nested %.0f deep crashed the process with SIGSEGV here (about %.0f B of C stack a level).\n",
+           num(c, "depth"), num(c, "stack_bytes_per_level"));
   double first = NAN, knee_cost = NAN;
   int shallow_n = 0, knee = 0;
   for (int k = 0; k < PY_NDEPTHS && !knee; k++) {
@@ -1013,6 +1032,9 @@ static void python_section(const char *charts) {
          "child interpreter).\n\n| id | claim | measured here | verdict |\n|---|---|---|---|\n");
   claims_python();
   python_figures(charts);
+  static const char *const capi[] = {"python/new_", "python/list_floats_sum/", NULL};
+  printf("\n### CPython's objects through the C API\n\n");
+  primary_table("python", capi);
   python_meaning();
 }
 
@@ -1083,17 +1105,8 @@ static void generic_sections(const char *charts) {
     const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
     printf("\n## %s\n\n", mb_md_text(title ? title : fam));
     if (doc) printf("%s\n\n", mb_md_text(doc));
-    printf("![%s](%s/family_%s.png)\n\n| benchmark | what it measures | figure | value |\n|---|---|---|---|\n", fam, charts, fam);
-    size_t j;
-    json_t *e;
-    json_array_foreach(benches, j, e) {
-      const char *ef = json_string_value(json_object_get(e, "family")), *rt = json_string_value(json_object_get(e, "run_type"));
-      const char *n = json_string_value(json_object_get(e, "run_name")), *pr = json_string_value(json_object_get(e, "primary"));
-      if (!ef || strcmp(ef, fam) || (rt && !strcmp(rt, "aggregate")) || !n || !pr || bench(n) != e) continue;
-      const char *d = json_string_value(json_object_get(e, "doc")), *u = json_string_value(json_object_get(e, "unit"));
-      if (mb_is_time_field(pr)) u = "ns"; /* num() reads times in ns */
-      printf("| `%s` | %s | %s | %s |\n", mb_md_code(n), mb_md_text(d ? d : ""), mb_md_text(pr), fmt_value(num(e, pr), u));
-    }
+    printf("![%s](%s/family_%s.png)\n\n", fam, charts, fam);
+    primary_table(fam, NULL);
   }
   json_decref(seen);
 }
