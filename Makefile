@@ -10,10 +10,14 @@
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
 #   make deps         check (and as root install) what membench needs: tools/deps.sh
 #   make test-aarch64 cross-build for 64-bit Arm and run the tests under qemu-user
+#   make install      membench, its tools, chart scripts, man page and mballoc into PREFIX
+#                     (default /usr/local; DESTDIR=... stages it); make uninstall removes
+#                     what the last install wrote (the build's install_manifest.txt)
 # Variables: BUILD (build dir), CMAKE_FLAGS (e.g. -DMB_WERROR=ON), ARGS (extra membench
 # flags, e.g. ARGS='--benchmark_filter=harness --mb_cpu=1'), RESULTS (results dir).
 
 BUILD ?= build
+PREFIX ?= /usr/local
 RESULTS ?= results
 CMAKE_FLAGS ?=
 ARGS ?=
@@ -36,6 +40,7 @@ comma := ,
 # needs; a missing optional part turns its feature off).
 
 .PHONY: plots-side-by-side
+.PHONY: install uninstall
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test test-aarch64 compare plots clean
 
 all: build
@@ -76,10 +81,7 @@ plots: build
 	  name=$$(basename "$$result" .json | tr -c 'A-Za-z0-9._\n-' '_'); dir="$$dir/runs/$$name"; \
 	  echo "plots: $$result is not $$machine's latest.json: drawn into $$dir, the machine's REPORT.md and charts left as they were"; \
 	fi; \
-	mkdir -p "$$dir" && bash plots/draw.sh "$$result" "$$dir/charts" $(BUILD)/mbextract && \
-	tmp=$$(mktemp --suffix=.tmp "$$dir/.REPORT.XXXXXX") && \
-	{ $(BUILD)/mbreport "$$result" charts > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
-	echo "plots: $$dir/REPORT.md"
+	MB_TOOLS_DIR=$(BUILD) MB_PLOTS_DIR=plots bash tools/membench-plots.sh "$$result" "$$dir"
 
 plots-side-by-side: build
 	@set -f; set -- $$MB_RESULT; names=""; \
@@ -146,6 +148,18 @@ bench-ci-baseline: build
 	@machine=$$($(BUILD)/membench --mb_machine_name) && mkdir -p $(RESULTS)/$$machine && \
 	$(CI_RUN) --benchmark_out=$(RESULTS)/$$machine/baseline.json >/dev/null && \
 	echo "membench: new baseline in $(RESULTS)/$$machine/baseline.json"
+
+# The prefix is configured into the build (the man page and mballoc.pc name it) and given to
+# cmake --install; DESTDIR stages the files under another root (packaging).
+install: deps
+	@mkdir -p $(BUILD)
+	@$(LOCK) cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX="$(PREFIX)" $(CMAKE_FLAGS) >/dev/null
+	@$(LOCK) cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@if [ ! -f $(BUILD)/install_manifest.txt ]; then echo "membench: nothing to uninstall ($(BUILD)/install_manifest.txt: no install from this build)" >&2; exit 2; fi
+	@while IFS= read -r f || [ -n "$$f" ]; do rm -f -- "$(DESTDIR)$$f" && echo "removed $(DESTDIR)$$f"; done < $(BUILD)/install_manifest.txt
 
 clean:
 	rm -rf $(BUILD)

@@ -58,11 +58,6 @@ struct Outputs {
 };
 Outputs *checkpoint_to = nullptr;
 
-double now_s() {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 
 /* The flags, the counters, the machine name and an imported topology: checked, and the
@@ -86,9 +81,13 @@ bool check_request(int *argc, char **argv) {
   char err[512] = "";
   check_descriptors();
   if (mb_cli_parse(argc, argv, &H.opt, err, sizeof err)) die("%s", err);
+  if (H.opt.help || H.opt.version) { /* nothing else: no topology, no machine, exit 0 */
+    if (H.opt.help) fputs(mb_cli_help, stdout);
+    else mb_print_version(stdout);
+    return false;
+  }
   H.gb_flags.assign(argv + 1, argv + *argc);
   if ((H.child_name = getenv("MB_CHILD_PROCESS")) && !*H.child_name) die("MB_CHILD_PROCESS is empty");
-  if (H.opt.help) fputs(mb_cli_help, stdout);
   if (mb_counters_parse(H.opt.counters ? H.opt.counters : MB_DEFAULT_COUNTERS, &H.counters, err, sizeof err))
     die("%s", err);
   if (H.opt.machine && !mb_machine_name_valid(H.opt.machine))
@@ -214,6 +213,7 @@ void configure() {
   H.config.cores = H.summary.cores, H.config.pus = H.summary.pus;
   H.config.numa_nodes = H.summary.numa_nodes > 0 ? H.summary.numa_nodes : 1;
   H.config.thp = mb_env_get(&H.env, "mb_thp_enabled");
+  H.config.only_ws = H.opt.ws, H.config.only_threads = H.opt.threads;
   mb_set_config(&H.config);
 }
 
@@ -221,7 +221,8 @@ void configure() {
  * time; it writes no file (the collector keeps the runs). Exits 2 on a flag it rejects. */
 void initialize_gb(int argc, char **argv) {
   std::vector<std::string> extra;
-  if (!H.opt.bm_min_time_given) extra.push_back(H.opt.quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.1");
+  if (planned_min_time > 0) extra.push_back("--benchmark_min_time=" + std::to_string(planned_min_time));
+  else if (!H.opt.bm_min_time_given) extra.push_back(H.opt.quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.1");
   extra.push_back("--benchmark_filter=.");
   std::vector<char *> gbargv;
   for (int i = 0; i < argc; i++)
@@ -411,11 +412,12 @@ int main(int argc, char **argv) {
   register_selected(sel);
   int child_selected = 0;
   for (auto &c : children) child_selected += c.second;
+  if (!H.opt.bm_list && H.selected + child_selected == 0)
+    die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
+  plan_run(sel); /* the estimate, and the min time for --mb_budget (before Google Benchmark reads its flags) */
   initialize_gb(argc, argv);
   benchmark::BenchmarkReporter *display = make_display(&why);
   if (!display) die("%s", why.c_str());
-  if (!H.opt.bm_list && H.selected + child_selected == 0)
-    die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
   check_writable(out);
   if (!H.opt.bm_list && !H.opt.help) {
     prepare_machine();
@@ -425,6 +427,7 @@ int main(int argc, char **argv) {
   H.doc = new_doc();
   if (out.writes) checkpoint_to = &out, out.selected = H.selected + child_selected;
   benchmark::BenchmarkReporter *collector = make_collector(display);
+  timing_start();
   if (H.selected) {
     benchmark::RunSpecifiedBenchmarks(collector);
     warn_if_short();
@@ -434,7 +437,15 @@ int main(int argc, char **argv) {
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help && !children.empty()) {
     checkpoint(true); /* all measured here is kept before the children run */
-    for (auto &c : children) run_child(c.first, c.second, out.writes), checkpoint(true);
+    for (auto &c : children) {
+      std::map<std::string, int> per_family; /* where the child's time goes */
+      for (int i = 0; i < H.ninst; i++)
+        if (sel[(size_t)i] && H.insts[i].bench->process && c.first == H.insts[i].bench->process) per_family[H.insts[i].bench->family]++;
+      timing_add(nullptr, 0);
+      run_child(c.first, c.second, out.writes);
+      timing_add_child(per_family);
+      checkpoint(true);
+    }
   }
   benchmark::Shutdown();
 

@@ -130,6 +130,15 @@ std::string gb_flag(const char *name, const char *dflt);
  * H.doc. */
 void run_child(const std::string &name, int count, bool collect);
 
+/* plan.cc: where the run's time goes (context.membench.timing), the estimate said before the
+ * run, and the min time --mb_budget chooses (planned_min_time; 0: none). */
+extern double planned_min_time;
+double now_s(); /* CLOCK_MONOTONIC, in seconds */
+void plan_run(const std::vector<char> &sel);
+void timing_start();
+void timing_add(const char *family, int benchmarks); /* the time since the last mark to family (NULL: to none) */
+void timing_add_child(const std::map<std::string, int> &per_family);
+json_t *timing_json();
 /* context.cc */
 /* Benchmarks (distinct run names) with a disturbed entry in doc; *remeasured: those whose
  * entries came clean from a re-measuring pass. */

@@ -25,6 +25,9 @@ std::vector<std::string> child_args(const char *child_out) {
   if (H.opt.long_sweep) args.push_back("--mb_long");
   if (H.opt.counters) args.push_back(std::string("--mb_counters=") + H.opt.counters);
   if (H.opt.iterations) args.push_back("--mb_iterations=" + std::to_string(H.opt.iterations));
+  if (H.opt.ws) args.push_back("--mb_ws=" + std::to_string(H.opt.ws));
+  if (H.opt.threads) args.push_back("--mb_threads=" + std::to_string(H.opt.threads));
+  if (planned_min_time > 0) args.push_back("--benchmark_min_time=" + std::to_string(planned_min_time)); /* the budget's choice */
   args.push_back(std::string("--mb_machine=") + H.machine);
   if (*child_out) {
     args.push_back(std::string("--benchmark_out=") + child_out);
@@ -46,6 +49,7 @@ double child_deadline(int count) {
     return v;
   }
   double min_time = strtod(gb_flag("--benchmark_min_time=", H.opt.quick ? "0.01" : "0.1").c_str(), &end);
+  if (planned_min_time > 0) min_time = planned_min_time, end = (char *)"";
   if (*end == 'x' || !(min_time > 0)) min_time = 0.1; /* an iteration count: time unknown */
   double reps = strtod(gb_flag("--benchmark_repetitions=", "1").c_str(), nullptr);
   return 60 + count * (10 + 20 * min_time * (reps >= 1 ? reps : 1));

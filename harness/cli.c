@@ -12,27 +12,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char mb_cli_help[] =
-    "membench flags (every --benchmark_* flag of Google Benchmark works too):\n"
-    "  --mb_cpu=N          run on the PU with OS index N (default: first PU of the second core)\n"
-    "  --mb_quick          smallest useful sweeps and short min time (CI, smoke runs)\n"
-    "  --mb_long           the long sweeps (larger working sets, more points); slow on purpose\n"
-    "  --mb_counters=LIST  perf events, comma-separated: perf names (cycles, instructions,\n"
-    "                      L1-dcache-load-misses, page-faults, cpu-migrations, ...) or libpfm4\n"
-    "                      native names; 'none' for no counters. Default: " "cycles,instructions,\n"
-    "                      L1-dcache-load-misses,LLC-load-misses,dTLB-load-misses,branch-misses,\n"
-    "                      page-faults,context-switches,cpu-migrations,task-clock\n"
-    "  --mb_out_dir=DIR    write DIR/<machine>/<UTC timestamp>.json and DIR/<machine>/latest.json\n"
-    "  --mb_testbed=NAME   the machine's name for results and trackers (default: from the CPU's\n"
-    "                      model and cores; also $MB_TESTBED; --mb_machine and $MB_MACHINE too)\n"
-    "  --mb_quiet_check=on|off  on (default): look at the load first (choose a quiet PU when\n"
-    "                      unpinned, wait for another membench on the same PU), and re-measure\n"
-    "                      or mark every run something else disturbed; off: none of it\n"
-    "  --mb_machine_name   print the machine name results would be filed under, and exit\n"
-    "  --mb_print_pu       print the PU a run would take now (OS index; -1: unpinned), and exit\n"
-    "  --mb_iterations=N   run every benchmark exactly N iterations (for deterministic counts\n"
-    "                      under callgrind: see tools/mbgrind)\n"
-    "Result files are written atomically: an interrupted run leaves earlier results as they were.\n";
+#include "mb_help.h"
+
+const char *const mb_cli_help = mb_help_text;
+
+double mb_parse_duration(const char *v) {
+  double total = 0;
+  int parts = 0;
+  const char *p = v;
+  while (*p) {
+    char *end;
+    if (!isdigit((unsigned char)*p)) return -1; /* no sign, no space */
+    errno = 0;
+    double x = strtod(p, &end);
+    if (errno || end == p) return -1;
+    double unit = 1;
+    if (*end == 'h') unit = 3600, end++;
+    else if (*end == 'm' && end[1] != 's') unit = 60, end++;
+    else if (*end == 's') end++;
+    else if (*end) return -1;
+    total += x * unit, parts++;
+    p = end;
+  }
+  return parts && total > 0 && total <= 7 * 86400 ? total : -1;
+}
+
+unsigned long long mb_parse_size(const char *v) {
+  char *end;
+  if (!isdigit((unsigned char)*v)) return 0;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (errno || end == v || !(x > 0)) return 0;
+  static const struct { const char *suffix; double mult; } units[] = {
+      {"", 1}, {"B", 1}, {"k", 1024}, {"K", 1024}, {"KiB", 1024}, {"KB", 1024}, {"M", 1 << 20}, {"MiB", 1 << 20}, {"MB", 1 << 20},
+      {"G", 1 << 30}, {"GiB", 1 << 30}, {"GB", 1 << 30}, {"T", 1099511627776.0}, {"TiB", 1099511627776.0}};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (!strcmp(end, units[i].suffix)) {
+      double b = x * units[i].mult;
+      if (b < 1 || b > 1e15 || b != (double)(unsigned long long)b) return 0; /* a whole number of bytes */
+      return (unsigned long long)b;
+    }
+  return 0;
+}
 
 /* "--name" or "--name=value": returns the value ("" for a bare flag), NULL if not this flag. */
 static const char *flag_value(const char *arg, const char *name) {
@@ -121,6 +142,21 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         opt->iterations = it;
       } else if ((v = flag_value(a, "--mb_help"))) {
         opt->help = 1;
+      } else if ((v = flag_value(a, "--mb_budget"))) {
+        if ((opt->budget_s = mb_parse_duration(v)) <= 0) {
+          snprintf(err, errlen, "--mb_budget: '%s' is not a duration (90s, 4m, 1h30m, or seconds; at most a week)", v);
+          return -1;
+        }
+      } else if ((v = flag_value(a, "--mb_ws"))) {
+        if (!(opt->ws = mb_parse_size(v)) || opt->ws % 4096) {
+          snprintf(err, errlen, "--mb_ws: '%s' is not a size in whole 4 KiB pages (64KiB, 64MiB, 1GiB, or a number of bytes)", v);
+          return -1;
+        }
+      } else if ((v = flag_value(a, "--mb_threads"))) {
+        if (parse_int(v, 1, 4096, &opt->threads)) {
+          snprintf(err, errlen, "--mb_threads: '%s' is not a thread count (1 to 4096)", v);
+          return -1;
+        }
       } else {
         snprintf(err, errlen, "unknown flag '%s' (see --help for the --mb_* flags)", a);
         return -1;
@@ -165,7 +201,11 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
     } else if ((v = flag_value(a, "--benchmark_list_tests"))) {
       if (parse_bool(v, &opt->bm_list)) goto badbool;
     } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      keep = 0;
       opt->help = 1;
+    } else if (!strcmp(a, "--version")) {
+      keep = 0;
+      opt->version = 1;
     }
     if (keep) argv[w++] = argv[i];
     continue;

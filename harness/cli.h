@@ -27,7 +27,11 @@ typedef struct mb_options {
   int print_machine;       /* --mb_machine_name: print the machine name and exit */
   int print_pu;            /* --mb_print_pu: print the PU a run would take now (the quiet
                               check's choice) and exit */
-  int help;                /* --help or --mb_help */
+  int help;                /* --help, -h or --mb_help: print the help, exit 0 */
+  int version;             /* --version: print the version and build, exit 0 */
+  double budget_s;         /* --mb_budget=DURATION: seconds the run should fit in; 0: none */
+  unsigned long long ws;   /* --mb_ws=SIZE: the one working set of the families that sweep one; 0: their sweep */
+  int threads;             /* --mb_threads=N: the one thread count of the families that sweep threads; 0: theirs */
   /* Google Benchmark flags membench reads (they stay in argv unless said otherwise). */
   const char *bm_out;      /* --benchmark_out=PATH (removed from argv: membench writes it) */
   const char *bm_out_format; /* --benchmark_out_format=FMT (removed from argv) */
@@ -41,8 +45,13 @@ typedef struct mb_options {
  * --mb_* flags and malformed values fail. 0, or -1 with the message in err. */
 int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t errlen);
 
-/* The --mb_* part of --help. */
-extern const char mb_cli_help[];
+/* What --help prints (harness/help.txt; the man page is made from the same text). */
+extern const char *const mb_cli_help;
+
+/* "90s", "4m", "1h30m", "1.5h", "250" (seconds): seconds, or -1 when it is none of these. */
+double mb_parse_duration(const char *v);
+/* "64KiB", "64MiB", "1GiB", "4096", "64k", "1M": bytes, or 0 when it is none of these. */
+unsigned long long mb_parse_size(const char *v);
 
 #ifdef __cplusplus
 }

@@ -128,6 +128,7 @@ json_t *membench_context(int argc, char **argv) {
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   json_object_set_new(m, "argv", args);
+  json_object_set_new(m, "timing", timing_json()); /* where the run's time went: the next run's estimate */
   /* What the families added (process layout...), typed as strings. */
   json_t *fam = json_object();
   for (int i = 0; i < mb_context_count(); i++) json_object_set_new(fam, mb_context_key(i), json_string(mb_context_value(i)));

@@ -443,6 +443,12 @@ void mb_env_capture(mb_env_t *env, const mb_topo_summary_t *t) {
     warn(env, "running in a virtual machine: the hypervisor adds noise, and hwloc's cache sizes may be wrong");
 }
 
+void mb_print_version(FILE *f) {
+  fprintf(f, "membench %s\ngit revision: %s\ncompiler: %s\nbuild type: %s (-march=native: %s)\nflags: %s\n"
+             "Google Benchmark: %s\n",
+          MB_VERSION, MB_GIT_REVISION, MB_COMPILER, MB_BUILD_TYPE, MB_NATIVE_ON ? "on" : "off", MB_C_FLAGS, MB_BENCHMARK_VERSION);
+}
+
 static void fp_str(json_t *f, const char *key, const char *v) { json_object_set_new(f, key, json_string(v && *v ? v : "unknown")); }
 
 json_t *mb_fingerprint(const mb_env_t *env, const mb_topo_summary_t *t) {

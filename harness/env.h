@@ -7,6 +7,7 @@
 #define MB_ENV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "topology.h"
 
@@ -56,6 +57,9 @@ const char *mb_env_get(const mb_env_t *env, const char *key);
 
 /* A stable machine name from the CPU model and core count: lower case, [a-z0-9-] only,
  * e.g. "amd-epyc-2c". Writes into buf (at least 64 bytes). */
+/* What --version prints: the version, then how this binary was built (git revision,
+ * compiler, build type, flags, Google Benchmark's version). */
+void mb_print_version(FILE *f);
 void mb_machine_name(char *buf, size_t len, const char *cpu_model, int cores);
 
 void mb_cpuinfo_parse(const char *text, mb_cpuinfo_t *ci);

@@ -163,6 +163,27 @@ static int by_family(const void *a, const void *b) {
   return strcmp(x->family, y->family); /* equal families keep registration order: the caller's sort is stable */
 }
 
+/* --mb_ws / --mb_threads: the argument named "ws" or "threads" takes the one value asked for in
+ * every tuple; tuples that became the same are kept once. */
+static int one_value(mb_arglist_t *list, const mb_bench_t *b, const mb_config_t *config) {
+  int na = list->nargs, changed = 0;
+  for (int i = 0; i < na; i++) {
+    int64_t v = !strcmp(b->argnames[i], "ws") ? (int64_t)config->only_ws : !strcmp(b->argnames[i], "threads") ? config->only_threads : 0;
+    if (!v) continue;
+    for (int t = 0; t < list->n; t++) list->vals[t * na + i] = v;
+    changed = 1;
+  }
+  if (!changed) return 0;
+  int w = 0;
+  for (int t = 0; t < list->n; t++) {
+    int dup = 0;
+    for (int u = 0; u < w && !dup; u++) dup = !memcmp(list->vals + u * na, list->vals + t * na, (size_t)na * sizeof *list->vals);
+    if (!dup) memmove(list->vals + w * na, list->vals + t * na, (size_t)na * sizeof *list->vals), w++;
+  }
+  list->n = w;
+  return 0;
+}
+
 int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err, size_t errlen) {
   mb_instance_t *insts = NULL;
   int n = 0, cap = 0, rc = -1;
@@ -230,6 +251,7 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
       list.nargs = 0;
       if (mb_arglist_add(&list, none)) goto nomem;
     }
+    if (one_value(&list, b, config)) goto nomem;
     for (int t = 0; t < list.n; t++) {
       if (n == cap) {
         cap = cap ? cap * 2 : 64;

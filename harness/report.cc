@@ -197,6 +197,7 @@ class Collector : public benchmark::BenchmarkReporter {
     const mb_instance_t *inst = instance_of(runs[0]);
     size_t batch = 0;
     for (auto &r : runs) batch += r.run_type != Run::RT_Aggregate;
+    timing_add(inst ? inst->bench->family : nullptr, batch && H.pass == 1);
     std::vector<json_t *> entries[2]; /* benchmarks, spread */
     bool error = false, failed = false;
     for (size_t k = 0, it = 0; k < runs.size(); k++) {

@@ -80,6 +80,10 @@ typedef struct mb_config {
   int cores, pus, numa_nodes; /* in the allowed part of the machine (hwloc) */
   const char *thp;           /* transparent huge pages: "always", "madvise", "never" or
                                 "unknown" (the context's mb_thp_enabled) */
+  /* One-off runs (--mb_ws, --mb_threads): a benchmark with an argument named "ws" or
+   * "threads" runs at this one value instead of its sweep (0: its sweep). */
+  uint64_t only_ws;
+  int only_threads;
 } mb_config_t;
 
 /* What a run's other threads (crew.h's workers) said of their share of it. */
