@@ -7,7 +7,8 @@
 #   charts       gnuplot
 #   allocators   jemalloc, mimalloc, tcmalloc (gperftools), CPython's libpython3.11
 #   tests        valgrind (also the deterministic mode), clang and its fuzzer runtime,
-#                compare.py (libbenchmark-tools, python3-scipy)
+#                compare.py (libbenchmark-tools, python3-scipy), prometheus_client's
+#                OpenMetrics parser (python3-prometheus-client), man -l (man-db)
 #   lesson       NumPy for the Python lesson's getsizeof rows (python3-numpy)
 set -u
 [ "${MB_SKIP_DEPS:-0}" = 1 ] && exit 0
@@ -43,7 +44,7 @@ ubuntu:24.04) py=libpython3.12 ;;
 ubuntu:22.04) py=libpython3.10 ;;
 esac
 build="cmake make gcc g++ pkg-config libbenchmark-dev libhwloc-dev hwloc libopenblas-dev libpfm4-dev libjansson-dev"
-optional="gnuplot-nox libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev $py valgrind clang libclang-rt-$rt-dev libbenchmark-tools python3-scipy python3-numpy"
+optional="gnuplot-nox libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev $py valgrind clang libclang-rt-$rt-dev libbenchmark-tools python3-scipy python3-numpy python3-prometheus-client man-db"
 missing=""
 for p in $build $optional; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
