@@ -10,6 +10,7 @@
 #   make bench-ci     the CI subset against results/<machine>/baseline.json (bench-ci-baseline)
 #   make deps         check (and as root install) what membench needs: tools/deps.sh
 #   make test-aarch64 cross-build for 64-bit Arm and run the tests under qemu-user
+#   make deb          the Debian packages (membench, libmballoc0, libmballoc-dev) into ..
 #   make install      membench, its tools, chart scripts, man page and mballoc into PREFIX
 #                     (default /usr/local; DESTDIR=... stages it); make uninstall removes
 #                     what the last install wrote (the build's install_manifest.txt)
@@ -40,7 +41,7 @@ comma := ,
 # needs; a missing optional part turns its feature off).
 
 .PHONY: plots-side-by-side
-.PHONY: install uninstall
+.PHONY: install uninstall deb
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test test-aarch64 compare plots clean
 
 all: build
@@ -156,6 +157,13 @@ install: deps
 	@$(LOCK) cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX="$(PREFIX)" $(CMAKE_FLAGS) >/dev/null
 	@$(LOCK) cmake --build $(BUILD) -j $(JOBS)
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# Debian packages, built offline from the distribution's build dependencies (debian/control);
+# tools/deps.sh deb installs those and dpkg-buildpackage's tools as root.
+deb:
+	@bash tools/deps.sh deb
+	dpkg-buildpackage -b -us -uc
+	@echo "membench: the packages are in $$(cd .. && pwd): $$(cd .. && ls membench_*.deb libmballoc*.deb 2>/dev/null | tr '\n' ' ')"
 
 uninstall:
 	@if [ ! -f $(BUILD)/install_manifest.txt ]; then echo "membench: nothing to uninstall ($(BUILD)/install_manifest.txt: no install from this build)" >&2; exit 2; fi

@@ -43,10 +43,13 @@ case "${ID:-}:${VERSION_ID:-}" in
 ubuntu:24.04) py=libpython3.12 ;;
 ubuntu:22.04) py=libpython3.10 ;;
 esac
+# deps.sh deb: what make deb needs (dpkg-buildpackage, debhelper, lintian) as well.
+packaging=""
+[ "${1:-}" = deb ] && packaging="dpkg-dev debhelper fakeroot lintian"
 build="cmake make gcc g++ pkg-config libbenchmark-dev libhwloc-dev hwloc libopenblas-dev libpfm4-dev libjansson-dev"
 optional="gnuplot-nox libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev $py valgrind clang libclang-rt-$rt-dev libbenchmark-tools python3-scipy python3-numpy python3-prometheus-client man-db"
 missing=""
-for p in $build $optional; do
+for p in $build $optional $packaging; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
