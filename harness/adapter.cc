@@ -414,11 +414,12 @@ int main(int argc, char **argv) {
   for (auto &c : children) child_selected += c.second;
   if (!H.opt.bm_list && H.selected + child_selected == 0)
     die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
-  plan_run(sel); /* the estimate, and the min time for --mb_budget (before Google Benchmark reads its flags) */
+  std::string estimate = plan_run(sel); /* the min time for --mb_budget, before Google Benchmark reads its flags */
   initialize_gb(argc, argv);
   benchmark::BenchmarkReporter *display = make_display(&why);
   if (!display) die("%s", why.c_str());
   check_writable(out);
+  fputs(estimate.c_str(), stderr); /* only once every flag and the output place are accepted */
   if (!H.opt.bm_list && !H.opt.help) {
     prepare_machine();
     describe_families(sel);

@@ -134,7 +134,7 @@ void run_child(const std::string &name, int count, bool collect);
  * run, and the min time --mb_budget chooses (planned_min_time; 0: none). */
 extern double planned_min_time;
 double now_s(); /* CLOCK_MONOTONIC, in seconds */
-void plan_run(const std::vector<char> &sel);
+std::string plan_run(const std::vector<char> &sel); /* the estimate's line, said once the flags are known good */
 void timing_start();
 void timing_add(const char *family, int benchmarks); /* the time since the last mark to family (NULL: to none) */
 void timing_add_child(const std::map<std::string, int> &per_family);

@@ -9,8 +9,9 @@
  * the timed iterations) and a part g that grows with the min time (the timed iterations per
  * second of min time). A family with no history is guessed from the descriptor alone: a
  * fixed part for setup, what touching its working set costs, and g = GB_OVERSHOOT x
- * repetitions (Google Benchmark runs an instance until a run reaches the min time: about
- * twice it, counting its trial runs). --mb_budget=DURATION solves the same sum for the min time.
+ * repetitions (Google Benchmark runs an instance until a run reaches the min time: its last
+ * run aims at 1.4 times it, and its trial runs come before); a fixed-iteration benchmark
+ * (align's loads, the probes) has no min-time part. --mb_budget=DURATION solves the same sum for the min time.
  * The previous result is data: a field that is missing or not a number leaves the guess.
  */
 #include <dirent.h>
@@ -33,10 +34,11 @@ double now_s() {
 double planned_min_time = 0; /* the min time the budget chose, 0: none chosen */
 namespace {
 
-constexpr double GB_OVERSHOOT = 2.0;   /* timed seconds per second of min time and repetition */
+/* Seconds per second of min time and repetition: Google Benchmark's last run aims at 1.4x the
+ * min time (its kSafetyMultiplier), and its trial runs before it add a part of that again. */
+constexpr double GB_OVERSHOOT = 1.8;
 constexpr double FIXED_GUESS_S = 0.02; /* setup and verification of a benchmark with no history */
 constexpr double TOUCH_BPS = 2e9;      /* bytes per second a setup fills (first touch, init) */
-constexpr double FIXED_ITER_GUESS_S = 0.3; /* a fixed-iteration benchmark (a probe) with no history */
 constexpr double MIN_TIME_FLOOR = 0.005;
 constexpr double MIN_TIME_CEIL = 2.0;
 
@@ -124,7 +126,7 @@ Model guess(const mb_instance_t *in, int reps) {
   for (int i = 0; i < MB_MAX_ARGS && b->argnames[i]; i++)
     if (!strcmp(b->argnames[i], "ws") || !strcmp(b->argnames[i], "bytes")) touch = (double)in->arg[i] / TOUCH_BPS;
   int r = b->repetitions > 0 ? b->repetitions : reps;
-  if (b->iterations || H.opt.iterations) return Model{FIXED_ITER_GUESS_S * r + touch, 0};
+  if (b->iterations || H.opt.iterations) return Model{FIXED_GUESS_S * r + touch, 0}; /* no min time: its iterations */
   return Model{FIXED_GUESS_S + touch, GB_OVERSHOOT * r};
 }
 
@@ -183,8 +185,8 @@ json_t *timing_json() {
   return t;
 }
 
-void plan_run(const std::vector<char> &sel) {
-  if (H.opt.bm_list || H.child_name) return;
+std::string plan_run(const std::vector<char> &sel) {
+  if (H.opt.bm_list || H.child_name) return "";
   if (H.opt.budget_s > 0 && H.opt.bm_min_time_given) die("--mb_budget chooses the min time: it cannot be given with --benchmark_min_time");
   std::string from;
   std::map<std::string, Model> models = history(&from);
@@ -200,21 +202,25 @@ void plan_run(const std::vector<char> &sel) {
     guessed += it == models.end();
     fixed += m.a, per_min += m.g, n++;
   }
-  if (!n) return;
+  if (!n) return "";
   double mt = min_time_now();
+  std::string warning;
   if (H.opt.budget_s > 0) {
     double want = per_min > 0 ? (H.opt.budget_s - fixed) / per_min : MIN_TIME_CEIL;
     double chosen = std::min(MIN_TIME_CEIL, std::max(MIN_TIME_FLOOR, want));
-    if (want < MIN_TIME_FLOOR)
-      fprintf(stderr, "membench: --mb_budget=%s: the %d benchmarks need about %s even at the shortest min time (%.3g s): "
-                      "running with that; choose fewer with --benchmark_filter to fit\n",
-              human(H.opt.budget_s).c_str(), n, human(fixed + per_min * MIN_TIME_FLOOR).c_str(), MIN_TIME_FLOOR);
+    if (want < MIN_TIME_FLOOR) {
+      char w[512];
+      snprintf(w, sizeof w, "membench: --mb_budget=%s: the %d benchmarks need about %s even at the shortest min time (%.3g s): "
+                            "running with that; choose fewer with --benchmark_filter to fit\n",
+               human(H.opt.budget_s).c_str(), n, human(fixed + per_min * MIN_TIME_FLOOR).c_str(), MIN_TIME_FLOOR);
+      warning = w;
+    }
     planned_min_time = mt = chosen;
   }
   std::string basis = from.empty() ? "a guess: no earlier " + mode_now() + " run of " + H.machine + " under --mb_out_dir"
                                    : "from " + from + (guessed ? ", " + std::to_string(guessed) + " guessed" : "");
-  fprintf(stderr, "membench: %d benchmarks, about %s%s (%s)\n", n, human(fixed + per_min * mt).c_str(),
-          planned_min_time > 0 ? (", min time " + std::to_string(mt).substr(0, 6) + " s for --mb_budget").c_str() : "", basis.c_str());
+  return warning + "membench: " + std::to_string(n) + " benchmarks, about " + human(fixed + per_min * mt) +
+         (planned_min_time > 0 ? ", min time " + std::to_string(mt).substr(0, 6) + " s for --mb_budget" : "") + " (" + basis + ")\n";
 }
 
 }  // namespace mb

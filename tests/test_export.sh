@@ -9,12 +9,7 @@
 # bad input is one line and exit 2.
 set -u
 build=$1 result=$2
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT
-py=/usr/bin/python3
-[ -x $py ] || py=python3
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 for f in jsonl csv openmetrics; do
   "$build/mbexport" --to=$f "$result" > "$dir/out.$f" 2> "$dir/err.$f" || { cat "$dir/err.$f"; fail "--to=$f exit status"; }
 done
@@ -103,5 +98,4 @@ PY
 echo '{"context": {}, "benchmarks": 3}' > "$dir/notres.json"
 "$build/mbexport" --to=csv "$dir/notres.json" > /dev/null 2> "$dir/e"; rc=$?
 [ $rc -eq 2 ] && [ "$(wc -l < "$dir/e")" -eq 1 ] || fail "not a result: exit $rc"
-echo "$fails failed"
-[ $fails -eq 0 ]
+finish

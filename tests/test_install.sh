@@ -6,10 +6,8 @@
 # installed membench-plots finds its chart scripts and tools with the source tree out of reach.
 set -u
 src=$(cd "$1" && pwd) build=$(cd "$2" && pwd) cmake=$3
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
+work=$dir
 "$cmake" --install "$build" --prefix "$work/prefix" > "$work/install.log" 2>&1 || { cat "$work/install.log"; echo "FAIL: cmake --install"; exit 1; }
 p=$work/prefix
 for f in bin/membench bin/membench-plots bin/mbreport bin/mbexport share/man/man1/membench.1 include/mballoc.h; do
@@ -87,5 +85,4 @@ DESTDIR=$work/stage "$cmake" --install "$build" --prefix /opt/membench-test > /d
 [ -x "$work/stage/opt/membench-test/bin/membench" ] || fail "DESTDIR: no membench under it"
 grep -q "/opt/membench-test/share/membench/plots" "$work/stage/opt/membench-test/share/man/man1/membench.1" ||
   echo "note: the man page names the configured data directory, not --prefix's (configure with -DCMAKE_INSTALL_PREFIX to change it)"
-echo "$fails failed"
-[ $fails -eq 0 ]
+finish
