@@ -41,7 +41,7 @@ comma := ,
 # needs; a missing optional part turns its feature off).
 
 .PHONY: plots-side-by-side
-.PHONY: install uninstall deb
+.PHONY: install uninstall deb docs
 .PHONY: all deps build bench bench-quick bench-deterministic bench-ci bench-ci-baseline test test-aarch64 compare plots clean
 
 all: build
@@ -82,7 +82,13 @@ plots: build
 	  name=$$(basename "$$result" .json | tr -c 'A-Za-z0-9._\n-' '_'); dir="$$dir/runs/$$name"; \
 	  echo "plots: $$result is not $$machine's latest.json: drawn into $$dir, the machine's REPORT.md and charts left as they were"; \
 	fi; \
-	MB_TOOLS_DIR=$(BUILD) MB_PLOTS_DIR=plots bash tools/membench-plots.sh "$$result" "$$dir"
+	MB_TOOLS_DIR=$(BUILD) MB_PLOTS_DIR=plots bash tools/membench-plots.sh "$$result" "$$dir" && \
+	if [ "$(RESULTS)" = results ]; then bash tools/docs-sync.sh $(BUILD); fi
+
+# The blocks of README.md and docs/ that quote a committed report or a tool's output, filled
+# from them (make test fails when one no longer matches).
+docs: build
+	@bash tools/docs-sync.sh $(BUILD)
 
 plots-side-by-side: build
 	@set -f; set -- $$MB_RESULT; names=""; \

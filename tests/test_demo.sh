@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_demo.sh SRC: the README's "Writing a benchmark" example, pasted as one new file
+# test_demo.sh SRC: docs/writing-a-benchmark.md's example, pasted as one new file
 # (benches/demo.c) in a scratch copy of the tree, shows up in a result, in REPORT.md and in a
 # chart after `make bench ARGS=...` and `make plots`, with no other file touched.
 set -euo pipefail
@@ -10,9 +10,9 @@ trap 'rm -rf "$scratch"' EXIT
 (cd "$src" && git ls-files -co --exclude-standard -z | grep -zv '^results/' | xargs -0 cp --parents -t "$scratch" 2>/dev/null) ||
   { echo "test_demo: cannot copy the tree (git ls-files)"; exit 77; }
 cd "$scratch"
-# The example, exactly as the README shows it.
-awk '/^## Writing a benchmark/ { s = 1 } s && /^```c$/ { c = 1; next } c && /^```$/ { exit } c' README.md > benches/demo.c
-grep -q 'MB_BENCH(.family = "demo"' benches/demo.c || { echo "FAIL: no demo/sum example in the README"; exit 1; }
+# The example, exactly as docs/writing-a-benchmark.md shows it (its first C block).
+awk '/^```c$/ { c = 1; next } c && /^```$/ { exit } c' docs/writing-a-benchmark.md > benches/demo.c
+grep -q 'MB_BENCH(.family = "demo"' benches/demo.c || { echo "FAIL: no demo/sum example in docs/writing-a-benchmark.md"; exit 1; }
 before=$(git -C "$src" ls-files | grep -v '^results/' | (cd "$scratch" && xargs sha256sum 2>/dev/null) | sha256sum)
 export MB_SKIP_DEPS=1
 # The flags CI builds with (warnings are errors), whatever make passes down.
