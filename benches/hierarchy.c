@@ -835,3 +835,10 @@ MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .primary = {"bytes_per_sec
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
 MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_pair, .setup = s_false_sharing, .teardown = t_pair, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");
+
+MB_VIEW(.family = "hierarchy", .heading = "Hierarchy", .place = 10, .charts = {{"latency", "latency"}, {"bandwidth", "bandwidth"}},
+        .corner = "working set", .cols = {"random-chase latency", "read bandwidth"},
+        .rows = {{"16 KiB / 32 KiB", {"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768"}},
+                 {"256 KiB / 512 KiB", {"hierarchy/latency_random/ws:262144", "hierarchy/read/ws:524288"}},
+                 {"4 MiB / 8 MiB", {"hierarchy/latency_random/ws:4194304", "hierarchy/read/ws:8388608"}},
+                 {"256 MiB / 1 GiB", {"hierarchy/latency_random/ws:268435456", "hierarchy/read/ws:1073741824"}}});

@@ -626,3 +626,11 @@ MB_BENCH(.family = "stack", .variant = "heap_malloc", .version = 2, .kernel = k_
 MB_BENCH(.family = "stack", .variant = "heap_calloc", .kernel = k_heap_calloc, .setup = s_heap_malloc, .teardown = t_free, .verify = v_heap_calloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "calloc + touch pages + free across the dynamic mmap threshold (recycled, memset)", .process = "fresh_heap");
 MB_BENCH(.family = "stack", .variant = "heap_malloc_fixed", .version = 2, .kernel = k_heap_malloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_malloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "the same with the threshold fixed by mallopt", .process = "fixed_heap");
 MB_BENCH(.family = "stack", .variant = "heap_calloc_fixed", .kernel = k_heap_calloc, .setup = s_heap_malloc_fixed, .teardown = t_free, .verify = v_heap_calloc, .argnames = {"size"}, .args = thr_args, .quick_args = thr_quick, .items_per_iter = 1, .doc = "calloc + touch pages + free with the threshold fixed: fresh mappings from 128 KiB", .process = "fixed_heap");
+
+MB_VIEW(.family = "stack", .heading = "Stack and heap", .place = 20,
+        .charts = {{"stack_alloc", "allocation cost"}, {"pagefault", "page faults"}, {"thread_stacks", "thread stacks"}},
+        .corner = "size", .cols = {"VLA (untouched)", "alloca (untouched)", "malloc+free", "calloc+free"},
+        .figure = {"real_time", "real_time", "real_time", "real_time"},
+        .rows = {{"16 B", {"stack/vla_untouched/size:16", "stack/alloca_untouched/size:16", "stack/malloc/size:16", "stack/calloc/size:16"}},
+                 {"4 KiB", {"stack/vla_untouched/size:4096", "stack/alloca_untouched/size:4096", "stack/malloc/size:4096", "stack/calloc/size:4096"}},
+                 {"1 MiB", {"stack/vla_untouched/size:1048576", "stack/alloca_untouched/size:1048576", "stack/malloc/size:1048576", "stack/calloc/size:1048576"}}});

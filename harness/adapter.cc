@@ -86,6 +86,14 @@ bool check_request(int *argc, char **argv) {
     else mb_print_version(stdout);
     return false;
   }
+  if (mb_views_check(err, sizeof err)) die("%s", err); /* a view naming no benchmark is a bug, said at once */
+  if (H.opt.print_views) {
+    json_t *p = presentation_json();
+    if (json_dumpf(p, stdout, JSON_INDENT(1) | JSON_SORT_KEYS) || fputc('\n', stdout) == EOF || fflush(stdout))
+      die("cannot write the views: %s", strerror(errno));
+    json_decref(p);
+    return false;
+  }
   H.gb_flags.assign(argv + 1, argv + *argc);
   if ((H.child_name = getenv("MB_CHILD_PROCESS")) && !*H.child_name) die("MB_CHILD_PROCESS is empty");
   if (mb_counters_parse(H.opt.counters ? H.opt.counters : MB_DEFAULT_COUNTERS, &H.counters, err, sizeof err))

@@ -140,6 +140,9 @@ void timing_add(const char *family, int benchmarks); /* the time since the last 
 void timing_add_child(const std::map<std::string, int> &per_family);
 json_t *timing_json();
 /* context.cc */
+/* Each family's presentation (MB_FAMILY) and its report sections (MB_VIEW), as the result
+ * records them and --mb_views prints them. */
+json_t *presentation_json();
 /* Benchmarks (distinct run names) with a disturbed entry in doc; *remeasured: those whose
  * entries came clean from a re-measuring pass. */
 int count_disturbed(json_t *doc, int *remeasured);

@@ -117,6 +117,8 @@ int mb_cli_parse(int *argc, char **argv, mb_options_t *opt, char *err, size_t er
         opt->out_dir = v;
       } else if ((v = flag_value(a, "--mb_machine_name"))) {
         opt->print_machine = 1;
+      } else if ((v = flag_value(a, "--mb_views"))) {
+        opt->print_views = 1;
       } else if ((v = flag_value(a, "--mb_print_pu"))) {
         opt->print_pu = 1;
       } else if ((v = flag_value(a, "--mb_machine")) || (v = flag_value(a, "--mb_testbed"))) {

@@ -25,6 +25,7 @@ typedef struct mb_options {
   long iterations;         /* --mb_iterations=N: every benchmark runs exactly N iterations
                               (deterministic counts); 0: Google Benchmark chooses */
   int print_machine;       /* --mb_machine_name: print the machine name and exit */
+  int print_views;         /* --mb_views: print the declared report sections (JSON) and exit */
   int print_pu;            /* --mb_print_pu: print the PU a run would take now (the quiet
                               check's choice) and exit */
   int help;                /* --help, -h or --mb_help: print the help, exit 0 */

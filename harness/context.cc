@@ -45,7 +45,40 @@ json_t *counters_json() {
   return ctr;
 }
 
-/* How each declared family is presented: the report's section and the default chart. */
+/* A declared report section (MB_VIEW) as data: heading, place, charts, the table's header
+ * and rows (a row's cells in column order, null where it has none). */
+json_t *view_json(const mb_view_t *v) {
+  json_t *o = json_object(), *charts = json_array(), *cols = json_array(), *figs = json_array(), *rows = json_array();
+  json_object_set_new(o, "heading", json_string(v->heading));
+  json_object_set_new(o, "place", json_integer(v->place));
+  for (int c = 0; c < MB_VIEW_CHARTS && v->charts[c].file; c++)
+    json_array_append_new(charts, json_pack("{s:s,s:s}", "file", v->charts[c].file, "alt", v->charts[c].alt ? v->charts[c].alt : v->charts[c].file));
+  json_object_set_new(o, "charts", charts);
+  int ncols = 0;
+  while (ncols < MB_VIEW_COLS && v->cols[ncols]) ncols++;
+  if (v->corner) {
+    json_array_append_new(cols, json_string(v->corner));
+    for (int c = 0; c < ncols; c++) {
+      json_array_append_new(cols, json_string(v->cols[c]));
+      json_array_append_new(figs, v->figure[c] ? json_string(v->figure[c]) : json_null());
+    }
+    for (int r = 0; r < MB_VIEW_ROWS && v->rows[r].label; r++) {
+      json_t *row = json_array();
+      json_array_append_new(row, json_string(v->rows[r].label));
+      for (int c = 0; c < ncols; c++) json_array_append_new(row, v->rows[r].cells[c] ? json_string(v->rows[r].cells[c]) : json_null());
+      json_array_append_new(rows, row);
+    }
+  }
+  json_object_set_new(o, "columns", cols);
+  json_object_set_new(o, "figures", figs);
+  json_object_set_new(o, "rows", rows);
+  return o;
+}
+
+}  // namespace
+
+/* How each declared family is presented: the report's section and the default chart, and
+ * the sections it declares (MB_VIEW). */
 json_t *presentation_json() {
   json_t *all = json_object();
   for (int i = 0; i < mb_family_count(); i++) {
@@ -57,12 +90,15 @@ json_t *presentation_json() {
     json_object_set_new(o, "logx", json_boolean(f->logx));
     json_object_set_new(o, "logy", json_boolean(f->logy));
     if (f->after) json_object_set_new(o, "after", json_string(f->after));
+    json_t *sections = json_array();
+    for (int v = 0; v < mb_view_count(); v++)
+      if (!strcmp(mb_view_at(v)->family, f->name)) json_array_append_new(sections, view_json(mb_view_at(v)));
+    if (json_array_size(sections)) json_object_set_new(o, "sections", sections);
+    else json_decref(sections);
     json_object_set_new(all, f->name, o);
   }
   return all;
 }
-
-}  // namespace
 
 /* Benchmarks (distinct run names) with a disturbed entry in the result; *remeasured: those
  * whose entries came clean from a re-measuring pass. */

@@ -43,6 +43,82 @@ const mb_family_t *mb_family_find(const char *name) {
 int mb_family_count(void) { return nfamilies; }
 const mb_family_t *mb_family_at(int i) { return families[i]; }
 
+static const mb_view_t *views[128];
+static int nviews;
+void mb_register_view(const mb_view_t *view) {
+  if (nviews < (int)(sizeof views / sizeof *views)) views[nviews++] = view;
+  else dropped++;
+}
+int mb_view_count(void) { return nviews; }
+const mb_view_t *mb_view_at(int i) { return views[i]; }
+
+static int nargs_of(const mb_bench_t *b);
+
+/* Whether `name` (family/variant/arg:value...) is what a registered descriptor would call one of
+ * its benchmarks: family, variant and argument names in order, integer values. */
+static int names_a_benchmark(const char *name) {
+  const char *slash = strchr(name, '/');
+  if (!slash) return 0;
+  size_t fl = (size_t)(slash - name);
+  const char *rest = slash + 1, *args = rest + strlen(rest);
+  for (const char *p = strchr(rest, '/'); p; p = strchr(p + 1, '/')) {
+    const char *seg_end = strchr(p + 1, '/');
+    const char *colon = strchr(p + 1, ':');
+    if (colon && (!seg_end || colon < seg_end)) {
+      args = p;
+      break;
+    }
+  }
+  size_t vl = (size_t)(args - rest); /* the arguments: from the first segment with a ':' */
+  for (int i = 0; i < nbenches; i++) {
+    const mb_bench_t *b = benches[i];
+    if (!b->family || !b->variant || strlen(b->family) != fl || strncmp(b->family, name, fl) || strlen(b->variant) != vl ||
+        strncmp(b->variant, rest, vl))
+      continue;
+    const char *p = args;
+    int k = 0, na = nargs_of(b), ok = 1;
+    while (ok && *p == '/' && k < na) {
+      size_t al = strlen(b->argnames[k]);
+      char *end;
+      ok = !strncmp(p + 1, b->argnames[k], al) && p[1 + al] == ':';
+      if (ok) {
+        strtoll(p + 2 + al, &end, 10);
+        ok = end > p + 2 + al && (*end == '/' || !*end);
+        p = end;
+      }
+      k++;
+    }
+    if (ok && k == na && !*p) return 1;
+  }
+  return 0;
+}
+
+int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
+  if (!w->family || !mb_family_find(w->family) || !w->heading) {
+    snprintf(err, errlen, "a report section (%s) names a family without MB_FAMILY, or has no heading", w->family ? w->family : "no family");
+    return -1;
+  }
+  for (int r = 0; r < MB_VIEW_ROWS; r++)
+    for (int c = 0; c < MB_VIEW_COLS; c++) {
+      const char *n = w->rows[r].cells[c];
+      if (n && !names_a_benchmark(n)) {
+        snprintf(err, errlen, "report section '%s' (%s): '%s' is not a registered benchmark", w->heading, w->family, n);
+        return -1;
+      }
+      if (n && !w->cols[c]) {
+        snprintf(err, errlen, "report section '%s' (%s): '%s' is in a column without a header", w->heading, w->family, n);
+        return -1;
+      }
+    }
+  return 0;
+}
+
+int mb_views_check(char *err, size_t errlen) {
+  for (int v = 0; v < nviews; v++)
+    if (mb_view_check(views[v], err, errlen)) return -1;
+  return 0;
+}
+
 static mb_levels_t levels;
 void mb_levels_publish(const mb_levels_t *l) { levels = *l; }
 const mb_levels_t *mb_levels_get(void) { return levels.n ? &levels : NULL; }

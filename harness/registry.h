@@ -28,6 +28,12 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
 
 /* Families declared with MB_FAMILY: by name (NULL when not declared), count, by index. */
 const mb_family_t *mb_family_find(const char *name);
+/* The report sections declared with MB_VIEW; mb_views_check: 0, or -1 with the first name
+ * that is no registered benchmark (or family) in err. */
+int mb_view_count(void);
+const mb_view_t *mb_view_at(int i);
+int mb_view_check(const mb_view_t *view, char *err, size_t errlen);
+int mb_views_check(char *err, size_t errlen);
 int mb_family_count(void);
 const mb_family_t *mb_family_at(int i);
 

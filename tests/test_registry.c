@@ -32,6 +32,10 @@ static int find(mb_instance_t *in, int n, const char *name) {
   return -1;
 }
 
+MB_FAMILY(.name = "alpha", .title = "Alpha");
+MB_VIEW(.family = "alpha", .heading = "Alpha", .corner = "size", .cols = {"one", "two"},
+        .rows = {{"8", {"alpha/one/size:8", "alpha/two/n:64/stride:8"}}, {"64 (not in every mode)", {"alpha/one/size:64"}}});
+
 int main(void) {
   char err[256];
   mb_instance_t *in;
@@ -101,6 +105,24 @@ int main(void) {
   free(said);
   close(fd);
   unlink(tmpl);
+
+  /* Report sections (MB_VIEW) name registered benchmarks: family, variant, argument names in
+   * order and integer values; anything else is an error naming it. */
+  CHECK_EQ_INT(mb_views_check(err, sizeof err), 0); /* the declared one below */
+  static const mb_view_t typo = {.family = "alpha", .heading = "T", .corner = "c", .cols = {"x"}, .rows = {{"r", {"alpha/onee/size:8"}}}},
+                         argname = {.family = "alpha", .heading = "A", .corner = "c", .cols = {"x"}, .rows = {{"r", {"alpha/two/stride:1/n:64"}}}},
+                         value = {.family = "alpha", .heading = "V", .corner = "c", .cols = {"x"}, .rows = {{"r", {"alpha/one/size:8k"}}}},
+                         nofam = {.family = "zeta", .heading = "Z"},
+                         nohead = {.family = "alpha", .heading = "H", .corner = "c", .rows = {{"r", {"alpha/one/size:8"}}}};
+  const mb_view_t *bad_views[] = {&typo, &argname, &value, &nofam, &nohead};
+  const char *said_of[] = {"'alpha/onee/size:8' is not a registered benchmark", "'alpha/two/stride:1/n:64' is not",
+                           "'alpha/one/size:8k' is not", "without MB_FAMILY", "a column without a header"};
+  for (int k = 0; k < 5; k++) {
+    err[0] = 0;
+    CHECK_EQ_INT(mb_view_check(bad_views[k], err, sizeof err), -1);
+    CHECK(strstr(err, said_of[k]) != NULL);
+  }
+  CHECK_EQ_INT(mb_view_count(), 1);
 
   /* Malformed: two argument names but an odd count of values. */
   mb_register(&bad);

@@ -305,41 +305,88 @@ static void check_entries(const char *path) {
   }
 }
 
-static void section_hierarchy(const char *charts) {
-  if (has_family("hierarchy")) {
-    printf("\n## Hierarchy\n\n![latency](%s/latency.png)\n![bandwidth](%s/bandwidth.png)\n\n", charts, charts);
-    printf("| working set | random-chase latency | read bandwidth |\n|---|---|---|\n");
-    static const struct {
-      const char *lat, *bw, *label;
-    } rows[] = {{"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768", "16 KiB / 32 KiB"},
-                {"hierarchy/latency_random/ws:262144", "hierarchy/read/ws:524288", "256 KiB / 512 KiB"},
-                {"hierarchy/latency_random/ws:4194304", "hierarchy/read/ws:8388608", "4 MiB / 8 MiB"},
-                {"hierarchy/latency_random/ws:268435456", "hierarchy/read/ws:1073741824", "256 MiB / 1 GiB"}};
-    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-      printf("| %s | %s | %s |\n", rows[r].label, fmt_ns(ns(rows[r].lat)), fmt_value(num(bench(rows[r].bw), "bytes_per_second"), "B/s"));
+/* ---- Declared sections (MB_VIEW beside the benchmarks): heading, charts, a table of
+ * benchmarks' figures. From the result's presentation, else from --views=FILE (what the
+ * membench that draws the report declares: `membench --mb_views`), for results recorded
+ * before their families declared them. Everything in them is data: names are looked up,
+ * text escaped, a chart whose name is not a plain file name is left out. ---- */
+
+static json_t *views_file; /* --views=FILE's presentation, or NULL */
+#define MB_VIEW_COLS_MAX 6    /* membench.h's MB_VIEW_COLS: more columns is no section of ours */
+
+/* The sections a family declares, from the result or the views file. */
+static json_t *sections_of(const char *fam) {
+  json_t *s = json_object_get(json_object_get(json_object_get(mctx, "presentation"), fam), "sections");
+  if (!json_is_array(s)) s = json_object_get(json_object_get(views_file, fam), "sections");
+  return json_is_array(s) ? s : NULL;
+}
+
+/* One cell: the named benchmark's figure (the column's, else its primary) in its unit. */
+static const char *view_cell(const char *name, const char *figure) {
+  json_t *b = name ? bench(name) : NULL;
+  const char *primary = json_string_value(json_object_get(b, "primary"));
+  const char *fig = figure ? figure : primary;
+  if (!b || !fig) return "–";
+  const char *unit = mb_is_time_field(fig) ? "ns" : primary && !strcmp(fig, primary) ? json_string_value(json_object_get(b, "unit"))
+                     : !strcmp(fig, "bytes_per_second") ? "B/s" : "";
+  return fmt_value(num(b, fig), unit);
+}
+
+static void view_section(json_t *v, const char *charts) {
+  const char *heading = json_string_value(json_object_get(v, "heading"));
+  printf("\n## %s\n\n", mb_md_text(heading ? heading : "?"));
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(v, "charts"), i, c) {
+    const char *file = json_string_value(json_object_get(c, "file")), *alt = json_string_value(json_object_get(c, "alt"));
+    if (!file || !mb_machine_name_valid(file)) continue;
+    char a[128];
+    snprintf(a, sizeof a, "%s", mb_md_text(alt ? alt : file));
+    for (char *p = a; *p; p++)
+      if (*p == '[' || *p == ']') *p = ' ';
+    printf("![%s](%s/%s.png)\n", a, charts, file);
+  }
+  json_t *cols = json_object_get(v, "columns"), *figs = json_object_get(v, "figures"), *rows = json_object_get(v, "rows"), *row;
+  size_t ncols = json_array_size(cols);
+  if (ncols < 2 || ncols > 1 + MB_VIEW_COLS_MAX) return;
+  printf("\n|");
+  for (size_t k = 0; k < ncols; k++) printf(" %s |", mb_md_text(json_string_value(json_array_get(cols, k))));
+  printf("\n|");
+  for (size_t k = 0; k < ncols; k++) printf("---|");
+  printf("\n");
+  json_array_foreach(rows, i, row) {
+    printf("| %s |", mb_md_text(json_string_value(json_array_get(row, 0))));
+    for (size_t k = 1; k < ncols; k++)
+      printf(" %s |", view_cell(json_string_value(json_array_get(row, k)), json_string_value(json_array_get(figs, k - 1))));
+    printf("\n");
   }
 }
 
-static void section_stack(const char *charts) {
-  if (has_family("stack")) {
-    printf("\n## Stack and heap\n\n![allocation cost](%s/stack_alloc.png)\n![page faults](%s/pagefault.png)\n"
-           "![thread stacks](%s/thread_stacks.png)\n\n| size | VLA (untouched) | alloca (untouched) | malloc+free | calloc+free |\n|---|---|---|---|---|\n",
-           charts, charts, charts);
-    static const char *sizes[] = {"16", "4096", "1048576"};
-    for (int k = 0; k < 3; k++) {
-      char size[32];
-      size_str(size, sizeof size, atof(sizes[k]));
-      char n3[64], n4[64];
-      snprintf(n3, sizeof n3, "stack/malloc/size:%s", sizes[k]);
-      snprintf(n4, sizeof n4, "stack/calloc/size:%s", sizes[k]);
-      printf("| %s | %s | %s | %s | %s |\n", size, fmt_ns(ns_untouched("vla", sizes[k])), fmt_ns(ns_untouched("alloca", sizes[k])), fmt_ns(ns(n3)),
-             fmt_ns(ns(n4)));
+/* Every declared section of the families in the result, by place (then as declared). */
+static void declared_sections(const char *charts) {
+  json_t *all = json_array(), *seen = json_object();
+  size_t i;
+  json_t *b;
+  json_array_foreach(benches, i, b) {
+    const char *fam = json_string_value(json_object_get(b, "family"));
+    if (!fam || json_object_get(seen, fam)) continue;
+    json_object_set_new(seen, fam, json_true());
+    json_t *s = sections_of(fam), *v;
+    size_t k;
+    json_array_foreach(s, k, v) if (json_is_object(v)) json_array_append(all, v);
+  }
+  size_t n = json_array_size(all);
+  for (size_t a = 1; a < n; a++) /* insertion sort by place: a handful, stable */
+    for (size_t j = a; j > 0; j--) {
+      json_t *x = json_array_get(all, j - 1), *y = json_array_get(all, j);
+      if (json_integer_value(json_object_get(x, "place")) <= json_integer_value(json_object_get(y, "place"))) break;
+      json_incref(x);
+      json_array_set(all, j - 1, y);
+      json_array_set_new(all, j, x);
     }
-  }
-}
-
-static void section_recursion(const char *charts) {
-  if (has_family("recursion")) printf("\n## Recursion\n\n![recursion depth](%s/recursion.png)\n", charts);
+  json_array_foreach(all, i, b) view_section(b, charts);
+  json_decref(all);
+  json_decref(seen);
 }
 
 static void section_alloc(const char *charts) {
@@ -1091,7 +1138,7 @@ static void machine_table(void) {
  * from the result's presentation metadata (MB_FAMILY), a table of each benchmark's primary
  * figure in its unit, and the default chart make plots draws for it. */
 static void generic_sections(const char *charts) {
-  static const char *const covered[] = {"hierarchy", "stack", "recursion", "alloc", "traverse", "gemm", "layout", "align", "machine", "python", NULL};
+  static const char *const covered[] = {"alloc", "traverse", "gemm", "layout", "align", "machine", "python", NULL};
   json_t *pres = json_object_get(mctx, "presentation"), *seen = json_object();
   size_t i;
   json_t *b;
@@ -1099,7 +1146,7 @@ static void generic_sections(const char *charts) {
     const char *fam = json_string_value(json_object_get(b, "family"));
     int hand = 0;
     for (int k = 0; fam && covered[k]; k++) hand |= !strcmp(covered[k], fam);
-    if (!fam || hand || json_object_get(seen, fam) || !mb_machine_name_valid(fam)) continue;
+    if (!fam || hand || sections_of(fam) || json_object_get(seen, fam) || !mb_machine_name_valid(fam)) continue;
     json_object_set_new(seen, fam, json_true());
     json_t *p = json_object_get(pres, fam);
     const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
@@ -1174,7 +1221,14 @@ int main(int argc, char **argv) {
       printf("| %s | %s | %s |\n", claim_defs[k].id, claim_defs[k].text, claim_defs[k].family);
     return 0;
   }
-  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] > REPORT.md, or mbreport --claims");
+  if (argc > 1 && !strncmp(argv[argc - 1], "--views=", 8)) { /* the sections a membench declares (--mb_views) */
+    json_error_t ve;
+    json_decref(views_file);
+    if (!(views_file = json_load_file(argv[argc - 1] + 8, 0, &ve)) || !json_is_object(views_file))
+      die("%s: not the JSON membench --mb_views prints (line %d: %s)", argv[argc - 1] + 8, ve.line, ve.text);
+    argc--;
+  }
+  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] [--views=FILE] > REPORT.md, or mbreport --claims");
   const char *charts = argc > 2 ? argv[2] : "charts";
   json_error_t e;
   json_t *doc = json_load_file(argv[1], 0, &e);
@@ -1215,9 +1269,7 @@ int main(int argc, char **argv) {
   quiet_paragraph();
 
   machine_table();
-  if (has_family("hierarchy")) section_hierarchy(charts);
-  if (has_family("stack")) section_stack(charts);
-  if (has_family("recursion")) section_recursion(charts);
+  declared_sections(charts);
   if (has_family("alloc")) section_alloc(charts);
   if (has_family("traverse") || has_family("gemm")) section_traverse(charts);
   if (has_family("layout") || has_family("align")) section_layout(charts);

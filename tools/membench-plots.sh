@@ -21,7 +21,11 @@ dir=${2:-$(dirname -- "$result")}
 mkdir -p -- "$dir" || exit 2
 bash "$plots/draw.sh" "$result" "$dir/charts" "$tools/mbextract" || exit 2
 tmp=$(mktemp --suffix=.tmp "$dir/.REPORT.XXXXXX") || exit 2
-if "$tools/mbreport" "$result" charts > "$tmp" && chmod "$(umask -S | tr -d x)" "$tmp" && mv "$tmp" "$dir/REPORT.md"; then
+# The report sections this membench declares, for a result recorded before its families did.
+views=()
+if [ -x "$tools/membench" ] && "$tools/membench" --mb_views > "$tmp.views" 2>/dev/null; then views=(--views="$tmp.views"); fi
+trap 'rm -f "$tmp.views"' EXIT
+if "$tools/mbreport" "$result" charts "${views[@]}" > "$tmp" && chmod "$(umask -S | tr -d x)" "$tmp" && mv "$tmp" "$dir/REPORT.md"; then
   echo "plots: $dir/REPORT.md"
 else
   rm -f "$tmp"

@@ -204,14 +204,49 @@ typedef struct mb_family {
 } mb_family_t;
 
 void mb_register_family(const mb_family_t *family);
-#define MB_FAMILY(...) MB_FAMILY_N_(__COUNTER__, __VA_ARGS__)
-#define MB_FAMILY_N_(n, ...) MB_FAMILY_N(n, __VA_ARGS__)
-#define MB_FAMILY_N(n, ...)                                                        \
-  static const mb_family_t MB_CAT(mb_fam_, n) = {__VA_ARGS__};                    \
-  __attribute__((constructor)) static void MB_CAT(mb_famreg_, n)(void) {          \
-    mb_register_family(&MB_CAT(mb_fam_, n));                                       \
+/* A declaration registered before main: a static object of TYPE from the designated
+ * initializers, handed to REG by a constructor (MB_FAMILY, MB_VIEW; n: __COUNTER__). */
+#define MB_DECLARE_(n, type, reg, ...) MB_DECLARE_N_(n, type, reg, __VA_ARGS__)
+#define MB_DECLARE_N_(n, type, reg, ...)                                           \
+  static type MB_CAT(mb_decl_, n) = {__VA_ARGS__};                                \
+  __attribute__((constructor)) static void MB_CAT(mb_declreg_, n)(void) {          \
+    reg(&MB_CAT(mb_decl_, n));                                                     \
   }                                                                                \
-  typedef int MB_CAT(mb_fam_semicolon_, n)
+  typedef int MB_CAT(mb_decl_semicolon_, n)
+#define MB_FAMILY(...) MB_DECLARE_(__COUNTER__, const mb_family_t, mb_register_family, __VA_ARGS__)
+
+/* A section of the report, declared beside the benchmarks it shows (data, not code in the
+ * tools): its heading, the charts above it and a table whose cells are benchmarks' figures.
+ * mbreport draws every declared section of the families in a result, in the order of .place;
+ * the harness checks at start that every benchmark a table names is registered (family,
+ * variant and argument names: a typo is an error, not a "–"), and records the sections in
+ * the result (context.membench.presentation.<family>.sections). `membench --mb_views`
+ * prints them. A cell names one benchmark; its figure is the column's, or the benchmark's
+ * primary; a benchmark missing from a result (skipped, not in its mode) shows "–". */
+#define MB_VIEW_COLS 6
+#define MB_VIEW_ROWS 12
+#define MB_VIEW_CHARTS 6
+typedef struct mb_view_chart {
+  const char *file; /* the chart's name in the charts directory, without .png */
+  const char *alt;  /* its alternative text */
+} mb_view_chart_t;
+typedef struct mb_view_row {
+  const char *label;
+  const char *cells[MB_VIEW_COLS];
+} mb_view_row_t;
+typedef struct mb_view {
+  const char *family;  /* whose benchmarks it shows: drawn when the result has the family */
+  const char *heading; /* the section's heading */
+  int place;           /* where it sits in the report: lower first */
+  mb_view_chart_t charts[MB_VIEW_CHARTS];
+  const char *corner;               /* the first column's header; NULL: no table */
+  const char *cols[MB_VIEW_COLS];   /* the other columns' headers */
+  const char *figure[MB_VIEW_COLS]; /* each column's figure; NULL: each cell's primary */
+  mb_view_row_t rows[MB_VIEW_ROWS];
+} mb_view_t;
+
+void mb_register_view(const mb_view_t *view);
+#define MB_VIEW(...) MB_DECLARE_(__COUNTER__, const mb_view_t, mb_register_view, __VA_ARGS__)
 
 /* Cache levels a family measured, for the families that run after it (their MB_FAMILY names
  * it in .after): a typed channel, no text. hierarchy/boundaries publishes what it detected. */
@@ -231,14 +266,7 @@ const mb_levels_t *mb_levels_get(void);
 #define MB_CAT(a, b) MB_CAT_(a, b)
 /* One line per benchmark: MB_BENCH(.family = ..., .variant = ..., .kernel = ...); Names come
  * from __COUNTER__, so one macro of a family may expand to several MB_BENCH lines. */
-#define MB_BENCH(...) MB_BENCH_N_(__COUNTER__, __VA_ARGS__)
-#define MB_BENCH_N_(n, ...) MB_BENCH_N(n, __VA_ARGS__)
-#define MB_BENCH_N(n, ...)                                                         \
-  static mb_bench_t MB_CAT(mb_desc_, n) = {__VA_ARGS__};                          \
-  __attribute__((constructor)) static void MB_CAT(mb_reg_, n)(void) {               \
-    mb_register(&MB_CAT(mb_desc_, n));                                              \
-  }                                                                                 \
-  typedef int MB_CAT(mb_semicolon_, n)
+#define MB_BENCH(...) MB_DECLARE_(__COUNTER__, mb_bench_t, mb_register, __VA_ARGS__)
 
 /* Append one tuple (nargs values) to a computed argument list. 0, or -1 with ENOMEM. */
 int mb_arglist_add(mb_arglist_t *list, const int64_t *tuple);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test_views.sh BUILD RESULT: the report sections families declare (MB_VIEW) reach the report as
+# data. membench --mb_views prints them; mbreport draws them from a result that records them
+# and, for one that does not, from --views=FILE; a cell shows its benchmark's declared primary
+# (the median of the clean repetitions); what a crafted result puts in a section is escaped
+# or left out; a views file that is not JSON is one line and exit 2.
+build=$1 result=$2
+. "$(dirname "$0")/lib.sh"
+"$build/membench" --mb_views > "$dir/views.json" || fail "membench --mb_views failed"
+$py - "$dir/views.json" <<'PY' || fail "--mb_views: no hierarchy section with its table"
+import json, sys
+v = json.load(open(sys.argv[1]))
+s = v["hierarchy"]["sections"][0]
+assert s["heading"] and s["columns"][0] == "working set" and len(s["rows"]) >= 1 and s["charts"][0]["file"]
+PY
+"$build/mbreport" "$result" charts --views="$dir/views.json" > "$dir/a.md" || fail "mbreport --views failed"
+# The latency column: the entry's primary figure (sample_median_ns), median of its clean repetitions.
+$py - "$result" "$dir/views.json" "$dir/a.md" <<'PY' || fail "a declared cell does not show its benchmark's primary figure"
+import json, statistics, sys
+res, views, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), open(sys.argv[3]).read()
+sec = views["hierarchy"]["sections"][0]
+label, name = sec["rows"][0][0], sec["rows"][0][1]
+runs = [b for b in res["benchmarks"] if b.get("run_name") == name and b.get("run_type") != "aggregate"
+        and not b.get("error_occurred") and not b.get("mb_disturbed")]
+prim = runs[0]["primary"]
+m = statistics.median(b[prim] for b in runs)
+want = "%.3g ns" % m
+row = [l for l in report.splitlines() if l.startswith("| " + label + " |")]
+assert row and row[0].split("|")[2].strip() == want, (row, want, prim)
+PY
+# The same sections recorded in the result itself, crafted: a chart name that is a path, an
+# alternative text that closes the link, a heading with a new line.
+$py - "$result" "$dir/crafted.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["context"]["membench"].setdefault("presentation", {}).setdefault("hierarchy", {})["sections"] = [
+  {"heading": "H\n## injected", "place": 1, "charts": [{"file": "../../etc/passwd", "alt": "a"}, {"file": "ok", "alt": "x](http://evil.example/)"}],
+   "columns": ["c", "d"], "figures": [None], "rows": [["r <b>", "hierarchy/latency_random/ws:16384"], ["s", "no/such/benchmark"]]}]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$build/mbreport" "$dir/crafted.json" charts > "$dir/c.md" || fail "mbreport on a crafted section failed"
+grep -q '^## injected' "$dir/c.md" && fail "a heading's new line made a heading of its own"
+grep -q 'etc/passwd' "$dir/c.md" && fail "a chart name that is a path reached the report"
+grep -q '](http' "$dir/c.md" && fail "an alternative text closed its link"
+grep -q '<b>' "$dir/c.md" && fail "HTML in a row label reached the report"
+grep -q '^| s | – |$' "$dir/c.md" || fail "a benchmark the result lacks is not shown as –"
+grep -q '^## H ## injected$' "$dir/c.md" || fail "the crafted section is not drawn: $(grep -n '^## H' "$dir/c.md")"
+echo '{"hierarchy":' > "$dir/bad.json"
+"$build/mbreport" "$result" charts --views="$dir/bad.json" > /dev/null 2> "$dir/err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l < "$dir/err")" = 1 ] || fail "a broken views file: rc $rc, $(cat "$dir/err")"
+finish
