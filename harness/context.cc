@@ -75,10 +75,27 @@ json_t *view_json(const mb_view_t *v) {
   return o;
 }
 
+json_t *claim_figure_json(const mb_claim_figure_t *f) {
+  json_t *o = json_pack("{s:s}", "bench", f->bench);
+  if (f->figure) json_object_set_new(o, "figure", json_string(f->figure));
+  if (f->per > 0) json_object_set_new(o, "per", json_real(f->per));
+  return o;
+}
+
+/* A declared claim (MB_CLAIM) as data. */
+json_t *claim_json(const mb_claim_t *c) {
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:f}", "id", c->id, "text", c->text, "measured", c->measured, "holds", c->holds,
+                        "differs", c->differs, "above", c->above, "bound", c->bound);
+  if (c->after) json_object_set_new(o, "after", json_string(c->after));
+  json_object_set_new(o, "a", claim_figure_json(&c->a));
+  if (c->b.bench) json_object_set_new(o, "b", claim_figure_json(&c->b));
+  return o;
+}
+
 }  // namespace
 
 /* How each declared family is presented: the report's section and the default chart, and
- * the sections it declares (MB_VIEW). */
+ * the sections (MB_VIEW) and claims (MB_CLAIM) it declares. */
 json_t *presentation_json() {
   json_t *all = json_object();
   for (int i = 0; i < mb_family_count(); i++) {
@@ -95,6 +112,11 @@ json_t *presentation_json() {
       if (!strcmp(mb_view_at(v)->family, f->name)) json_array_append_new(sections, view_json(mb_view_at(v)));
     if (json_array_size(sections)) json_object_set_new(o, "sections", sections);
     else json_decref(sections);
+    json_t *cl = json_array();
+    for (int c = 0; c < mb_claim_count(); c++)
+      if (!strcmp(mb_claim_at(c)->family, f->name)) json_array_append_new(cl, claim_json(mb_claim_at(c)));
+    if (json_array_size(cl)) json_object_set_new(o, "claims", cl);
+    else json_decref(cl);
     json_object_set_new(all, f->name, o);
   }
   return all;

@@ -113,9 +113,36 @@ int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
   return 0;
 }
 
+static const mb_claim_t *claims[128];
+static int nclaims;
+void mb_register_claim(const mb_claim_t *claim) {
+  if (nclaims < (int)(sizeof claims / sizeof *claims)) claims[nclaims++] = claim;
+  else dropped++;
+}
+int mb_claim_count(void) { return nclaims; }
+const mb_claim_t *mb_claim_at(int i) { return claims[i]; }
+
+int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
+  if (!c->id || !c->text || !c->family || !mb_family_find(c->family) || !c->measured || !c->holds || !c->differs) {
+    snprintf(err, errlen, "claim %s: an id, a text, a family declared with MB_FAMILY and the measured, holds and differs texts are needed",
+             c->id ? c->id : "(no id)");
+    return -1;
+  }
+  const char *bad = !c->a.bench || !names_a_benchmark(c->a.bench) ? (c->a.bench ? c->a.bench : "(no a)")
+                    : c->b.bench && !names_a_benchmark(c->b.bench) ? c->b.bench
+                                                                    : NULL;
+  if (bad) {
+    snprintf(err, errlen, "claim %s (%s): '%s' is not a registered benchmark", c->id, c->family, bad);
+    return -1;
+  }
+  return 0;
+}
+
 int mb_views_check(char *err, size_t errlen) {
   for (int v = 0; v < nviews; v++)
     if (mb_view_check(views[v], err, errlen)) return -1;
+  for (int c = 0; c < nclaims; c++)
+    if (mb_claim_check(claims[c], err, errlen)) return -1;
   return 0;
 }
 

@@ -33,7 +33,10 @@ const mb_family_t *mb_family_find(const char *name);
 int mb_view_count(void);
 const mb_view_t *mb_view_at(int i);
 int mb_view_check(const mb_view_t *view, char *err, size_t errlen);
-int mb_views_check(char *err, size_t errlen);
+int mb_views_check(char *err, size_t errlen); /* the views and the claims */
+int mb_claim_count(void);
+const mb_claim_t *mb_claim_at(int i);
+int mb_claim_check(const mb_claim_t *claim, char *err, size_t errlen);
 int mb_family_count(void);
 const mb_family_t *mb_family_at(int i);
 

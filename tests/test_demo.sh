@@ -10,8 +10,9 @@ trap 'rm -rf "$scratch"' EXIT
 (cd "$src" && git ls-files -co --exclude-standard -z | grep -zv '^results/' | xargs -0 cp --parents -t "$scratch" 2>/dev/null) ||
   { echo "test_demo: cannot copy the tree (git ls-files)"; exit 77; }
 cd "$scratch"
-# The example, exactly as docs/writing-a-benchmark.md shows it (its first C block).
-awk '/^```c$/ { c = 1; next } c && /^```$/ { exit } c' docs/writing-a-benchmark.md > benches/demo.c
+# The example, exactly as docs/writing-a-benchmark.md shows it (its first two C blocks: the
+# benchmark, then its family's section and claim).
+awk '/^```c$/ { c = 1; next } c && /^```$/ { c = 0; if (++blocks == 2) exit } c' docs/writing-a-benchmark.md > benches/demo.c
 grep -q 'MB_BENCH(.family = "demo"' benches/demo.c || { echo "FAIL: no demo/sum example in docs/writing-a-benchmark.md"; exit 1; }
 before=$(git -C "$src" ls-files | grep -v '^results/' | (cd "$scratch" && xargs sha256sum 2>/dev/null) | sha256sum)
 export MB_SKIP_DEPS=1
@@ -35,9 +36,12 @@ machine=$(basename "$(dirname "$result")")
 # A partial result (a filter in ARGS) is drawn apart: runs/<its name>/, never over the machine's.
 drawn=out/$machine/runs/$(basename "$result" .json)
 report=$drawn/REPORT.md
-grep -q '^## demo$' "$report" || { echo "FAIL: REPORT.md has no section for the demo family"; exit 1; }
-grep -q '| `demo/sum` |' "$report" || { echo "FAIL: REPORT.md's demo table has no demo/sum row"; exit 1; }
-grep -q 'family_demo.png' "$report" || { echo "FAIL: REPORT.md does not show the demo chart"; exit 1; }
+section=$(sed -n '/^## Summing$/,/^## /p' "$report")
+[ -n "$section" ] || { cat "$report"; echo "FAIL: REPORT.md has no section Summing (the demo family's MB_VIEW)"; exit 1; }
+grep -q '^| 8 KiB | [0-9.]* GB/s |$' <<< "$section" || { echo "$section"; echo "FAIL: the demo section's table has no 8 KiB row with demo/sum's bandwidth"; exit 1; }
+grep -q '^!\[the demo family\](charts/family_demo.png)$' <<< "$section" || { echo "$section"; echo "FAIL: the demo section does not show its chart"; exit 1; }
+grep -Eq '^\| D1 \| a sum from L1 runs above 1 GB/s \| [0-9]+ bytes per second \| (holds|differs) \|$' "$report" ||
+  { grep -n 'D1' "$report"; echo "FAIL: the demo claim D1 is not judged in REPORT.md"; exit 1; }
 if command -v gnuplot >/dev/null; then
   [ -s "$drawn/charts/family_demo.png" ] || { cat plots.log; echo "FAIL: no default chart for the demo family"; exit 1; }
 else
@@ -45,4 +49,4 @@ else
 fi
 after=$(git -C "$src" ls-files | grep -v '^results/' | xargs sha256sum 2>/dev/null | sha256sum)
 [ "$before" = "$after" ] || { echo "FAIL: files other than benches/demo.c changed"; exit 1; }
-echo "demo/sum: in the result, in REPORT.md ($report) and in the default chart"
+echo "demo/sum: in the result, in its declared section of REPORT.md ($report) with its chart, and claim D1 judged"

@@ -35,6 +35,8 @@ static int find(mb_instance_t *in, int n, const char *name) {
 MB_FAMILY(.name = "alpha", .title = "Alpha");
 MB_VIEW(.family = "alpha", .heading = "Alpha", .corner = "size", .cols = {"one", "two"},
         .rows = {{"8", {"alpha/one/size:8", "alpha/two/n:64/stride:8"}}, {"64 (not in every mode)", {"alpha/one/size:64"}}});
+MB_CLAIM(.id = "A1", .family = "alpha", .text = "one is cheaper than two", .a = {"alpha/one/size:8"}, .b = {"alpha/two/n:64/stride:1", NULL, 2},
+         .bound = 1, .measured = "{a:1} vs {b:1}", .holds = "holds", .differs = "differs");
 
 int main(void) {
   char err[256];
@@ -123,6 +125,18 @@ int main(void) {
     CHECK(strstr(err, said_of[k]) != NULL);
   }
   CHECK_EQ_INT(mb_view_count(), 1);
+  /* Claims likewise: their benchmarks registered, their texts there. */
+  static const mb_claim_t cl_typo = {.id = "X", .family = "alpha", .text = "t", .a = {"alpha/one/size:8"}, .b = {"alpha/twoo/n:64/stride:1"},
+                                     .measured = "m", .holds = "h", .differs = "d"},
+                          cl_noa = {.id = "Y", .family = "alpha", .text = "t", .measured = "m", .holds = "h", .differs = "d"},
+                          cl_notext = {.id = "Z", .family = "alpha", .a = {"alpha/one/size:8"}, .measured = "m", .holds = "h", .differs = "d"};
+  CHECK_EQ_INT(mb_claim_check(&cl_typo, err, sizeof err), -1);
+  CHECK(strstr(err, "claim X (alpha): 'alpha/twoo/n:64/stride:1' is not a registered benchmark") != NULL);
+  CHECK_EQ_INT(mb_claim_check(&cl_noa, err, sizeof err), -1);
+  CHECK(strstr(err, "'(no a)'") != NULL);
+  CHECK_EQ_INT(mb_claim_check(&cl_notext, err, sizeof err), -1);
+  CHECK(strstr(err, "claim Z: an id, a text") != NULL);
+  CHECK_EQ_INT(mb_claim_count(), 1);
 
   /* Malformed: two argument names but an odd count of values. */
   mb_register(&bad);

@@ -126,11 +126,13 @@ int main(int argc, char **argv) {
     return TEST_SKIP;
   }
   test_proc_t *p = malloc(sizeof *p);
-  /* The reference with the report sections this membench declares (--mb_views), as a result
+  /* The reference with the report sections and claims this membench declares (--mb_views), as a result
    * it records now carries them. */
-  char refdir[64], ref[128];
+  char refdir[64], ref[128], viewsf[128], viewsarg[160];
   test_tmpdir(refdir);
   snprintf(ref, sizeof ref, "%s/ref.json", refdir);
+  snprintf(viewsf, sizeof viewsf, "%s/views.json", refdir);
+  snprintf(viewsarg, sizeof viewsarg, "--views=%s", viewsf);
   if (argc > 3) {
     char *mv[] = {argv[3], "--mb_views", NULL};
     CHECK_EQ_INT(test_run(p, mv, 0, 0), 0);
@@ -139,10 +141,14 @@ int main(int argc, char **argv) {
     const char *fam;
     CHECK(views && pres);
     json_object_foreach(views, fam, v) {
-      json_t *s = json_object_get(v, "sections");
-      if (s && json_object_get(pres, fam)) json_object_set(json_object_get(pres, fam), "sections", s);
+      static const char *const keys[] = {"sections", "claims"};
+      for (int k = 0; k < 2; k++) {
+        json_t *s = json_object_get(v, keys[k]);
+        if (s && json_object_get(pres, fam)) json_object_set(json_object_get(pres, fam), keys[k], s);
+      }
     }
     CHECK(json_dump_file(doc, ref, 0) == 0);
+    CHECK(json_dump_file(views, viewsf, 0) == 0);
     json_decref(views);
     json_decref(doc);
     argv[2] = ref;
@@ -324,11 +330,10 @@ int main(int argc, char **argv) {
   CHECK_EQ_INT(test_run(p, bv, 0, 0), 0);
   CHECK(p->status == 2 && test_lines(p->err) == 1 && p->out[0] == 0);
   test_rmtree(dir);
-  test_rmtree(refdir);
 
   /* The claims are data in one place (mbreport's table, printed by --claims): every id
    * there is a row of docs/CLAIMS.md, and every row there is in the table. */
-  char *cv[] = {argv[1], "--claims", NULL};
+  char *cv[] = {argv[1], argc > 3 ? viewsarg : "--claims", argc > 3 ? "--claims" : NULL, NULL}; /* and the declared ones */
   CHECK_EQ_INT(test_run(p, cv, 0, 0), 0);
   CHECK_EQ_INT(p->status, 0);
   char *claims_md = test_slurp("../docs/CLAIMS.md");
@@ -353,5 +358,6 @@ int main(int argc, char **argv) {
   CHECK(rows >= 16);
   free(claims_md);
   free(p);
+  test_rmtree(refdir);
   return TEST_EXIT();
 }

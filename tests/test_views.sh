@@ -36,6 +36,13 @@ d = json.load(open(sys.argv[1]))
 d["context"]["membench"].setdefault("presentation", {}).setdefault("hierarchy", {})["sections"] = [
   {"heading": "H\n## injected", "place": 1, "charts": [{"file": "../../etc/passwd", "alt": "a"}, {"file": "ok", "alt": "x](http://evil.example/)"}],
    "columns": ["c", "d"], "figures": [None], "rows": [["r <b>", "hierarchy/latency_random/ws:16384"], ["s", "no/such/benchmark"]]}]
+lat = lambda ws: {"bench": "hierarchy/latency_random/ws:%d" % ws}
+c = lambda i, **k: dict({"id": i, "text": "t " + i, "a": lat(16384), "b": lat(268435456), "above": False, "bound": 1,
+                         "measured": "{a:2} vs {b:2}", "holds": "holds ({r:3})", "differs": "differs"}, **k)
+d["context"]["membench"]["presentation"]["hierarchy"]["claims"] = [
+  c("X1", text="t <i>", measured="{a:2} vs {b:2} | {a:99} {q:1}"), c("X2", above=True), c("X3", a={"bench": "no/such/thing"}),
+  c("X4", after="X1", a={"bench": "hierarchy/latency_random/ws:16384", "per": 2}, b=None)]
+del d["context"]["membench"]["presentation"]["hierarchy"]["claims"][3]["b"]
 json.dump(d, open(sys.argv[2], "w"))
 PY
 "$build/mbreport" "$dir/crafted.json" charts > "$dir/c.md" || fail "mbreport on a crafted section failed"
@@ -45,6 +52,21 @@ grep -q '](http' "$dir/c.md" && fail "an alternative text closed its link"
 grep -q '<b>' "$dir/c.md" && fail "HTML in a row label reached the report"
 grep -q '^| s | – |$' "$dir/c.md" || fail "a benchmark the result lacks is not shown as –"
 grep -q '^## H ## injected$' "$dir/c.md" || fail "the crafted section is not drawn: $(grep -n '^## H' "$dir/c.md")"
+# Declared claims: judged by their rule each way, a missing figure said, the templates filled
+# and escaped, a claim with .after right after its row.
+$py - "$result" "$dir/c.md" <<'PY' || fail "declared claims are not judged and shown as declared"
+import json, statistics, sys
+res, rep = json.load(open(sys.argv[1])), open(sys.argv[2]).read().splitlines()
+def med(n):
+    return statistics.median(b["sample_median_ns"] for b in res["benchmarks"] if b.get("run_name") == n
+                             and b.get("run_type") != "aggregate" and not b.get("mb_disturbed"))
+a, b = med("hierarchy/latency_random/ws:16384"), med("hierarchy/latency_random/ws:268435456")
+row = {l.split(" | ")[0][2:]: (i, l) for i, l in enumerate(rep) if l.startswith("| X")}
+assert row["X1"][1] == "| X1 | t &lt;i&gt; | %.2f vs %.2f \\| {a:99} {q:1} | holds (%.3f) |" % (a, b, a / b), row["X1"]
+assert row["X2"][1].endswith("| differs |"), row["X2"]
+assert "not measured: no `no/such/thing` in this result | not measurable here yet |" in row["X3"][1], row["X3"]
+assert row["X4"][0] == row["X1"][0] + 1 and ("| %.2f vs 1.00 |" % (a / 2)) in row["X4"][1], (row["X4"], row["X1"])
+PY
 echo '{"hierarchy":' > "$dir/bad.json"
 "$build/mbreport" "$result" charts --views="$dir/bad.json" > /dev/null 2> "$dir/err"; rc=$?
 [ $rc = 2 ] && [ "$(wc -l < "$dir/err")" = 1 ] || fail "a broken views file: rc $rc, $(cat "$dir/err")"

@@ -141,7 +141,6 @@ static const struct claim_def {
     {"C5, CPython", "a 20-byte request uses a 24-byte block", "alloc/pymalloc"},
     {"C6", "external fragmentation: freed memory scattered among live blocks stays with the process", "alloc"},
     {"C7", "deep recursion overflows into the guard page: SIGSEGV", "recursion"},
-    {"C8", "recursion is slower per call than iteration", "recursion"},
     {"C8, CPython", "a Python call per term is slower than a loop step per term", "python"},
     {"C9", "a 4 MB VLA on an 8 MB stack crashes", "recursion"},
     {"C10", "struct padding: 24 / 16 / 14 bytes; a million records 24 MB vs 16 MB", "layout"},
@@ -173,13 +172,16 @@ static const struct claim_def *claim_def(const char *id) {
   die("internal: no claim %s", id);
 }
 
-static void claim(const char *id, const char *measured, const char *verdict) {
+static void declared_after(const char *id);
+/* One row of the claims table; the declared claims that follow it come right after. */
+static void claim_row(const char *id, const char *text, const char *measured, const char *verdict) {
   static int seen; /* disturbed figures read before the previous claim */
   int from_disturbed = disturbed_reads > seen && strncmp(verdict, "not measurable", 14);
   seen = disturbed_reads;
-  printf("| %s | %s | %s | %s%s |\n", id, claim_def(id)->text, measured, verdict,
-         from_disturbed ? " (from a disturbed figure: re-measure on a quiet machine)" : "");
+  printf("| %s | %s | %s | %s%s |\n", id, text, measured, verdict, from_disturbed ? " (from a disturbed figure: re-measure on a quiet machine)" : "");
+  declared_after(id);
 }
+static void claim(const char *id, const char *measured, const char *verdict) { claim_row(id, claim_def(id)->text, measured, verdict); }
 
 static void not_here(const char *id) {
   char m[160];
@@ -189,6 +191,99 @@ static void not_here(const char *id) {
 
 /* The machine family: peak bandwidth at the memory working set (the largest one), idle vs
  * fully loaded latency, and the NUMA matrices where there are several nodes. */
+/* ---- Declared claims (MB_CLAIM beside the benchmarks): the rule compares a / b (or a) with
+ * a bound; templates say what was measured and the verdict. From the result or --views, as
+ * the sections; every string in them is data (escaped; a template's {x:N} is the only thing
+ * read in it). ---- */
+
+static json_t *declared;   /* the declared claims of the families in the result, each once */
+static json_t *views_file; /* --views=FILE's presentation, or NULL */
+
+static json_t *claims_of(const char *fam);
+
+/* The claims every family of the result's presentation and of --views declares (the result's
+ * own first), each once; a family not in the result gets its rows too, saying so. */
+static void collect_declared(void) {
+  json_t *seen = json_object(), *c, *f;
+  json_t *sources[2] = {json_object_get(mctx, "presentation"), views_file};
+  const char *fam;
+  size_t k;
+  declared = json_array();
+  for (int s = 0; s < 2; s++) json_object_foreach(sources[s], fam, f) {
+      if (json_object_get(seen, fam)) continue;
+      json_object_set_new(seen, fam, json_true());
+      json_array_foreach(claims_of(fam), k, c) if (json_is_object(c) && json_string_value(json_object_get(c, "id"))) {
+        json_object_set_new(c, "family", json_string(fam));
+        json_array_append(declared, c);
+      }
+    }
+  json_decref(seen);
+}
+
+/* A declared figure's value: the named benchmark's figure (its primary), divided by per. */
+static double claim_value(json_t *f) {
+  json_t *b = bench(json_string_value(json_object_get(f, "bench")));
+  const char *fig = json_string_value(json_object_get(f, "figure"));
+  if (!fig) fig = json_string_value(json_object_get(b, "primary"));
+  double per = json_number_value(json_object_get(f, "per"));
+  double v = b && fig ? num(b, fig) : NAN;
+  return per > 0 ? v / per : v;
+}
+
+/* A template with {a:N}, {b:N}, {r:N} filled in, escaped as table text. */
+static const char *fill(const char *t, double a, double b) {
+  static char out[1024];
+  size_t k = 0;
+  for (t = t ? t : ""; *t && k + 64 < sizeof out; t++) {
+    int prec;
+    char which;
+    if (t[0] == '{' && sscanf(t, "{%c:%d}", &which, &prec) == 2 && (which == 'a' || which == 'b' || which == 'r') && prec >= 0 && prec <= 6 &&
+        strchr(t, '}')) {
+      double v = which == 'a' ? a : which == 'b' ? b : a / b;
+      k += (size_t)snprintf(out + k, sizeof out - k, "%.*f", prec, v);
+      t = strchr(t, '}');
+    } else out[k++] = *t;
+  }
+  out[k] = 0;
+  return mb_md_text(out);
+}
+
+static void declared_claim(json_t *c) {
+  json_object_set_new(c, "printed", json_true());
+  char id[64], text[512], measured[1024];
+  snprintf(id, sizeof id, "%s", mb_md_text(json_string_value(json_object_get(c, "id"))));
+  snprintf(text, sizeof text, "%s", mb_md_text(json_string_value(json_object_get(c, "text"))));
+  const char *fam = json_string_value(json_object_get(c, "family"));
+  if (!has_family(fam)) {
+    snprintf(measured, sizeof measured, "not measured: the `%s` family is not in this result", mb_md_code(fam));
+    claim_row(id, text, measured, "not measurable here yet");
+    return;
+  }
+  json_t *fa = json_object_get(c, "a"), *fb = json_object_get(c, "b");
+  double a = claim_value(fa), b = fb ? claim_value(fb) : 1;
+  if (isnan(a) || isnan(b)) {
+    const char *n = json_string_value(json_object_get(isnan(a) ? fa : fb, "bench"));
+    snprintf(measured, sizeof measured, "not measured: no `%s` in this result", mb_md_code(n ? n : "?"));
+    claim_row(id, text, measured, "not measurable here yet");
+    return;
+  }
+  double r = a / b, bound = json_number_value(json_object_get(c, "bound"));
+  int holds = json_is_true(json_object_get(c, "above")) ? r > bound : r < bound;
+  snprintf(measured, sizeof measured, "%s", fill(json_string_value(json_object_get(c, "measured")), a, b));
+  claim_row(id, text, measured, fill(json_string_value(json_object_get(c, holds ? "holds" : "differs")), a, b));
+}
+
+/* The declared claims that follow row `id` (NULL: those whose row never came: the table's end). */
+static void declared_after(const char *id) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(declared, i, c) {
+    if (json_is_true(json_object_get(c, "printed"))) continue;
+    const char *after = json_string_value(json_object_get(c, "after"));
+    if (!id || (after && !strcmp(after, id))) declared_claim(c);
+  }
+}
+
 static void machine_section(const char *charts) {
   printf("\n## The whole machine\n\n![bandwidth vs threads](%s/machine.png)\n![loaded latency](%s/loaded.png)\n\n", charts, charts);
   double best = NAN, mem_ws = 0;
@@ -311,13 +406,19 @@ static void check_entries(const char *path) {
  * before their families declared them. Everything in them is data: names are looked up,
  * text escaped, a chart whose name is not a plain file name is left out. ---- */
 
-static json_t *views_file; /* --views=FILE's presentation, or NULL */
 #define MB_VIEW_COLS_MAX 6    /* membench.h's MB_VIEW_COLS: more columns is no section of ours */
 
 /* The sections a family declares, from the result or the views file. */
 static json_t *sections_of(const char *fam) {
   json_t *s = json_object_get(json_object_get(json_object_get(mctx, "presentation"), fam), "sections");
   if (!json_is_array(s)) s = json_object_get(json_object_get(views_file, fam), "sections");
+  return json_is_array(s) ? s : NULL;
+}
+
+/* The claims a family declares, from the result or the views file. */
+static json_t *claims_of(const char *fam) {
+  json_t *s = json_object_get(json_object_get(json_object_get(mctx, "presentation"), fam), "claims");
+  if (!json_is_array(s)) s = json_object_get(json_object_get(views_file, fam), "claims");
   return json_is_array(s) ? s : NULL;
 }
 
@@ -598,14 +699,6 @@ static void claims_recursion(void) {
              good, probes, d16, e16);
     claim("C7", m, good == probes ? "holds (rule: every probe)" : "differs");
   } else not_here("C7");
-
-  double rec = ns("recursion/sum_recursive/n:900"), it = ns("recursion/sum_iterative/n:900");
-  if (!isnan(rec) && !isnan(it)) {
-    snprintf(m, sizeof m, "sum of 1..900: %.2f ns per recursive call, %.2f ns per iteration", rec / 900, it / 900);
-    char v[64];
-    snprintf(v, sizeof v, rec > it ? "holds (%.1f× slower)" : "differs (%.1f×)", rec / it);
-    claim("C8", m, v);
-  } else not_here("C8");
 
   json_t *vm = bench("recursion/vla_max/stack:0");
   if (vm) {
@@ -1215,11 +1308,10 @@ int main(int argc, char **argv) {
   if (!real_stdout) real_stdout = stdout;
   stdout = real_stdout;
   nmarks = disturbed_reads = 0;
-  if (argc == 2 && !strcmp(argv[1], "--claims")) {
-    printf("| id | claim | measured by (family) |\n|----|-------|----------------------|\n");
-    for (size_t k = 0; k < sizeof claim_defs / sizeof *claim_defs; k++)
-      printf("| %s | %s | %s |\n", claim_defs[k].id, claim_defs[k].text, claim_defs[k].family);
-    return 0;
+  if (argc > 2 && !strcmp(argv[argc - 1], "--claims") && !strncmp(argv[argc - 2], "--views=", 8)) { /* --views=F --claims */
+    char *t = argv[argc - 1];
+    argv[argc - 1] = argv[argc - 2];
+    argv[argc - 2] = t;
   }
   if (argc > 1 && !strncmp(argv[argc - 1], "--views=", 8)) { /* the sections a membench declares (--mb_views) */
     json_error_t ve;
@@ -1228,7 +1320,20 @@ int main(int argc, char **argv) {
       die("%s: not the JSON membench --mb_views prints (line %d: %s)", argv[argc - 1] + 8, ve.line, ve.text);
     argc--;
   }
-  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] [--views=FILE] > REPORT.md, or mbreport --claims");
+  if (argc == 2 && !strcmp(argv[1], "--claims")) { /* every claim: the table here and those --views declares */
+    printf("| id | claim | measured by (family) |\n|----|-------|----------------------|\n");
+    for (size_t k = 0; k < sizeof claim_defs / sizeof *claim_defs; k++)
+      printf("| %s | %s | %s |\n", claim_defs[k].id, claim_defs[k].text, claim_defs[k].family);
+    const char *fam;
+    json_t *f, *c;
+    size_t k;
+    json_object_foreach(views_file, fam, f) json_array_foreach(json_object_get(f, "claims"), k, c) {
+      printf("| %s |", mb_md_text(json_string_value(json_object_get(c, "id"))));
+      printf(" %s | %s |\n", mb_md_text(json_string_value(json_object_get(c, "text"))), mb_md_text(fam));
+    }
+    return 0;
+  }
+  if (argc < 2) die("usage: mbreport RESULT.json [CHARTS_DIR] [--views=FILE] > REPORT.md, or mbreport [--views=FILE] --claims");
   const char *charts = argc > 2 ? argv[2] : "charts";
   json_error_t e;
   json_t *doc = json_load_file(argv[1], 0, &e);
@@ -1239,6 +1344,8 @@ int main(int argc, char **argv) {
   check_entries(argv[1]);
   mctx = json_object_get(ctx, "membench");
   if (!json_is_array(benches) || !json_is_object(mctx)) die("%s: not a membench result", argv[1]);
+  json_decref(declared);
+  collect_declared();
   const char *base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
   /* Written to memory first: the lines that showed a disturbed figure get their mark. */
   char *text = NULL;
@@ -1287,6 +1394,7 @@ int main(int argc, char **argv) {
   claims_layout();
   claims_memory();
   if (!has_family("python")) claims_python();
+  declared_after(NULL); /* the declared claims that follow no row */
   disturbed_section();
   fflush(mem);
   stdout = out;

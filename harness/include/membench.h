@@ -248,6 +248,28 @@ typedef struct mb_view {
 void mb_register_view(const mb_view_t *view);
 #define MB_VIEW(...) MB_DECLARE_(__COUNTER__, const mb_view_t, mb_register_view, __VA_ARGS__)
 
+/* A claim the report judges, declared beside the benchmarks that measure it (data: the tools
+ * hold no names). Its rule compares a / b (or a alone, without b) with a bound; the report's
+ * row says what was measured and the verdict from templates in which {a:N}, {b:N} and {r:N}
+ * are a, b and a / b with N decimals (times in ns). A figure the result lacks makes the row
+ * "not measurable here". The row follows the claim named by .after in the table (or ends
+ * it); membench checks the benchmark names at start, as for MB_VIEW. */
+typedef struct mb_claim_figure {
+  const char *bench;  /* a benchmark's name (family/variant/arg:value) */
+  const char *figure; /* NULL: its primary */
+  double per;         /* a divisor (0: none): per call of a benchmark that makes `per` of them */
+} mb_claim_figure_t;
+typedef struct mb_claim {
+  const char *id, *family, *text; /* the id (docs/CLAIMS.md's), the family that measures it, the claim */
+  const char *after;              /* the row it follows; NULL: the end of the table */
+  mb_claim_figure_t a, b;
+  int above;                      /* 1: holds when a / b > bound; 0: when a / b < bound */
+  double bound;
+  const char *measured, *holds, *differs; /* the templates */
+} mb_claim_t;
+void mb_register_claim(const mb_claim_t *claim);
+#define MB_CLAIM(...) MB_DECLARE_(__COUNTER__, const mb_claim_t, mb_register_claim, __VA_ARGS__)
+
 /* Cache levels a family measured, for the families that run after it (their MB_FAMILY names
  * it in .after): a typed channel, no text. hierarchy/boundaries publishes what it detected. */
 #define MB_MAX_LEVELS 6
