@@ -159,7 +159,7 @@ void mbp_pool_emptied(mbp_pool_t *pool, mbp_pool_hdr *ph);
 
 /* n == 0 is served as 1 byte (a unique pointer), as malloc(0) may be. The fast paths are
  * inline (a pop from the class's pool; a push onto the block's pool), the rest is in
- * mballoc.c (a new pool or arena, malloc above MBP_SMALL_MAX, the lock, debug checks). */
+ * alloc/pool.c (a new pool or arena, malloc above MBP_SMALL_MAX, the lock, debug checks). */
 static inline void *mbp_alloc(mbp_pool_t *a, size_t n) {
 #ifndef MB_ALLOC_DEBUG
   if (__builtin_expect(n - 1 < a->fast_max, 1)) {

@@ -1,5 +1,5 @@
 /*
- * mballoc.c: the pool allocator, the fixed-size free list and the bump region of mballoc.h.
+ * pool.c: the pool allocator of mballoc.h (mbp_*): arenas, pools, size classes, the debug checks.
  *
  * Pool layout (as pymalloc's): an arena is MBP_ARENA_SIZE bytes mapped at an address that is
  * a multiple of MBP_ARENA_SIZE, so the arena of any pointer is found by masking; its pools are
@@ -13,19 +13,8 @@
  * looking its arena number up in a hash set, never by reading memory the allocator does not
  * own (pymalloc's address_in_range reads a word that may not belong to it; valgrind objects).
  */
-#define _GNU_SOURCE
-#include "mballoc.h"
+#include "internal.h"
 
-#include <errno.h>
-#include <malloc.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define ROUND16(n) (((n) + 15) & ~(size_t)15)
 #define ARENA_SHIFT 18
 _Static_assert((1u << ARENA_SHIFT) == MBP_ARENA_SIZE, "ARENA_SHIFT matches MBP_ARENA_SIZE");
 _Static_assert(MBP_ARENA_SIZE % MBP_POOL_SIZE == 0, "an arena holds whole pools");
@@ -33,50 +22,8 @@ _Static_assert(MBP_SMALL_MAX % MBP_ALIGNMENT == 0, "classes end at MBP_SMALL_MAX
 _Static_assert(MBP_ALIGNMENT % MB_ALLOC_ALIGN == 0, "class sizes keep blocks aligned");
 _Static_assert(MBP_ARENA_SHIFT == ARENA_SHIFT, "one arena shift");
 
-/* ---------------------------------------------------------------- errors */
-
-static void default_handler(mb_alloc_error_t what, const char *allocator, const void *ptr) {
-  static const char *const names[] = {"", "free of a pointer it did not hand out",
-                                      "free of a pointer inside a block", "double free"};
-  fprintf(stderr, "mballoc: %s: %s (%p)\n", allocator, names[what], ptr);
-  abort();
-}
-static mb_alloc_error_fn error_handler = default_handler;
-
-void mb_alloc_set_error_handler(mb_alloc_error_fn fn) { error_handler = fn ? fn : default_handler; }
-
-#ifdef MB_ALLOC_DEBUG
-const char mb_alloc_abi_debug = 1;
-#else
-const char mb_alloc_abi_release = 1;
-#endif
-
-int mb_alloc_debug_build(void) {
-#ifdef MB_ALLOC_DEBUG
-  return 1;
-#else
-  return 0;
-#endif
-}
-
-/* The mutex of an object made with MB_ALLOC_LOCKED. 0, or -1 with errno. */
-static int init_lock(pthread_mutex_t *m, int flags) {
-  int e = flags & MB_ALLOC_LOCKED ? pthread_mutex_init(m, NULL) : 0;
-  if (e) errno = e;
-  return e ? -1 : 0;
-}
-
-static void *map(size_t bytes) {
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    errno = ENOMEM;
-    return NULL;
-  }
-  return p;
-}
-
-/* ---------------------------------------------------------------- a set of words */
-/* Open addressing, linear probing, deletion by backward shift; 0 is the empty slot. */
+/* A set of words (the arenas the pool owns): open addressing, linear probing, deletion by
+ * backward shift; 0 is the empty slot. */
 
 typedef struct wordset {
   uintptr_t *slot;
@@ -144,8 +91,6 @@ static int ws_remove(uintptr_t *slot, size_t cap, size_t *countp, uintptr_t k) {
   }
 }
 
-/* ---------------------------------------------------------------- the pool allocator */
-
 #define CLASS_NONE UINT32_MAX
 #define LIVE_BYTES MBP_LIVE_BYTES
 
@@ -188,7 +133,7 @@ int mbp_pool_init(mbp_pool_t *a, int flags) {
   a->flags = flags;
   a->fast_max = flags ? 0 : MBP_SMALL_MAX; /* locked or counted: every call takes the slow path */
   a->fast_arena = UINTPTR_MAX;
-  return init_lock(&a->lock, flags);
+  return mba_init_lock(&a->lock, flags);
 }
 
 /* The usable list: arenas that can give a pool. */
@@ -209,7 +154,7 @@ static struct mbp_arena *arena_new(mbp_pool_t *a) {
   struct mbp_arena *ar = calloc(1, sizeof *ar);
   if (!ar) return NULL;
   /* Map twice the size and keep the aligned arena inside it. */
-  char *raw = map(2 * MBP_ARENA_SIZE);
+  char *raw = mba_map(2 * MBP_ARENA_SIZE);
   if (!raw) {
     free(ar);
     return NULL;
@@ -382,17 +327,17 @@ static int check_small_free(mbp_pool_t *a, mbp_pool_hdr *pool, const void *p) {
   unsigned idx = (unsigned)(((uintptr_t)pool - ar->base) / MBP_POOL_SIZE);
   size_t off = (uintptr_t)p - (uintptr_t)pool;
   if (idx >= ar->ncarved || pool->cls == CLASS_NONE) {
-    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    mba_error_handler(MB_ALLOC_FOREIGN, "pool", p);
     return -1;
   }
   size_t size = class_size(pool->cls);
   if (off < POOL_OVERHEAD || (off - POOL_OVERHEAD) % size || off >= pool->nextoffset) {
-    error_handler(MB_ALLOC_INTERIOR, "pool", p);
+    mba_error_handler(MB_ALLOC_INTERIOR, "pool", p);
     return -1;
   }
   unsigned b = block_index(pool, p);
   if (!(pool->live[b / 8] & (1u << (b % 8)))) {
-    error_handler(MB_ALLOC_DOUBLE_FREE, "pool", p);
+    mba_error_handler(MB_ALLOC_DOUBLE_FREE, "pool", p);
     return -1;
   }
   pool->live[b / 8] &= (uint8_t) ~(1u << (b % 8));
@@ -408,7 +353,7 @@ static void large_free(mbp_pool_t *a, void *p) {
   if (!ls || !ws_remove(ls->slot, ls->cap, &ls->count, (uintptr_t)p)) {
     /* A large block freed before and not handed out since is a double free, not a stranger. */
     int twice = fs && ws_contains(fs->slot, fs->cap, (uintptr_t)p);
-    error_handler(twice ? MB_ALLOC_DOUBLE_FREE : MB_ALLOC_FOREIGN, "pool", p);
+    mba_error_handler(twice ? MB_ALLOC_DOUBLE_FREE : MB_ALLOC_FOREIGN, "pool", p);
     return;
   }
   if (!fs) fs = a->large_freed = calloc(1, sizeof *fs);
@@ -508,7 +453,7 @@ static size_t usable_unlocked(mbp_pool_t *a, const void *p) {
 #ifdef MB_ALLOC_DEBUG
   wordset_t *ls = a->large; /* malloc_usable_size of a stranger's pointer reads garbage */
   if (!ls || !ws_contains(ls->slot, ls->cap, (uintptr_t)p)) {
-    error_handler(MB_ALLOC_FOREIGN, "pool", p);
+    mba_error_handler(MB_ALLOC_FOREIGN, "pool", p);
     return 0;
   }
 #endif
@@ -551,7 +496,7 @@ void *mbp_realloc(mbp_pool_t *a, void *p, size_t n) {
     /* Not one of its blocks: said before anything is read from it. */
     wordset_t *ls = a->large;
     if (!ls || !ws_contains(ls->slot, ls->cap, (uintptr_t)p)) {
-      error_handler(MB_ALLOC_FOREIGN, "pool", p);
+      mba_error_handler(MB_ALLOC_FOREIGN, "pool", p);
       unlock(a);
       return NULL;
     }
@@ -663,180 +608,4 @@ void mbp_pool_destroy(mbp_pool_t *a) {
   free(a->set);
   if (a->flags & MB_ALLOC_LOCKED) pthread_mutex_destroy(&a->lock);
   memset(a, 0, sizeof *a);
-}
-
-/* ---------------------------------------------------------------- the free list */
-
-/* A chunk: [next chunk][bytes][debug: live bitmap] blocks... */
-#define CHUNK_LINK 16
-
-static size_t fl_header(const mbf_freelist_t *fl) {
-#ifdef MB_ALLOC_DEBUG
-  return CHUNK_LINK + ROUND16((fl->chunk_bytes / fl->block + 7) / 8);
-#else
-  (void)fl;
-  return CHUNK_LINK;
-#endif
-}
-
-int mbf_init(mbf_freelist_t *fl, size_t block, size_t chunk_bytes, int flags) {
-  if (flags & ~MB_ALLOC_LOCKED || block == 0 || block > (SIZE_MAX >> 8)) {
-    errno = EINVAL;
-    return -1;
-  }
-  memset(fl, 0, sizeof *fl);
-  fl->block = ROUND16(block);
-  /* 0: 64 KiB, or 16 blocks where that is more (an 8 KiB block gets 128 KiB chunks) */
-  if (!chunk_bytes) chunk_bytes = 16 * fl->block > 64 * 1024 ? 16 * fl->block : 64 * 1024;
-  /* not even 16 blocks: a mistake, not a request; nor a chunk no mmap can map */
-  if (chunk_bytes < 16 * fl->block || chunk_bytes > (SIZE_MAX >> 2)) {
-    errno = EINVAL;
-    return -1;
-  }
-  if (chunk_bytes < 16 * fl->block + 4096) chunk_bytes = 16 * fl->block + 4096;
-  fl->chunk_bytes = (chunk_bytes + 4095) & ~(size_t)4095;
-  fl->flags = flags;
-  return init_lock(&fl->lock, flags);
-}
-
-#ifdef MB_ALLOC_DEBUG
-/* The chunk holding p and the block's index, or NULL. */
-static char *fl_find(mbf_freelist_t *fl, const void *p, size_t *idx, int *interior) {
-  for (char *c = fl->chunks; c; c = *(char **)c) {
-    char *first = c + fl_header(fl);
-    if ((const char *)p < c || (const char *)p >= c + fl->chunk_bytes) continue;
-    size_t off = (size_t)((const char *)p - first);
-    *interior = (const char *)p < first || off % fl->block;
-    *idx = off / fl->block;
-    return c;
-  }
-  return NULL;
-}
-#endif
-
-void *mbf_alloc_slow(mbf_freelist_t *fl) {
-  void *p = fl->head;
-  if (p) {
-    fl->head = *(void **)p;
-  } else {
-    if (!fl->cur || (size_t)(fl->end - fl->cur) < fl->block) {
-      char *c = map(fl->chunk_bytes);
-      if (!c) return NULL;
-      *(void **)c = fl->chunks;
-      fl->chunks = c;
-      fl->nchunks++;
-      fl->cur = c + fl_header(fl);
-      fl->end = c + fl->chunk_bytes;
-    }
-    p = fl->cur;
-    fl->cur += fl->block;
-  }
-#ifdef MB_ALLOC_DEBUG
-  size_t idx = 0;
-  int interior;
-  char *c = fl_find(fl, p, &idx, &interior);
-  c[CHUNK_LINK + idx / 8] |= (char)(1u << (idx % 8));
-#endif
-  fl->in_use++;
-  return p;
-}
-
-void mbf_free_checked(mbf_freelist_t *fl, void *p) {
-  if (!p) return;
-#ifdef MB_ALLOC_DEBUG
-  size_t idx = 0;
-  int interior;
-  char *c = fl_find(fl, p, &idx, &interior);
-  if (!c || interior) {
-    error_handler(c ? MB_ALLOC_INTERIOR : MB_ALLOC_FOREIGN, "freelist", p);
-    return;
-  }
-  unsigned char *bits = (unsigned char *)c + CHUNK_LINK;
-  if (!(bits[idx / 8] & (1u << (idx % 8)))) {
-    error_handler(MB_ALLOC_DOUBLE_FREE, "freelist", p);
-    return;
-  }
-  bits[idx / 8] &= (unsigned char)~(1u << (idx % 8));
-#endif
-  *(void **)p = fl->head;
-  fl->head = p;
-  fl->in_use--;
-}
-
-void *mbf_alloc_locked(mbf_freelist_t *fl) {
-  pthread_mutex_lock(&fl->lock);
-  void *p = mbf_alloc_slow(fl);
-  pthread_mutex_unlock(&fl->lock);
-  return p;
-}
-
-void mbf_free_locked(mbf_freelist_t *fl, void *p) {
-  pthread_mutex_lock(&fl->lock);
-  mbf_free_checked(fl, p);
-  pthread_mutex_unlock(&fl->lock);
-}
-
-void mbf_destroy(mbf_freelist_t *fl) {
-  for (char *c = fl->chunks, *next; c; c = next) {
-    next = *(char **)c;
-    munmap(c, fl->chunk_bytes);
-  }
-  if (fl->flags & MB_ALLOC_LOCKED) pthread_mutex_destroy(&fl->lock);
-  memset(fl, 0, sizeof *fl);
-}
-
-/* ---------------------------------------------------------------- the bump region */
-
-/* A chunk: [next chunk][bytes] data... */
-int mbb_init(mbb_region_t *r, size_t chunk_bytes) {
-  memset(r, 0, sizeof *r);
-  if (!chunk_bytes) chunk_bytes = 1 << 20;
-  if (chunk_bytes < 4096 || chunk_bytes > (SIZE_MAX >> 2)) {
-    errno = EINVAL;
-    return -1;
-  }
-  r->chunk_bytes = (chunk_bytes + 4095) & ~(size_t)4095;
-  return 0;
-}
-
-void *mbb_alloc_slow(mbb_region_t *r, size_t n) {
-  if (n == 0) return mbb_alloc(r, 1);
-  if (n > (SIZE_MAX >> 2)) {
-    errno = ENOMEM;
-    return NULL;
-  }
-  size_t sz = ROUND16(n);
-  size_t bytes = sz + CHUNK_LINK > r->chunk_bytes ? ((sz + CHUNK_LINK + 4095) & ~(size_t)4095) : r->chunk_bytes;
-  char *c = map(bytes);
-  if (!c) return NULL;
-  ((void **)c)[0] = r->chunks;
-  ((size_t *)c)[1] = bytes;
-  r->chunks = c;
-  r->nchunks++;
-  r->cur = c + CHUNK_LINK;
-  r->end = c + bytes;
-  return mbb_alloc(r, n);
-}
-
-void mbb_reset(mbb_region_t *r) {
-  /* Keep the oldest chunk if it has the default size; unmap the rest. */
-  char *keep = NULL;
-  for (char *c = r->chunks, *next; c; c = next) {
-    next = ((char **)c)[0];
-    if (!next && ((size_t *)c)[1] == r->chunk_bytes) keep = c;
-    else munmap(c, ((size_t *)c)[1]);
-  }
-  r->chunks = keep;
-  r->nchunks = keep != NULL;
-  r->cur = keep ? keep + CHUNK_LINK : NULL;
-  r->end = keep ? keep + r->chunk_bytes : NULL;
-  r->allocs = r->bytes_requested = r->bytes_handed_out = 0;
-}
-
-void mbb_destroy(mbb_region_t *r) {
-  for (char *c = r->chunks, *next; c; c = next) {
-    next = ((char **)c)[0];
-    munmap(c, ((size_t *)c)[1]);
-  }
-  memset(r, 0, sizeof *r);
 }
