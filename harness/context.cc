@@ -45,10 +45,24 @@ json_t *counters_json() {
   return ctr;
 }
 
+/* The unit of column c's figure, from the descriptor of its first cell (the primary's, or a
+ * declared figure's); null where none says (each cell's own primary, or a bare counter). */
+json_t *column_unit(const mb_view_t *v, int c) {
+  const mb_bench_t *b = NULL;
+  for (int r = 0; r < MB_VIEW_ROWS && !b; r++)
+    if (v->rows[r].cells[c]) b = mb_bench_named(v->rows[r].cells[c]);
+  if (!b || !v->figure[c]) return json_null();
+  mb_figure_t p = mb_primary_of(b);
+  if (p.name && !strcmp(p.name, v->figure[c])) return p.unit ? json_string(p.unit) : json_null();
+  for (int k = 0; k < MB_MAX_FIGURES && b->figures[k].name; k++)
+    if (!strcmp(b->figures[k].name, v->figure[c])) return b->figures[k].unit ? json_string(b->figures[k].unit) : json_null();
+  return json_null();
+}
+
 /* A declared report section (MB_VIEW) as data: heading, place, charts, the table's header
  * and rows (a row's cells in column order, null where it has none). */
 json_t *view_json(const mb_view_t *v) {
-  json_t *o = json_object(), *charts = json_array(), *cols = json_array(), *figs = json_array(), *rows = json_array();
+  json_t *o = json_object(), *charts = json_array(), *cols = json_array(), *figs = json_array(), *units = json_array(), *rows = json_array();
   json_object_set_new(o, "heading", json_string(v->heading));
   json_object_set_new(o, "place", json_integer(v->place));
   for (int c = 0; c < MB_VIEW_CHARTS && v->charts[c].file; c++)
@@ -61,6 +75,7 @@ json_t *view_json(const mb_view_t *v) {
     for (int c = 0; c < ncols; c++) {
       json_array_append_new(cols, json_string(v->cols[c]));
       json_array_append_new(figs, v->figure[c] ? json_string(v->figure[c]) : json_null());
+      json_array_append_new(units, column_unit(v, c));
     }
     for (int r = 0; r < MB_VIEW_ROWS && v->rows[r].label; r++) {
       json_t *row = json_array();
@@ -71,6 +86,7 @@ json_t *view_json(const mb_view_t *v) {
   }
   json_object_set_new(o, "columns", cols);
   json_object_set_new(o, "figures", figs);
+  json_object_set_new(o, "units", units);
   json_object_set_new(o, "rows", rows);
   return o;
 }

@@ -54,11 +54,12 @@ const mb_view_t *mb_view_at(int i) { return views[i]; }
 
 static int nargs_of(const mb_bench_t *b);
 
-/* Whether `name` (family/variant/arg:value...) is what a registered descriptor would call one of
- * its benchmarks: family, variant and argument names in order, integer values. */
-static int names_a_benchmark(const char *name) {
+/* The registered descriptor that would call one of its benchmarks `name`
+ * (family/variant/arg:value...: family, variant and argument names in order, integer values),
+ * or NULL. */
+const mb_bench_t *mb_bench_named(const char *name) {
   const char *slash = strchr(name, '/');
-  if (!slash) return 0;
+  if (!slash) return NULL;
   size_t fl = (size_t)(slash - name);
   const char *rest = slash + 1, *args = rest + strlen(rest);
   for (const char *p = strchr(rest, '/'); p; p = strchr(p + 1, '/')) {
@@ -88,10 +89,11 @@ static int names_a_benchmark(const char *name) {
       }
       k++;
     }
-    if (ok && k == na && !*p) return 1;
+    if (ok && k == na && !*p) return b;
   }
-  return 0;
+  return NULL;
 }
+static int names_a_benchmark(const char *name) { return mb_bench_named(name) != NULL; }
 
 int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
   if (!w->family || !mb_family_find(w->family) || !w->heading) {

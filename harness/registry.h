@@ -31,6 +31,7 @@ const mb_family_t *mb_family_find(const char *name);
 /* The report sections declared with MB_VIEW; mb_views_check: 0, or -1 with the first name
  * that is no registered benchmark (or family) in err. */
 int mb_view_count(void);
+const mb_bench_t *mb_bench_named(const char *name);
 const mb_view_t *mb_view_at(int i);
 int mb_view_check(const mb_view_t *view, char *err, size_t errlen);
 int mb_views_check(char *err, size_t errlen); /* the views and the claims */

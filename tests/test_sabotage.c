@@ -15,7 +15,7 @@
  */
 #include "testjson.h"
 
-static const char *families[] = {"harness", "stack", "recursion", "hierarchy", "alloc", "traverse", "gemm", "layout", "align", "machine", "python"};
+static const char *families[] = {"harness", "stack", "recursion", "hierarchy", "mlp", "alloc", "traverse", "gemm", "layout", "align", "machine", "python"};
 #define NFAM (sizeof families / sizeof families[0])
 
 /* The modes that do the right amount of work wrongly, and the benchmarks each concerns. */
@@ -24,7 +24,7 @@ static const struct mode {
 } modes[] = {
     {"part", "^(hierarchy/read/|traverse/(row|col|blocked_col)_sum/|layout/|machine/(read_|loaded_latency/loaders:[1-9])|python/list_floats_sum/)",
      "summed the first eighth of their data eight times"},
-    {"order", "^(hierarchy/latency_(random|huge)/|machine/loaded_latency/)", "chased a chain of seven-line steps as random"},
+    {"order", "^(hierarchy/latency_(random|huge)/|machine/loaded_latency/|mlp/)", "chased a chain of seven-line steps as random"},
     {"last", "^(hierarchy/(write|copy|triad|write_nt|copy_nt)/|traverse/(row_scale|col_scale|transpose_)|machine/(write|copy|triad)_)",
      "did only their last pass"},
 };

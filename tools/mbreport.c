@@ -423,14 +423,18 @@ static json_t *claims_of(const char *fam) {
 }
 
 /* One cell: the named benchmark's figure (the column's, else its primary) in its unit. */
-static const char *view_cell(const char *name, const char *figure) {
+static const char *view_cell(const char *name, const char *figure, const char *col_unit) {
   json_t *b = name ? bench(name) : NULL;
   const char *primary = json_string_value(json_object_get(b, "primary"));
   const char *fig = figure ? figure : primary;
   if (!b || !fig) return "–";
   const char *unit = mb_is_time_field(fig) ? "ns" : primary && !strcmp(fig, primary) ? json_string_value(json_object_get(b, "unit"))
-                     : !strcmp(fig, "bytes_per_second") ? "B/s" : "";
-  return fmt_value(num(b, fig), unit);
+                     : col_unit ? col_unit : !strcmp(fig, "bytes_per_second") ? "B/s" : NULL;
+  double v = num(b, fig);
+  if (unit || isnan(v)) return fmt_value(v, unit);
+  static char bare[32]; /* a counter no declaration gives a unit */
+  snprintf(bare, sizeof bare, "%.3g", v);
+  return bare;
 }
 
 static void view_section(json_t *v, const char *charts) {
@@ -447,7 +451,8 @@ static void view_section(json_t *v, const char *charts) {
       if (*p == '[' || *p == ']') *p = ' ';
     printf("![%s](%s/%s.png)\n", a, charts, file);
   }
-  json_t *cols = json_object_get(v, "columns"), *figs = json_object_get(v, "figures"), *rows = json_object_get(v, "rows"), *row;
+  json_t *cols = json_object_get(v, "columns"), *figs = json_object_get(v, "figures"), *units = json_object_get(v, "units");
+  json_t *rows = json_object_get(v, "rows"), *row;
   size_t ncols = json_array_size(cols);
   if (ncols < 2 || ncols > 1 + MB_VIEW_COLS_MAX) return;
   printf("\n|");
@@ -458,7 +463,8 @@ static void view_section(json_t *v, const char *charts) {
   json_array_foreach(rows, i, row) {
     printf("| %s |", mb_md_text(json_string_value(json_array_get(row, 0))));
     for (size_t k = 1; k < ncols; k++)
-      printf(" %s |", view_cell(json_string_value(json_array_get(row, k)), json_string_value(json_array_get(figs, k - 1))));
+      printf(" %s |", view_cell(json_string_value(json_array_get(row, k)), json_string_value(json_array_get(figs, k - 1)),
+                                json_string_value(json_array_get(units, k - 1))));
     printf("\n");
   }
 }
