@@ -25,7 +25,11 @@
  *   stride/stride:S         one 8-byte load every S bytes over 64 MiB: the cache line and the
  *                           prefetchers show as S grows
  *   c2c/a:A/b:B             round trip of a cache line between PUs A and B (two pinned
- *                           threads passing a counter back and forth)
+ *                           threads passing a counter back and forth: a modified line each
+ *                           way): every pair of PUs where there are at most 256 (16 with
+ *                           --mb_quick, all with --mb_long), else a sample that keeps each kind
+ *                           of distance (args_c2c); counters a_rank, b_rank (places in
+ *                           topology order, for the heat map) and pairs_coverage
  *   false_sharing/same_line:1|0/scatter:0|1   two pinned threads incrementing their own
  *                           counters, on one cache line or on separate lines
  *
@@ -781,9 +785,22 @@ static void t_pair(mb_run_t *run) {
   run->data = NULL;
 }
 
+/* Core to core: the PUs in topology order (compact: SMT siblings, then cores sharing a cache,
+ * then the rest), each PU's place in it, and the share of all pairs the run measures. */
+#define C2C_MAX_PUS 1024
+static int c2c_rank[C2C_MAX_PUS]; /* by OS index: place in the compact order + 1 (0: none) */
+static double c2c_coverage;
+
 static int s_c2c(mb_run_t *run) {
   if (run->arg[0] == run->arg[1]) return mb_skip(run, "a round trip needs two PUs");
-  return s_pair(run, (int)run->arg[0], (int)run->arg[1], pingpong, 0);
+  if (s_pair(run, (int)run->arg[0], (int)run->arg[1], pingpong, 0)) return 1;
+  const int64_t a = run->arg[0], b = run->arg[1];
+  if (a >= 0 && a < C2C_MAX_PUS && b >= 0 && b < C2C_MAX_PUS && c2c_rank[a] && c2c_rank[b]) {
+    mb_counter(run, "a_rank", c2c_rank[a] - 1, MB_COUNTER_VALUE);
+    mb_counter(run, "b_rank", c2c_rank[b] - 1, MB_COUNTER_VALUE);
+  }
+  mb_counter(run, "pairs_coverage", c2c_coverage, MB_COUNTER_VALUE);
+  return 0;
 }
 
 static int v_c2c(mb_run_t *run, uint64_t result, uint64_t iters) {
@@ -791,19 +808,50 @@ static int v_c2c(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
+/* Which pairs fit the run: every pair where there are at most `budget` (all with --mb_long);
+ * beyond, a sample that still shows each kind of distance, in this order: the first PU with
+ * every other (a row of the matrix), each PU with its neighbour in topology order (SMT
+ * siblings, cores of one cache), each with the PU half the machine away (another package or
+ * die), then pairs drawn at random (a fixed seed) up to the budget. pairs_coverage says which
+ * share of the n(n-1)/2 pairs was measured. */
+#define C2C_BUDGET 256
+#define C2C_BUDGET_QUICK 16
+static int c2c_add(mb_arglist_t *l, unsigned char *done, const int *pus, int n, int i, int j, int *count) {
+  if (i == j) return 0;
+  int lo = i < j ? i : j, hi = i < j ? j : i;
+  if (done[(size_t)lo * (size_t)n + (size_t)hi]) return 0;
+  done[(size_t)lo * (size_t)n + (size_t)hi] = 1;
+  int64_t t[2] = {pus[lo] < pus[hi] ? pus[lo] : pus[hi], pus[lo] < pus[hi] ? pus[hi] : pus[lo]};
+  (*count)++;
+  return mb_arglist_add(l, t);
+}
+
 static int args_c2c(mb_arglist_t *l, const mb_config_t *c) {
-  /* Every pair of the first 8 PUs (all pairs with --mb_long). */
-  int n = c->long_sweep ? 64 : 8, pus[64];
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (online < n) n = (int)online;
+  int n = c->pus > C2C_MAX_PUS ? C2C_MAX_PUS : c->pus;
+  static int pus[C2C_MAX_PUS];
   if (n < 2 || mb_place(MB_COMPACT, n, pus)) return 0;
+  memset(c2c_rank, 0, sizeof c2c_rank);
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++)
-      if (pus[i] < pus[j]) {
-        int64_t t[2] = {pus[i], pus[j]};
-        if (mb_arglist_add(l, t)) return -1;
-      }
-  return 0;
+    if (pus[i] >= 0 && pus[i] < C2C_MAX_PUS) c2c_rank[pus[i]] = i + 1;
+  const long all = (long)n * (n - 1) / 2;
+  const long budget = c->long_sweep ? all : c->quick ? C2C_BUDGET_QUICK : C2C_BUDGET;
+  unsigned char *done = calloc((size_t)n * (size_t)n, 1);
+  if (!done) return -1;
+  int count = 0, rc = 0;
+  if (all <= budget) {
+    for (int i = 0; i < n && !rc; i++)
+      for (int j = i + 1; j < n && !rc; j++) rc = c2c_add(l, done, pus, n, i, j, &count);
+  } else {
+    for (int j = 1; j < n && count < budget && !rc; j++) rc = c2c_add(l, done, pus, n, 0, j, &count);
+    for (int i = 1; i + 1 < n && count < budget && !rc; i++) rc = c2c_add(l, done, pus, n, i, i + 1, &count);
+    for (int i = 1; i < n / 2 && count < budget && !rc; i++) rc = c2c_add(l, done, pus, n, i, i + n / 2, &count);
+    mb_rng_t r = mb_rng_seed(0xc2c);
+    for (long tries = 0; count < budget && tries < 64 * budget && !rc; tries++)
+      rc = c2c_add(l, done, pus, n, (int)(mb_rng_next(&r) % (uint64_t)n), (int)(mb_rng_next(&r) % (uint64_t)n), &count);
+  }
+  free(done);
+  c2c_coverage = (double)count / (double)all;
+  return rc;
 }
 
 static int s_false_sharing(mb_run_t *run) {
@@ -833,9 +881,10 @@ MB_BENCH(.family = "hierarchy", .variant = "triad", .primary = {"bytes_per_secon
 MB_BENCH(.family = "hierarchy", .variant = "write_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write_nt, .arm = a_stream, .setup = s_write_nt, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_nt, .doc = "write with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
-MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs");
+MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs (every pair, or a sample with its coverage)");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_pair, .setup = s_false_sharing, .teardown = t_pair, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");
 
+MB_VIEW(.family = "hierarchy", .heading = "Core to core", .place = 12, .charts = {{"c2c", "cache-line round trip between PUs, in topology order"}});
 MB_VIEW(.family = "hierarchy", .heading = "Hierarchy", .place = 10, .charts = {{"latency", "latency"}, {"bandwidth", "bandwidth"}},
         .corner = "working set", .cols = {"random-chase latency", "read bandwidth"},
         .rows = {{"16 KiB / 32 KiB", {"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768"}},

@@ -87,6 +87,12 @@ done
 series mc_ws machine/read_compact/threads:1 real_time
 series mc_loaded_bw machine/loaded_latency loaders_bytes_per_second
 series mc_loaded_lat machine/loaded_latency latency_ns
+# The core-to-core matrix: per PU A, its pairs' round trips and the places in topology order.
+for a in $(seq 0 255); do
+  series c2c_t_$a hierarchy/c2c/a:$a real_time
+  series c2c_ra_$a hierarchy/c2c/a:$a a_rank
+  series c2c_rb_$a hierarchy/c2c/a:$a b_rank
+done
 for i in $(seq 0 63); do
   series mc_numa_latency_$i machine/numa_latency/from:$i latency_ns
   series mc_numa_bandwidth_$i machine/numa_bandwidth/from:$i bytes_per_second
@@ -157,6 +163,26 @@ for m in latency bandwidth; do
   done
 done
 
+# The core-to-core matrix as "place(A) place(B) ns", both ways, and the tics: each place
+# labelled with its PU's OS index.
+: > "$data/c2c.dat"
+: > "$data/c2c_places"
+for a in $(seq 0 255); do
+  [ -s "$data/c2c_t_$a.dat" ] || continue
+  ra=$(awk 'NR == 1 { print $2 }' "$data/c2c_ra_$a.dat")
+  [ -n "$ra" ] || continue
+  echo "$ra $a" >> "$data/c2c_places"
+  join "$data/c2c_t_$a.dat" "$data/c2c_rb_$a.dat" | awk -v ra="$ra" -v a="$a" '{ print ra, $3, $2; print $3, ra, $2; print $3 " " $1 > "/dev/stderr" }' \
+    >> "$data/c2c.dat" 2>> "$data/c2c_places"
+done
+if [ -s "$data/c2c.dat" ]; then
+  n=$(sort -un "$data/c2c_places" | wc -l)
+  sort -un "$data/c2c_places" | awk -v n="$n" '
+    { tics = tics (NR > 1 ? ", " : "") sprintf("\"%d\" %d", $2, $1) }
+    END { printf "set xtics (%s) rotate by 90 font \",%d\"\nset ytics (%s) font \",%d\"\n", tics, (n > 32 ? 6 : 9), tics, (n > 32 ? 6 : 9)
+          printf "labels = %d\nsq = %g\n", (n <= 16), (n > 1 ? 40.0 / n : 4) }' > "$data/c2c_tics.gp"
+fi
+
 # Both reach gnuplot inside quotes: only the characters of a machine name pass (mbextract
 # refuses any other name; a file name is reduced to them).
 machine=$(x --machine) || exit 2
@@ -197,6 +223,7 @@ else
   echo "plots: machine skipped: its benchmarks are not in $result"
 fi
 draw loaded mc_loaded
+draw c2c c2c
 for m in latency bandwidth; do
   if need mc_numa_$m; then
     unit=$([ $m = latency ] && echo "ns per load" || echo "bytes/s")

@@ -10,7 +10,7 @@ build=$1 result=$2
 $py - "$dir/views.json" <<'PY' || fail "--mb_views: no hierarchy section with its table"
 import json, sys
 v = json.load(open(sys.argv[1]))
-s = v["hierarchy"]["sections"][0]
+s = [x for x in v["hierarchy"]["sections"] if x["columns"]][0]
 assert s["heading"] and s["columns"][0] == "working set" and len(s["rows"]) >= 1 and s["charts"][0]["file"]
 PY
 "$build/mbreport" "$result" charts --views="$dir/views.json" > "$dir/a.md" || fail "mbreport --views failed"
@@ -18,7 +18,7 @@ PY
 $py - "$result" "$dir/views.json" "$dir/a.md" <<'PY' || fail "a declared cell does not show its benchmark's primary figure"
 import json, statistics, sys
 res, views, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), open(sys.argv[3]).read()
-sec = views["hierarchy"]["sections"][0]
+sec = [x for x in views["hierarchy"]["sections"] if x["columns"]][0]
 label, name = sec["rows"][0][0], sec["rows"][0][1]
 runs = [b for b in res["benchmarks"] if b.get("run_name") == name and b.get("run_type") != "aggregate"
         and not b.get("error_occurred") and not b.get("mb_disturbed")]
