@@ -13,6 +13,9 @@
  *                           MADV_HUGEPAGE region); counters huge_kib (what the kernel really
  *                           backed with 2 MiB pages) and hugetlb; a point not wholly on huge
  *                           pages is skipped with the reason, never shown under this name
+ *   latency_1g/ws:N         the same on explicit 1 GiB pages (hugetlbfs' pool, MAP_HUGE_1GB):
+ *                           TLB reach beyond 2 MiB pages; skipped, saying how many pages are
+ *                           free and how to reserve them, where there are too few
  *   boundaries/from:latency_random   the levels detected from latency_random's curve in this
  *                           run (harness/detect.c, the detector tools/mbdetect runs too),
  *                           beside what hwloc claims; latency_huge's curve tells TLB steps
@@ -81,12 +84,36 @@ typedef struct region {
 
 /* The bytes of whole 2 MiB pages that hold `bytes`. */
 static size_t huge_round(size_t bytes) { return (bytes + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1); }
+/* 1 GiB pages: only explicit ones (hugetlbfs' pool; THP never maps them). */
+#define GIGA_PAGE (1UL << 30)
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
+#endif
+static size_t giga_round(size_t bytes) { return (bytes + GIGA_PAGE - 1) & ~(GIGA_PAGE - 1); }
+/* The pool's free 1 GiB pages, -1 where the kernel has none of that size. */
+static long giga_free(void) {
+  FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "r");
+  long n = -1;
+  if (f) {
+    if (fscanf(f, "%ld", &n) != 1) n = -1;
+    fclose(f);
+  }
+  return n;
+}
 
 /* `bytes` at a 2 MiB boundary. On huge pages: whole 2 MiB pages, however small the working set
  * (a madvise range smaller than one huge page gets none: latency_huge below 2 MiB ran on 4 KiB
  * pages), from the hugetlbfs pool where the system has one, else transparent huge pages. */
 static int region_alloc(region_t *r, size_t bytes, int huge) {
   r->hugetlb = 0;
+  if (huge == 2) { /* 1 GiB pages or nothing */
+    r->len = giga_round(bytes);
+    r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT), -1, 0);
+    if (r->base == MAP_FAILED) return -1;
+    r->p = r->base;
+    r->hugetlb = 1;
+    return 0;
+  }
   if (huge) {
     r->len = huge_round(bytes);
     r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
@@ -159,7 +186,7 @@ static uint64_t k_chase(uint64_t iters, void *data) {
 
 static int s_chase(mb_run_t *run, int random_order, int huge) {
   uint64_t ws = (uint64_t)run->arg[0];
-  if (mb_fits_memory(run, (huge ? huge_round(ws) : ws) + ws / 16)) return 1;
+  if (mb_fits_memory(run, (huge == 2 ? giga_round(ws) : huge ? huge_round(ws) : ws) + ws / 16)) return 1;
   chase_t *c = calloc(1, sizeof *c);
   if (!c) return mb_skip(run, "out of memory");
   run->data = c;
@@ -167,7 +194,15 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
   c->nodes = ws / c->line;
   c->huge = huge;
   if (c->nodes < 2) return mb_skip(run, "working set below two cache lines");
-  if (region_alloc(&c->mem, ws, huge)) return mb_skip(run, "mmap of %llu bytes: %s", (unsigned long long)ws, strerror(errno));
+  if (region_alloc(&c->mem, ws, huge)) {
+    if (huge == 2) {
+      long n = giga_free();
+      return n < 0 ? mb_skip(run, "no 1 GiB pages on this kernel or CPU (no /sys/kernel/mm/hugepages/hugepages-1048576kB)")
+                   : mb_skip(run, "needs %zu free 1 GiB hugetlbfs pages, %ld free (as root: echo N > "
+                                  "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages)", giga_round(ws) / GIGA_PAGE, n);
+    }
+    return mb_skip(run, "mmap of %llu bytes: %s", (unsigned long long)ws, strerror(errno));
+  }
   c->order = malloc(c->nodes * sizeof *c->order);
   if (!c->order) return mb_skip(run, "out of memory for the visit order");
   /* Building the chain writes every node: the first touch happens here, on the pinned
@@ -181,7 +216,7 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
   if (huge) {
     /* How much of the region the kernel backed with huge pages: all of it, or the figure
      * would be a 4 KiB-page one under the huge-page name (skipped, with the reason). */
-    const size_t want_kb = huge_round(ws) / 1024;
+    const size_t want_kb = (huge == 2 ? giga_round(ws) : huge_round(ws)) / 1024;
     long kb = c->mem.hugetlb ? (long)want_kb : mb_anon_huge_kb(c->mem.p);
     mb_counter(run, "huge_kib", (double)kb, MB_COUNTER_VALUE);
     mb_counter(run, "hugetlb", c->mem.hugetlb, MB_COUNTER_VALUE);
@@ -194,6 +229,7 @@ static int s_chase(mb_run_t *run, int random_order, int huge) {
 static int s_latency_random(mb_run_t *run) { return s_chase(run, 1, 0); }
 static int s_latency_seq(mb_run_t *run) { return s_chase(run, 0, 0); }
 static int s_latency_huge(mb_run_t *run) { return s_chase(run, 1, 1); }
+static int s_latency_1g(mb_run_t *run) { return s_chase(run, 1, 2); }
 
 static void t_chase(mb_run_t *run) {
   chase_t *c = run->data;
@@ -271,6 +307,7 @@ static int v_chase(mb_run_t *run, uint64_t result, uint64_t iters) {
 static int v_latency_random(mb_run_t *run, uint64_t result, uint64_t iters) {
   if (v_chase(run, result, iters)) return 1;
   chase_t *c = run->data;
+  if (c->huge == 2) return 0; /* the detector reads the 4 KiB and 2 MiB curves */
   curve_t *cv = c->huge ? &curve_huge : &curve;
   double one = run->seconds * 1e9 / (double)iters;
   if (c->nsamples) curve_record(cv, (uint64_t)run->arg[0], c->sample_ns, c->nsamples, iters, run->disturbed);
@@ -873,6 +910,7 @@ MB_FAMILY(.name = "hierarchy", .title = "Memory hierarchy", .x = "ws", .logx = 1
 MB_BENCH(.family = "hierarchy", .variant = "latency_random", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_random, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency, .doc = "random pointer chase: ns per dependent load");
 MB_BENCH(.family = "hierarchy", .variant = "latency_seq", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_seq, .teardown = t_chase, .verify = v_chase, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "sequential pointer chase: what prefetching buys");
 MB_BENCH(.family = "hierarchy", .variant = "latency_huge", .version = 2, .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_huge, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on 2 MiB pages (wholly on them, or skipped)");
+MB_BENCH(.family = "hierarchy", .variant = "latency_1g", .primary = {"sample_median_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_chase, .setup = s_latency_1g, .teardown = t_chase, .verify = v_latency_random, .argnames = {"ws"}, .args_fn = args_latency_seq, .doc = "random chase on explicit 1 GiB pages (hugetlbfs; skipped without free ones)");
 MB_BENCH(.family = "hierarchy", .variant = "boundaries", .version = 3, .reads = "latency_random", .primary = {"L1_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"L1_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_bytes", "B", MB_BIGGER_IS_BETTER}, {"L3_bytes", "B", MB_BIGGER_IS_BETTER}, {"L2_ns", "ns", MB_SMALLER_IS_BETTER}, {"L3_ns", "ns", MB_SMALLER_IS_BETTER}, {"memory_ns", "ns", MB_SMALLER_IS_BETTER}}, .kernel = k_boundaries, .setup = s_boundaries, .teardown = t_free, .verify = v_boundaries, .argnames = {"from"}, .args = MB_ARGS(0), .iterations = 1, .doc = "cache levels detected from the latency curve (TLB steps told apart by the huge-page curve)");
 MB_BENCH(.family = "hierarchy", .variant = "read", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_read, .setup = s_read, .teardown = t_stream, .verify = v_read, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "read bandwidth (sum)");
 MB_BENCH(.family = "hierarchy", .variant = "write", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_write, .arm = a_stream, .setup = s_write, .teardown = t_stream, .verify = v_write, .argnames = {"ws"}, .args_fn = args_bandwidth, .doc = "write bandwidth");

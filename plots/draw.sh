@@ -17,6 +17,7 @@ cat >> "$spec" <<'LIST'
 lat_random hierarchy/latency_random sample_median_ns
 lat_seq hierarchy/latency_seq sample_median_ns
 lat_huge hierarchy/latency_huge sample_median_ns
+lat_1g hierarchy/latency_1g sample_median_ns
 bw_read hierarchy/read bytes_per_second
 bw_write hierarchy/write bytes_per_second
 bw_copy hierarchy/copy bytes_per_second
@@ -198,6 +199,12 @@ draw() {
     echo "plots: $chart skipped: its benchmarks are not in $result"
   fi
 }
+# 1 GiB pages only where the run had some free: their line is drawn when it has points.
+if [ -s "$data/lat_1g.dat" ]; then
+  echo 'g1 = ", data.\"/lat_1g.dat\" u 1:2 w lp ls 4 t \"random chase, 1 GiB pages\""' > "$data/lat_1g.gp"
+else
+  echo 'g1 = ""' > "$data/lat_1g.gp"
+fi
 draw latency lat_random
 draw bandwidth bw_read bw_write bw_copy bw_triad
 draw stride stride
