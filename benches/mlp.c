@@ -35,6 +35,7 @@ typedef struct mlp {
   size_t len, nodes, line;
   uint32_t *order;          /* order[k]: the node k steps from node 0 */
   int chains;
+  void (*run)(struct mlp *, uint64_t); /* the kernel for this count */
   size_t start[MLP_MAX];    /* each chain's first node, as a step count along the cycle */
   void **at[MLP_MAX];       /* where each chain starts the next run */
   void **end[MLP_MAX];      /* where each chain ended the last run */
@@ -60,19 +61,15 @@ MLP_RUN(10)
 MLP_RUN(12)
 MLP_RUN(16)
 
+/* The chain counts there is a kernel for, and the kernels. */
+static const struct {
+  int chains;
+  void (*run)(mlp_t *, uint64_t);
+} kernels[] = {{1, run_1}, {2, run_2}, {3, run_3}, {4, run_4}, {6, run_6}, {8, run_8}, {10, run_10}, {12, run_12}, {16, run_16}};
+
 static uint64_t k_mlp(uint64_t iters, void *data) {
   mlp_t *m = data;
-  switch (m->chains) {
-  case 1: run_1(m, iters); break;
-  case 2: run_2(m, iters); break;
-  case 3: run_3(m, iters); break;
-  case 4: run_4(m, iters); break;
-  case 6: run_6(m, iters); break;
-  case 8: run_8(m, iters); break;
-  case 10: run_10(m, iters); break;
-  case 12: run_12(m, iters); break;
-  default: run_16(m, iters); break;
-  }
+  m->run(m, iters);
   uint64_t x = 0;
   for (int j = 0; j < m->chains; j++) x ^= (uint64_t)(uintptr_t)m->end[j];
   return x;
@@ -81,15 +78,16 @@ static uint64_t k_mlp(uint64_t iters, void *data) {
 static int s_mlp(mb_run_t *run) {
   const int chains = (int)run->arg[0];
   const uint64_t ws = (uint64_t)run->arg[1];
-  static const int kernels[] = {1, 2, 3, 4, 6, 8, 10, 12, 16};
-  int have = 0;
-  for (size_t k = 0; k < sizeof kernels / sizeof *kernels; k++) have |= kernels[k] == chains;
-  if (!have) return mb_fail(run, "no kernel for %d chains (1, 2, 3, 4, 6, 8, 10, 12, 16)", chains);
+  void (*fn)(mlp_t *, uint64_t) = NULL;
+  for (size_t k = 0; k < sizeof kernels / sizeof *kernels; k++)
+    if (kernels[k].chains == chains) fn = kernels[k].run;
+  if (!fn) return mb_fail(run, "no kernel for %d chains (1, 2, 3, 4, 6, 8, 10, 12, 16)", chains);
   if (mb_fits_memory(run, ws + ws / 16)) return 1;
   mlp_t *m = calloc(1, sizeof *m);
   if (!m) return mb_skip(run, "out of memory");
   run->data = m;
   m->chains = chains;
+  m->run = fn;
   m->line = run->config->cache_line;
   m->nodes = ws / m->line;
   m->len = ws;

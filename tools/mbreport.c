@@ -1314,18 +1314,20 @@ int main(int argc, char **argv) {
   if (!real_stdout) real_stdout = stdout;
   stdout = real_stdout;
   nmarks = disturbed_reads = 0;
-  if (argc > 2 && !strcmp(argv[argc - 1], "--claims") && !strncmp(argv[argc - 2], "--views=", 8)) { /* --views=F --claims */
-    char *t = argv[argc - 1];
-    argv[argc - 1] = argv[argc - 2];
-    argv[argc - 2] = t;
-  }
-  if (argc > 1 && !strncmp(argv[argc - 1], "--views=", 8)) { /* the sections a membench declares (--mb_views) */
+  json_decref(views_file); /* the sections a membench declares (--mb_views), wherever --views= stands */
+  views_file = NULL;
+  int kept = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strncmp(argv[i], "--views=", 8)) {
+      argv[kept++] = argv[i];
+      continue;
+    }
     json_error_t ve;
     json_decref(views_file);
-    if (!(views_file = json_load_file(argv[argc - 1] + 8, 0, &ve)) || !json_is_object(views_file))
-      die("%s: not the JSON membench --mb_views prints (line %d: %s)", argv[argc - 1] + 8, ve.line, ve.text);
-    argc--;
+    if (!(views_file = json_load_file(argv[i] + 8, 0, &ve)) || !json_is_object(views_file))
+      die("%s: not the JSON membench --mb_views prints (line %d: %s)", argv[i] + 8, ve.line, ve.text);
   }
+  argc = kept;
   if (argc == 2 && !strcmp(argv[1], "--claims")) { /* every claim: the table here and those --views declares */
     printf("| id | claim | measured by (family) |\n|----|-------|----------------------|\n");
     for (size_t k = 0; k < sizeof claim_defs / sizeof *claim_defs; k++)
