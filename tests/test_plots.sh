@@ -72,7 +72,8 @@ echo "three drawings at once: all complete"
 pr=$work/pr
 mkdir -p "$pr/amd-epyc-2c"
 cp "$result" "$pr/amd-epyc-2c/latest.json"
-make --no-print-directory -s -C "$src" plots RESULTS="$pr" BUILD="$build" MB_SKIP_DEPS=1 > "$work/pr1.log" 2>&1 ||
+# The result names its machine (amd-epyc-2c), whatever this machine's name is: given as RESULT=.
+make --no-print-directory -s -C "$src" plots RESULT="$pr/amd-epyc-2c/latest.json" RESULTS="$pr" BUILD="$build" MB_SKIP_DEPS=1 > "$work/pr1.log" 2>&1 ||
   fail "make plots of latest.json: $(tail -2 "$work/pr1.log")"
 before=$(cat "$pr/amd-epyc-2c/REPORT.md" "$pr/amd-epyc-2c/charts/latency.svg" | cksum)
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["benchmarks"]=[b for b in d["benchmarks"] if b["name"].startswith("harness/")]; json.dump(d,open(sys.argv[2],"w"))' \
