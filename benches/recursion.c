@@ -301,7 +301,7 @@ static int vla_fits(size_t n, size_t *left) {
 typedef struct vla_probe {
   size_t max;       /* largest that fitted */
   int fits_4mib;
-  size_t remaining; /* stack the probe process had left when it tried */
+  size_t remaining; /* stack left in the probe process where the largest VLA fitted */
 } vla_probe_t;
 
 static uint64_t k_vla_max(uint64_t iters, void *data) {
@@ -312,7 +312,9 @@ static uint64_t k_vla_max(uint64_t iters, void *data) {
     if (vla_fits(lo, &v->remaining) != 1) return 0;
     while (hi - lo > 4096) {
       size_t mid = lo + (hi - lo) / 2;
-      if (vla_fits(mid, &left) == 1) lo = mid;
+      /* The stack left is that of the process the largest fitting VLA ran in: each probe's
+       * start is randomized (up to 8 KiB on x86), so another probe's would not bound it. */
+      if (vla_fits(mid, &left) == 1) lo = mid, v->remaining = left;
       else hi = mid;
     }
     v->max = lo;
