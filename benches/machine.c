@@ -22,6 +22,16 @@
  *        latency_ns per load of the chase, loaders_bytes_per_second their total. The chase
  *        is on 2 MiB pages (MADV_HUGEPAGE), as Intel MLC's: chase_huge_fraction says how
  *        much of it the kernel backed so.
+ *   loaded_<mix>/delay:D   the same chase while every other core makes traffic of one mix: per
+ *        group of lines, read r lines of one array and write w lines of another (read: 1:0;
+ *        3r1w, 2r1w, 1r1w; 2r1w_nt with non-temporal stores), spinning D empty loop turns
+ *        per line, after each block of eight groups (D = 0: as fast as they can; 20000:
+ *        nearly idle). Intel MLC's
+ *        --loaded_latency with its traffic types (-W) and delays (-d): latency against the
+ *        loaders' bandwidth, one curve per mix. latency_ns, loaders_bytes_per_second (lines
+ *        read and written, 64 B each), delay_ns_per_line (the spin, timed once per process).
+ *        The 2 x memory working set is built once and kept between these benchmarks (they
+ *        run together in a child process of their own).
  *   numa_latency/from:I/to:J, numa_bandwidth/from:I/to:J   the chase on a PU of node I, and
  *        a read with every core of node I, over memory bound to node J (hwloc membind): the
  *        matrices; skipped with the reason on a machine with one NUMA node.
@@ -30,6 +40,8 @@
  * Every thread's work is checked over its own part: read sums position-dependent data (mb_val)
  * to an exact total, loaders each chunk they read; the stores' every pass leaves a mark that
  * its fold reads back (passes.h), and the last pass is checked at poisoned positions (arm);
+ * a mix's loaders leave in each chunk of the written array the value of their last visit,
+ * checked at poisoned positions of the first chunks and of 64 spread over the array;
  * the chase must pass chase.h's randomness test. The harness's own thread only waits: these run on wall time.
  */
 #define _GNU_SOURCE
@@ -51,9 +63,18 @@
 #define GiB (1024ULL * MiB)
 #define CHUNK (128 * 1024) /* doubles a loader reads between looks at the stop flag: 1 MiB */
 
-enum op { READ, WRITE, COPY, TRIAD, WRITE_NT, LOADED, NUMA_LAT, NUMA_BW };
-static const int arrays_of[] = {1, 1, 2, 3, 1, 1, 1, 1};
-static const double bytes_of[] = {8, 8, 16, 24, 8, 8, 8, 8};
+enum op { READ, WRITE, COPY, TRIAD, WRITE_NT, LOADED, NUMA_LAT, NUMA_BW, MIX };
+static const int arrays_of[] = {1, 1, 2, 3, 1, 1, 1, 1, 2};
+static const double bytes_of[] = {8, 8, 16, 24, 8, 8, 8, 8, 8};
+
+/* loaded_<mix>: lines read of a and written to b per group (Intel MLC's traffic types). */
+typedef struct mix {
+  const char *name;
+  int r, w, nt;
+} mix_t;
+static const mix_t mixes[] = {{"read", 1, 0, 0}, {"3r1w", 3, 1, 0}, {"2r1w", 2, 1, 0}, {"1r1w", 1, 1, 0}, {"2r1w_nt", 2, 1, 1}};
+#define MIX_FINE 768            /* doubles (96 lines) of a: the chunk sums' grain; every visit a multiple */
+#define MIX_UNIT (16320 * 8)    /* a loader's part is a multiple of this (where it is that big) */
 
 typedef struct job {
   enum op op;
@@ -78,6 +99,11 @@ typedef struct job {
   double chase_huge; /* the share of it on 2 MiB pages (after the first touch) */
   void *end; /* where the chase stopped */
   volatile int stop;
+  /* loaded_<mix>: the mix, the spin per line, doubles of a per visit (a multiple of chunk,
+   * dividing per) and of b (mix_chunk * w / r). */
+  const mix_t *mix;
+  unsigned delay;
+  size_t mix_chunk, mix_bchunk;
 } job_t;
 
 /* Array k's element i: position-dependent (mb_val), so a sum over the wrong elements fails. */
@@ -107,6 +133,8 @@ static void touch(crew_t *c, int who, uint64_t iters) {
   (void)iters;
   job_t *j = c->user;
   const size_t off = (size_t)who * j->per;
+  /* The chase's thread has no part of the arrays to read (its part stays untouched: no pages). */
+  if (j->chase && who == 0) goto chase;
   for (int k = 0; k < arrays_of[j->op]; k++)
     for (size_t i = 0; i < j->per; i++) j->arr[k][off + i] = init_val(j, k, off + i);
   if (j->per) { /* the sums the checks expect, each thread its own part's */
@@ -119,6 +147,7 @@ static void touch(crew_t *c, int who, uint64_t iters) {
     }
     j->part_sum[who] = part;
   }
+chase:
   if (who == 0 && j->chase) mb_chase_build(j->chase, j->nodes, j->line, 1, j->order, 0x9E3779B97F4A7C15ULL ^ j->chase_len);
 }
 
@@ -130,6 +159,8 @@ static void chase_work(job_t *j, uint64_t iters) {
   j->end = p;
   j->stop = 1;
 }
+
+static void mix_work(job_t *j, int who);
 
 /* Passes in step, as STREAM's parallel loops are: the threads meet at a barrier after every
  * `group` passes (one pass at memory sizes; enough passes for 16 MiB per thread in cache, so
@@ -174,6 +205,10 @@ MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
     return;
   }
   switch (j->op) {
+  case MIX:
+    if (who == 0) chase_work(j, iters);
+    else mix_work(j, who);
+    break;
   default:
   case LOADED:
   case NUMA_LAT:
@@ -189,6 +224,63 @@ MB_NO_LIBCALL static void work(crew_t *c, int who, uint64_t iters) {
     j->sum[who] = t;
     break;
   }
+}
+
+/* One visit of a mix's loader: `blocks` blocks of eight groups, each group r lines of a read
+ * and w lines of b written with x, the spin after every line (delay turns). r, w and nt are
+ * constants where it is inlined: one loop per mix. The read's eight accumulators (stream.h)
+ * are independent; stores are plain (write-allocate) or non-temporal, fenced by the caller. */
+MB_NO_LIBCALL static inline __attribute__((always_inline)) double mix_visit(const double *a, double *b, size_t blocks, const int r, const int w,
+                                                                           const int nt, unsigned delay, double x) {
+  double t = 0;
+  (void)nt;
+  for (size_t k = 0, m = MB_WORK(blocks); k < m; k++) {
+    /* Sabotaged (part): the visit's first eighth of blocks, eight times (MB_AT). */
+    t += mb_stream_read_(a + MB_AT(k, m) * 64 * (size_t)r, 64 * (size_t)r);
+    if (w && MB_DOES_PASS(0, 0)) { /* sabotaged (last): no stores at all */
+      double *d = b + k * 64 * (size_t)w;
+#if MB_STREAM_NT
+      if (nt) {
+        const mb_nt_vec v = MB_NT_SET1(x);
+        for (size_t i = 0; i < 64 * (size_t)w; i += MB_NT_WIDTH) MB_NT_STORE(d + i, v);
+      } else
+#endif
+        mb_stream_write(d, 64 * (size_t)w, x);
+    }
+    for (unsigned s = delay * 8 * (unsigned)(r + w); s; s--) __asm__ volatile("");
+  }
+  return t;
+}
+
+/* A mix's loader: visits of its part of a, chunk after chunk, each with its share of b, until
+ * the chase stops; the value written in visit v is mb_pass_value(stamp + who * 7919, v). */
+static void mix_work(job_t *j, int who) {
+  const size_t off = (size_t)who * j->per, P = j->per / j->mix_chunk, PB = j->mix->w ? j->per / j->mix_bchunk : 1;
+  const size_t blocks = j->mix_chunk / (64 * (size_t)j->mix->r);
+  const double *a = j->arr[0] + off;
+  double *b = j->arr[1] + off;
+  const uint64_t seed = j->stamp + (uint64_t)who * 7919;
+  const unsigned delay = j->delay;
+  double t = 0;
+  uint64_t v = 0;
+  for (; !j->stop; v++) {
+    const double *pa = a + (size_t)(v % P) * j->mix_chunk, x = mb_pass_value(seed, v);
+    double *pb = b + (size_t)(v % PB) * j->mix_bchunk;
+    switch (j->mix - mixes) {
+    case 0: t += mix_visit(pa, pb, blocks, 1, 0, 0, delay, x); break;
+    case 1: t += mix_visit(pa, pb, blocks, 3, 1, 0, delay, x); break;
+    case 2: t += mix_visit(pa, pb, blocks, 2, 1, 0, delay, x); break;
+    case 3: t += mix_visit(pa, pb, blocks, 1, 1, 0, delay, x); break;
+    default:
+#if MB_STREAM_NT
+      t += mix_visit(pa, pb, blocks, 2, 1, 1, delay, x);
+      MB_NT_FENCE();
+#endif
+      break;
+    }
+  }
+  j->chunks[who] = v;
+  j->sum[who] = t;
 }
 
 static uint64_t k_machine(uint64_t iters, void *data) {
@@ -208,10 +300,28 @@ static size_t check_pos(const job_t *j, int t, int k) {
 }
 static double *written(const job_t *j) { return j->op == COPY ? j->arr[1] : j->arr[0]; }
 
+/* The positions of b checked in loader t's part: k < 64 in its k-th chunk, k >= 64 in one of
+ * 64 chunks spread over the part (chosen by the stamp), at an element the stamp chooses.
+ * *slot: the chunk; SIZE_MAX where the part has no such chunk. */
+#define MIX_CHECKS 128
+static size_t mix_pos(const job_t *j, int t, int k, size_t *slot) {
+  const size_t PB = j->per / j->mix_bchunk, spread = PB / 64 ? PB / 64 : 1;
+  const size_t s = k < 64 ? (size_t)k : (size_t)(k - 64) * spread + (size_t)((j->stamp >> 9) + (uint64_t)k * 31) % spread;
+  *slot = s;
+  if (s >= PB) return SIZE_MAX;
+  return (size_t)t * j->per + s * j->mix_bchunk + (size_t)((j->stamp >> 3) + (uint64_t)s * 7919) % j->mix_bchunk;
+}
+
 /* Before every run: the stamp, and poison (no kernel writes a negative) where verify looks. */
 static void a_machine(mb_run_t *run) {
   job_t *j = run->data;
   j->stamp = run->stamp;
+  if (j->op == MIX && j->mix->w) {
+    size_t slot, i;
+    for (int t = 1; t < j->n; t++)
+      for (int k = 0; k < MIX_CHECKS; k++)
+        if ((i = mix_pos(j, t, k, &slot)) != SIZE_MAX) j->arr[1][i] = -1;
+  }
   if (j->op != WRITE && j->op != WRITE_NT && j->op != COPY && j->op != TRIAD) return;
   for (int t = 0; t < j->n; t++)
     for (int k = 0; k <= 64; k++) written(j)[check_pos(j, t, k)] = -1;
@@ -281,41 +391,94 @@ static int v_bandwidth(mb_run_t *run, uint64_t result, uint64_t iters) {
   return 0;
 }
 
-static int v_latency(mb_run_t *run, uint64_t result, uint64_t iters) {
-  job_t *j = run->data;
+/* The chase ended on the node its order predicts, and each loader's sum is that of the chunks
+ * it visited (`chunk` doubles of a each, in order, part after part). */
+static int check_loaded(mb_run_t *run, const job_t *j, uint64_t result, uint64_t iters, size_t chunk) {
   if (result != iters) return mb_fail(run, "pass count");
   if ((char *)j->end != j->chase + (size_t)j->order[iters % j->nodes] * j->line)
     return mb_fail(run, "the chase did not end on the predicted node after %llu loads", (unsigned long long)iters);
-  const crew_t *c = j->crew;
-  double bw = 0;
-  const size_t per_part = j->chunk ? j->per / j->chunk : 1; /* chunks in a part: a loader reads them in order, again and again */
-  for (int t = 1; t < c->n; t++) {
-    const double *cs = j->chunk_sum + (size_t)t * per_part;
+  for (int t = 1; t < j->crew->n; t++) {
+    const size_t grains = j->per / j->chunk, per_part = j->per / chunk, m = chunk / j->chunk;
+    const double *cs = j->chunk_sum + (size_t)t * grains;
     double want_sum = j->part_sum[t] * (double)(j->chunks[t] / per_part);
-    for (size_t k = 0; k < j->chunks[t] % per_part; k++) want_sum += cs[k];
+    for (size_t k = 0; k < j->chunks[t] % per_part * m; k++) want_sum += cs[k];
     if (j->sum[t] != want_sum)
       return mb_fail(run, "loader %d: sum %.0f over %llu chunks, expected %.0f", t, j->sum[t], (unsigned long long)j->chunks[t], want_sum);
-    if (c->secs[t] > 0) bw += (double)j->chunks[t] * (double)j->chunk * 8.0 / c->secs[t];
   }
+  return 0;
+}
+
+/* latency_ns, loaders and their bandwidth (`bytes` per chunk visited), the threads. */
+static void report_loaded(mb_run_t *run, const job_t *j, uint64_t iters, double bytes) {
+  const crew_t *c = j->crew;
+  double bw = 0;
+  for (int t = 1; t < c->n; t++)
+    if (c->secs[t] > 0) bw += (double)j->chunks[t] * bytes / c->secs[t];
   mb_counter(run, "latency_ns", c->secs[0] * 1e9 / (double)iters, MB_COUNTER_VALUE);
   mb_counter(run, "loaders", c->n - 1, MB_COUNTER_VALUE);
   mb_counter(run, "loaders_bytes_per_second", bw, MB_COUNTER_VALUE);
   report_threads(run, j, iters);
+}
+
+static int v_latency(mb_run_t *run, uint64_t result, uint64_t iters) {
+  job_t *j = run->data;
+  int bad = check_loaded(run, j, result, iters, j->chunk);
+  if (bad) return bad;
+  report_loaded(run, j, iters, (double)j->chunk * 8.0);
+  return 0;
+}
+
+static double spin_turn_ns(void);
+
+/* The chase, the reads, and in every checked chunk of b the value of its last visit. */
+static int v_mix(mb_run_t *run, uint64_t result, uint64_t iters) {
+  job_t *j = run->data;
+  int bad = check_loaded(run, j, result, iters, j->mix_chunk);
+  if (bad) return bad;
+  for (int t = 1; t < j->n && j->mix->w; t++) {
+    const uint64_t V = j->chunks[t], PB = j->per / j->mix_bchunk;
+    size_t slot, i;
+    for (int k = 0; k < MIX_CHECKS; k++) {
+      if ((i = mix_pos(j, t, k, &slot)) == SIZE_MAX || slot >= V) continue;
+      const uint64_t last = slot + PB * ((V - 1 - slot) / PB);
+      const double x = mb_pass_value(j->stamp + (uint64_t)t * 7919, last);
+      if (j->arr[1][i] != x)
+        return mb_fail(run, "loader %d: element %zu of the written array is %g after %llu visits, expected %g (visit %llu's)", t, i - (size_t)t * j->per,
+                       j->arr[1][i], (unsigned long long)V, x, (unsigned long long)last);
+    }
+  }
+  report_loaded(run, j, iters, (double)(j->mix_chunk + j->mix_bchunk) * 8.0);
+  mb_counter(run, "delay_ns_per_line", spin_turn_ns() * j->delay, MB_COUNTER_VALUE);
   return 0;
 }
 
 /* ---- Setup ---- */
 
-static void t_machine(mb_run_t *run) {
-  job_t *j = run->data;
-  if (!j) return;
+static job_t *kept; /* loaded_<mix>: the last one's job, kept for the next (threads, PUs and size alike) */
+
+static void free_job(job_t *j) {
   crew_stop(j->crew);
   for (int k = 0; k < 3; k++) unmap_array(j, j->arr[k], j->len);
   if (j->chase) unmap_array(j, j->chase, j->chase_len);
   free(j->order);
   free(j->chunk_sum);
   free(j);
+}
+
+static void t_machine(mb_run_t *run) {
+  job_t *j = run->data;
   run->data = NULL;
+  if (!j) return;
+  if (j->op == MIX && (!kept || kept == j) && j->crew) {
+    kept = j; /* built and checked: the next mix reuses it */
+    return;
+  }
+  free_job(j);
+}
+
+__attribute__((destructor)) static void free_kept(void) {
+  if (kept) free_job(kept);
+  kept = NULL;
 }
 
 /* The machine's memory working set: 4x the largest cache hwloc reports, at least 1 GiB;
@@ -338,13 +501,19 @@ static int setup_job(mb_run_t *run, enum op op, int n, const int *pus, uint64_t 
   j->op = op;
   j->n = n;
   j->bound_node = node;
-  const int loaders = op == LOADED || op == NUMA_LAT ? n - 1 : n;
+  const int loaders = op == LOADED || op == NUMA_LAT || op == MIX ? n - 1 : n;
   const uint64_t need = ws * (chase ? 2 : 1);
   if (mb_fits_memory(run, need)) return 1;
-  j->per = loaders > 0 ? (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)(CHUNK - 1) : 0;
-  if (loaders > 0 && j->per < CHUNK) j->per = (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) & ~(size_t)1023;
+  const size_t raw = loaders > 0 ? (size_t)(ws / (uint64_t)arrays_of[op] / 8 / (uint64_t)loaders) : 0;
+  if (op == MIX) { /* whole units, where a part is that big: every visit size divides it */
+    j->per = raw >= MIX_UNIT ? raw / MIX_UNIT * MIX_UNIT : raw / MIX_FINE * MIX_FINE;
+    j->chunk = MIX_FINE;
+  } else {
+    j->per = raw & ~(size_t)(CHUNK - 1);
+    if (j->per < CHUNK) j->per = raw & ~(size_t)1023;
+    j->chunk = j->per < CHUNK ? j->per : CHUNK;
+  }
   if (loaders > 0 && j->per < 1024) return mb_skip(run, "working set too small for %d threads", loaders);
-  j->chunk = j->per < CHUNK ? j->per : CHUNK;
   j->seed = mb_rng_of(run, 1).s;
   if (chase && loaders > 0 && !(j->chunk_sum = malloc((size_t)n * (j->per / j->chunk) * sizeof *j->chunk_sum)))
     return mb_skip(run, "out of memory");
@@ -390,6 +559,58 @@ static int s_loaded(mb_run_t *run) {
   return setup_job(run, LOADED, k + 1, pus, memory_ws(run->config), -1, 1);
 }
 
+/* The spin of a mix's delay: ns per empty loop turn, timed once per process (16M turns). */
+static double spin_turn_ns(void) {
+  static double ns;
+  if (ns == 0) {
+    const unsigned turns = 1u << 24;
+    const double t0 = crew_now();
+    for (unsigned s = turns; s; s--) __asm__ volatile("");
+    ns = (crew_now() - t0) * 1e9 / turns;
+  }
+  return ns;
+}
+
+/* loaded_<mix>/delay:D: the chase on the first core, a loader on every other one (compact:
+ * one per core), over the memory working set; the job is the kept one where it fits. */
+static int s_mix(mb_run_t *run, const mix_t *mix) {
+#if !MB_STREAM_NT
+  if (mix->nt) return mb_skip(run, "%s", MB_STREAM_NT_NONE);
+#endif
+  const int n = run->config->cores < MB_CREW_MAX ? run->config->cores : MB_CREW_MAX;
+  int pus[MB_CREW_MAX];
+  if (n < 2) return mb_skip(run, "one core: none left to load memory");
+  if (mb_place(MB_COMPACT, n, pus)) return mb_skip(run, "cannot place %d threads", n);
+  const uint64_t ws = memory_ws(run->config);
+  if (kept && (kept->n != n || memcmp(kept->crew->pu, pus, (size_t)n * sizeof *pus) || kept->chase_len != (size_t)ws)) free_kept();
+  int bad = 0;
+  if (kept) {
+    run->data = kept;
+    kept->crew->run = run; /* the workers' evidence of disturbance joins this one's runs */
+  } else if ((bad = setup_job(run, MIX, n, pus, ws, -1, 1))) {
+    return bad;
+  }
+  job_t *j = run->data;
+  j->mix = mix;
+  j->delay = (unsigned)run->arg[0];
+  /* Visits of up to 16320 lines; fewer with a delay, so that the stop is seen within about
+   * half a millisecond (a spin turn is about a nanosecond). */
+  static const size_t lines[] = {16320, 8160, 3264, 1632, 960, 480, 192, 96};
+  const size_t most = 16320 / (1 + j->delay / 16);
+  size_t cl = 96;
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
+    if (lines[k] <= most && j->per % (lines[k] * 8) == 0) {
+      cl = lines[k];
+      break;
+    }
+  j->mix_chunk = cl * 8;
+  j->mix_bchunk = j->mix_chunk * (size_t)mix->w / (size_t)mix->r;
+  spin_turn_ns();
+  run->bytes_per_iter = 0;
+  run->items_per_iter = 1;
+  return 0;
+}
+
 static int numa_pus(mb_run_t *run, int node, int all, int *pus) {
   if (run->config->numa_nodes < 2) return -1;
   int got = mb_place_node(node, all ? MB_CREW_MAX : 1, pus);
@@ -424,6 +645,13 @@ S_BW(TRIAD, MB_COMPACT, triad_compact)
 S_BW(TRIAD, MB_SCATTER, triad_scatter)
 S_BW(WRITE_NT, MB_COMPACT, write_nt_compact)
 S_BW(WRITE_NT, MB_SCATTER, write_nt_scatter)
+#define S_MIX(NAME, K) \
+  static int s_mix_##NAME(mb_run_t *run) { return s_mix(run, &mixes[K]); }
+S_MIX(read, 0)
+S_MIX(3r1w, 1)
+S_MIX(2r1w, 2)
+S_MIX(1r1w, 3)
+S_MIX(2r1w_nt, 4)
 
 /* ---- Arguments ---- */
 
@@ -489,6 +717,28 @@ BW(write_nt_scatter, "write bandwidth with non-temporal stores, N threads, scatt
 MB_BENCH(.family = "machine", .variant = "loaded_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_loaded, .teardown = t_machine,
          .verify = v_latency, .argnames = {"loaders"}, .args_fn = args_loaded, .real_time = 1,
          .doc = "random-chase latency while K other cores stream reads");
+/* loaded_<mix>/delay:D, MLC's delays; together in one child process, which keeps their job. */
+/* A spin turn is about a cycle and a line from memory a few ns flat out: the knee lies in
+ * the first few tens of turns per line, where the points are dense. */
+#define MIX_DELAYS MB_ARGS(0, 4, 10, 25, 60, 150, 400, 1000, 5000, 20000)
+#define MIX_QUICK MB_ARGS(0, 1000, 20000)
+#define MIXB(NAME, DOC)                                                                                                                  \
+  MB_BENCH(.family = "machine", .variant = "loaded_" #NAME, .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER},                       \
+           .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_mix_##NAME, .arm = a_machine, \
+           .teardown = t_machine, .verify = v_mix, .argnames = {"delay"}, .args = MIX_DELAYS, .quick_args = MIX_QUICK, .real_time = 1,      \
+           .process = "machine_mix", .doc = DOC)
+MIXB(read, "random-chase latency while every other core reads, D spin turns per line");
+MIXB(3r1w, "the chase while every other core reads 3 lines and writes 1, D spin turns per line");
+MIXB(2r1w, "the chase while every other core reads 2 lines and writes 1");
+MIXB(1r1w, "the chase while every other core reads 1 line and writes 1");
+MIXB(2r1w_nt, "the chase while every other core reads 2 lines and writes 1 with non-temporal stores");
+#define MIX_ROW(LABEL, M) \
+  {LABEL, {"machine/loaded_" M "/delay:20000", "machine/loaded_" M "/delay:1000", "machine/loaded_" M "/delay:0", "machine/loaded_" M "/delay:0"}}
+MB_VIEW(.family = "machine", .heading = "Loaded latency by traffic mix", .place = 40,
+        .corner = "every other core", .cols = {"chase, loaders idle (delay 20000)", "delay 1000", "delay 0 (flat out)", "loaders' bandwidth, delay 0"},
+        .figure = {"latency_ns", "latency_ns", "latency_ns", "loaders_bytes_per_second"},
+        .rows = {MIX_ROW("reads", "read"), MIX_ROW("3 reads, 1 write", "3r1w"), MIX_ROW("2 reads, 1 write", "2r1w"),
+                 MIX_ROW("1 read, 1 write", "1r1w"), MIX_ROW("2 reads, 1 non-temporal write", "2r1w_nt")});
 MB_BENCH(.family = "machine", .variant = "numa_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_latency, .teardown = t_machine,
          .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "chase latency from a PU of node I to memory bound on node J");

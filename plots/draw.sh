@@ -88,6 +88,11 @@ done
 series mc_ws machine/read_compact/threads:1 real_time
 series mc_loaded_bw machine/loaded_latency loaders_bytes_per_second
 series mc_loaded_lat machine/loaded_latency latency_ns
+# Loaded latency by traffic mix (machine/loaded_<mix>/delay:D), one curve per mix.
+for m in read 3r1w 2r1w 1r1w 2r1w_nt; do
+  series mc_mix_${m}_bw machine/loaded_$m loaders_bytes_per_second
+  series mc_mix_${m}_lat machine/loaded_$m latency_ns
+done
 # The core-to-core matrix: per PU A, its pairs' round trips and the places in topology order.
 for a in $(seq 0 255); do
   series c2c_t_$a hierarchy/c2c/a:$a real_time
@@ -155,7 +160,25 @@ for r in "pure Python:pure" "via C (repr):c"; do
     print "\"" l ": " e "\"", $2 }' >> "$data/py_depths.dat"
 done
 # Loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
-join "$data/mc_loaded_bw.dat" "$data/mc_loaded_lat.dat" > "$data/mc_loaded.dat" || true
+# The same by delay for each mix; the points measured disturbed ("x latency") as "bandwidth
+# latency" in NAME_d.dat, to be drawn as rings where the curve's points are.
+# by_x A.dat B.dat: "x a b" for each x in both (numeric x, in A's order: join(1) wants text order).
+by_x() { awk 'NR == FNR { a[$1] = $2; next } ($1 in a) { print $1, a[$1], $2 }' "$1" "$2" 2>/dev/null || true; }
+j_dist() { # BW.dat LAT_disturbed.dat OUT
+  if [ -s "$2" ]; then by_x "$1" "$2" | awk '{ print $2, $3 }' > "$3"; else : > "$3"; fi
+}
+by_x "$data/mc_loaded_lat.dat" "$data/mc_loaded_bw.dat" | awk '{ print $1, $3, $2 }' > "$data/mc_loaded.dat"
+j_dist "$data/mc_loaded_bw.dat" "$data/mc_loaded_lat_disturbed.dat" "$data/mc_loaded_d.dat"
+# loaded.gp draws the mixes named in mc_mix.gp's `mixes` (those with points) and the rings of
+# those named in `mixd` (and the loaded_latency curve's rings where `loadedd` is 1).
+mx="" md=""
+for m in read 3r1w 2r1w 1r1w 2r1w_nt; do
+  by_x "$data/mc_mix_${m}_bw.dat" "$data/mc_mix_${m}_lat.dat" | sort -k2,2g > "$data/mc_mix_$m.dat"
+  j_dist "$data/mc_mix_${m}_bw.dat" "$data/mc_mix_${m}_lat_disturbed.dat" "$data/mc_mix_${m}_d.dat"
+  if [ -s "$data/mc_mix_$m.dat" ]; then mx="$mx $m"; fi
+  if [ -s "$data/mc_mix_${m}_d.dat" ]; then md="$md $m"; fi
+done
+printf 'mixes = "%s"\nmixd = "%s"\nloadedd = %d\n' "${mx# }" "${md# }" "$([ -s "$data/mc_loaded_d.dat" ] && echo 1 || echo 0)" > "$data/mc_mix.gp"
 for m in latency bandwidth; do
   : > "$data/mc_numa_$m.dat"
   for i in $(seq 0 63); do

@@ -2,7 +2,8 @@
  * test_machine_family.c: the machine family runs for real (quick mode): every op with both
  * placements and every thread count, each thread on its own distinct PU and the PUs
  * recorded, every thread's work checked (no failure), the loaded-latency points with their
- * loaders' bandwidth, and the NUMA matrices skipped with the reason on a one-node machine.
+ * loaders' bandwidth, the loaded latency of every traffic mix at every quick delay (a
+ * loader on every other core, the spin's time per line recorded), and the NUMA matrices skipped with the reason on a one-node machine.
  * Usage: test_machine_family path/to/membench
  */
 #include <math.h>
@@ -21,7 +22,8 @@ int main(int argc, char **argv) {
   const int nodes = (int)json_integer_value(json_object_get(json_object_get(ctx, "topology"), "numa_nodes"));
   size_t i;
   json_t *b;
-  int bandwidth = 0, loaded = 0, numa = 0, most_threads = 0;
+  const int cores = (int)json_integer_value(json_object_get(json_object_get(ctx, "topology"), "cores"));
+  int bandwidth = 0, loaded = 0, numa = 0, most_threads = 0, mixes = 0;
   json_array_foreach(test_entries(doc), i, b) {
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *msg = json_string_value(json_object_get(b, "error_message"));
@@ -65,6 +67,24 @@ int main(int argc, char **argv) {
       if (n > 0) CHECK(num(b, "loaders_bytes_per_second") > 0);
       CHECK(json_object_get(b, "chase_huge_fraction") && num(b, "chase_huge_fraction") >= 0 && num(b, "chase_huge_fraction") <= 1);
       loaded++;
+    } else if (sscanf(name, "machine/loaded_%15[a-z0-9_]/delay:%d", op, &n) == 2) {
+      /* loaded_<mix>/delay:D: a loader on every core but the chase's; the spin per line in
+       * proportion to D (one calibration per process). */
+      mixes++;
+      if (cores < 2) {
+        CHECK(msg && strstr(msg, "one core"));
+        continue;
+      }
+      if (msg && !strcmp(op, "2r1w_nt") && strstr(msg, "no non-temporal vector stores")) continue;
+      CHECK(msg == NULL);
+      CHECK(num(b, "latency_ns") > 0);
+      CHECK_EQ_INT(num(b, "loaders"), cores - 1);
+      CHECK_EQ_INT(num(b, "threads"), cores);
+      CHECK(num(b, "loaders_bytes_per_second") > 0);
+      /* The spin is timed once per process (a re-measure is another): a turn is a cycle or so. */
+      const double per_turn = num(b, "delay_ns_per_line") / (n ? n : 1);
+      if (n == 0) CHECK(num(b, "delay_ns_per_line") == 0);
+      else CHECK(per_turn > 0.01 && per_turn < 100);
     } else if (!strncmp(name, "machine/numa_", 13)) {
       if (nodes < 2) CHECK(msg && strstr(msg, "skipped: one NUMA node"));
       numa++;
@@ -78,6 +98,7 @@ int main(int argc, char **argv) {
   CHECK(bandwidth >= 20 && bandwidth % 20 == 0);
   CHECK_EQ_INT(most_threads, pus);
   CHECK(loaded >= 1 + (pus > 1));
+  CHECK_EQ_INT(mixes, 5 * 3); /* read, 3r1w, 2r1w, 1r1w, 2r1w_nt at the quick delays 0, 1000, 20000 */
   CHECK_EQ_INT(numa, 2 * (nodes > 1 ? nodes * nodes : 1));
   json_decref(doc);
   family_test_end(&ft);

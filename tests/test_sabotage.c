@@ -22,10 +22,10 @@ static const char *families[] = {"harness", "stack", "recursion", "hierarchy", "
 static const struct mode {
   const char *name, *filter, *what;
 } modes[] = {
-    {"part", "^(hierarchy/read/|traverse/(row|col|blocked_col)_sum/|layout/|machine/(read_|loaded_latency/loaders:[1-9])|python/list_floats_sum/)",
+    {"part", "^(hierarchy/read/|traverse/(row|col|blocked_col)_sum/|layout/|machine/(read_|loaded_latency/loaders:[1-9]|loaded_[^l])|python/list_floats_sum/)",
      "summed the first eighth of their data eight times"},
-    {"order", "^(hierarchy/latency_(random|huge)/|machine/loaded_latency/|mlp/)", "chased a chain of seven-line steps as random"},
-    {"last", "^(hierarchy/(write|copy|triad|write_nt|copy_nt)/|traverse/(row_scale|col_scale|transpose_)|machine/(write|copy|triad)_)",
+    {"order", "^(hierarchy/latency_(random|huge)/|machine/loaded_|mlp/)", "chased a chain of seven-line steps as random"},
+    {"last", "^(hierarchy/(write|copy|triad|write_nt|copy_nt)/|traverse/(row_scale|col_scale|transpose_)|machine/(write|copy|triad)_|machine/loaded_[0-9])",
      "did only their last pass"},
 };
 #define NMODES (sizeof modes / sizeof modes[0])

@@ -286,9 +286,9 @@ static void declared_after(const char *id) {
 
 static void machine_section(const char *charts) {
   printf("\n## The whole machine\n\n![bandwidth vs threads](%s/machine.png)\n![loaded latency](%s/loaded.png)\n\n", charts, charts);
-  double best = NAN, mem_ws = 0;
+  double best = NAN, mem_ws = 0, peak_read = 0;
   const char *best_name = NULL;
-  int max_loaders = -1;
+  int max_loaders = -1, peak_threads = 0;
   size_t i;
   json_t *b;
   json_array_foreach(benches, i, b) { /* the memory working set: the largest of read_compact */
@@ -310,6 +310,7 @@ static void machine_section(const char *charts) {
     }
     if (!best_name) continue;
     json_t *top = bench(best_name);
+    if (o == 0) peak_read = best, peak_threads = (int)num(top, "threads");
     printf("| peak %s (%s) | %.0f | %.3g GB/s | %.3g GB/s |\n", ops[o], strstr(best_name, "scatter") ? "scatter" : "compact",
            num(top, "threads"), best / 1e9, num(top, "per_thread_bytes_per_second") / 1e9);
     best = NAN, best_name = NULL;
@@ -327,6 +328,15 @@ static void machine_section(const char *charts) {
     printf("\nMemory working set %.0f MiB. Latency of a random chase: idle %s, with %d other cores reading %s (%.3g GB/s): %.2f×.\n",
            mem_ws / 1048576, fmt_ns(idle), max_loaders, fmt_ns(loaded), num(bench(full), "loaders_bytes_per_second") / 1e9,
            loaded / idle);
+  }
+  /* The mixes' loaders reading flat out against the peak read above: the loaders are every
+   * core but one, so they should come near it. */
+  json_t *mr = bench("machine/loaded_read/delay:0");
+  if (mr && !json_is_true(json_object_get(mr, "error_occurred")) && peak_read > 0) {
+    const int k = (int)num(mr, "loaders");
+    const double got = num(mr, "loaders_bytes_per_second");
+    printf("\nThe traffic mixes' %d loader%s reading flat out (delay 0) moved %.3g GB/s: %.0f%% of the peak read above (%.3g GB/s with %d thread%s).\n", k,
+           k == 1 ? "" : "s", got / 1e9, 100 * got / peak_read, peak_read / 1e9, peak_threads, peak_threads == 1 ? "" : "s");
   }
   int nodes = (int)json_integer_value(json_object_get(json_object_get(mctx, "topology"), "numa_nodes"));
   if (nodes < 2) {
@@ -469,14 +479,24 @@ static void view_section(json_t *v, const char *charts) {
   }
 }
 
-/* Every declared section of the families in the result, by place (then as declared). */
-static void declared_sections(const char *charts) {
+/* The families whose section is written here by hand; a section one of them declares follows
+ * the hand-written one. */
+static const char *const hand_written[] = {"alloc", "traverse", "gemm", "layout", "align", "machine", "python", NULL};
+static int is_hand_written(const char *fam) {
+  for (int k = 0; fam && hand_written[k]; k++)
+    if (!strcmp(hand_written[k], fam)) return 1;
+  return 0;
+}
+
+/* Every declared section of the families in the result (those of `only`, or of every family
+ * not written by hand), by place (then as declared). */
+static void declared_sections(const char *charts, const char *only) {
   json_t *all = json_array(), *seen = json_object();
   size_t i;
   json_t *b;
   json_array_foreach(benches, i, b) {
     const char *fam = json_string_value(json_object_get(b, "family"));
-    if (!fam || json_object_get(seen, fam)) continue;
+    if (!fam || json_object_get(seen, fam) || (only ? strcmp(fam, only) : is_hand_written(fam))) continue;
     json_object_set_new(seen, fam, json_true());
     json_t *s = sections_of(fam), *v;
     size_t k;
@@ -1237,15 +1257,12 @@ static void machine_table(void) {
  * from the result's presentation metadata (MB_FAMILY), a table of each benchmark's primary
  * figure in its unit, and the default chart make plots draws for it. */
 static void generic_sections(const char *charts) {
-  static const char *const covered[] = {"alloc", "traverse", "gemm", "layout", "align", "machine", "python", NULL};
   json_t *pres = json_object_get(mctx, "presentation"), *seen = json_object();
   size_t i;
   json_t *b;
   json_array_foreach(benches, i, b) {
     const char *fam = json_string_value(json_object_get(b, "family"));
-    int hand = 0;
-    for (int k = 0; fam && covered[k]; k++) hand |= !strcmp(covered[k], fam);
-    if (!fam || hand || sections_of(fam) || json_object_get(seen, fam) || !mb_machine_name_valid(fam)) continue;
+    if (!fam || is_hand_written(fam) || sections_of(fam) || json_object_get(seen, fam) || !mb_machine_name_valid(fam)) continue;
     json_object_set_new(seen, fam, json_true());
     json_t *p = json_object_get(pres, fam);
     const char *title = json_string_value(json_object_get(p, "title")), *doc = json_string_value(json_object_get(p, "doc"));
@@ -1384,12 +1401,12 @@ int main(int argc, char **argv) {
   quiet_paragraph();
 
   machine_table();
-  declared_sections(charts);
+  declared_sections(charts, NULL);
   if (has_family("alloc")) section_alloc(charts);
   if (has_family("traverse") || has_family("gemm")) section_traverse(charts);
   if (has_family("layout") || has_family("align")) section_layout(charts);
   if (bench("alloc/pymalloc/pair/size:32")) pymalloc_section();
-  if (has_family("machine")) machine_section(charts);
+  if (has_family("machine")) machine_section(charts), declared_sections(charts, "machine");
   if (has_family("python")) python_section(charts);
   generic_sections(charts);
   not_measured_section(doc);
