@@ -600,3 +600,13 @@ ALLOCATOR("mimalloc", general, MIMALLOC, "mimalloc", "libmimalloc.so.2");
 ALLOCATOR("tcmalloc", general, TCMALLOC, "tcmalloc", "libtcmalloc_minimal.so.4");
 /* CPython's own allocator, libpython loaded into a child process of its own (pyembed.h). */
 ALLOCATOR("pymalloc", pymalloc, PYMALLOC, "pymalloc", NULL);
+
+/* A tight pair (solid) and a batch freed at random (dashed: ns per pair from pairs per second). */
+#define AL_PAIR(A, TITLE, STYLE) {"alloc/" A "/pair", "real_time", TITLE, STYLE}
+#define AL_BATCH(A, STYLE) {"alloc/" A "/batch_random", "items_per_second", NULL, STYLE, 2, 1, .inv = 1e9}
+MB_CHART(.family = "alloc", .file = "alloc_pair", .title = "malloc + free: tight pairs (solid) and 10,000-block batches freed in random order (dashed)",
+         .xlabel = "block size", .ylabel = "time per allocation + free (ns)", .logx = 2, .bytes = 2, .logy = 10, .key = MB_KEY_TOP_LEFT,
+         .note = "pool: above 512 B it passes requests to glibc's malloc", .note_at = MB_NOTE_TOP,
+         .series = {AL_PAIR("pool", "pool (mballoc)", 1), AL_PAIR("freelist", "free list", 2), AL_PAIR("bump", "bump region", 3), AL_PAIR("glibc", "glibc", 4),
+                    AL_PAIR("jemalloc", "jemalloc", 5), AL_PAIR("mimalloc", "mimalloc", 6), AL_PAIR("tcmalloc", "tcmalloc", 7), AL_BATCH("pool", 1),
+                    AL_BATCH("freelist", 2), AL_BATCH("bump", 3), AL_BATCH("glibc", 4), AL_BATCH("jemalloc", 5), AL_BATCH("mimalloc", 6), AL_BATCH("tcmalloc", 7)});

@@ -922,6 +922,19 @@ MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup 
 MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs (every pair, or a sample with its coverage)");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_pair, .setup = s_false_sharing, .teardown = t_pair, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");
 
+MB_CHART(.family = "hierarchy", .file = "latency", .title = "Load latency vs working set (dependent loads)", .xlabel = "working set",
+         .ylabel = "latency per load (ns; median of each run's five slices)", .logx = 2, .bytes = 1, .logy = 10, .key = MB_KEY_OUTSIDE_TOP, .caches = 1,
+         .series = {{"hierarchy/latency_random", "sample_median_ns", "random chase, 4 KiB pages", 1},
+                    {"hierarchy/latency_huge", "sample_median_ns", "random chase, 2 MiB pages", 3},
+                    {"hierarchy/latency_seq", "sample_median_ns", "sequential chase (prefetched)", 2},
+                    {"hierarchy/latency_1g", "sample_median_ns", "random chase, 1 GiB pages", 4}});
+#define BW_SERIES(V, TITLE, STYLE, DASH) {"hierarchy/" V, "bytes_per_second", TITLE, STYLE, DASH, .div = 1e9}
+MB_CHART(.family = "hierarchy", .file = "bandwidth", .title = "Bandwidth vs working set (STREAM byte accounting)", .xlabel = "working set (all arrays)",
+         .ylabel = "bandwidth (GB/s, 1 GB = 10^9 bytes)", .logx = 2, .bytes = 1, .logy = 10, .key = MB_KEY_TOP_RIGHT,
+         .series = {BW_SERIES("read", "read", 1, 0), BW_SERIES("write", "write", 2, 0), BW_SERIES("copy", "copy", 3, 0), BW_SERIES("triad", "triad", 4, 0),
+                    BW_SERIES("write_nt", "write, non-temporal", 5, 2), BW_SERIES("copy_nt", "copy, non-temporal", 6, 2)});
+MB_CHART(.family = "hierarchy", .file = "stride", .title = "One 8-byte load every stride bytes over 64 MiB", .xlabel = "stride", .ylabel = "time per load (ns)",
+         .logx = 2, .bytes = 2, .key = MB_KEY_OFF, .series = {{"hierarchy/stride", "real_time", NULL, 1}});
 MB_VIEW(.family = "hierarchy", .heading = "Core to core", .place = 12, .charts = {{"c2c", "cache-line round trip between PUs, in topology order"}});
 MB_VIEW(.family = "hierarchy", .heading = "Hierarchy", .place = 10, .charts = {{"latency", "latency"}, {"bandwidth", "bandwidth"}},
         .corner = "working set", .cols = {"random-chase latency", "read bandwidth"},

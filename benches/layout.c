@@ -317,3 +317,12 @@ BOXES(boxed_malloc_inorder, k_boxed, BOXED_MALLOC, 0, "sum through pointers to m
 BOXES(boxed_malloc_shuffled, k_boxed, BOXED_MALLOC, 1, "the same, pointers shuffled");
 BOXES(boxed_pool_inorder, k_boxed, BOXED_POOL, 0, "sum through pointers to pool-allocated {header; double}");
 BOXES(boxed_pool_shuffled, k_boxed, BOXED_POOL, 1, "the same, pointers shuffled");
+
+/* Time per record: one field (solid), every field (dashed). */
+#define LY_ONE(L, TITLE, STYLE) {"layout/" L "_one", "real_time", TITLE, STYLE, .per_x = 1}
+#define LY_ALL(L, STYLE) {"layout/" L "_all", "real_time", NULL, STYLE, 2, 1, .per_x = 1}
+MB_CHART(.family = "layout", .file = "layout", .title = "Summing one field (solid) or every field (dashed) of N records, by layout", .xlabel = "records",
+         .ylabel = "time per record (ns)", .logx = 10, .logy = 10, .key = MB_KEY_BOTTOM_RIGHT,
+         .series = {LY_ONE("padded", "{char a; int b; char c; double d;} 24 B", 4), LY_ONE("reordered", "{double d; int b; char a; char c;} 16 B", 1),
+                    LY_ONE("packed", "packed, 14 B", 2), LY_ONE("soa", "struct of arrays", 3), LY_ALL("padded", 4), LY_ALL("reordered", 1), LY_ALL("packed", 2),
+                    LY_ALL("soa", 3)});

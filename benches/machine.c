@@ -739,6 +739,13 @@ MB_VIEW(.family = "machine", .heading = "Loaded latency by traffic mix", .place 
         .figure = {"latency_ns", "latency_ns", "latency_ns", "loaders_bytes_per_second"},
         .rows = {MIX_ROW("reads", "read"), MIX_ROW("3 reads, 1 write", "3r1w"), MIX_ROW("2 reads, 1 write", "2r1w"),
                  MIX_ROW("1 read, 1 write", "1r1w"), MIX_ROW("2 reads, 1 non-temporal write", "2r1w_nt")});
+/* Latency against the loaders' bandwidth: K loaders streaming reads, and each mix along its delays. */
+#define MIX_SERIES(M, TITLE, STYLE) {"machine/loaded_" M, "latency_ns", "every other core: " TITLE ", by delay", STYLE, .x = "loaders_bytes_per_second", .xdiv = 1e9}
+MB_CHART(.family = "machine", .file = "loaded", .title = "Loaded latency: a random chase while other cores load memory", .xlabel = "loaders' total bandwidth (GB/s)",
+         .ylabel = "chase latency (ns per load)", .xrange = "0:*", .yrange = "0:*", .key = MB_KEY_BOTTOM_RIGHT,
+         .series = {{"machine/loaded_latency", "latency_ns", "K cores streaming reads", 1, .x = "loaders_bytes_per_second", .xdiv = 1e9, .label = "loader|loaders"},
+                    MIX_SERIES("read", "reads", 2), MIX_SERIES("3r1w", "3 reads, 1 write", 3), MIX_SERIES("2r1w", "2 reads, 1 write", 4),
+                    MIX_SERIES("1r1w", "1 read, 1 write", 5), MIX_SERIES("2r1w_nt", "2 reads, 1 non-temporal write", 6)});
 MB_BENCH(.family = "machine", .variant = "numa_latency", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_latency, .teardown = t_machine,
          .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "chase latency from a PU of node I to memory bound on node J");

@@ -361,6 +361,12 @@ MB_BENCH(.family = "recursion", .variant = "overflow_thread", .primary = {"depth
 MB_BENCH(.family = "recursion", .variant = "vla_max", .primary = {"max_vla_bytes", "B", MB_BIGGER_IS_BETTER}, .kernel = k_vla_max, .setup = s_vla_max, .teardown = t_free, .verify = v_vla_max, .argnames = {"stack"}, .args = MB_ARGS(0), .iterations = 1, .real_time = 1, .doc = "largest VLA on the main stack, found safely");
 
 MB_VIEW(.family = "recursion", .heading = "Recursion", .place = 30, .charts = {{"recursion", "recursion depth"}});
+MB_CHART(.family = "recursion", .file = "recursion", .title = "Recursion depth at stack overflow (SIGSEGV), by locals per frame", .xlabel = "locals per frame",
+         .ylabel = "depth reached (frames)", .logx = 2, .bytes = 2, .logy = 10, .si = 1, .key = MB_KEY_TOP_RIGHT,
+         .series = {{"recursion/overflow_main", "depth", "main thread (RLIMIT_STACK)", 1},
+                    {"recursion/overflow_thread/stack_kib:8192", "depth", "thread, 8 MiB stack", 2},
+                    {"recursion/overflow_thread/stack_kib:2048", "depth", "thread, 2 MiB stack", 3},
+                    {"recursion/overflow_thread/stack_kib:256", "depth", "thread, 256 KiB stack", 4}});
 MB_CLAIM(.id = "C8", .family = "recursion", .after = "C7", .text = "recursion is slower per call than iteration",
          .a = {"recursion/sum_recursive/n:900", "real_time", 900}, .b = {"recursion/sum_iterative/n:900", "real_time", 900},
          .above = 1, .bound = 1, .measured = "sum of 1..900: {a:2} ns per recursive call, {b:2} ns per iteration",

@@ -634,3 +634,20 @@ MB_VIEW(.family = "stack", .heading = "Stack and heap", .place = 20,
         .rows = {{"16 B", {"stack/vla_untouched/size:16", "stack/alloca_untouched/size:16", "stack/malloc/size:16", "stack/calloc/size:16"}},
                  {"4 KiB", {"stack/vla_untouched/size:4096", "stack/alloca_untouched/size:4096", "stack/malloc/size:4096", "stack/calloc/size:4096"}},
                  {"1 MiB", {"stack/vla_untouched/size:1048576", "stack/alloca_untouched/size:1048576", "stack/malloc/size:1048576", "stack/calloc/size:1048576"}}});
+#define ST_SERIES(V, TITLE, STYLE) {"stack/" V, "real_time", TITLE, STYLE}
+#define ST_TOUCHED(V, STYLE) {"stack/" V, "real_time", NULL, STYLE, 2, 1}
+MB_CHART(.family = "stack", .file = "stack_alloc", .title = "Cost of one allocation + release, by size (solid: untouched; dashed: every line stored to)",
+         .xlabel = "size", .ylabel = "time per allocation (ns)", .logx = 2, .bytes = 1, .logy = 10, .key = MB_KEY_TOP_LEFT,
+         .series = {ST_SERIES("vla_untouched", "VLA in the loop", 1), ST_SERIES("alloca_untouched", "alloca (in a call)", 2),
+                    ST_SERIES("array_untouched", "fixed array (in a call)", 3), ST_SERIES("malloc", "malloc + free", 4), ST_SERIES("calloc", "calloc + free", 5),
+                    ST_SERIES("malloc_memset", "malloc + memset + free", 6), ST_TOUCHED("vla_touched", 1), ST_TOUCHED("malloc_touched", 4),
+                    ST_TOUCHED("calloc_touched", 5)});
+MB_CHART(.family = "stack", .file = "thread_stacks", .title = "Thread stacks: reserved (VmSize) vs resident (VmRSS) memory per thread", .xlabel = "threads alive",
+         .ylabel = "KiB per thread", .logx = 2, .logy = 10, .key = MB_KEY_CENTER_RIGHT,
+         /* Resident memory need not depend on the stack size reserved: where the two resident
+          * lines meet, the 8 MiB one is drawn wide and light beneath the other, and the chart says so. */
+         .note = "resident: the wide light line (8 MiB stacks) lies beneath the 2 MiB one wherever they meet", .note_at = MB_NOTE_BOTTOM_LEFT,
+         .series = {{"stack/threads/stack_kib:8192", "vm_kib_per_thread", "reserved, 8 MiB stacks", 1},
+                    {"stack/threads/stack_kib:2048", "vm_kib_per_thread", "reserved, 2 MiB stacks", 2},
+                    {"stack/threads/stack_kib:8192", "rss_kib_per_thread", "resident, 8 MiB stacks (wide)", .wide = 1},
+                    {"stack/threads/stack_kib:2048", "rss_kib_per_thread", "resident, 2 MiB stacks", 2, 2}});

@@ -461,3 +461,10 @@ GEMM("blas_col", BLAS_COL, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, co
 GEMM("blas_row_t", BLAS_ROW_T, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, row-major, A^T B^T, one thread");
 GEMM("blas_col_t", BLAS_COL_T, BLAS_N, GEMM_QUICK, GEMM_LONG, 0, "OpenBLAS dgemm, column-major, A^T B^T, one thread");
 GEMM("blas_row_threads", BLAS_ROW_THREADS, BLAS_N, GEMM_QUICK, GEMM_LONG, 1, "OpenBLAS dgemm, row-major, every core");
+
+#define GM_SERIES(V, TITLE, STYLE, DASH) {"gemm/" V, "items_per_second", TITLE, STYLE, DASH, .div = 1e9}
+MB_CHART(.family = "gemm", .file = "gemm", .title = "Matrix multiply C = AB (n x n doubles): naive loop orders vs OpenBLAS dgemm", .xlabel = "n",
+         .ylabel = "GFLOP/s (2 n^3 per product)", .logx = 2, .logy = 10, .yrange = "0.05:1000", .key = MB_KEY_TOP_CENTER, .key_rows = 4,
+         .series = {GM_SERIES("ijk", "naive ijk", 4, 0), GM_SERIES("ikj", "naive ikj", 3, 0), GM_SERIES("jki", "naive jki", 5, 0),
+                    GM_SERIES("blas_row", "OpenBLAS, row-major, 1 thread", 1, 0), GM_SERIES("blas_col", "OpenBLAS, column-major, 1 thread", 2, 2),
+                    GM_SERIES("blas_row_t", "OpenBLAS, row-major, A^T B^T, 1 thread", 6, 3), GM_SERIES("blas_row_threads", "OpenBLAS, row-major, every core", 7, 0)});

@@ -108,10 +108,64 @@ json_t *claim_json(const mb_claim_t *c) {
   return o;
 }
 
+/* The words a chart's key and note places are recorded as (mbextract --charts reads them). */
+const char *const key_names[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top", "off"};
+const char *const note_names[] = {"top", "bottom left"};
+
+void set_text(json_t *o, const char *key, const char *v) {
+  if (v) json_object_set_new(o, key, json_string(v));
+}
+void set_number(json_t *o, const char *key, double v) {
+  if (v != 0) json_object_set_new(o, key, json_real(v));
+}
+void set_int(json_t *o, const char *key, int v) {
+  if (v) json_object_set_new(o, key, json_integer(v));
+}
+
+/* A declared chart (MB_CHART) as data: what is not said is left out (0, none). */
+json_t *chart_json(const mb_chart_t *c) {
+  json_t *o = json_object(), *series = json_array();
+  set_text(o, "file", c->file);
+  set_text(o, "title", c->title);
+  set_text(o, "xlabel", c->xlabel);
+  set_text(o, "ylabel", c->ylabel);
+  set_int(o, "logx", c->logx);
+  set_int(o, "logy", c->logy);
+  set_int(o, "bytes", c->bytes);
+  set_int(o, "si", c->si);
+  set_text(o, "xrange", c->xrange);
+  set_text(o, "yrange", c->yrange);
+  set_text(o, "key", key_names[c->key]);
+  set_int(o, "key_rows", c->key_rows);
+  set_text(o, "note", c->note);
+  if (c->note) set_text(o, "note_at", note_names[c->note_at]);
+  set_int(o, "caches", c->caches);
+  for (int k = 0; k < MB_CHART_SERIES && c->series[k].bench; k++) {
+    const mb_chart_series_t *s = &c->series[k];
+    json_t *j = json_object();
+    set_text(j, "bench", s->bench);
+    set_text(j, "figure", s->figure);
+    set_text(j, "title", s->title);
+    set_int(j, "style", s->style);
+    set_int(j, "dash", s->dash);
+    set_int(j, "line", s->line);
+    set_int(j, "wide", s->wide);
+    set_number(j, "div", s->div);
+    set_number(j, "inv", s->inv);
+    set_int(j, "per_x", s->per_x);
+    set_text(j, "x", s->x);
+    set_number(j, "xdiv", s->xdiv);
+    set_text(j, "label", s->label);
+    json_array_append_new(series, j);
+  }
+  json_object_set_new(o, "series", series);
+  return o;
+}
+
 }  // namespace
 
 /* How each declared family is presented: the report's section and the default chart, and
- * the sections (MB_VIEW) and claims (MB_CLAIM) it declares. */
+ * the sections (MB_VIEW), claims (MB_CLAIM) and charts (MB_CHART) it declares. */
 json_t *presentation_json() {
   json_t *all = json_object();
   for (int i = 0; i < mb_family_count(); i++) {
@@ -133,6 +187,11 @@ json_t *presentation_json() {
       if (!strcmp(mb_claim_at(c)->family, f->name)) json_array_append_new(cl, claim_json(mb_claim_at(c)));
     if (json_array_size(cl)) json_object_set_new(o, "claims", cl);
     else json_decref(cl);
+    json_t *ch = json_array();
+    for (int c = 0; c < mb_chart_count(); c++)
+      if (!strcmp(mb_chart_at(c)->family, f->name)) json_array_append_new(ch, chart_json(mb_chart_at(c)));
+    if (json_array_size(ch)) json_object_set_new(o, "charts", ch);
+    else json_decref(ch);
     json_object_set_new(all, f->name, o);
   }
   return all;

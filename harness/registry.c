@@ -26,38 +26,37 @@ void mb_register(mb_bench_t *bench) {
 
 int mb_registry_count(void) { return nbenches; }
 
-static const mb_family_t *families[64];
-static int nfamilies;
-
-void mb_register_family(const mb_family_t *family) {
-  if (nfamilies < (int)(sizeof families / sizeof *families)) families[nfamilies++] = family;
-  else dropped++;
-}
+/* The declarations of one kind (MB_FAMILY, MB_VIEW, MB_CHART, MB_CLAIM) in a fixed table,
+ * filled by their constructors before main (one too many is counted in `dropped`, which
+ * expansion reports): mb_register_KIND, mb_KIND_count, mb_KIND_at. */
+#define MB_DECL_TABLE(kind, type, max)                                          \
+  static const type *kind##_table[max];                                         \
+  static int kind##_n;                                                          \
+  void mb_register_##kind(const type *d) {                                      \
+    if (kind##_n < (max)) kind##_table[kind##_n++] = d;                         \
+    else dropped++;                                                             \
+  }                                                                             \
+  int mb_##kind##_count(void) { return kind##_n; }                              \
+  const type *mb_##kind##_at(int i) { return kind##_table[i]; }
+MB_DECL_TABLE(family, mb_family_t, 64)
+MB_DECL_TABLE(view, mb_view_t, 128)
+MB_DECL_TABLE(chart, mb_chart_t, 64)
+MB_DECL_TABLE(claim, mb_claim_t, 128)
 
 const mb_family_t *mb_family_find(const char *name) {
-  for (int i = 0; name && i < nfamilies; i++)
-    if (!strcmp(families[i]->name, name)) return families[i];
+  for (int i = 0; name && i < family_n; i++)
+    if (!strcmp(family_table[i]->name, name)) return family_table[i];
   return NULL;
 }
 
-int mb_family_count(void) { return nfamilies; }
-const mb_family_t *mb_family_at(int i) { return families[i]; }
 
-static const mb_view_t *views[128];
-static int nviews;
-void mb_register_view(const mb_view_t *view) {
-  if (nviews < (int)(sizeof views / sizeof *views)) views[nviews++] = view;
-  else dropped++;
-}
-int mb_view_count(void) { return nviews; }
-const mb_view_t *mb_view_at(int i) { return views[i]; }
 
 static int nargs_of(const mb_bench_t *b);
 
 /* The registered descriptor that would call one of its benchmarks `name`
- * (family/variant/arg:value...: family, variant and argument names in order, integer values),
- * or NULL. */
-const mb_bench_t *mb_bench_named(const char *name) {
+ * (family/variant/arg:value...: family, variant and argument names in order, integer values;
+ * with `whole` 0, the leading arguments only, or none), or NULL. */
+static const mb_bench_t *bench_matching(const char *name, int whole) {
   const char *slash = strchr(name, '/');
   if (!slash) return NULL;
   size_t fl = (size_t)(slash - name);
@@ -89,10 +88,11 @@ const mb_bench_t *mb_bench_named(const char *name) {
       }
       k++;
     }
-    if (ok && k == na && !*p) return b;
+    if (ok && (k == na || !whole) && !*p) return b;
   }
   return NULL;
 }
+const mb_bench_t *mb_bench_named(const char *name) { return bench_matching(name, 1); }
 static int names_a_benchmark(const char *name) { return mb_bench_named(name) != NULL; }
 
 int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
@@ -115,14 +115,32 @@ int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
   return 0;
 }
 
-static const mb_claim_t *claims[128];
-static int nclaims;
-void mb_register_claim(const mb_claim_t *claim) {
-  if (nclaims < (int)(sizeof claims / sizeof *claims)) claims[nclaims++] = claim;
-  else dropped++;
+
+int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
+  const char *what = NULL, *bad = "";
+  if (!c->family || !mb_family_find(c->family)) what = "names a family without MB_FAMILY";
+  else if (!c->file || !*c->file || strlen(c->file) > 48 || strspn(c->file, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(c->file))
+    what = "has no file name of letters, digits, '_' and '-'";
+  else if (!c->title) what = "has no title";
+  else if ((c->logx && c->logx != 2 && c->logx != 10) || (c->logy && c->logy != 2 && c->logy != 10) || c->bytes < 0 || c->bytes > 2)
+    what = "has a log base other than 2 or 10, or bytes other than 0, 1 or 2";
+  else if ((unsigned)c->key > MB_KEY_OFF || (unsigned)c->note_at > MB_NOTE_BOTTOM_LEFT || c->key_rows < 0 || c->key_rows > 16)
+    what = "has a key or note place that is none of MB_KEY_* or MB_NOTE_*";
+  else if (!mb_chart_range_valid(c->xrange) || !mb_chart_range_valid(c->yrange)) what = "has a range other than \"MIN:MAX\" (numbers or *)";
+  else if (!c->series[0].bench) what = "has no series";
+  for (int k = 0; !what && k < MB_CHART_SERIES && c->series[k].bench; k++) {
+    const mb_chart_series_t *s = &c->series[k];
+    bad = s->bench;
+    if (!bench_matching(s->bench, 0)) what = "draws a series that is no registered benchmark";
+    else if (!mb_chart_figure_valid(s->figure) || (s->x && !mb_chart_figure_valid(s->x))) what = "draws a series whose figure (or x) is not a figure's name";
+    else if (s->style < 0 || s->style > 7 || (s->dash && s->dash != 2 && s->dash != 3)) what = "draws a series in a style other than 1-7, dash 0, 2 or 3";
+    else if (s->label && !s->x) what = "labels the points of a series whose x is its argument";
+  }
+  if (!what) return 0;
+  snprintf(err, errlen, "chart '%s' (%s) %s%s%s", c->file ? c->file : "?", c->family ? c->family : "no family", what, *bad ? ": " : "", bad);
+  return -1;
 }
-int mb_claim_count(void) { return nclaims; }
-const mb_claim_t *mb_claim_at(int i) { return claims[i]; }
+
 
 int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
   if (!c->id || !c->text || !c->family || !mb_family_find(c->family) || !c->measured || !c->holds || !c->differs) {
@@ -141,10 +159,18 @@ int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
 }
 
 int mb_views_check(char *err, size_t errlen) {
-  for (int v = 0; v < nviews; v++)
-    if (mb_view_check(views[v], err, errlen)) return -1;
-  for (int c = 0; c < nclaims; c++)
-    if (mb_claim_check(claims[c], err, errlen)) return -1;
+  for (int v = 0; v < view_n; v++)
+    if (mb_view_check(view_table[v], err, errlen)) return -1;
+  for (int c = 0; c < claim_n; c++)
+    if (mb_claim_check(claim_table[c], err, errlen)) return -1;
+  for (int c = 0; c < chart_n; c++) {
+    if (mb_chart_check(chart_table[c], err, errlen)) return -1;
+    for (int d = 0; d < c; d++)
+      if (!strcmp(chart_table[c]->file, chart_table[d]->file)) {
+        snprintf(err, errlen, "chart '%s' is declared twice (%s and %s)", chart_table[c]->file, chart_table[d]->family, chart_table[c]->family);
+        return -1;
+      }
+  }
   return 0;
 }
 
@@ -257,7 +283,7 @@ int mb_format_name(char *buf, size_t len, const mb_bench_t *b, const int64_t *ar
 static int rank_of(const char *family) {
   int r = 0;
   for (const mb_family_t *f = mb_family_find(family); f && f->after; f = mb_family_find(f->after))
-    if (++r > nfamilies) return -1;
+    if (++r > family_n) return -1;
   return r;
 }
 
@@ -306,13 +332,15 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
     sorted[j] = benches[i];
   }
   if (dropped) {
-    snprintf(err, errlen, "%d descriptors over the limits (%d benchmarks, %d families) were not registered", dropped, MB_MAX_BENCHES, (int)(sizeof families / sizeof *families));
+    snprintf(err, errlen, "%d declarations over the limits (%d benchmarks, %d families, %d sections, %d charts, %d claims) were not registered", dropped,
+             MB_MAX_BENCHES, (int)(sizeof family_table / sizeof *family_table), (int)(sizeof view_table / sizeof *view_table),
+             (int)(sizeof chart_table / sizeof *chart_table), (int)(sizeof claim_table / sizeof *claim_table));
     errno = EINVAL;
     goto out;
   }
-  for (int i = 0; i < nfamilies; i++)
-    if (rank_of(families[i]->name) < 0) {
-      snprintf(err, errlen, "family %s: its .after chain loops back to itself", families[i]->name);
+  for (int i = 0; i < family_n; i++)
+    if (rank_of(family_table[i]->name) < 0) {
+      snprintf(err, errlen, "family %s: its .after chain loops back to itself", family_table[i]->name);
       errno = EINVAL;
       goto out;
     }

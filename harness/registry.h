@@ -34,7 +34,11 @@ int mb_view_count(void);
 const mb_bench_t *mb_bench_named(const char *name);
 const mb_view_t *mb_view_at(int i);
 int mb_view_check(const mb_view_t *view, char *err, size_t errlen);
-int mb_views_check(char *err, size_t errlen); /* the views and the claims */
+int mb_views_check(char *err, size_t errlen); /* the views, the claims and the charts */
+/* The charts declared with MB_CHART; mb_chart_check: 0, or -1 saying what is wrong in err. */
+int mb_chart_count(void);
+const mb_chart_t *mb_chart_at(int i);
+int mb_chart_check(const mb_chart_t *chart, char *err, size_t errlen);
 int mb_claim_count(void);
 const mb_claim_t *mb_claim_at(int i);
 int mb_claim_check(const mb_claim_t *claim, char *err, size_t errlen);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# draw.sh RESULT OUTDIR MBEXTRACT: every chart of a membench result, as SVG and PNG.
-# The data come from the result through mbextract; a chart whose families are not in the
-# result is skipped with a line saying so.
+# draw.sh RESULT OUTDIR MBEXTRACT [VIEWS]: every chart of a membench result, as SVG and PNG.
+# The charts the families declare (MB_CHART) come from the result (or from VIEWS, what
+# `membench --mb_views` prints, for a result recorded before they were declared) through
+# mbextract --charts; the scripts here draw the rest. The data come from the result through
+# mbextract; a chart whose families are not in the result is skipped with a line saying so.
 set -euo pipefail
-result=$1 out=$2 ex=$3
+result=$1 out=$2 ex=$3 views=${4:-}
 . "$(dirname "$0")/start.sh"
 x() { "$ex" "$result" "$@"; }
 # Every series is one line of a spec ("NAME PREFIX FIELD [COMPONENT]"); mbextract --batch
@@ -14,59 +16,19 @@ batch() { x --batch "$spec" "$data" && : > "$spec"; }
 
 # Series: file name, prefix, field.
 cat >> "$spec" <<'LIST'
-lat_random hierarchy/latency_random sample_median_ns
-lat_seq hierarchy/latency_seq sample_median_ns
-lat_huge hierarchy/latency_huge sample_median_ns
-lat_1g hierarchy/latency_1g sample_median_ns
-bw_read hierarchy/read bytes_per_second
-bw_write hierarchy/write bytes_per_second
-bw_copy hierarchy/copy bytes_per_second
-bw_triad hierarchy/triad bytes_per_second
-bw_write_nt hierarchy/write_nt bytes_per_second
-bw_copy_nt hierarchy/copy_nt bytes_per_second
-stride hierarchy/stride real_time
-st_call stack/call real_time
-st_array stack/array_untouched real_time
-st_alloca stack/alloca_untouched real_time
-st_vla stack/vla_untouched real_time
-st_malloc stack/malloc real_time
-st_calloc stack/calloc real_time
-st_memset stack/malloc_memset real_time
-st_array_t stack/array_touched real_time
-st_alloca_t stack/alloca_touched real_time
-st_vla_t stack/vla_touched real_time
-st_malloc_t stack/malloc_touched real_time
-st_calloc_t stack/calloc_touched real_time
-rec_main recursion/overflow_main depth
-rec_256 recursion/overflow_thread/stack_kib:256 depth
-rec_2048 recursion/overflow_thread/stack_kib:2048 depth
-rec_8192 recursion/overflow_thread/stack_kib:8192 depth
-thr_vm_8192 stack/threads/stack_kib:8192 vm_kib_per_thread
-thr_rss_8192 stack/threads/stack_kib:8192 rss_kib_per_thread
-thr_vm_2048 stack/threads/stack_kib:2048 vm_kib_per_thread
-thr_rss_2048 stack/threads/stack_kib:2048 rss_kib_per_thread
 pf_untouched stack/heap_untouched real_time
 pf_first stack/heap_first_touch real_time
 pf_populate stack/heap_populate real_time
 pf_huge stack/heap_hugepage real_time
-thr_malloc stack/heap_malloc mmapped
 LIST
 
-# Allocators: pairs, batches, memory cost per allocator.
+# Allocators: memory cost per allocator.
 for a in pool freelist bump glibc jemalloc mimalloc tcmalloc; do
-  series al_pair_$a alloc/$a/pair real_time
-  series al_batch_$a alloc/$a/batch_random items_per_second
   series al_rss_$a alloc/$a/footprint rss_per_requested
   series al_frag_$a alloc/$a/footprint internal_frag
 done
 for v in row_sum col_sum blocked_col_sum row_scale col_scale transpose_naive transpose_blocked; do
   series tr_$v traverse/$v real_time
-done
-for v in ijk ikj jki blas_row blas_col blas_row_t blas_col_t blas_row_threads; do
-  series gm_$v gemm/$v items_per_second
-done
-for l in padded reordered packed soa; do
-  for f in one all; do series ly_${l}_$f layout/${l}_$f real_time; done
 done
 for op in load store; do
   for w in l1_line l1_page dram_line dram_page; do
@@ -86,13 +48,6 @@ for w in $py_sized; do
   series py_deep_$w python/getsizeof_$w deep_bytes
 done
 series mc_ws machine/read_compact/threads:1 real_time
-series mc_loaded_bw machine/loaded_latency loaders_bytes_per_second
-series mc_loaded_lat machine/loaded_latency latency_ns
-# Loaded latency by traffic mix (machine/loaded_<mix>/delay:D), one curve per mix.
-for m in read 3r1w 2r1w 1r1w 2r1w_nt; do
-  series mc_mix_${m}_bw machine/loaded_$m loaders_bytes_per_second
-  series mc_mix_${m}_lat machine/loaded_$m latency_ns
-done
 # The core-to-core matrix: per PU A, its pairs' round trips and the places in topology order.
 for a in $(seq 0 255); do
   series c2c_t_$a hierarchy/c2c/a:$a real_time
@@ -104,6 +59,8 @@ for i in $(seq 0 63); do
   series mc_numa_bandwidth_$i machine/numa_bandwidth/from:$i bytes_per_second
 done
 batch
+# The declared charts' data and scripts, from one read.
+if [ -n "$views" ]; then x --charts "$data" "$views" > "$data/charts.list"; else x --charts "$data" > "$data/charts.list"; fi
 # The machine's memory working set (the largest of read_compact's), then its series.
 mem_ws=$(awk 'END { if (NR) printf "%.0f", $1 }' "$data/mc_ws.dat")
 for v in read write copy triad; do
@@ -159,26 +116,7 @@ for r in "pure Python:pure" "via C (repr):c"; do
     e = $4 == 1 ? "RecursionError" : $4 == 2 ? "MemoryError" : $4 == 3 ? "returned" : $4 == 4 ? "a signal" : "?"
     print "\"" l ": " e "\"", $2 }' >> "$data/py_depths.dat"
 done
-# Loaded latency as "loaders bandwidth latency"; NUMA matrices as "from to value".
-# The same by delay for each mix; the points measured disturbed ("x latency") as "bandwidth
-# latency" in NAME_d.dat, to be drawn as rings where the curve's points are.
-# by_x A.dat B.dat: "x a b" for each x in both (numeric x, in A's order: join(1) wants text order).
-by_x() { awk 'NR == FNR { a[$1] = $2; next } ($1 in a) { print $1, a[$1], $2 }' "$1" "$2" 2>/dev/null || true; }
-j_dist() { # BW.dat LAT_disturbed.dat OUT
-  if [ -s "$2" ]; then by_x "$1" "$2" | awk '{ print $2, $3 }' > "$3"; else : > "$3"; fi
-}
-by_x "$data/mc_loaded_lat.dat" "$data/mc_loaded_bw.dat" | awk '{ print $1, $3, $2 }' > "$data/mc_loaded.dat"
-j_dist "$data/mc_loaded_bw.dat" "$data/mc_loaded_lat_disturbed.dat" "$data/mc_loaded_d.dat"
-# loaded.gp draws the mixes named in mc_mix.gp's `mixes` (those with points) and the rings of
-# those named in `mixd` (and the loaded_latency curve's rings where `loadedd` is 1).
-mx="" md=""
-for m in read 3r1w 2r1w 1r1w 2r1w_nt; do
-  by_x "$data/mc_mix_${m}_bw.dat" "$data/mc_mix_${m}_lat.dat" | sort -k2,2g > "$data/mc_mix_$m.dat"
-  j_dist "$data/mc_mix_${m}_bw.dat" "$data/mc_mix_${m}_lat_disturbed.dat" "$data/mc_mix_${m}_d.dat"
-  if [ -s "$data/mc_mix_$m.dat" ]; then mx="$mx $m"; fi
-  if [ -s "$data/mc_mix_${m}_d.dat" ]; then md="$md $m"; fi
-done
-printf 'mixes = "%s"\nmixd = "%s"\nloadedd = %d\n' "${mx# }" "${md# }" "$([ -s "$data/mc_loaded_d.dat" ] && echo 1 || echo 0)" > "$data/mc_mix.gp"
+# NUMA matrices as "from to value".
 for m in latency bandwidth; do
   : > "$data/mc_numa_$m.dat"
   for i in $(seq 0 63); do
@@ -222,24 +160,21 @@ draw() {
     echo "plots: $chart skipped: its benchmarks are not in $result"
   fi
 }
-# 1 GiB pages only where the run had some free: their line is drawn when it has points.
-if [ -s "$data/lat_1g.dat" ]; then
-  echo 'g1 = ", data.\"/lat_1g.dat\" u 1:2 w lp ls 4 t \"random chase, 1 GiB pages\""' > "$data/lat_1g.gp"
-else
-  echo 'g1 = ""' > "$data/lat_1g.gp"
-fi
-draw latency lat_random
-draw bandwidth bw_read bw_write bw_copy bw_triad
-draw stride stride
-draw stack_alloc st_vla st_malloc
-draw recursion rec_main
-draw thread_stacks thr_vm_8192 thr_vm_2048
+# The declared charts: each with its script from mbextract --charts (names it checked: plain
+# file names); "family F" for each family that declares some (no default chart for it).
+declared=""
+while read -r what name; do
+  case $what in
+    family) declared="$declared $name" ;;
+    draw)
+      gnuplot -e "here='$here'; data='$data'; out='$out/$name'; machine='$machine'; stamp='$stamp'" "$data/chart_$name.gp"
+      echo "plots: $final/$name.svg and .png" ;;
+    skip) echo "plots: $name skipped: its benchmarks are not in $result" ;;
+  esac
+done < "$data/charts.list"
 draw pagefault pagefault
-draw alloc_pair al_pair_pool al_pair_glibc
 draw alloc_memory al_rss_pool al_rss_glibc
 draw traverse tr_ratio
-draw gemm gm_ikj gm_blas_row
-draw layout ly_padded_one ly_soa_one
 if need py_retain py_sizes; then
   gnuplot -e "here='$here'; data='$data'; out='$out/python'; machine='$machine'; stamp='$stamp'; pyver='$(head -c 32 "$data/python_version")'" "$here/python.gp"
   echo "plots: $final/python.svg and .png"
@@ -252,7 +187,6 @@ if need mc_read_compact; then
 else
   echo "plots: machine skipped: its benchmarks are not in $result"
 fi
-draw loaded mc_loaded
 draw c2c c2c
 for m in latency bandwidth; do
   if need mc_numa_$m; then
@@ -272,11 +206,11 @@ for level in l1 dram; do
   fi
 done
 
-# Every family no script here draws (their first line: "# families: NAME...") gets the
-# default chart, from what the result says of it (mbextract --family); nothing to edit here
-# when a family is added.
+# Every family that declares no chart and that no script here draws (their first line:
+# "# families: NAME...") gets the default chart, from what the result says of it (mbextract
+# --family); nothing to edit here when a family is added.
 # One read of the result for all of them (mbextract --family-charts).
-drawn=$(sed -s -n '1s/^# families: //p' "$here"/*.gp | tr '\n' ' ')
+drawn="$(sed -s -n '1s/^# families: //p' "$here"/*.gp | tr '\n' ' ')$declared"
 # shellcheck disable=SC2086 # the drawn families are words
 for fam in $(x --family-charts "$data" $drawn); do
   { read -r xname logx logy blocks; read -r unit; read -r title; } < "$data/family_$fam.meta"

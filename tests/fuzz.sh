@@ -18,8 +18,10 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 libs="$(pkg-config --libs jansson) -lm"
 for tool in mbcompare mbextract mbreport; do
   up=$(echo "$tool" | tr '[:lower:]' '[:upper:]')
+  extra=""
+  [ "$tool" = mbextract ] && extra="$src/tools/series.c $src/tools/charts.c"
   # shellcheck disable=SC2086
-  clang $flags -DFUZZ_$up "$src/tools/$tool.c" "$src/tests/fuzz_tool.c" $libs -o "fuzz_$tool"
+  clang $flags -DFUZZ_$up "$src/tools/$tool.c" $extra "$src/tests/fuzz_tool.c" $libs -o "fuzz_$tool"
   work=$(mktemp -d)
   if ! ASAN_OPTIONS=detect_leaks=0 "./fuzz_$tool" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       "$work" "$src/tests/fuzz_corpus" > "fuzz_$tool.log" 2>&1; then

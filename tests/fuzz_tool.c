@@ -10,20 +10,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int tool_main(int argc, char **argv);
 jmp_buf mb_fuzz_exit;
 
-static char path[4096];
+static char path[4096], dir[4096];
 
-static void remove_input(void) { unlink(path); }
+/* The input, and the charts' scratch directory (flat: the files mbextract --charts wrote). */
+static void remove_input(void) {
+  unlink(path);
+  DIR *d = *dir ? opendir(dir) : NULL;
+  for (struct dirent *e; d && (e = readdir(d));) {
+    char f[8192];
+    snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
+    if (*e->d_name != '.') unlink(f);
+  }
+  if (d) closedir(d), rmdir(dir);
+}
 
 /* The input's file: in TMPDIR (else /tmp), removed when the fuzzer exits. */
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   const char *t = getenv("TMPDIR");
   snprintf(path, sizeof path, "%s/mbfuzz-%d.json", t && *t == '/' ? t : "/tmp", (int)getpid());
+  snprintf(dir, sizeof dir, "%s/mbfuzz-%d.d", t && *t == '/' ? t : "/tmp", (int)getpid());
+  if (mkdir(dir, 0700)) *dir = 0;
   atexit(remove_input);
   /* The tools print tables: keep the fuzzer's output readable. */
   if (!freopen("/dev/null", "w", stdout)) return 1;
@@ -54,6 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   run(3, a2);
   char *a3[] = {"mbextract", p, "--machine", NULL};
   run(3, a3);
+  char *a4[] = {"mbextract", p, "--charts", dir, NULL}; /* the declared charts, into a scratch directory */
+  if (*dir) run(4, a4);
 #elif defined(FUZZ_MBREPORT)
   char *a1[] = {"mbreport", p, "charts", NULL};
   run(3, a1);

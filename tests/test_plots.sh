@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_plots.sh SOURCE_DIR BUILD_DIR: charts of the committed reference result are drawn, from
-# at most six reads of it (mbextract --batch); a point measured only while disturbed is drawn
-# apart (a red ring, said in the key); and
+# at most seven reads of it (mbextract --batch, --charts); the charts the families declare
+# (MB_CHART) from what this membench declares, the reference being older; a point measured
+# only while disturbed is drawn apart (a red ring, said in the key); and
 # without gnuplot on the PATH, plots/draw.sh says so in one line, draws nothing and exits 0, so
 # that make plots still writes REPORT.md.
 set -u
@@ -17,10 +18,12 @@ command -v gnuplot >/dev/null || { echo "SKIP: gnuplot is not installed"; exit 7
 # not once per series (a 50 MB result took two minutes at 40 reads).
 printf '#!/bin/sh\necho x >> "%s/calls"\nexec "%s" "$@"\n' "$work" "$build/mbextract" > "$work/mbextract"
 chmod +x "$work/mbextract"
-bash "$src/plots/draw.sh" "$result" "$work/charts" "$work/mbextract" > "$work/log" 2>&1 || fail "draw.sh failed: $(tail -3 "$work/log")"
+views=$work/views.json
+"$build/membench" --mb_views > "$views" || fail "membench --mb_views"
+bash "$src/plots/draw.sh" "$result" "$work/charts" "$work/mbextract" "$views" > "$work/log" 2>&1 || fail "draw.sh failed: $(tail -3 "$work/log")"
 [ -s "$work/charts/latency.png" ] && [ -s "$work/charts/machine.png" ] || fail "charts missing"
 calls=$(wc -l < "$work/calls")
-[ "$calls" -le 6 ] || fail "the result was read $calls times"
+[ "$calls" -le 7 ] || fail "the result was read $calls times"
 
 # Disturbed points are drawn apart: a latency point whose every repetition was disturbed gets
 # its own file beside its series (mbextract --batch) and a ring with its key on the chart; the
@@ -40,15 +43,42 @@ echo "lat hierarchy/latency_random sample_median_ns" > "$work/spec"
 "$build/mbextract" "$work/dist.json" --batch "$work/spec" "$work/d" || fail "mbextract --batch on the disturbed copy"
 [ "$(cut -d' ' -f1 "$work/d/lat_disturbed.dat")" = 16384 ] || fail "lat_disturbed.dat: $(cat "$work/d/lat_disturbed.dat")"
 grep -q "^16384 " "$work/d/lat.dat" || fail "the disturbed point left its series"
-bash "$src/plots/draw.sh" "$work/dist.json" "$work/dcharts" "$build/mbextract" > "$work/log3" 2>&1 || fail "draw.sh (disturbed): $(tail -3 "$work/log3")"
+bash "$src/plots/draw.sh" "$work/dist.json" "$work/dcharts" "$build/mbextract" "$views" > "$work/log3" 2>&1 || fail "draw.sh (disturbed): $(tail -3 "$work/log3")"
 grep -q "disturbed: something else had the CPU" "$work/dcharts/latency.svg" || fail "no ring on the disturbed latency point"
+
+# A result may come from anyone: the charts it declares are data. Its own declaration wins
+# over this membench's (here a latency chart titled with quotes, backquotes and a newline, a
+# label that tries the same); a file name that is not a plain name, a range or a figure with
+# code in it is left out; nothing runs.
+/usr/bin/python3 - "$result" "$work/crafted.json" "$work" <<'PY' || fail "cannot write the crafted copy"
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = sys.argv[3]
+evil = "it's `touch %s/pwned-bq` \n system('touch %s/pwned-nl') \\ @x" % (w, w)
+lat = {"file": "latency", "title": evil, "xlabel": evil, "ylabel": "ns", "key": "off'; system('touch %s/pwned-key')" % w, "logx": 2, "bytes": 1,
+       "series": [{"bench": "hierarchy/latency_random", "figure": "sample_median_ns", "title": evil},
+                  {"bench": "machine/loaded_latency", "figure": "latency_ns", "x": "loaders_bytes_per_second", "label": evil + "|" + evil}]}
+bad = [{"file": "../evil", "title": "t", "series": [{"bench": "hierarchy/latency_random", "figure": "real_time"}]},
+       {"file": "range", "title": "t", "yrange": "0:1]; system('touch %s/pwned-range'); set yrange [0:1" % w,
+        "series": [{"bench": "hierarchy/latency_random", "figure": "real_time"}]},
+       {"file": "figure", "title": "t", "series": [{"bench": "hierarchy/latency_random", "figure": "real_time u 1:(system('touch x'))"}]}]
+d["context"]["membench"]["presentation"]["hierarchy"]["charts"] = [lat] + bad
+json.dump(d, open(sys.argv[2], "w"))
+PY
+bash "$src/plots/draw.sh" "$work/crafted.json" "$work/ccharts" "$build/mbextract" "$views" > "$work/log5" 2>&1 || fail "draw.sh (crafted): $(tail -3 "$work/log5")"
+[ -z "$(ls "$work"/pwned* 2>/dev/null)" ] || fail "a crafted chart ran a command: $(ls "$work"/pwned*)"
+grep -q "it's .touch" "$work/ccharts/latency.svg" || fail "the crafted title was not drawn as text"
+[ ! -e "$work/ccharts/stride.svg" ] || fail "this membench's declaration overrode the result's own"
+[ -z "$(find "$work" -name 'evil*')" ] && [ ! -e "$work/ccharts/figure.svg" ] || fail "a chart with a crafted name or figure was drawn"
+[ -s "$work/ccharts/range.svg" ] && ! grep -q "pwned" "$work/ccharts/range.svg" || fail "a chart with a crafted range: not drawn without it"
+echo "crafted chart declarations: drawn as text, nothing run"
 
 # Locale-proof: under a decimal-comma locale (de_DE, built here with localedef into a scratch
 # LOCPATH: nothing of the system changes) every chart is byte for byte the C locale's.
 mkdir -p "$work/loc"
 if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$work/loc/de_DE.UTF-8" >/dev/null 2>&1 &&
    [ "$(LOCPATH=$work/loc LC_ALL=de_DE.UTF-8 awk 'BEGIN { printf "%.1f", 0.5 }')" = "0,5" ]; then
-  LOCPATH=$work/loc LC_ALL=de_DE.UTF-8 bash "$src/plots/draw.sh" "$result" "$work/de" "$build/mbextract" > "$work/log4" 2>&1 ||
+  LOCPATH=$work/loc LC_ALL=de_DE.UTF-8 bash "$src/plots/draw.sh" "$result" "$work/de" "$build/mbextract" "$views" > "$work/log4" 2>&1 ||
     fail "draw.sh under de_DE: $(tail -3 "$work/log4")"
   for f in "$work"/charts/*.svg; do cmp -s "$f" "$work/de/${f##*/}" || fail "${f##*/} differs under de_DE.UTF-8"; done
   echo "charts under de_DE.UTF-8: the same as under C"
@@ -58,7 +88,7 @@ fi
 
 # Three drawings into one directory at once (two make plots): each stages its own and all
 # succeed, every chart complete, no staging directory left.
-for k in 1 2 3; do bash "$src/plots/draw.sh" "$result" "$work/same" "$build/mbextract" > "$work/same$k.log" 2>&1 & done
+for k in 1 2 3; do bash "$src/plots/draw.sh" "$result" "$work/same" "$build/mbextract" "$views" > "$work/same$k.log" 2>&1 & done
 ok=0
 for job in $(jobs -p); do wait "$job" && ok=$((ok + 1)); done
 [ "$ok" -eq 3 ] || fail "concurrent drawings: $ok of 3 succeeded: $(tail -2 "$work"/same*.log)"

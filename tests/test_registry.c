@@ -35,6 +35,7 @@ static int find(mb_instance_t *in, int n, const char *name) {
 MB_FAMILY(.name = "alpha", .title = "Alpha");
 MB_VIEW(.family = "alpha", .heading = "Alpha", .corner = "size", .cols = {"one", "two"},
         .rows = {{"8", {"alpha/one/size:8", "alpha/two/n:64/stride:8"}}, {"64 (not in every mode)", {"alpha/one/size:64"}}});
+MB_CHART(.family = "alpha", .file = "alpha", .title = "Alpha", .series = {{"alpha/one", "real_time"}, {"alpha/two/n:64", "items_per_second", "two"}});
 MB_CLAIM(.id = "A1", .family = "alpha", .text = "one is cheaper than two", .a = {"alpha/one/size:8"}, .b = {"alpha/two/n:64/stride:1", NULL, 2},
          .bound = 1, .measured = "{a:1} vs {b:1}", .holds = "holds", .differs = "differs");
 
@@ -137,6 +138,27 @@ int main(void) {
   CHECK_EQ_INT(mb_claim_check(&cl_notext, err, sizeof err), -1);
   CHECK(strstr(err, "claim Z: an id, a text") != NULL);
   CHECK_EQ_INT(mb_claim_count(), 1);
+  /* Charts likewise: each series a registered benchmark (its leading arguments, or none), a
+   * figure's name, a file name, places and scales from their lists. */
+  CHECK_EQ_INT(mb_chart_count(), 1);
+  static const mb_chart_t ch_typo = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/onee", "real_time"}}},
+                          ch_arg = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/two/stride:1", "real_time"}}},
+                          ch_fig = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time u 1:2"}}},
+                          ch_file = {.family = "alpha", .file = "../a", .title = "t", .series = {{"alpha/one", "real_time"}}},
+                          ch_range = {.family = "alpha", .file = "a", .title = "t", .yrange = "0:1]; set", .series = {{"alpha/one", "real_time"}}},
+                          ch_log = {.family = "alpha", .file = "a", .title = "t", .logy = 3, .series = {{"alpha/one", "real_time"}}},
+                          ch_key = {.family = "alpha", .file = "a", .title = "t", .key = (enum mb_key)42, .series = {{"alpha/one", "real_time"}}},
+                          ch_none = {.family = "alpha", .file = "a", .title = "t"},
+                          ch_label = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .label = "x"}}},
+                          ch_fam = {.family = "zeta", .file = "a", .title = "t", .series = {{"alpha/one", "real_time"}}};
+  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam};
+  const char *chart_said[] = {"no registered benchmark: alpha/onee", "no registered benchmark: alpha/two/stride:1", "not a figure's name",
+                              "no file name", "has a range other than", "log base", "MB_KEY_", "has no series", "labels the points", "without MB_FAMILY"};
+  for (int k = 0; k < 10; k++) {
+    err[0] = 0;
+    CHECK_EQ_INT(mb_chart_check(bad_charts[k], err, sizeof err), -1);
+    CHECK(strstr(err, chart_said[k]) != NULL);
+  }
 
   /* Malformed: two argument names but an odd count of values. */
   mb_register(&bad);

@@ -31,6 +31,11 @@
  *                                 with no x argument, one "label value" line per benchmark;
  *                                 printed: "X LOGX LOGY BLOCKS" (X the argument, "-" for
  *                                 none), the unit, the title
+ *   mbextract FILE --charts DIR [VIEWS]  every chart the result's families declare (MB_CHART;
+ *                                 from VIEWS, what `membench --mb_views` prints, for a family
+ *                                 whose result records none): DIR/chart_F.gp and its data;
+ *                                 printed: "draw F" or "skip F" (no point) a chart, and
+ *                                 "family NAME" for each family that declares charts
  *   mbextract FILE --family-charts DIR [SKIP...]  the same for every family of the result but
  *                                 those named, in one read: DIR/family_F.dat and, what --family
  *                                 prints, DIR/family_F.meta; printed: the families, one a line
@@ -47,96 +52,9 @@
 #include "env.h" /* mb_machine_name_valid */
 #include "entries.h"
 #include "escape.h"
+#include "charts.h"
+#include "series.h"
 #include "tooldie.h"
-
-typedef struct point {
-  double arg, *v, *dv; /* clean repetitions' values, disturbed ones' (every one of them) */
-  int n, nd, cap, dcap;
-} point_t;
-
-static void push(double **v, int *n, int *cap, double x) {
-  if (*n == *cap) {
-    *cap = *cap ? 2 * *cap : 8;
-    double *grown = realloc(*v, (size_t)*cap * sizeof **v);
-    if (!grown) die("out of memory");
-    *v = grown;
-  }
-  (*v)[(*n)++] = x;
-}
-
-static int by_arg(const void *a, const void *b) {
-  double x = ((const point_t *)a)->arg, y = ((const point_t *)b)->arg;
-  return (x > y) - (x < y);
-}
-
-/* One series: "ARG VALUE" lines, ARG the first argument after PREFIX, VALUE the median of
- * FIELD over the entry's clean repetitions (those not marked mb_disturbed), or over all of
- * them when every one was disturbed: such points go to `dout` as well, when given, for the
- * charts to draw them apart; entries without COMPONENT (when given) left out. */
-static void series(json_t *benches, const char *prefix, const char *field, const char *with, FILE *out, FILE *dout) {
-  size_t pl = strlen(prefix), wl = with ? strlen(with) : 0, i;
-  json_t *b;
-  point_t *pts = NULL;
-  int np = 0, cap = 0;
-  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
-    const char *name = json_string_value(json_object_get(b, "name"));
-    const char *rt = json_string_value(json_object_get(b, "run_type"));
-    if (!name || strncmp(name, prefix, pl) || name[pl] != '/') continue;
-    if (with) { /* COMPONENT must be a whole component of the name after PREFIX */
-      const char *w = name + pl;
-      while ((w = strstr(w, with)) && (w[-1] != '/' || (w[wl] && w[wl] != '/'))) w++;
-      if (!w) continue;
-    }
-    if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred"))) continue;
-    const char *colon = strchr(name + pl + 1, ':');
-    if (!colon) continue;
-    char *end;
-    double arg = strtod(colon + 1, &end);
-    if (end == colon + 1) continue;
-    json_t *v = json_object_get(b, field);
-    if (!json_is_number(v)) continue;
-    double val = json_number_value(v);
-    if (mb_is_time_field(field)) val *= mb_unit_ns(json_string_value(json_object_get(b, "time_unit")));
-    int k;
-    for (k = 0; k < np; k++)
-      if (pts[k].arg == arg) break;
-    if (k == np) {
-      if (np == cap) {
-        cap = cap ? 2 * cap : 64;
-        pts = realloc(pts, (size_t)cap * sizeof *pts);
-        if (!pts) die("out of memory");
-      }
-      memset(&pts[np], 0, sizeof pts[np]);
-      pts[np].arg = arg;
-      np++;
-    }
-    if (json_is_true(json_object_get(b, "mb_disturbed"))) push(&pts[k].dv, &pts[k].nd, &pts[k].dcap, val);
-    else push(&pts[k].v, &pts[k].n, &pts[k].cap, val);
-  }
-  json_t *one = np || with ? NULL : mb_first_named(benches, prefix);
-  const char *one_name = one ? json_string_value(json_object_get(one, "name")) : NULL;
-  if (one_name && !strcmp(one_name, prefix)) { /* a benchmark without arguments: one point at 0 */
-    int n = 0, disturbed = 0;
-    double *v = mb_run_values_clean_all(benches, json_string_value(json_object_get(one, "run_name")), field, mb_is_time_field(field), &n, &disturbed);
-    if (n) {
-      fprintf(out, "0 %.17g\n", mb_median(v, n));
-      if (disturbed && dout) fprintf(dout, "0 %.17g\n", mb_median(v, n));
-    }
-    free(v);
-  }
-  if (np) qsort(pts, (size_t)np, sizeof *pts, by_arg); /* an empty series has no array at all */
-  for (int k = 0; k < np; k++) {
-    if (pts[k].n) {
-      fprintf(out, "%.17g %.17g\n", pts[k].arg, mb_median(pts[k].v, pts[k].n));
-      continue;
-    }
-    double y = mb_median(pts[k].dv, pts[k].nd);
-    fprintf(out, "%.17g %.17g\n", pts[k].arg, y);
-    if (dout) fprintf(dout, "%.17g %.17g\n", pts[k].arg, y);
-  }
-  for (int k = 0; k < np; k++) free(pts[k].v), free(pts[k].dv);
-  free(pts);
-}
 
 /* The CPython version the python family ran (its context), for a chart's title: digits, dots
  * and letters only (it reaches gnuplot), "unknown" otherwise. */
@@ -165,7 +83,7 @@ static void batch(json_t *ctx, json_t *benches, const char *spec, const char *di
     snprintf(dpath, sizeof dpath, "%s/%s_disturbed.dat", dir, name);
     FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
     if (!out || !dout) die("%s: cannot write", out ? dpath : path);
-    series(benches, prefix, field, n == 4 ? with : NULL, out, dout);
+    if (mb_series(benches, prefix, field, n == 4 ? with : NULL, out, dout)) die("out of memory");
     if (fclose(out)) die("%s: cannot write", path);
     if (fclose(dout)) die("%s: cannot write", dpath);
   }
@@ -351,13 +269,22 @@ int main(int argc, char **argv) {
     json_decref(doc);
     return 0;
   }
+  if ((argc == 4 || argc == 5) && !strcmp(argv[2], "--charts")) {
+    json_t *views = NULL;
+    if (argc == 5 && !(views = json_load_file(argv[4], 0, &e))) die("%s: not valid JSON (line %d: %s)", argv[4], e.line, e.text);
+    char err[512];
+    if (mb_charts_write(doc, views, argv[3], stdout, err, sizeof err)) die("%s", err);
+    json_decref(views);
+    json_decref(doc);
+    return 0;
+  }
   if (argc == 5 && !strcmp(argv[2], "--batch")) {
     batch(ctx, benches, argv[3], argv[4]);
     json_decref(doc);
     return 0;
   }
   if (argc < 4 || argc > 5) die("usage: mbextract FILE PREFIX FIELD [COMPONENT]");
-  series(benches, argv[2], argv[3], argc == 5 ? argv[4] : NULL, stdout, NULL);
+  if (mb_series(benches, argv[2], argv[3], argc == 5 ? argv[4] : NULL, stdout, NULL)) die("out of memory");
   json_decref(doc);
   return 0;
 }

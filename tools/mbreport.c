@@ -447,11 +447,26 @@ static const char *view_cell(const char *name, const char *figure, const char *c
   return bare;
 }
 
+/* Whether a declared section has something of this result to show: a chart, or a cell whose
+ * benchmark the result has (a table of nothing but "–" is left out: a result from before the
+ * section's benchmarks existed, or a mode that runs none of them). */
+static int view_shows(json_t *v) {
+  if (json_array_size(json_object_get(v, "charts"))) return 1;
+  size_t i, k;
+  json_t *row, *cell;
+  json_array_foreach(json_object_get(v, "rows"), i, row) json_array_foreach(row, k, cell) {
+    if (k && json_is_string(cell) && bench(json_string_value(cell))) return 1;
+  }
+  return 0;
+}
+
 static void view_section(json_t *v, const char *charts) {
   const char *heading = json_string_value(json_object_get(v, "heading"));
-  printf("\n## %s\n\n", mb_md_text(heading ? heading : "?"));
+  if (!view_shows(v)) return;
+  printf("\n## %s\n", mb_md_text(heading ? heading : "?"));
   size_t i;
   json_t *c;
+  int drawn = 0;
   json_array_foreach(json_object_get(v, "charts"), i, c) {
     const char *file = json_string_value(json_object_get(c, "file")), *alt = json_string_value(json_object_get(c, "alt"));
     if (!file || !mb_machine_name_valid(file)) continue;
@@ -459,7 +474,7 @@ static void view_section(json_t *v, const char *charts) {
     snprintf(a, sizeof a, "%s", mb_md_text(alt ? alt : file));
     for (char *p = a; *p; p++)
       if (*p == '[' || *p == ']') *p = ' ';
-    printf("![%s](%s/%s.png)\n", a, charts, file);
+    printf("%s![%s](%s/%s.png)\n", drawn++ ? "" : "\n", a, charts, file);
   }
   json_t *cols = json_object_get(v, "columns"), *figs = json_object_get(v, "figures"), *units = json_object_get(v, "units");
   json_t *rows = json_object_get(v, "rows"), *row;

@@ -19,12 +19,14 @@ dir=${2:-$(dirname -- "$result")}
 [ -f "$plots/draw.sh" ] || { echo "membench-plots: the chart scripts are not in $plots (MB_PLOTS_DIR)" >&2; exit 2; }
 "$tools/mbextract" "$result" --machine >/dev/null || exit 2
 mkdir -p -- "$dir" || exit 2
-bash "$plots/draw.sh" "$result" "$dir/charts" "$tools/mbextract" || exit 2
+# The charts and report sections this membench declares, for a result recorded before its
+# families did.
+vf=$(mktemp) || exit 2
+trap 'rm -f "$vf"' EXIT
+views=() drawn=()
+if [ -x "$tools/membench" ] && "$tools/membench" --mb_views > "$vf" 2>/dev/null; then views=(--views="$vf") drawn=("$vf"); fi
+bash "$plots/draw.sh" "$result" "$dir/charts" "$tools/mbextract" "${drawn[@]}" || exit 2
 tmp=$(mktemp --suffix=.tmp "$dir/.REPORT.XXXXXX") || exit 2
-# The report sections this membench declares, for a result recorded before its families did.
-views=()
-if [ -x "$tools/membench" ] && "$tools/membench" --mb_views > "$tmp.views" 2>/dev/null; then views=(--views="$tmp.views"); fi
-trap 'rm -f "$tmp.views"' EXIT
 if "$tools/mbreport" "$result" charts "${views[@]}" > "$tmp" && chmod "$(umask -S | tr -d x)" "$tmp" && mv "$tmp" "$dir/REPORT.md"; then
   echo "plots: $dir/REPORT.md"
 else

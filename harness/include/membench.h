@@ -248,6 +248,73 @@ typedef struct mb_view {
 void mb_register_view(const mb_view_t *view);
 #define MB_VIEW(...) MB_DECLARE_(__COUNTER__, const mb_view_t, mb_register_view, __VA_ARGS__)
 
+/* A chart, declared beside the benchmarks it draws (data: plots/ holds no names): lines of
+ * one figure of the entries under a benchmark name, against their next argument (or against
+ * another figure of theirs). `make plots` draws every declared chart of the families in a
+ * result into charts/<file>.svg and .png (mbextract --charts writes its data and its gnuplot
+ * script); a series with no point in the result is left out, a chart with none is not
+ * drawn. Each point is the median of the entry's clean repetitions; one measured only while
+ * disturbed is ringed. The harness checks at start that every series names a registered
+ * benchmark (family, variant and leading arguments) and that the chart's words are of the
+ * kinds below; the charts are recorded in the result
+ * (context.membench.presentation.<family>.charts) and printed by `membench --mb_views`. */
+#define MB_CHART_SERIES 16
+enum mb_key { MB_KEY_TOP_LEFT, MB_KEY_TOP_RIGHT, MB_KEY_TOP_CENTER, MB_KEY_BOTTOM_LEFT, MB_KEY_BOTTOM_RIGHT, MB_KEY_CENTER_RIGHT, MB_KEY_OUTSIDE_TOP, MB_KEY_OFF };
+enum mb_note_at { MB_NOTE_TOP, MB_NOTE_BOTTOM_LEFT };
+typedef struct mb_chart_series {
+  const char *bench;  /* the entries under this name (family/variant[/arg:value...]): a point
+                         each, x its next argument (a name without arguments: one point at 0) */
+  const char *figure; /* y: this figure of each entry (real_time, bytes_per_second, a counter) */
+  const char *title;  /* its entry in the key; NULL: none */
+  int style;          /* colour and point, 1-7 (plots/common.gp); 0: 1 + its place mod 7 */
+  int dash;           /* 0: solid; 2: dashed; 3: dotted */
+  int line;           /* 1: a line without points */
+  int wide;           /* 1: drawn wide and light, for a line that others may hide */
+  double div;         /* y / div (0: y as it is), e.g. 1e9 for GB/s */
+  double inv;         /* inv / y instead (0: not), e.g. 1e9 for ns per item from items/s */
+  int per_x;          /* 1: y / x (per record, per element) */
+  const char *x;      /* x: this figure of each entry instead of the argument; the points in
+                         its order (loaded latency against the loaders' bandwidth) */
+  double xdiv;        /* x / xdiv (0: x as it is) */
+  const char *label;  /* with x: each point labelled "ARG LABEL" (the argument's value) */
+} mb_chart_series_t;
+typedef struct mb_chart {
+  const char *family;         /* whose benchmarks it draws */
+  const char *file;           /* charts/<file>.svg and .png: letters, digits, '_', '-' */
+  const char *title, *xlabel, *ylabel;
+  int logx, logy;             /* 0: linear; else the base (2, 10) */
+  int bytes;                  /* x in bytes, as the report writes them: a tic every power of 4
+                                 (1) or of 2 (2) */
+  int si;                     /* y tics with SI prefixes (10k, 1M) instead of plain numbers */
+  const char *xrange, *yrange; /* "MIN:MAX", either "*" (NULL: gnuplot's) */
+  enum mb_key key;            /* where the key is */
+  int key_rows;               /* the key in rows of at most this many entries (0: one column) */
+  const char *note;           /* a line of text on the chart (NULL: none) */
+  enum mb_note_at note_at;
+  int caches;                 /* 1: the cache sizes, hwloc's (dashed) and those detected, as
+                                 vertical lines (the latency chart) */
+  mb_chart_series_t series[MB_CHART_SERIES];
+} mb_chart_t;
+
+/* What the harness and the chart tools accept as a figure's name (letters, digits, '_') and as
+ * a range ("MIN:MAX" of numbers and '*'; NULL: none): 1 or 0. */
+static inline int mb_chart_figure_valid(const char *f) {
+  int n = 0;
+  for (; f && *f; f++, n++)
+    if (!((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z') || (*f >= '0' && *f <= '9') || *f == '_')) return 0;
+  return n > 0 && n <= 64;
+}
+static inline int mb_chart_range_valid(const char *r) {
+  int colons = 0, n = 0;
+  for (; r && *r; r++, n++) {
+    if (*r == ':') colons++;
+    else if (!((*r >= '0' && *r <= '9') || *r == '.' || *r == 'e' || *r == 'E' || *r == '+' || *r == '-' || *r == '*')) return 0;
+  }
+  return !r || (colons == 1 && n < 48);
+}
+void mb_register_chart(const mb_chart_t *chart);
+#define MB_CHART(...) MB_DECLARE_(__COUNTER__, const mb_chart_t, mb_register_chart, __VA_ARGS__)
+
 /* A claim the report judges, declared beside the benchmarks that measure it (data: the tools
  * hold no names). Its rule compares a / b (or a alone, without b) with a bound; the report's
  * row says what was measured and the verdict from templates in which {a:N}, {b:N} and {r:N}
