@@ -739,6 +739,12 @@ MB_VIEW(.family = "machine", .heading = "Loaded latency by traffic mix", .place 
         .figure = {"latency_ns", "latency_ns", "latency_ns", "loaders_bytes_per_second"},
         .rows = {MIX_ROW("reads", "read"), MIX_ROW("3 reads, 1 write", "3r1w"), MIX_ROW("2 reads, 1 write", "2r1w"),
                  MIX_ROW("1 read, 1 write", "1r1w"), MIX_ROW("2 reads, 1 non-temporal write", "2r1w_nt")});
+/* Bandwidth against threads at the memory working set (the larger of the two sizes). */
+#define MC_SERIES(OP, P, TITLE, STYLE, DASH) {"machine/" OP "_" P, "bytes_per_second", TITLE, STYLE, DASH, .div = 1e9, .largest = "ws"}
+#define MC_OP(OP, STYLE) MC_SERIES(OP, "compact", OP ", compact", STYLE, 0), MC_SERIES(OP, "scatter", OP ", scatter", STYLE, 2)
+MB_CHART(.family = "machine", .file = "machine", .title = "Memory bandwidth vs threads (working set {largest}, STREAM byte accounting)", .xlabel = "threads",
+         .ylabel = "bandwidth, all threads (GB/s, 1 GB = 10^9 bytes)", .logx = 2, .xstep = 2, .yrange = "0:*", .key = MB_KEY_TOP_LEFT,
+         .series = {MC_OP("read", 1), MC_OP("write", 2), MC_OP("copy", 3), MC_OP("triad", 4)});
 /* Latency against the loaders' bandwidth: K loaders streaming reads, and each mix along its delays. */
 #define MIX_SERIES(M, TITLE, STYLE) {"machine/loaded_" M, "latency_ns", "every other core: " TITLE ", by delay", STYLE, .x = "loaders_bytes_per_second", .xdiv = 1e9}
 MB_CHART(.family = "machine", .file = "loaded", .title = "Loaded latency: a random chase while other cores load memory", .xlabel = "loaders' total bandwidth (GB/s)",

@@ -133,6 +133,7 @@ json_t *chart_json(const mb_chart_t *c) {
   set_int(o, "logy", c->logy);
   set_int(o, "bytes", c->bytes);
   set_int(o, "si", c->si);
+  set_int(o, "xstep", c->xstep);
   set_text(o, "xrange", c->xrange);
   set_text(o, "yrange", c->yrange);
   set_text(o, "key", key_names[c->key]);
@@ -156,6 +157,7 @@ json_t *chart_json(const mb_chart_t *c) {
     set_text(j, "x", s->x);
     set_number(j, "xdiv", s->xdiv);
     set_text(j, "label", s->label);
+    set_text(j, "largest", s->largest);
     json_array_append_new(series, j);
   }
   json_object_set_new(o, "series", series);

@@ -124,6 +124,7 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
   else if (!c->title) what = "has no title";
   else if ((c->logx && c->logx != 2 && c->logx != 10) || (c->logy && c->logy != 2 && c->logy != 10) || c->bytes < 0 || c->bytes > 2)
     what = "has a log base other than 2 or 10, or bytes other than 0, 1 or 2";
+  else if (c->xstep < 0 || c->xstep > 1000) what = "has an x step below 0 or over 1000";
   else if ((unsigned)c->key > MB_KEY_OFF || (unsigned)c->note_at > MB_NOTE_BOTTOM_LEFT || c->key_rows < 0 || c->key_rows > 16)
     what = "has a key or note place that is none of MB_KEY_* or MB_NOTE_*";
   else if (!mb_chart_range_valid(c->xrange) || !mb_chart_range_valid(c->yrange)) what = "has a range other than \"MIN:MAX\" (numbers or *)";
@@ -135,6 +136,7 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
     else if (!mb_chart_figure_valid(s->figure) || (s->x && !mb_chart_figure_valid(s->x))) what = "draws a series whose figure (or x) is not a figure's name";
     else if (s->style < 0 || s->style > 7 || (s->dash && s->dash != 2 && s->dash != 3)) what = "draws a series in a style other than 1-7, dash 0, 2 or 3";
     else if (s->label && !s->x) what = "labels the points of a series whose x is its argument";
+    else if (s->largest && !mb_chart_figure_valid(s->largest)) what = "keeps the largest value of something that is not an argument's name";
   }
   if (!what) return 0;
   snprintf(err, errlen, "chart '%s' (%s) %s%s%s", c->file ? c->file : "?", c->family ? c->family : "no family", what, *bad ? ": " : "", bad);

@@ -47,7 +47,6 @@ for w in $py_sized; do
   series py_sz_$w python/getsizeof_$w getsizeof_bytes
   series py_deep_$w python/getsizeof_$w deep_bytes
 done
-series mc_ws machine/read_compact/threads:1 real_time
 # The core-to-core matrix: per PU A, its pairs' round trips and the places in topology order.
 for a in $(seq 0 255); do
   series c2c_t_$a hierarchy/c2c/a:$a real_time
@@ -61,14 +60,6 @@ done
 batch
 # The declared charts' data and scripts, from one read.
 if [ -n "$views" ]; then x --charts "$data" "$views" > "$data/charts.list"; else x --charts "$data" > "$data/charts.list"; fi
-# The machine's memory working set (the largest of read_compact's), then its series.
-mem_ws=$(awk 'END { if (NR) printf "%.0f", $1 }' "$data/mc_ws.dat")
-for v in read write copy triad; do
-  for p in compact scatter; do
-    if [ -n "$mem_ws" ]; then series mc_${v}_$p machine/${v}_$p bytes_per_second "ws:$mem_ws"; else : > "$data/mc_${v}_$p.dat"; fi
-  done
-done
-[ -s "$spec" ] && batch
 
 # Cache sizes as vertical lines: dashed for hwloc's claim, solid for what the curve showed;
 # their names at the top, the detected one left of its line, hwloc's right of its own (the
@@ -180,12 +171,6 @@ if need py_retain py_sizes; then
   echo "plots: $final/python.svg and .png"
 else
   echo "plots: python skipped: the lesson's Python benchmarks are not in $result"
-fi
-if need mc_read_compact; then
-  gnuplot -e "here='$here'; data='$data'; out='$out/machine'; machine='$machine'; stamp='$stamp'; wslabel='$(awk -v b="$mem_ws" 'BEGIN { printf "%g MiB", b / 1048576 }')'" "$here/machine.gp"
-  echo "plots: $final/machine.svg and .png"
-else
-  echo "plots: machine skipped: its benchmarks are not in $result"
 fi
 draw c2c c2c
 for m in latency bandwidth; do

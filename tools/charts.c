@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entries.h"
 #include "membench.h"
 #include "series.h"
 
@@ -44,18 +45,37 @@ static int file_name(const char *s) {
   return n > 0 && n <= 48 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 }
 
+/* The largest value of argument `arg` among the entries under `prefix` (0: none). */
+static double largest_arg(json_t *benches, const char *prefix, const char *arg) {
+  size_t i, al = strlen(arg);
+  json_t *b;
+  double most = 0;
+  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
+    const char *name = text(b, "name");
+    for (const char *p = name ? strchr(name, '/') : NULL; p; p = strchr(p + 1, '/'))
+      if (!strncmp(p + 1, arg, al) && p[1 + al] == ':') {
+        double v = strtod(p + 2 + al, NULL);
+        if (isfinite(v) && v > most) most = v;
+      }
+  }
+  return most;
+}
+
 /* The series' data files: DIR/chart_F_K.dat and _disturbed.dat. 1 when it has a point, 0
- * when none, -1 on an error (in err). */
-static int series_data(json_t *benches, json_t *s, const char *dir, const char *file, int k, char *err, size_t errlen) {
+ * when none, -1 on an error (in err). *largest: the value its .largest kept, if any. */
+static int series_data(json_t *benches, json_t *s, const char *dir, const char *file, int k, double *largest, char *err, size_t errlen) {
   char path[4096], dpath[4096];
   snprintf(path, sizeof path, "%s/chart_%s_%d.dat", dir, file, k);
   snprintf(dpath, sizeof dpath, "%s/chart_%s_%d_disturbed.dat", dir, file, k);
   FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
   int got = -1;
   if (out && dout) {
-    const char *x = text(s, "x");
+    const char *x = text(s, "x"), *at = text(s, "largest");
+    char with[96] = "";
+    double most = at ? largest_arg(benches, text(s, "bench"), at) : 0;
+    if (most > 0) snprintf(with, sizeof with, "%s:%.0f", at, most), *largest = most;
     got = x ? mb_series_xy(benches, text(s, "bench"), x, text(s, "figure"), out, dout)
-            : mb_series(benches, text(s, "bench"), text(s, "figure"), NULL, out, dout);
+            : mb_series(benches, text(s, "bench"), text(s, "figure"), *with ? with : NULL, out, dout);
     if (got < 0) snprintf(err, errlen, "out of memory");
     else got = ftell(out) > 0;
   } else {
@@ -77,10 +97,18 @@ static void using(FILE *f, json_t *s) {
   else fputs("2", f);
 }
 
+/* The title, "{largest}" in it said as the value a series' .largest kept (in MiB). */
+static void title(FILE *f, const char *t, double largest) {
+  const char *at = strstr(t, "{largest}");
+  char said[400];
+  if (at && largest > 0) snprintf(said, sizeof said, "%.*s%g MiB%s", (int)(at - t) < 200 ? (int)(at - t) : 200, t, largest / 1048576, at + 9);
+  quoted(f, at && largest > 0 ? said : t);
+}
+
 /* The axes, the key, the note and the footer: everything before `plot`. */
-static void preamble(FILE *f, json_t *c) {
+static void preamble(FILE *f, json_t *c, double largest) {
   fputs("load here.\"/common.gp\"\nset title ", f);
-  quoted(f, text(c, "title"));
+  title(f, text(c, "title"), largest);
   if (text(c, "xlabel")) fputs("\nset xlabel ", f), quoted(f, text(c, "xlabel"));
   if (text(c, "ylabel")) fputs("\nset ylabel ", f), quoted(f, text(c, "ylabel"));
   fputc('\n', f);
@@ -88,6 +116,8 @@ static void preamble(FILE *f, json_t *c) {
   if (logx == 2 || logx == 10) fprintf(f, "set logscale x %d\n", logx);
   if (bytes == 1 || bytes == 2) fprintf(f, "bytes_step = %d\n@bytes_axis\n", bytes == 2 ? 1 : 2);
   else fputs("set format x \"%g\"\n", f);
+  int xstep = integer(c, "xstep");
+  if (xstep > 0 && xstep <= 1000) fprintf(f, "set xtics %d\n", xstep);
   if (logy == 2 || logy == 10) fprintf(f, "set logscale y %d\n", logy);
   if (integer(c, "si")) fputs("set format y \"%.0s%c\"\n", f);
   else if (logy == 2 || logy == 10) fputs("set format y \"%g\"\n", f);
@@ -152,12 +182,14 @@ static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, ch
   json_t *series = json_object_get(c, "series"), *s;
   if (!file_name(file) || !text(c, "title") || !json_is_array(series)) return 0; /* not a chart membench would declare */
   int has[MB_CHART_SERIES] = {0}, any = 0;
+  double largest = 0;
   size_t k;
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;
     const char *x = text(s, "x");
-    if (!text(s, "bench") || !mb_chart_figure_valid(text(s, "figure")) || (x && !mb_chart_figure_valid(x))) continue;
-    if ((has[k] = series_data(benches, s, dir, file, (int)k, err, errlen)) < 0) return -1;
+    const char *at = text(s, "largest");
+    if (!text(s, "bench") || !mb_chart_figure_valid(text(s, "figure")) || (x && !mb_chart_figure_valid(x)) || (at && !mb_chart_figure_valid(at))) continue;
+    if ((has[k] = series_data(benches, s, dir, file, (int)k, &largest, err, errlen)) < 0) return -1;
     any |= has[k];
   }
   if (!any) return fprintf(list, "skip %s\n", file) < 0 ? -1 : 0;
@@ -165,7 +197,7 @@ static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, ch
   snprintf(path, sizeof path, "%s/chart_%s.gp", dir, file);
   FILE *f = fopen(path, "w");
   if (!f) return snprintf(err, errlen, "%s: cannot write", path), -1;
-  preamble(f, c);
+  preamble(f, c, largest);
   int place = 0, rings = 0;
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;

@@ -277,15 +277,19 @@ typedef struct mb_chart_series {
                          its order (loaded latency against the loaders' bandwidth) */
   double xdiv;        /* x / xdiv (0: x as it is) */
   const char *label;  /* with x: each point labelled "ARG LABEL" (the argument's value) */
+  const char *largest; /* only the entries at the largest value of this argument (the
+                          machine's memory working set of those measured at two sizes) */
 } mb_chart_series_t;
 typedef struct mb_chart {
   const char *family;         /* whose benchmarks it draws */
   const char *file;           /* charts/<file>.svg and .png: letters, digits, '_', '-' */
-  const char *title, *xlabel, *ylabel;
+  const char *title;           /* "{largest}": the largest value a series' .largest found, in MiB */
+  const char *xlabel, *ylabel;
   int logx, logy;             /* 0: linear; else the base (2, 10) */
   int bytes;                  /* x in bytes, as the report writes them: a tic every power of 4
                                  (1) or of 2 (2) */
   int si;                     /* y tics with SI prefixes (10k, 1M) instead of plain numbers */
+  int xstep;                  /* a tic every xstep on x (a factor, on a log axis); 0: gnuplot's */
   const char *xrange, *yrange; /* "MIN:MAX", either "*" (NULL: gnuplot's) */
   enum mb_key key;            /* where the key is */
   int key_rows;               /* the key in rows of at most this many entries (0: one column) */
