@@ -325,9 +325,9 @@ static void machine_section(const char *charts) {
     char full[64];
     snprintf(full, sizeof full, "machine/loaded_latency/loaders:%d", max_loaders);
     double idle = num(bench("machine/loaded_latency/loaders:0"), "latency_ns"), loaded = num(bench(full), "latency_ns");
-    printf("\nMemory working set %.0f MiB. Latency of a random chase: idle %s, with %d other cores reading %s (%.3g GB/s): %.2f×.\n",
-           mem_ws / 1048576, fmt_ns(idle), max_loaders, fmt_ns(loaded), num(bench(full), "loaders_bytes_per_second") / 1e9,
-           loaded / idle);
+    printf("\nMemory working set %.0f MiB. Latency of a random chase: idle %s, with %d other core%s reading %s (%.3g GB/s): %.2f×.\n",
+           mem_ws / 1048576, fmt_ns(idle), max_loaders, max_loaders == 1 ? "" : "s", fmt_ns(loaded),
+           num(bench(full), "loaders_bytes_per_second") / 1e9, loaded / idle);
   }
   /* The mixes' loaders reading flat out against the peak read above: the loaders are every
    * core but one, so they should come near it. */
