@@ -429,3 +429,6 @@ static int v_atomic(mb_run_t *run, uint64_t result, uint64_t iters) {
 MB_BENCH(.family = "align", .variant = "atomic_split", .kernel = k_atomic, .setup = s_atomic_split, .teardown = t_atomic,
          .verify = v_atomic, .argnames = {"offset"}, .args = MB_ARGS(0, 56, 60), .doc = "lock add on 8 bytes at offset (60: a split lock)");
 
+
+MB_VIEW(.family = "align", .heading = "Alignment", .place = 72,
+        .charts = {{"align_l1", "misaligned access in L1"}, {"align_dram", "misaligned access in memory"}});

@@ -326,3 +326,17 @@ MB_CHART(.family = "layout", .file = "layout", .title = "Summing one field (soli
          .series = {LY_ONE("padded", "{char a; int b; char c; double d;} 24 B", 4), LY_ONE("reordered", "{double d; int b; char a; char c;} 16 B", 1),
                     LY_ONE("packed", "packed, 14 B", 2), LY_ONE("soa", "struct of arrays", 3), LY_ALL("padded", 4), LY_ALL("reordered", 1), LY_ALL("packed", 2),
                     LY_ALL("soa", 3)});
+
+/* Bytes and time per record at 4,000,000 records (memory), and boxing at 10^6 doubles. */
+#define LY_ROW(L, LABEL) {LABEL, {"layout/" L "_one/records:4000000", "layout/" L "_one/records:4000000", "layout/" L "_one/records:4000000", "layout/" L "_all/records:4000000"}}
+MB_VIEW(.family = "layout", .heading = "Data layout", .place = 70, .charts = {{"layout", "struct layouts"}}, .corner = "layout",
+        .cols = {"bytes per record", "MiB per 10^6 records", "sum of d, per record (4,000,000 records)", "every field, per record"},
+        .figure = {"bytes_per_record", "mib_per_million", "real_time", "real_time"}, .unit = {"1", "1", "ns", "ns"}, .per = {0, 0, 4e6, 4e6},
+        .rows = {LY_ROW("padded", "padded struct (char, int, char, double)"), LY_ROW("reordered", "reordered (double, int, char, char)"),
+                 LY_ROW("packed", "packed (no padding)"), LY_ROW("soa", "struct of arrays")});
+#define BX_ROW(V, LABEL) {LABEL, {"layout/" #V "/n:1000000", "layout/" #V "/n:1000000"}}
+MB_VIEW(.family = "layout", .place = 71, .corner = "10^6 doubles", .cols = {"bytes per element", "sum, per element"},
+        .figure = {"bytes_per_element", "real_time"}, .unit = {"1", "ns"}, .per = {0, 1e6},
+        .rows = {BX_ROW(unboxed, "flat array"), BX_ROW(boxed_malloc_inorder, "boxed (malloc), in allocation order"),
+                 BX_ROW(boxed_malloc_shuffled, "boxed (malloc), shuffled"), BX_ROW(boxed_pool_inorder, "boxed (pool), in allocation order"),
+                 BX_ROW(boxed_pool_shuffled, "boxed (pool), shuffled")});

@@ -468,3 +468,18 @@ MB_CHART(.family = "gemm", .file = "gemm", .title = "Matrix multiply C = AB (n x
          .series = {GM_SERIES("ijk", "naive ijk", 4, 0), GM_SERIES("ikj", "naive ikj", 3, 0), GM_SERIES("jki", "naive jki", 5, 0),
                     GM_SERIES("blas_row", "OpenBLAS, row-major, 1 thread", 1, 0), GM_SERIES("blas_col", "OpenBLAS, column-major, 1 thread", 2, 2),
                     GM_SERIES("blas_row_t", "OpenBLAS, row-major, A^T B^T, 1 thread", 6, 3), GM_SERIES("blas_row_threads", "OpenBLAS, row-major, every core", 7, 0)});
+
+/* Row against column order by n (time ratios from the bandwidths: the bytes are the same). */
+#define TR_ROW(N) {#N, {"traverse/row_sum/n:" #N, "traverse/col_sum/n:" #N, NULL, "traverse/blocked_col_sum/n:" #N, NULL, "traverse/row_sum/n:" #N}}
+MB_VIEW(.family = "traverse", .heading = "Traversal order", .place = 60, .charts = {{"traverse", "column vs row"}}, .corner = "n",
+        .cols = {"row-order sum", "column-order sum", "column / row (time)", "strips of 8 rows", "strips / row (time)", "cache level of the matrix"},
+        .figure = {"bytes_per_second", "bytes_per_second", NULL, "bytes_per_second", NULL, "level"}, .unit = {[5] = "level"},
+        .ratio = {[2] = {1, 2}, [4] = {1, 4}},
+        .rows = {TR_ROW(64), TR_ROW(256), TR_ROW(1000), TR_ROW(1024), TR_ROW(2000), TR_ROW(2048), TR_ROW(4000), TR_ROW(4096)});
+#define GM_ROW(N)                                                                                                                     \
+  {#N,                                                                                                                                \
+   {"gemm/ijk/n:" #N, "gemm/ikj/n:" #N, "gemm/jki/n:" #N, "gemm/blas_row/n:" #N, "gemm/blas_col/n:" #N, "gemm/blas_row_t/n:" #N,      \
+    "gemm/blas_row_threads/n:" #N}}
+MB_VIEW(.family = "gemm", .heading = "Matrix multiply", .place = 61, .charts = {{"gemm", "matrix multiply"}}, .corner = "n",
+        .cols = {"ijk", "ikj", "jki", "OpenBLAS row-major", "column-major", "row-major, A^T B^T", "every core", "ikj / OpenBLAS row-major"},
+        .ratio = {[7] = {2, 4}}, .rows = {GM_ROW(64), GM_ROW(256), GM_ROW(1024), GM_ROW(2048)});

@@ -63,7 +63,8 @@ json_t *column_unit(const mb_view_t *v, int c) {
  * and rows (a row's cells in column order, null where it has none). */
 json_t *view_json(const mb_view_t *v) {
   json_t *o = json_object(), *charts = json_array(), *cols = json_array(), *figs = json_array(), *units = json_array(), *rows = json_array();
-  json_object_set_new(o, "heading", json_string(v->heading));
+  json_t *per = json_array(), *inv = json_array(), *share = json_array(), *ratio = json_array();
+  json_object_set_new(o, "heading", v->heading ? json_string(v->heading) : json_null());
   json_object_set_new(o, "place", json_integer(v->place));
   for (int c = 0; c < MB_VIEW_CHARTS && v->charts[c].file; c++)
     json_array_append_new(charts, json_pack("{s:s,s:s}", "file", v->charts[c].file, "alt", v->charts[c].alt ? v->charts[c].alt : v->charts[c].file));
@@ -75,7 +76,11 @@ json_t *view_json(const mb_view_t *v) {
     for (int c = 0; c < ncols; c++) {
       json_array_append_new(cols, json_string(v->cols[c]));
       json_array_append_new(figs, v->figure[c] ? json_string(v->figure[c]) : json_null());
-      json_array_append_new(units, column_unit(v, c));
+      json_array_append_new(units, v->unit[c] ? json_string(v->unit[c]) : column_unit(v, c));
+      json_array_append_new(per, json_real(v->per[c]));
+      json_array_append_new(inv, json_real(v->inv[c]));
+      json_array_append_new(share, v->share_of[c] ? json_string(v->share_of[c]) : json_null());
+      json_array_append_new(ratio, v->ratio[c].num ? json_pack("[ii]", v->ratio[c].num, v->ratio[c].den) : json_null());
     }
     for (int r = 0; r < MB_VIEW_ROWS && v->rows[r].label; r++) {
       json_t *row = json_array();
@@ -88,6 +93,12 @@ json_t *view_json(const mb_view_t *v) {
   json_object_set_new(o, "figures", figs);
   json_object_set_new(o, "units", units);
   json_object_set_new(o, "rows", rows);
+  /* A column's scaling, share and ratio (membench.h): arrays beside "figures", one a column. */
+  json_object_set_new(o, "per", per);
+  json_object_set_new(o, "inv", inv);
+  json_object_set_new(o, "share_of", share);
+  json_object_set_new(o, "ratio", ratio);
+  if (v->note) json_object_set_new(o, "note", json_string(v->note));
   return o;
 }
 

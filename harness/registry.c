@@ -95,20 +95,41 @@ static const mb_bench_t *bench_matching(const char *name, int whole) {
 const mb_bench_t *mb_bench_named(const char *name) { return bench_matching(name, 1); }
 static int names_a_benchmark(const char *name) { return mb_bench_named(name) != NULL; }
 
+/* The units a view's column may read in (mbreport formats each). */
+static const char *const view_units[] = {"ns", "B", "B/s", "FLOP/s", "x", "%", "level", "1", NULL};
+
 int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
-  if (!w->family || !mb_family_find(w->family) || !w->heading) {
-    snprintf(err, errlen, "a report section (%s) names a family without MB_FAMILY, or has no heading", w->family ? w->family : "no family");
+  const char *name = w->heading ? w->heading : "(continued)";
+  if (!w->family || !mb_family_find(w->family) || (!w->heading && !w->corner)) {
+    snprintf(err, errlen, "a report section (%s) names a family without MB_FAMILY, or has neither a heading nor a table", w->family ? w->family : "no family");
     return -1;
+  }
+  for (int c = 0; c < MB_VIEW_COLS; c++) {
+    const mb_view_ratio_t r = w->ratio[c];
+    int known = !w->unit[c];
+    for (int u = 0; !known && view_units[u]; u++) known = !strcmp(view_units[u], w->unit[c]);
+    const char *what = !known ? "a unit that is none of ns, B, B/s, FLOP/s, x, %, level, 1"
+                       : (w->figure[c] && !mb_chart_figure_valid(w->figure[c])) || (w->share_of[c] && !mb_chart_figure_valid(w->share_of[c]))
+                           ? "a figure that is not a figure's name"
+                       : (r.num || r.den) && (r.num < 1 || r.den < 1 || r.num > MB_VIEW_COLS || r.den > MB_VIEW_COLS || r.num == c + 1 || r.den == c + 1 ||
+                                              !w->cols[r.num - 1] || !w->cols[r.den - 1] || w->ratio[r.num - 1].num || w->ratio[r.den - 1].num)
+                           ? "a ratio of columns that are not other columns with cells"
+                       : w->per[c] < 0 || w->inv[c] < 0 ? "a negative divisor"
+                                                         : NULL;
+    if (what) {
+      snprintf(err, errlen, "report section '%s' (%s): column %d has %s", name, w->family, c + 1, what);
+      return -1;
+    }
   }
   for (int r = 0; r < MB_VIEW_ROWS; r++)
     for (int c = 0; c < MB_VIEW_COLS; c++) {
       const char *n = w->rows[r].cells[c];
       if (n && !names_a_benchmark(n)) {
-        snprintf(err, errlen, "report section '%s' (%s): '%s' is not a registered benchmark", w->heading, w->family, n);
+        snprintf(err, errlen, "report section '%s' (%s): '%s' is not a registered benchmark", name, w->family, n);
         return -1;
       }
       if (n && !w->cols[c]) {
-        snprintf(err, errlen, "report section '%s' (%s): '%s' is in a column without a header", w->heading, w->family, n);
+        snprintf(err, errlen, "report section '%s' (%s): '%s' is in a column without a header", name, w->family, n);
         return -1;
       }
     }

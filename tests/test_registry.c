@@ -125,6 +125,25 @@ int main(void) {
     CHECK_EQ_INT(mb_view_check(bad_views[k], err, sizeof err), -1);
     CHECK(strstr(err, said_of[k]) != NULL);
   }
+  /* A column's unit from the list, its figures names, a ratio of two other columns with cells;
+   * a section without a heading continues the one before and needs a table. */
+  static const mb_view_t v_unit = {.family = "alpha", .heading = "U", .corner = "c", .cols = {"x"}, .unit = {"parsecs"}, .rows = {{"r", {"alpha/one/size:8"}}}},
+                         v_self = {.family = "alpha", .heading = "S", .corner = "c", .cols = {"x", "y"}, .ratio = {[1] = {2, 1}}, .rows = {{"r", {"alpha/one/size:8"}}}},
+                         v_chain = {.family = "alpha", .heading = "C", .corner = "c", .cols = {"x", "y", "z"}, .ratio = {[1] = {1, 1}, [2] = {2, 1}},
+                                    .rows = {{"r", {"alpha/one/size:8"}}}},
+                         v_fig = {.family = "alpha", .heading = "F", .corner = "c", .cols = {"x"}, .share_of = {"a b"}, .rows = {{"r", {"alpha/one/size:8"}}}},
+                         v_bare = {.family = "alpha"};
+  const mb_view_t *bad_cols[] = {&v_unit, &v_self, &v_chain, &v_fig, &v_bare};
+  const char *cols_said[] = {"column 1 has a unit that is none of", "column 2 has a ratio of columns", "column 3 has a ratio of columns",
+                             "column 1 has a figure that is not", "neither a heading nor a table"};
+  for (int k = 0; k < 5; k++) {
+    err[0] = 0;
+    CHECK_EQ_INT(mb_view_check(bad_cols[k], err, sizeof err), -1);
+    CHECK(strstr(err, cols_said[k]) != NULL);
+  }
+  static const mb_view_t v_ok = {.family = "alpha", .corner = "c", .cols = {"x", "y", "x/y"}, .unit = {"ns", "%", "x"}, .per = {2},
+                                 .share_of = {[1] = "real_time"}, .ratio = {[2] = {1, 2}}, .rows = {{"r", {"alpha/one/size:8", "alpha/one/size:16"}}}};
+  CHECK_EQ_INT(mb_view_check(&v_ok, err, sizeof err), 0);
   CHECK_EQ_INT(mb_view_count(), 1);
   /* Claims likewise: their benchmarks registered, their texts there. */
   static const mb_claim_t cl_typo = {.id = "X", .family = "alpha", .text = "t", .a = {"alpha/one/size:8"}, .b = {"alpha/twoo/n:64/stride:1"},

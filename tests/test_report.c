@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
   static const char *must[] = {"# membench report: ", "## The machine", "### Caches: what hwloc says", "| L1 |",
                                "## Hierarchy", "![latency](charts/latency.png)", "## Stack and heap", "## Recursion",
                                "## Allocators", "![allocation cost](charts/alloc_pair.png)", "## Traversal order",
-                               "![matrix multiply](charts/gemm.png)", "## Data layout and alignment",
+                               "## Matrix multiply", "![matrix multiply](charts/gemm.png)", "## Data layout", "## Alignment",
                                "![misaligned access in L1](charts/align_l1.png)", "## The lesson's claims",
                                "## The pool beside CPython's pymalloc", "| block for a 20-byte request |",
                                "## The whole machine", "![bandwidth vs threads](charts/machine.png)", NULL};

@@ -35,7 +35,14 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 d["context"]["membench"].setdefault("presentation", {}).setdefault("hierarchy", {})["sections"] = [
   {"heading": "H\n## injected", "place": 1, "charts": [{"file": "../../etc/passwd", "alt": "a"}, {"file": "ok", "alt": "x](http://evil.example/)"}],
-   "columns": ["c", "d"], "figures": [None], "rows": [["r <b>", "hierarchy/latency_random/ws:16384"], ["s", "no/such/benchmark"]]}]
+   "columns": ["c", "d", "e"], "figures": [None], "rows": [["r <b>", "hierarchy/latency_random/ws:16384"], ["s", "no/such/benchmark", "hierarchy/latency_random/ws:16384"], ["gone", "no/such/benchmark"]]},
+  # Columns that scale, share and divide, with a crafted unit and ratios that point nowhere.
+  {"heading": "Columns", "place": 2, "charts": [], "columns": ["n", "ns", "half", "share", "ratio", "unit", "bad ratio"],
+   "figures": ["sample_median_ns", "sample_median_ns", "sample_median_ns", None, "sample_median_ns", None],
+   "units": [None, None, None, None, "|<b>x", None], "per": [0, 2, 0, 0, 0, 0], "inv": [0, 0, 0, 0, 0, 0],
+   "share_of": [None, None, "sample_median_ns", None, None, None], "ratio": [None, None, None, [1, 2], None, [9, -1]],
+   "rows": [["one", "hierarchy/latency_random/ws:16384", "hierarchy/latency_random/ws:16384", "hierarchy/latency_random/ws:16384", None,
+             "hierarchy/latency_random/ws:16384", None]]}]
 lat = lambda ws: {"bench": "hierarchy/latency_random/ws:%d" % ws}
 c = lambda i, **k: dict({"id": i, "text": "t " + i, "a": lat(16384), "b": lat(268435456), "above": False, "bound": 1,
                          "measured": "{a:2} vs {b:2}", "holds": "holds ({r:3})", "differs": "differs"}, **k)
@@ -50,7 +57,19 @@ grep -q '^## injected' "$dir/c.md" && fail "a heading's new line made a heading 
 grep -q 'etc/passwd' "$dir/c.md" && fail "a chart name that is a path reached the report"
 grep -q '](http' "$dir/c.md" && fail "an alternative text closed its link"
 grep -q '<b>' "$dir/c.md" && fail "HTML in a row label reached the report"
-grep -q '^| s | – |$' "$dir/c.md" || fail "a benchmark the result lacks is not shown as –"
+grep -q '^| s | – | [0-9.]* ns |$' "$dir/c.md" || fail "a benchmark the result lacks is not shown as –"
+grep -q '^| gone |' "$dir/c.md" && fail "a row of nothing but missing benchmarks is shown"
+# per 2 halves the figure, a share of itself is 100%, the ratio of the two is 2x, the crafted
+# unit is escaped text, a ratio of columns that do not exist is –.
+$py - "$result" "$dir/c.md" <<'PY' || fail "declared columns (per, share_of, ratio, unit) are not shown as declared"
+import json, statistics, sys
+res, rep = json.load(open(sys.argv[1])), open(sys.argv[2]).read().splitlines()
+m = statistics.median(b["sample_median_ns"] for b in res["benchmarks"] if b.get("run_name") == "hierarchy/latency_random/ws:16384"
+                      and b.get("run_type") != "aggregate" and not b.get("mb_disturbed"))
+row = [l for l in rep if l.startswith("| one |")][0]
+want = "| one | %.3g ns | %.3g ns | 100%% | 2× | %.4g \\|&lt;b&gt;x | – |" % (m, m / 2, m)
+assert row == want, (row, want)
+PY
 grep -q '^## H ## injected$' "$dir/c.md" || fail "the crafted section is not drawn: $(grep -n '^## H' "$dir/c.md")"
 # Declared claims: judged by their rule each way, a missing figure said, the templates filled
 # and escaped, a claim with .after right after its row.

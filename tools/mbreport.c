@@ -416,7 +416,7 @@ static void check_entries(const char *path) {
  * before their families declared them. Everything in them is data: names are looked up,
  * text escaped, a chart whose name is not a plain file name is left out. ---- */
 
-#define MB_VIEW_COLS_MAX 6    /* membench.h's MB_VIEW_COLS: more columns is no section of ours */
+#define MB_VIEW_COLS_MAX 8    /* membench.h's MB_VIEW_COLS: more columns is no section of ours */
 
 /* The sections a family declares, from the result or the views file. */
 static json_t *sections_of(const char *fam) {
@@ -432,19 +432,42 @@ static json_t *claims_of(const char *fam) {
   return json_is_array(s) ? s : NULL;
 }
 
-/* One cell: the named benchmark's figure (the column's, else its primary) in its unit. */
-static const char *view_cell(const char *name, const char *figure, const char *col_unit) {
+/* One cell's value and unit: the named benchmark's figure (the column's, else its primary),
+ * scaled as the column says (per, inv) or a share of another of its figures (in %). *unit:
+ * the column's unit if it says one, else the figure's; NULL for a counter nobody gave one. */
+static double view_value(json_t *v, size_t c, const char *name, const char **unit) {
   json_t *b = name ? bench(name) : NULL;
   const char *primary = json_string_value(json_object_get(b, "primary"));
-  const char *fig = figure ? figure : primary;
-  if (!b || !fig) return "–";
-  const char *unit = mb_is_time_field(fig) ? "ns" : primary && !strcmp(fig, primary) ? json_string_value(json_object_get(b, "unit"))
-                     : col_unit ? col_unit : !strcmp(fig, "bytes_per_second") ? "B/s" : NULL;
-  double v = num(b, fig);
-  if (unit || isnan(v)) return fmt_value(v, unit);
-  static char bare[32]; /* a counter no declaration gives a unit */
-  snprintf(bare, sizeof bare, "%.3g", v);
-  return bare;
+  const char *fig = json_string_value(json_array_get(json_object_get(v, "figures"), c));
+  const char *col_unit = json_string_value(json_array_get(json_object_get(v, "units"), c));
+  const char *share = json_string_value(json_array_get(json_object_get(v, "share_of"), c));
+  double per = json_number_value(json_array_get(json_object_get(v, "per"), c));
+  double inv = json_number_value(json_array_get(json_object_get(v, "inv"), c));
+  if (!fig) fig = primary;
+  *unit = share ? "%" : col_unit ? col_unit : fig && mb_is_time_field(fig) ? "ns"
+          : primary && fig && !strcmp(fig, primary) ? json_string_value(json_object_get(b, "unit"))
+          : fig && !strcmp(fig, "bytes_per_second") ? "B/s" : NULL;
+  if (!b || !fig) return NAN;
+  double x = num(b, fig);
+  if (per > 0) x /= per;
+  if (inv > 0) x = inv / x;
+  if (share) x = 100 * x / num(b, share);
+  return x;
+}
+
+/* A value as its unit reads: the report's units (fmt.h), a share in %, a cache level, a plain
+ * number, or any other unit as text (from the result: escaped). */
+static const char *view_format(double x, const char *unit) {
+  static char b[8][64];
+  static int k;
+  char *o = b[k++ % 8];
+  if (isnan(x) || isinf(x)) return "–";
+  if (!unit || !strcmp(unit, "1")) snprintf(o, 64, "%.3g", x);
+  else if (!strcmp(unit, "%")) snprintf(o, 64, "%.0f%%", x);
+  else if (!strcmp(unit, "level")) x == 0 ? snprintf(o, 64, "memory") : snprintf(o, 64, "L%.0f", x);
+  else if (!strcmp(unit, "ns") || !strcmp(unit, "B") || !strcmp(unit, "B/s") || !strcmp(unit, "FLOP/s") || !strcmp(unit, "x")) return fmt_value(x, unit);
+  else snprintf(o, 64, "%.4g %.24s", x, mb_md_text(unit));
+  return o;
 }
 
 /* Whether a declared section has something of this result to show: a chart, or a cell whose
@@ -463,7 +486,7 @@ static int view_shows(json_t *v) {
 static void view_section(json_t *v, const char *charts) {
   const char *heading = json_string_value(json_object_get(v, "heading"));
   if (!view_shows(v)) return;
-  printf("\n## %s\n", mb_md_text(heading ? heading : "?"));
+  if (heading) printf("\n## %s\n", mb_md_text(heading)); /* none: a table of the section before */
   size_t i;
   json_t *c;
   int drawn = 0;
@@ -476,8 +499,7 @@ static void view_section(json_t *v, const char *charts) {
       if (*p == '[' || *p == ']') *p = ' ';
     printf("%s![%s](%s/%s.png)\n", drawn++ ? "" : "\n", a, charts, file);
   }
-  json_t *cols = json_object_get(v, "columns"), *figs = json_object_get(v, "figures"), *units = json_object_get(v, "units");
-  json_t *rows = json_object_get(v, "rows"), *row;
+  json_t *cols = json_object_get(v, "columns"), *rows = json_object_get(v, "rows"), *row;
   size_t ncols = json_array_size(cols);
   if (ncols < 2 || ncols > 1 + MB_VIEW_COLS_MAX) return;
   printf("\n|");
@@ -485,18 +507,33 @@ static void view_section(json_t *v, const char *charts) {
   printf("\n|");
   for (size_t k = 0; k < ncols; k++) printf("---|");
   printf("\n");
+  json_t *ratios = json_object_get(v, "ratio");
   json_array_foreach(rows, i, row) {
+    int some = 0; /* a row none of whose benchmarks the result has (not in its mode) is left out */
+    for (size_t k = 1; k < ncols && !some; k++) some = json_is_string(json_array_get(row, k)) && bench(json_string_value(json_array_get(row, k)));
+    if (!some) continue;
     printf("| %s |", mb_md_text(json_string_value(json_array_get(row, 0))));
-    for (size_t k = 1; k < ncols; k++)
-      printf(" %s |", view_cell(json_string_value(json_array_get(row, k)), json_string_value(json_array_get(figs, k - 1)),
-                                json_string_value(json_array_get(units, k - 1))));
+    double x[MB_VIEW_COLS_MAX];
+    const char *unit[MB_VIEW_COLS_MAX];
+    for (size_t k = 1; k < ncols; k++) /* read while the row is written: a disturbed figure marks it */
+      x[k - 1] = view_value(v, k - 1, json_string_value(json_array_get(row, k)), &unit[k - 1]);
+    for (size_t k = 1; k < ncols; k++) { /* a ratio of two other columns of the row */
+      json_t *r = json_array_get(ratios, k - 1);
+      json_int_t a = json_integer_value(json_array_get(r, 0)), d = json_integer_value(json_array_get(r, 1));
+      if (!json_is_array(r)) continue;
+      x[k - 1] = a >= 1 && d >= 1 && (size_t)a < ncols && (size_t)d < ncols && (size_t)a != k && (size_t)d != k ? x[a - 1] / x[d - 1] : NAN;
+      if (!unit[k - 1]) unit[k - 1] = "x";
+    }
+    for (size_t k = 1; k < ncols; k++) printf(" %s |", view_format(x[k - 1], unit[k - 1]));
     printf("\n");
   }
+  const char *note = json_string_value(json_object_get(v, "note"));
+  if (note) printf("\n%s\n", mb_md_text(note));
 }
 
 /* The families whose section is written here by hand; a section one of them declares follows
  * the hand-written one. */
-static const char *const hand_written[] = {"alloc", "traverse", "gemm", "layout", "align", "machine", "python", NULL};
+static const char *const hand_written[] = {"machine", "python", NULL};
 static int is_hand_written(const char *fam) {
   for (int k = 0; fam && hand_written[k]; k++)
     if (!strcmp(hand_written[k], fam)) return 1;
@@ -529,105 +566,6 @@ static void declared_sections(const char *charts, const char *only) {
   json_array_foreach(all, i, b) view_section(b, charts);
   json_decref(all);
   json_decref(seen);
-}
-
-static void section_alloc(const char *charts) {
-  if (has_family("alloc")) {
-    printf("\n## Allocators\n\n![allocation cost](%s/alloc_pair.png)\n![memory cost](%s/alloc_memory.png)\n\n"
-           "| allocator | pair, 32 B | batch of 10,000 freed at random, 32 B, per pair | mixed sizes, per free + malloc | producer/consumer (scatter), 32 B | 20-byte blocks: bytes handed out per byte | peak RSS per byte requested | resident after freeing half / all (share of the peak) |\n"
-           "|---|---|---|---|---|---|---|---|\n",
-           charts, charts);
-    static const char *const al[] = {"pool", "freelist", "bump", "glibc", "jemalloc", "mimalloc", "tcmalloc"};
-    static const char *const label[] = {"pool", "free list", "bump region", "glibc", "jemalloc", "mimalloc", "tcmalloc"};
-    for (size_t a = 0; a < sizeof al / sizeof *al; a++) {
-      char n[6][96];
-      snprintf(n[0], sizeof n[0], "alloc/%s/pair/size:32", al[a]);
-      snprintf(n[1], sizeof n[1], "alloc/%s/batch_random/size:32", al[a]);
-      snprintf(n[2], sizeof n[2], "alloc/%s/mixed", al[a]);
-      snprintf(n[3], sizeof n[3], "alloc/%s/prodcon_scatter/size:32", al[a]);
-      snprintf(n[4], sizeof n[4], "alloc/%s/footprint/size:20", al[a]);
-      json_t *f = bench(n[4]);
-      double per_batch = num(bench(n[1]), "items_per_second");
-      printf("| %s | %s | %s | %s | %s | %s | %s | ", label[a], fmt_ns(ns(n[0])), fmt_ns(1e9 / per_batch), fmt_ns(ns(n[2])),
-             fmt_ns(ns(n[3])), fmt_x(num(f, "internal_frag")), fmt_x(num(f, "rss_per_requested")));
-      double peak = num(f, "peak_rss_kib");
-      if (isnan(peak) || peak <= 0) printf("– |\n");
-      else printf("%.0f%% / %.0f%% |\n", 100 * num(f, "rss_half_freed_kib") / peak, 100 * num(f, "rss_all_freed_kib") / peak);
-    }
-    printf("\nThe last column: the resident memory left after freeing every other block, then every block, as a share "
-           "of the peak (8 MiB requested in 20-byte blocks, in a fresh process). 100%% means nothing went back to the "
-           "operating system; over 100%%, freeing itself grew the process (the allocator's own bookkeeping). The pool "
-           "and the bump region give their arenas back once they are empty.\n");
-  }
-}
-
-static void section_traverse(const char *charts) {
-  if (has_family("traverse") || has_family("gemm")) {
-    printf("\n## Traversal order\n\n![column vs row](%s/traverse.png)\n![matrix multiply](%s/gemm.png)\n\n"
-           "| n | row-order sum | column-order sum | column / row | strips of 8 rows / row | cache level of the matrix |\n|---|---|---|---|---|---|\n",
-           charts, charts);
-    static const int tn[] = {64, 256, 1000, 1024, 2000, 2048, 4000, 4096};
-    for (size_t k = 0; k < sizeof tn / sizeof *tn; k++) {
-      char r[64], c[64], bl[64];
-      snprintf(r, sizeof r, "traverse/row_sum/n:%d", tn[k]);
-      snprintf(c, sizeof c, "traverse/col_sum/n:%d", tn[k]);
-      snprintf(bl, sizeof bl, "traverse/blocked_col_sum/n:%d", tn[k]);
-      if (!bench(r)) continue;
-      double lv = num(bench(r), "level");
-      char level[16];
-      if (isnan(lv)) snprintf(level, sizeof level, "–");
-      else if (lv == 0) snprintf(level, sizeof level, "memory");
-      else snprintf(level, sizeof level, "L%.0f", lv);
-      printf("| %d | %.3g GB/s | %.3g GB/s | %.1f | %.1f | %s |\n", tn[k], num(bench(r), "bytes_per_second") / 1e9,
-             num(bench(c), "bytes_per_second") / 1e9, ns(c) / ns(r), ns(bl) / ns(r), level);
-    }
-    printf("\n| n | ijk | ikj | jki | OpenBLAS row-major | column-major | row-major, A^T B^T | every core | best naive / OpenBLAS |\n|---|---|---|---|---|---|---|---|---|\n");
-    static const int gn[] = {64, 256, 1024, 2048};
-    for (size_t k = 0; k < sizeof gn / sizeof *gn; k++) {
-      static const char *const v[] = {"ijk", "ikj", "jki", "blas_row", "blas_col", "blas_row_t", "blas_row_threads"};
-      double g[7], best = 0;
-      int any = 0;
-      for (int j = 0; j < 7; j++) {
-        char n[64];
-        snprintf(n, sizeof n, "gemm/%s/n:%d", v[j], gn[k]);
-        g[j] = num(bench(n), "items_per_second") / 1e9;
-        any |= !isnan(g[j]);
-        if (j < 3 && g[j] > best) best = g[j];
-      }
-      if (!any) continue;
-      printf("| %d |", gn[k]);
-      for (int j = 0; j < 7; j++) printf(isnan(g[j]) ? " – |" : " %.3g GFLOP/s |", g[j]);
-      printf(" %s |\n", best > 0 && !isnan(g[3]) ? fmt_x(best / g[3]) : "–");
-    }
-  }
-}
-
-static void section_layout(const char *charts) {
-  if (has_family("layout") || has_family("align")) {
-    printf("\n## Data layout and alignment\n\n![struct layouts](%s/layout.png)\n![misaligned access in L1](%s/align_l1.png)\n"
-           "![misaligned access in memory](%s/align_dram.png)\n\n| layout | bytes per record | MiB per 10^6 records | sum of d, 4,000,000 records | every field |\n|---|---|---|---|---|\n",
-           charts, charts, charts);
-    static const char *const ly[] = {"padded", "reordered", "packed", "soa"};
-    static const char *const lylabel[] = {"padded struct (char, int, char, double)", "reordered (double, int, char, char)",
-                                          "packed (no padding)", "struct of arrays"};
-    for (int k = 0; k < 4; k++) {
-      char one[80], all[80];
-      snprintf(one, sizeof one, "layout/%s_one/records:4000000", ly[k]);
-      snprintf(all, sizeof all, "layout/%s_all/records:4000000", ly[k]);
-      json_t *o = bench(one);
-      printf("| %s | %.0f | %.2f | %s per record | %s per record |\n", lylabel[k], num(o, "bytes_per_record"), num(o, "mib_per_million"),
-             fmt_ns(ns(one) / 4e6), fmt_ns(ns(all) / 4e6));
-    }
-    printf("\n| 10^6 doubles | bytes per element | sum, per element |\n|---|---|---|\n");
-    static const char *const bx[] = {"unboxed", "boxed_malloc_inorder", "boxed_malloc_shuffled", "boxed_pool_inorder", "boxed_pool_shuffled"};
-    static const char *const bxlabel[] = {"flat array", "boxed (malloc), in allocation order", "boxed (malloc), shuffled",
-                                          "boxed (pool), in allocation order", "boxed (pool), shuffled"};
-    for (int k = 0; k < 5; k++) {
-      char n[80];
-      snprintf(n, sizeof n, "layout/%s/n:1000000", bx[k]);
-      printf("| %s | %.0f | %s |\n", bxlabel[k], num(bench(n), "bytes_per_element"), fmt_ns(ns(n) / 1e6));
-    }
-  }
 }
 
 static void claims_stack(void) {
@@ -1417,9 +1355,6 @@ int main(int argc, char **argv) {
 
   machine_table();
   declared_sections(charts, NULL);
-  if (has_family("alloc")) section_alloc(charts);
-  if (has_family("traverse") || has_family("gemm")) section_traverse(charts);
-  if (has_family("layout") || has_family("align")) section_layout(charts);
   if (bench("alloc/pymalloc/pair/size:32")) pymalloc_section();
   if (has_family("machine")) machine_section(charts), declared_sections(charts, "machine");
   if (has_family("python")) python_section(charts);

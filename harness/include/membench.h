@@ -222,8 +222,11 @@ void mb_register_family(const mb_family_t *family);
  * variant and argument names: a typo is an error, not a "–"), and records the sections in
  * the result (context.membench.presentation.<family>.sections). `membench --mb_views`
  * prints them. A cell names one benchmark; its figure is the column's, or the benchmark's
- * primary; a benchmark missing from a result (skipped, not in its mode) shows "–". */
-#define MB_VIEW_COLS 6
+ * primary; a benchmark missing from a result (skipped, not in its mode) shows "–". A column
+ * may scale its figure (.per: per record, .inv: ns per item from items per second), show it as
+ * a share of another figure of the same entry (.share_of, in %), or hold no cells and show the
+ * ratio of two other columns of its row (.ratio); .unit says how its values read. */
+#define MB_VIEW_COLS 8
 #define MB_VIEW_ROWS 12
 #define MB_VIEW_CHARTS 6
 typedef struct mb_view_chart {
@@ -234,15 +237,26 @@ typedef struct mb_view_row {
   const char *label;
   const char *cells[MB_VIEW_COLS];
 } mb_view_row_t;
+typedef struct mb_view_ratio {
+  int num, den; /* columns, counted from 1 (the first after the corner) */
+} mb_view_ratio_t;
 typedef struct mb_view {
   const char *family;  /* whose benchmarks it shows: drawn when the result has the family */
-  const char *heading; /* the section's heading */
+  const char *heading; /* the section's heading; NULL: a table that goes on the section before */
   int place;           /* where it sits in the report: lower first */
   mb_view_chart_t charts[MB_VIEW_CHARTS];
   const char *corner;               /* the first column's header; NULL: no table */
   const char *cols[MB_VIEW_COLS];   /* the other columns' headers */
   const char *figure[MB_VIEW_COLS]; /* each column's figure; NULL: each cell's primary */
+  const char *unit[MB_VIEW_COLS];   /* how a column's values read: "ns", "B", "B/s", "FLOP/s",
+                                       "x" (a ratio), "%", "level" (L1, L2... or memory), "1" (a
+                                       plain number); NULL: the figure's declared unit */
+  double per[MB_VIEW_COLS];         /* the figure divided by this (0: as it is) */
+  double inv[MB_VIEW_COLS];         /* inv / the figure instead (0: not) */
+  const char *share_of[MB_VIEW_COLS]; /* the figure over this figure of the same entry, in % */
+  mb_view_ratio_t ratio[MB_VIEW_COLS]; /* a column without cells: column num / column den */
   mb_view_row_t rows[MB_VIEW_ROWS];
+  const char *note; /* a paragraph after the table (NULL: none) */
 } mb_view_t;
 
 void mb_register_view(const mb_view_t *view);
