@@ -628,3 +628,17 @@ MB_VIEW(.family = "alloc", .heading = "Allocators", .place = 50, .charts = {{"al
                 "(8 MiB requested in 20-byte blocks, in a fresh process). 100% means nothing went back to the operating system; over 100%, "
                 "freeing itself grew the process (the allocator's own bookkeeping). The pool and the bump region give their arenas back once "
                 "they are empty.");
+
+MB_CLAIM(.id = "C4, CPython", .family = "alloc", .after = "C4", .text = "pymalloc makes small allocation essentially free",
+         .a = {"alloc/glibc/pair/size:32", "real_time"}, .b = {"alloc/pymalloc/pair/size:32", "real_time"}, .c = {"alloc/pool/pair/size:32", "real_time"},
+         .above = 1, .bound = 2, .measured = "32-byte PyObject_Malloc + PyObject_Free: {b:2} ns, glibc {a:2} ns ({r:1}×), the pool {c:2} ns",
+         .holds = "holds (rule: at least 2× faster than glibc's malloc)", .differs = "differs (rule: at least 2× faster than glibc's malloc)");
+MB_CLAIM(.id = "C6", .family = "alloc", .after = "C5, CPython", .text = "external fragmentation: freed memory scattered among live blocks stays with the process",
+         .a = {"alloc/glibc/footprint/size:20", "rss_half_freed_kib"}, .b = {"alloc/glibc/footprint/size:20", "peak_rss_kib"},
+         .c = {"alloc/glibc/footprint/size:20", "rss_all_freed_kib"}, .above = 1, .bound = 0.9,
+         .measured = "glibc, 8 MiB in 20-byte blocks: peak RSS {b:0} KiB; after freeing every other block {a:0} KiB ({p:0}%); after freeing all {c:0} KiB",
+         .holds = "holds (rule: half freed, at least 90% still resident)", .differs = "differs (rule: half freed, at least 90% still resident)");
+MB_CLAIM(.id = "C16", .family = "alloc", .after = "C15, CPython", .text = "an arena whose pools are all free goes back to the OS",
+         .a = {"alloc/pool/footprint/size:20", "rss_all_freed_kib"}, .b = {"alloc/pool/footprint/size:20", "peak_rss_kib"}, .above = 0, .bound = 0.1,
+         .measured = "pool, 8 MiB in 20-byte blocks: peak RSS {b:0} KiB; after freeing every block and trimming {a:0} KiB ({p:1}%)",
+         .holds = "holds (rule: under 10% of the peak left resident)", .differs = "differs (rule: under 10% of the peak left resident)");

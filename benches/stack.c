@@ -651,3 +651,6 @@ MB_CHART(.family = "stack", .file = "thread_stacks", .title = "Thread stacks: re
                     {"stack/threads/stack_kib:2048", "vm_kib_per_thread", "reserved, 2 MiB stacks", 2},
                     {"stack/threads/stack_kib:8192", "rss_kib_per_thread", "resident, 8 MiB stacks (wide)", .wide = 1},
                     {"stack/threads/stack_kib:2048", "rss_kib_per_thread", "resident, 2 MiB stacks", 2, 2}});
+MB_CLAIM(.id = "C3", .family = "stack", .after = "C2", .text = "malloc costs ~100 ns per call", .a = {"stack/malloc/size:16", "real_time"},
+         .bound = 50, .high = 200, .measured = "malloc+free of 16 B: {a:2} ns", .holds = "holds (rule: 50–200 ns)",
+         .differs = "differs (rule: 50–200 ns)");

@@ -483,3 +483,8 @@ MB_VIEW(.family = "traverse", .heading = "Traversal order", .place = 60, .charts
 MB_VIEW(.family = "gemm", .heading = "Matrix multiply", .place = 61, .charts = {{"gemm", "matrix multiply"}}, .corner = "n",
         .cols = {"ijk", "ikj", "jki", "OpenBLAS row-major", "column-major", "row-major, A^T B^T", "every core", "ikj / OpenBLAS row-major"},
         .ratio = {[7] = {2, 4}}, .rows = {GM_ROW(64), GM_ROW(256), GM_ROW(1024), GM_ROW(2048)});
+MB_CLAIM(.id = "C12", .family = "traverse", .after = "C11",
+         .text = "column access on a row-major array is several times slower than row access (2000×2000)",
+         .a = {"traverse/col_sum/n:2000", "real_time", 1e6}, .b = {"traverse/row_sum/n:2000", "real_time", 1e6}, .above = 1, .bound = 2,
+         .measured = "n = 2000: column-order sum {a:2} ms, row-order {b:2} ms: {r:1}× (every n: the traversal table)",
+         .holds = "holds (rule: ≥ 2× at n = 2000)", .differs = "differs (rule: ≥ 2× at n = 2000)");

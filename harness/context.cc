@@ -116,6 +116,9 @@ json_t *claim_json(const mb_claim_t *c) {
   if (c->after) json_object_set_new(o, "after", json_string(c->after));
   json_object_set_new(o, "a", claim_figure_json(&c->a));
   if (c->b.bench) json_object_set_new(o, "b", claim_figure_json(&c->b));
+  if (c->c.bench) json_object_set_new(o, "c", claim_figure_json(&c->c));
+  if (c->d.bench) json_object_set_new(o, "d", claim_figure_json(&c->d));
+  if (c->high > 0) json_object_set_new(o, "high", json_real(c->high));
   return o;
 }
 

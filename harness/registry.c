@@ -173,6 +173,8 @@ int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
   }
   const char *bad = !c->a.bench || !names_a_benchmark(c->a.bench) ? (c->a.bench ? c->a.bench : "(no a)")
                     : c->b.bench && !names_a_benchmark(c->b.bench) ? c->b.bench
+                    : c->c.bench && !names_a_benchmark(c->c.bench) ? c->c.bench
+                    : c->d.bench && !names_a_benchmark(c->d.bench) ? c->d.bench
                                                                     : NULL;
   if (bad) {
     snprintf(err, errlen, "claim %s (%s): '%s' is not a registered benchmark", c->id, c->family, bad);

@@ -48,7 +48,9 @@ c = lambda i, **k: dict({"id": i, "text": "t " + i, "a": lat(16384), "b": lat(26
                          "measured": "{a:2} vs {b:2}", "holds": "holds ({r:3})", "differs": "differs"}, **k)
 d["context"]["membench"]["presentation"]["hierarchy"]["claims"] = [
   c("X1", text="t <i>", measured="{a:2} vs {b:2} | {a:99} {q:1}"), c("X2", above=True), c("X3", a={"bench": "no/such/thing"}),
-  c("X4", after="X1", a={"bench": "hierarchy/latency_random/ws:16384", "per": 2}, b=None)]
+  c("X4", after="X1", a={"bench": "hierarchy/latency_random/ws:16384", "per": 2}, b=None),
+  c("X5", b=lat(16384), bound=0.5, high=1.5, measured="{p:0}% {c:2} {d:1}", c=lat(16384), d={"bench": "no/such/thing"}),
+  c("X6", b=lat(16384), bound=1.5, high=3, measured="{r:1}")]
 del d["context"]["membench"]["presentation"]["hierarchy"]["claims"][3]["b"]
 json.dump(d, open(sys.argv[2], "w"))
 PY
@@ -85,6 +87,10 @@ assert row["X1"][1] == "| X1 | t &lt;i&gt; | %.2f vs %.2f \\| {a:99} {q:1} | hol
 assert row["X2"][1].endswith("| differs |"), row["X2"]
 assert "not measured: no `no/such/thing` in this result | not measurable here yet |" in row["X3"][1], row["X3"]
 assert row["X4"][0] == row["X1"][0] + 1 and ("| %.2f vs 1.00 |" % (a / 2)) in row["X4"][1], (row["X4"], row["X1"])
+# A range rule: a / a = 1 lies within 0.5..1.5 (holds), not within 1.5..3 (differs); {p} is a
+# share in %, {c} a figure of the text, {d} one the result lacks.
+assert row["X5"][1].endswith("| 100%% %.2f – | holds (%.3f) |" % (a, 1.0)), row["X5"]
+assert row["X6"][1].endswith("| 1.0 | differs |"), row["X6"]
 PY
 echo '{"hierarchy":' > "$dir/bad.json"
 "$build/mbreport" "$result" charts --views="$dir/bad.json" > /dev/null 2> "$dir/err"; rc=$?

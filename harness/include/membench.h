@@ -336,9 +336,10 @@ void mb_register_chart(const mb_chart_t *chart);
 /* A claim the report judges, declared beside the benchmarks that measure it (data: the tools
  * hold no names). Its rule compares a / b (or a alone, without b) with a bound; the report's
  * row says what was measured and the verdict from templates in which {a:N}, {b:N} and {r:N}
- * are a, b and a / b with N decimals (times in ns). A figure the result lacks makes the row
- * "not measurable here". The row follows the claim named by .after in the table (or ends
- * it); membench checks the benchmark names at start, as for MB_VIEW. */
+ * are a, b and a / b with N decimals (times in ns), {p:N} is 100 a / b (a share in %), and
+ * {c:N}, {d:N} two more figures the text shows (a missing one: "–"). A figure of the rule the
+ * result lacks makes the row "not measurable here". The row follows the claim named by .after
+ * in the table (or ends it); membench checks the benchmark names at start, as for MB_VIEW. */
 typedef struct mb_claim_figure {
   const char *bench;  /* a benchmark's name (family/variant/arg:value) */
   const char *figure; /* NULL: its primary */
@@ -350,6 +351,8 @@ typedef struct mb_claim {
   mb_claim_figure_t a, b;
   int above;                      /* 1: holds when a / b > bound; 0: when a / b < bound */
   double bound;
+  double high;                    /* above 0: holds when bound <= a / b <= high instead */
+  mb_claim_figure_t c, d;         /* figures the measured text shows, beside a and b */
   const char *measured, *holds, *differs; /* the templates */
 } mb_claim_t;
 void mb_register_claim(const mb_claim_t *claim);
