@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_mlp.sh BUILD: the mlp family in quick mode: every chain count measured and checked, its
 # figures consistent with each other (ns per load = the iteration's time over the chains; one
-# chain overlaps with itself once), and the report's declared section shows them. No speed is
+# chain overlaps with itself once), and the report's declared section shows them (a chain count
+# the quick run has not: no row). No speed is
 # asserted: timings belong in benchmarks.
 build=$1
 . "$(dirname "$0")/lib.sh"
@@ -31,5 +32,5 @@ PY
   fail "no report of the mlp result"
 grep -q '^## Memory-level parallelism$' "$dir/R.md" || fail "the report has no mlp section"
 grep -Eq '^\| 4 \| [0-9.]+ ns \| [0-9.]+ ns \| [0-9.]+× \|$' "$dir/R.md" || fail "the mlp table has no 4-chain row: $(grep -A9 'Memory-level' "$dir/R.md")"
-grep -q '^| 2 | – | – | – |$' "$dir/R.md" || fail "a chain count not in the quick run is not shown as –"
+grep -q '^| 2 |' "$dir/R.md" && fail "a chain count not in the quick run has a row (of nothing but –)"
 finish
