@@ -31,10 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
+#include "arch.h"
 #include "membench.h"
 
 MB_FAMILY(.name = "align", .title = "Alignment", .x = "offset",
@@ -83,29 +81,6 @@ static unsigned char spot_value(const spots_t *s, size_t k, int j) {
   return (unsigned char)(next >> (8 * j));
 }
 
-/* Flush the lines (of `line` bytes) of [p, p + len) from every cache level: the next access
- * comes from memory. */
-static int flush_lines(const char *p, int len, uintptr_t line) {
-#if defined(__x86_64__) || defined(__i386__)
-  for (uintptr_t l = (uintptr_t)p & ~(line - 1); l < (uintptr_t)p + (uintptr_t)len; l += line) _mm_clflush((const void *)l);
-  return 0;
-#elif defined(__aarch64__)
-  for (uintptr_t l = (uintptr_t)p & ~(line - 1); l < (uintptr_t)p + (uintptr_t)len; l += line)
-    __asm__ volatile("dc civac, %0" : : "r"(l) : "memory");
-  return 0;
-#else
-  (void)p, (void)len, (void)line;
-  return -1;
-#endif
-}
-static void flush_done(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_mfence();
-#elif defined(__aarch64__)
-  __asm__ volatile("dsb ish" : : : "memory");
-#endif
-}
-
 static int setup_align(mb_run_t *run, enum where where) {
   spots_t *s = calloc(1, sizeof *s);
   if (!s) return mb_skip(run, "out of memory");
@@ -120,7 +95,7 @@ static int setup_align(mb_run_t *run, enum where where) {
   s->cold = where >= DRAM_LINE;
   s->chain = run->bench->kernel == k_chase;
   const size_t L = s->line = run->config->cache_line;
-  if (s->cold && flush_lines(l1_buf, 1, L)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
+  if (s->cold && mb_flush_lines(l1_buf, 1, L)) return mb_skip(run, "no instruction to flush a cache line on this architecture");
   if (s->cold && !dram_buf) {
     dram_buf = mmap(NULL, (size_t)DRAM_PAGES * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (dram_buf == MAP_FAILED) {
@@ -156,13 +131,7 @@ static int setup_align(mb_run_t *run, enum where where) {
   const uintptr_t a0 = (uintptr_t)s->at[0];
   mb_counter(run, "line_split", a0 % L + (size_t)s->size > L, MB_COUNTER_VALUE);
   mb_counter(run, "page_split", a0 % 4096 + (size_t)s->size > 4096, MB_COUNTER_VALUE);
-#if defined(__AVX512F__)
-  const int widest = 64;
-#elif defined(__AVX__)
-  const int widest = 32;
-#else
-  const int widest = 16;
-#endif
+  const int widest = MB_VEC_BYTES; /* the widest load or store the build has */
   mb_counter(run, "ops_per_access", s->size > widest ? s->size / widest : 1, MB_COUNTER_VALUE);
   run->items_per_iter = (double)s->count; /* accesses: items_per_second is accesses/s */
   run->bytes_per_iter = (double)s->count * s->size;
@@ -180,9 +149,9 @@ static void a_align(mb_run_t *run) {
   const int load = run->bench->kernel == k_load;
   for (size_t k = 0; k < s->count; k++) {
     for (int j = 0; j < s->size; j++) s->at[k][j] = (char)(load || s->chain ? spot_value(s, k, j) : ~spot_byte(s->stamp, 0, j));
-    if (s->cold) flush_lines(s->at[k], s->size, s->line);
+    if (s->cold) mb_flush_lines(s->at[k], s->size, s->line);
   }
-  if (s->cold) flush_done();
+  if (s->cold) mb_flush_done();
 }
 
 static void t_align(mb_run_t *run) {

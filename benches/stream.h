@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "arch.h"
 #include "membench.h"
 #include "vec.h"
 
@@ -62,42 +63,10 @@ MB_NO_LIBCALL static inline void mb_stream_triad(double *a, const double *b, con
   for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
 }
 
-/* Non-temporal stores: x86's streaming stores (MOVNTPD, then SFENCE), AArch64's STNP (store
- * pair with the non-temporal hint, two 16-byte registers, then DMB). They write whole lines
- * without reading them first (no write-allocate). Arrays aligned to the vector, n a multiple
- * of 64. MB_STREAM_NT is 0 where the build has none (MB_STREAM_NT_NONE says why). */
-#if defined(__AVX512F__) || defined(__AVX__) || defined(__aarch64__)
-#define MB_STREAM_NT 1
-#if defined(__x86_64__)
-#include <immintrin.h>
-#else
-#include <arm_neon.h>
-#endif
-#if defined(__AVX512F__)
-#define MB_NT_WIDTH 8
-#define MB_NT_STORE(p, v) _mm512_stream_pd((p), (v))
-#define MB_NT_SET1(x) _mm512_set1_pd(x)
-#define MB_NT_LOAD(p) _mm512_load_pd(p)
-#define MB_NT_FENCE() _mm_sfence()
-typedef __m512d mb_nt_vec;
-#elif defined(__AVX__)
-#define MB_NT_WIDTH 4
-#define MB_NT_STORE(p, v) _mm256_stream_pd((p), (v))
-#define MB_NT_SET1(x) _mm256_set1_pd(x)
-#define MB_NT_LOAD(p) _mm256_load_pd(p)
-#define MB_NT_FENCE() _mm_sfence()
-typedef __m256d mb_nt_vec;
-#else
-#define MB_NT_WIDTH 4
-typedef struct {
-  float64x2_t lo, hi;
-} mb_nt_vec;
-#define MB_NT_SET1(x) ((mb_nt_vec){vdupq_n_f64(x), vdupq_n_f64(x)})
-#define MB_NT_LOAD(p) ((mb_nt_vec){vld1q_f64(p), vld1q_f64((p) + 2)})
-static inline void mb_nt_store(double *p, mb_nt_vec v) { __asm__ volatile("stnp %q1, %q2, [%0]" : : "r"(p), "w"(v.lo), "w"(v.hi) : "memory"); }
-#define MB_NT_STORE(p, v) mb_nt_store((p), (v))
-#define MB_NT_FENCE() __asm__ volatile("dmb ish" : : : "memory")
-#endif
+/* Non-temporal stores (arch.h: MOVNTPD on x86, STNP on AArch64): whole lines written without
+ * reading them first (no write-allocate). Arrays aligned to the vector, n a multiple of 64.
+ * MB_STREAM_NT is 0 where the build has none (MB_STREAM_NT_NONE says why). */
+#if MB_STREAM_NT
 static inline void mb_stream_write_nt(double *a, size_t n, double x) {
   const mb_nt_vec v = MB_NT_SET1(x);
   for (size_t i = 0; i < n; i += MB_NT_WIDTH) MB_NT_STORE(a + i, v);
@@ -107,9 +76,6 @@ static inline void mb_stream_copy_nt(double *b, const double *a, size_t n) {
   for (size_t i = 0; i < n; i += MB_NT_WIDTH) MB_NT_STORE(b + i, MB_NT_LOAD(a + i));
   MB_NT_FENCE();
 }
-#else
-#define MB_STREAM_NT 0
-#define MB_STREAM_NT_NONE "built without AVX (x86) and not for AArch64: no non-temporal vector stores"
 #endif
 
 #endif /* MB_STREAM_H */

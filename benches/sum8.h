@@ -27,16 +27,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "arch.h" /* MB_FPREG */
 #include "membench.h"
 #include "vec.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#define MB_FPREG "+x"
-#elif defined(__aarch64__)
-#define MB_FPREG "+w"
-#else
-#define MB_FPREG "+m"
-#endif
 
 #define MB_SUM8(n, i, expr)                                                                   \
   ({                                                                                          \

@@ -14,13 +14,8 @@
 
 #include <string.h>
 
-#if defined(__AVX512F__)
-#define MB_VEC_BYTES 64
-#elif defined(__AVX__)
-#define MB_VEC_BYTES 32
-#else
-#define MB_VEC_BYTES 16
-#endif
+#include "arch.h" /* MB_VEC_BYTES */
+
 #define MB_VEC_N (MB_VEC_BYTES / 8) /* doubles per vector */
 
 typedef double mb_vd __attribute__((vector_size(MB_VEC_BYTES)));
