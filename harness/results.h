@@ -8,13 +8,17 @@
  * interrupted (SIGINT, SIGTERM, SIGHUP) or crashes (SIGSEGV, SIGBUS, SIGABRT, SIGFPE), the
  * temporary files are removed and earlier results are untouched.
  *
- * Functions return 0 on success and -1 with errno and a message in err on failure.
+ * Functions return 0 on success and -1 with errno and a message in err on failure. A child's
+ * result joins the parent's in merge.h; the CSV and console formats are convert.h's.
  */
 #ifndef MB_RESULTS_H
 #define MB_RESULTS_H
 
 #include <jansson.h>
 #include <stddef.h>
+
+#include "convert.h"
+#include "merge.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,10 +38,6 @@ int mb_results_track(const char *path);
  * such a path is written through (devices, FIFOs, what a symlink leads to) or refused
  * (directories), never replaced by rename, and its temporary lives in TMPDIR. */
 int mb_results_special(const char *path);
-
-/* Write the result `doc` as `format` ("csv", "console": Google Benchmark's other output
- * formats) to out_path. 0, or -1 with err. */
-int mb_results_convert(json_t *doc, const char *format, const char *out_path, char *err, size_t errlen);
 
 /* Remove the temporaries process `pid` named for `final_path` (mb_results_tmp's names): what
  * a child killed by SIGKILL (the OOM killer) could not clean up itself. */
@@ -64,14 +64,6 @@ int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int 
  * its context (borrowed). `tmp` is removed in every case. */
 int mb_results_install_json(const char *tmp, json_t *extra, char *final_path, size_t final_len,
                             int noreplace, const char *latest, char *err, size_t errlen);
-
-/* A membench result read from `path` (a child process's), or NULL with a message in err. */
-json_t *mb_results_load(const char *path, char *err, size_t errlen);
-
-/* Append the entries of a child's result to `doc`, as data: benchmarks (their family_index
- * moved past ours), not_measured and spread. Returns the child's context.membench object (a
- * new reference; an empty object if it has none), or NULL when either has no benchmarks. */
-json_t *mb_results_merge_doc(json_t *doc, json_t *child);
 
 /* Install a non-JSON output (console or csv format) as final_path, replacing it. */
 int mb_results_install_raw(const char *tmp, const char *final_path, char *err, size_t errlen);
