@@ -611,6 +611,16 @@ MB_CHART(.family = "alloc", .file = "alloc_pair", .title = "malloc + free: tight
                     AL_PAIR("jemalloc", "jemalloc", 5), AL_PAIR("mimalloc", "mimalloc", 6), AL_PAIR("tcmalloc", "tcmalloc", 7), AL_BATCH("pool", 1),
                     AL_BATCH("freelist", 2), AL_BATCH("bump", 3), AL_BATCH("glibc", 4), AL_BATCH("jemalloc", 5), AL_BATCH("mimalloc", 6), AL_BATCH("tcmalloc", 7)});
 
+/* Memory cost, two panels sharing x: peak RSS per byte requested, bytes handed out per byte. */
+#define AL_MEM(A, FIG, TITLE, STYLE, PANEL) {"alloc/" A "/footprint", FIG, TITLE, STYLE, .panel = PANEL}
+#define AL_MEM2(A, TITLE, STYLE) AL_MEM(A, "rss_per_requested", TITLE, STYLE, 0), AL_MEM(A, "internal_frag", NULL, STYLE, 1)
+MB_CHART(.family = "alloc", .file = "alloc_memory", .title = "8 MiB requested in blocks of one size, in a fresh process", .xlabel = "block size requested",
+         .logx = 2, .bytes = 2, .plain_y = 1, .yrange = "0.8:*", .key = MB_KEY_TOP_RIGHT,
+         .panel_title = {"peak resident memory per byte requested", "bytes handed out (the usable size of each block) per byte requested"},
+         .panel_ylabel = {"bytes per byte requested", "bytes per byte requested"},
+         .series = {AL_MEM2("pool", "pool", 1), AL_MEM2("freelist", "free list", 2), AL_MEM2("bump", "bump region", 3), AL_MEM2("glibc", "glibc", 4),
+                    AL_MEM2("jemalloc", "jemalloc", 5), AL_MEM2("mimalloc", "mimalloc", 6), AL_MEM2("tcmalloc", "tcmalloc", 7)});
+
 /* The allocators side by side: time per operation at 32 bytes, memory at 20-byte blocks. */
 #define AL_ROW(A, LABEL)                                                                                                            \
   {LABEL,                                                                                                                           \

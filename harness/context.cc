@@ -155,6 +155,11 @@ json_t *chart_json(const mb_chart_t *c) {
   set_text(o, "note", c->note);
   if (c->note) set_text(o, "note_at", note_names[c->note_at]);
   set_int(o, "caches", c->caches);
+  set_int(o, "plain_y", c->plain_y);
+  if (c->panel_title[1]) {
+    json_object_set_new(o, "panel_titles", json_pack("[ss]", c->panel_title[0] ? c->panel_title[0] : "", c->panel_title[1]));
+    json_object_set_new(o, "panel_ylabels", json_pack("[ss]", c->panel_ylabel[0] ? c->panel_ylabel[0] : "", c->panel_ylabel[1] ? c->panel_ylabel[1] : ""));
+  }
   for (int k = 0; k < MB_CHART_SERIES && c->series[k].bench; k++) {
     const mb_chart_series_t *s = &c->series[k];
     json_t *j = json_object();
@@ -172,6 +177,7 @@ json_t *chart_json(const mb_chart_t *c) {
     set_number(j, "xdiv", s->xdiv);
     set_text(j, "label", s->label);
     set_text(j, "largest", s->largest);
+    set_int(j, "panel", s->panel);
     json_array_append_new(series, j);
   }
   json_object_set_new(o, "series", series);

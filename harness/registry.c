@@ -158,6 +158,7 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
     else if (s->style < 0 || s->style > 7 || (s->dash && s->dash != 2 && s->dash != 3)) what = "draws a series in a style other than 1-7, dash 0, 2 or 3";
     else if (s->label && !s->x) what = "labels the points of a series whose x is its argument";
     else if (s->largest && !mb_chart_figure_valid(s->largest)) what = "keeps the largest value of something that is not an argument's name";
+    else if (s->panel < 0 || s->panel > 1 || (s->panel && !c->panel_title[1])) what = "puts a series in a panel the chart does not have";
   }
   if (!what) return 0;
   snprintf(err, errlen, "chart '%s' (%s) %s%s%s", c->file ? c->file : "?", c->family ? c->family : "no family", what, *bad ? ": " : "", bad);

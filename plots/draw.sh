@@ -22,11 +22,6 @@ pf_populate stack/heap_populate real_time
 pf_huge stack/heap_hugepage real_time
 LIST
 
-# Allocators: memory cost per allocator.
-for a in pool freelist bump glibc jemalloc mimalloc tcmalloc; do
-  series al_rss_$a alloc/$a/footprint rss_per_requested
-  series al_frag_$a alloc/$a/footprint internal_frag
-done
 for v in row_sum col_sum blocked_col_sum row_scale col_scale transpose_naive transpose_blocked; do
   series tr_$v traverse/$v real_time
 done
@@ -164,7 +159,6 @@ while read -r what name; do
   esac
 done < "$data/charts.list"
 draw pagefault pagefault
-draw alloc_memory al_rss_pool al_rss_glibc
 draw traverse tr_ratio
 if need py_retain py_sizes; then
   gnuplot -e "here='$here'; data='$data'; out='$out/python'; machine='$machine'; stamp='$stamp'; pyver='$(head -c 32 "$data/python_version")'" "$here/python.gp"

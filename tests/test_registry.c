@@ -170,12 +170,13 @@ int main(void) {
                           ch_none = {.family = "alpha", .file = "a", .title = "t"},
                           ch_label = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .label = "x"}}},
                           ch_fam = {.family = "zeta", .file = "a", .title = "t", .series = {{"alpha/one", "real_time"}}},
-                          ch_big = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .largest = "size:"}}};
-  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big};
+                          ch_big = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .largest = "size:"}}},
+                          ch_panel = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .panel = 1}}};
+  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big, &ch_panel};
   const char *chart_said[] = {"no registered benchmark: alpha/onee", "no registered benchmark: alpha/two/stride:1", "not a figure's name",
                               "no file name", "has a range other than", "log base", "MB_KEY_", "has no series", "labels the points", "without MB_FAMILY",
-                              "not an argument's name"};
-  for (int k = 0; k < 11; k++) {
+                              "not an argument's name", "a panel the chart does not have"};
+  for (int k = 0; k < 12; k++) {
     err[0] = 0;
     CHECK_EQ_INT(mb_chart_check(bad_charts[k], err, sizeof err), -1);
     CHECK(strstr(err, chart_said[k]) != NULL);

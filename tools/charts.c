@@ -97,6 +97,18 @@ static void using(FILE *f, json_t *s) {
   else fputs("2", f);
 }
 
+/* "set key" as the chart says, on a line of its own. */
+static void key(FILE *f, json_t *c) {
+  const char *k = text(c, "key");
+  int at = 0;
+  for (int i = 0; k && key_names[i]; i++)
+    if (!strcmp(k, key_names[i])) at = i;
+  int rows = integer(c, "key_rows");
+  fprintf(f, "set key %s", key_gnuplot[at]);
+  if (rows > 0 && rows <= 16) fprintf(f, " maxrows %d width -2", rows);
+  fputc('\n', f);
+}
+
 /* The title, "{largest}" in it said as the value a series' .largest kept (in MiB). */
 static void title(FILE *f, const char *t, double largest) {
   const char *at = strstr(t, "{largest}");
@@ -106,12 +118,15 @@ static void title(FILE *f, const char *t, double largest) {
 }
 
 /* The axes, the key, the note and the footer: everything before `plot`. */
-static void preamble(FILE *f, json_t *c, double largest) {
-  fputs("load here.\"/common.gp\"\nset title ", f);
-  title(f, text(c, "title"), largest);
-  if (text(c, "xlabel")) fputs("\nset xlabel ", f), quoted(f, text(c, "xlabel"));
-  if (text(c, "ylabel")) fputs("\nset ylabel ", f), quoted(f, text(c, "ylabel"));
-  fputc('\n', f);
+static void preamble(FILE *f, json_t *c, double largest, int panels) {
+  fputs("load here.\"/common.gp\"\n", f);
+  if (!panels) { /* two panels: the title is the multiplot's, the labels each panel's */
+    fputs("set title ", f);
+    title(f, text(c, "title"), largest);
+    if (text(c, "xlabel")) fputs("\nset xlabel ", f), quoted(f, text(c, "xlabel"));
+    if (text(c, "ylabel")) fputs("\nset ylabel ", f), quoted(f, text(c, "ylabel"));
+    fputc('\n', f);
+  }
   int logx = integer(c, "logx"), logy = integer(c, "logy"), bytes = integer(c, "bytes");
   if (logx == 2 || logx == 10) fprintf(f, "set logscale x %d\n", logx);
   if (bytes == 1 || bytes == 2) fprintf(f, "bytes_step = %d\n@bytes_axis\n", bytes == 2 ? 1 : 2);
@@ -120,18 +135,11 @@ static void preamble(FILE *f, json_t *c, double largest) {
   if (xstep > 0 && xstep <= 1000) fprintf(f, "set xtics %d\n", xstep);
   if (logy == 2 || logy == 10) fprintf(f, "set logscale y %d\n", logy);
   if (integer(c, "si")) fputs("set format y \"%.0s%c\"\n", f);
-  else if (logy == 2 || logy == 10) fputs("set format y \"%g\"\n", f);
+  else if (logy == 2 || logy == 10 || integer(c, "plain_y")) fputs("set format y \"%g\"\n", f);
   const char *xr = text(c, "xrange"), *yr = text(c, "yrange");
   if (xr && mb_chart_range_valid(xr)) fprintf(f, "set xrange [%s]\n", xr);
   if (yr && mb_chart_range_valid(yr)) fprintf(f, "set yrange [%s]\n", yr);
-  const char *key = text(c, "key");
-  int kp = 0;
-  for (int k = 0; key && key_names[k]; k++)
-    if (!strcmp(key, key_names[k])) kp = k;
-  int rows = integer(c, "key_rows");
-  fprintf(f, "set key %s", key_gnuplot[kp]);
-  if (rows > 0 && rows <= 16) fprintf(f, " maxrows %d width -2", rows);
-  fputc('\n', f);
+  key(f, c);
   if (integer(c, "caches")) fputs("load data.\"/caches.gp\"\n", f);
   if (text(c, "note")) {
     const char *at = text(c, "note_at");
@@ -141,12 +149,15 @@ static void preamble(FILE *f, json_t *c, double largest) {
     fputs(" font \",9\" tc rgb \"#666666\"\n", f);
   }
   fputs("set label 100 footer at screen 0.99, screen 0.015 right font \",8\" tc rgb \"#999999\"\n"
-        "do for [t in \"svg png\"] {\n"
-        "  if (t eq \"svg\") { set terminal svg size 960,600 dynamic font \"Sans,11\" noenhanced; set output out.\".svg\" } \\\n"
-        "  else { set terminal pngcairo size 960,600 font \"Sans,10\" noenhanced; set output out.\".png\" }\n"
-        "  plot ",
+        "do for [t in \"svg png\"] {\n",
         f);
+  const int height = panels ? 760 : 600; /* two panels: taller */
+  fprintf(f,
+          "  if (t eq \"svg\") { set terminal svg size 960,%d dynamic font \"Sans,11\" noenhanced; set output out.\".svg\" } \\\n"
+          "  else { set terminal pngcairo size 960,%d font \"Sans,10\" noenhanced; set output out.\".png\" }\n",
+          height, height);
 }
+
 
 /* One series' clause (and its labels'), after `plot` or a comma. */
 static void clause(FILE *f, json_t *s, const char *file, int k, int place) {
@@ -177,11 +188,72 @@ static void clause(FILE *f, json_t *s, const char *file, int k, int place) {
 }
 
 /* Chart c's data and script; its line in `list`. 0, or -1 on an error (in err). */
+/* The series' data file names and whether each has points (has[k]). */
+typedef struct drawn {
+  const char *dir, *file;
+  int has[MB_CHART_SERIES];
+} drawn_t;
+
+/* `plot` with the clauses of the series in `panel` (-1: every one) that have points, then
+ * their points measured while disturbed, ringed (common.gp). */
+static void plot(FILE *f, json_t *series, const drawn_t *d, int panel) {
+  int place = 0, rings = 0;
+  size_t k;
+  json_t *s;
+  fputs("  plot ", f);
+  json_array_foreach(series, k, s) {
+    if (k >= MB_CHART_SERIES) break;
+    if (!d->has[k] || (panel >= 0 && integer(s, "panel") != panel)) continue;
+    if (place++) fputs(", \\\n       ", f);
+    clause(f, s, d->file, (int)k, (int)k);
+  }
+  json_array_foreach(series, k, s) {
+    if (k >= MB_CHART_SERIES) break;
+    if (!d->has[k] || (panel >= 0 && integer(s, "panel") != panel)) continue;
+    char dpath[4096];
+    snprintf(dpath, sizeof dpath, "%s/chart_%s_%d_disturbed.dat", d->dir, d->file, (int)k);
+    FILE *df = fopen(dpath, "r");
+    int some = df && fgetc(df) != EOF;
+    if (df) fclose(df);
+    if (!some) continue;
+    fprintf(f, ", \\\n       data.\"/chart_%s_%d_disturbed.dat\" u ", d->file, (int)k);
+    using(f, s);
+    fprintf(f, " w p ls 100 t %s", rings++ ? "''" : "dist_title");
+  }
+  fputc('\n', f);
+}
+
+/* Two panels in one picture: the title over both, the key in the top one, the x label and
+ * no footer under the bottom one (the footer is the picture's, drawn once). */
+static void panels(FILE *f, json_t *c, json_t *series, const drawn_t *d, double largest) {
+  json_t *titles = json_object_get(c, "panel_titles"), *ylabels = json_object_get(c, "panel_ylabels");
+  fputs("  set multiplot layout 2,1 title ", f);
+  title(f, text(c, "title"), largest);
+  fputs(" font \",13\"\n", f);
+  for (int p = 0; p < 2; p++) {
+    fputs("  set title ", f);
+    quoted(f, json_string_value(json_array_get(titles, (size_t)p)));
+    fputs(" font \",11\"\n  set ylabel ", f);
+    quoted(f, json_string_value(json_array_get(ylabels, (size_t)p)));
+    if (p == 0) fputs("\n  unset xlabel\n  ", f), key(f, c); /* again each time: the bottom panel turned it off */
+    else {
+      fputs("\n  set xlabel ", f);
+      quoted(f, text(c, "xlabel"));
+      fputs("\n  set key off\n  unset label 100\n", f);
+    }
+    plot(f, series, d, p);
+  }
+  fputs("  unset multiplot\n"
+        "  set label 100 footer at screen 0.99, screen 0.015 right font \",8\" tc rgb \"#999999\"\n",
+        f);
+}
+
 static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, char *err, size_t errlen) {
   const char *file = text(c, "file");
   json_t *series = json_object_get(c, "series"), *s;
   if (!file_name(file) || !text(c, "title") || !json_is_array(series)) return 0; /* not a chart membench would declare */
-  int has[MB_CHART_SERIES] = {0}, any = 0;
+  drawn_t d = {dir, file, {0}};
+  int any = 0;
   double largest = 0;
   size_t k;
   json_array_foreach(series, k, s) {
@@ -189,36 +261,19 @@ static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, ch
     const char *x = text(s, "x");
     const char *at = text(s, "largest");
     if (!text(s, "bench") || !mb_chart_figure_valid(text(s, "figure")) || (x && !mb_chart_figure_valid(x)) || (at && !mb_chart_figure_valid(at))) continue;
-    if ((has[k] = series_data(benches, s, dir, file, (int)k, &largest, err, errlen)) < 0) return -1;
-    any |= has[k];
+    if ((d.has[k] = series_data(benches, s, dir, file, (int)k, &largest, err, errlen)) < 0) return -1;
+    any |= d.has[k];
   }
   if (!any) return fprintf(list, "skip %s\n", file) < 0 ? -1 : 0;
   char path[4096];
   snprintf(path, sizeof path, "%s/chart_%s.gp", dir, file);
   FILE *f = fopen(path, "w");
   if (!f) return snprintf(err, errlen, "%s: cannot write", path), -1;
-  preamble(f, c, largest);
-  int place = 0, rings = 0;
-  json_array_foreach(series, k, s) {
-    if (k >= MB_CHART_SERIES) break;
-    if (!has[k]) continue;
-    if (place) fputs(", \\\n       ", f);
-    clause(f, s, file, (int)k, (int)k);
-    place++;
-  }
-  json_array_foreach(series, k, s) { /* points measured while disturbed, ringed (common.gp) */
-    if (k >= MB_CHART_SERIES) break;
-    char dpath[4096];
-    snprintf(dpath, sizeof dpath, "%s/chart_%s_%d_disturbed.dat", dir, file, (int)k);
-    FILE *d = has[k] ? fopen(dpath, "r") : NULL;
-    int some = d && fgetc(d) != EOF;
-    if (d) fclose(d);
-    if (!some) continue;
-    fprintf(f, ", \\\n       data.\"/chart_%s_%d_disturbed.dat\" u ", file, (int)k);
-    using(f, s);
-    fprintf(f, " w p ls 100 t %s", rings++ ? "''" : "dist_title");
-  }
-  fputs("\n}\n", f);
+  const int two = json_array_size(json_object_get(c, "panel_titles")) == 2 && json_array_size(json_object_get(c, "panel_ylabels")) == 2;
+  preamble(f, c, largest, two);
+  if (two) panels(f, c, series, &d, largest);
+  else plot(f, series, &d, -1);
+  fputs("}\n", f);
   if (fclose(f)) return snprintf(err, errlen, "%s: cannot write", path), -1;
   return fprintf(list, "draw %s\n", file) < 0 ? -1 : 0;
 }

@@ -293,6 +293,7 @@ typedef struct mb_chart_series {
   const char *label;  /* with x: each point labelled "ARG LABEL" (the argument's value) */
   const char *largest; /* only the entries at the largest value of this argument (the
                           machine's memory working set of those measured at two sizes) */
+  int panel;          /* 0: the top panel (or the only one); 1: the bottom one */
 } mb_chart_series_t;
 typedef struct mb_chart {
   const char *family;         /* whose benchmarks it draws */
@@ -311,6 +312,10 @@ typedef struct mb_chart {
   enum mb_note_at note_at;
   int caches;                 /* 1: the cache sizes, hwloc's (dashed) and those detected, as
                                  vertical lines (the latency chart) */
+  int plain_y;                /* y tics as plain numbers (%g) on a linear axis */
+  /* Two panels, one above the other, sharing x (the title over both, the key in the top one,
+   * the x label under the bottom one): each panel's title and y label. NULL: one panel. */
+  const char *panel_title[2], *panel_ylabel[2];
   mb_chart_series_t series[MB_CHART_SERIES];
 } mb_chart_t;
 
