@@ -208,7 +208,7 @@ static int write_tmp_json(json_t *doc, const char *near, char *tmp, size_t tmple
     snprintf(err, errlen, "cannot name a temporary file for %s: %s", near, strerror(errno));
     return -1;
   }
-  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
   if (!text) {
     errno = ENOMEM;
     goto fail;
@@ -326,7 +326,7 @@ int mb_results_install_doc(json_t *doc, char *final_path, size_t final_len, int 
   char tmp2[4096] = "", tmp3[4096] = "", target[4096] = "";
   int rc = -1;
   if (!noreplace && mb_results_special(final_path)) {
-    char *text = json_dumps(doc, JSON_INDENT(2));
+    char *text = json_dumps(doc, JSON_INDENT(1));
     if (!text) {
       snprintf(err, errlen, "out of memory");
       goto out;

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entries.h"
 #include "membench.h"
 #include "series.h"
 
@@ -45,22 +44,6 @@ static int file_name(const char *s) {
   return n > 0 && n <= 48 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 }
 
-/* The largest value of argument `arg` among the entries under `prefix` (0: none). */
-static double largest_arg(json_t *benches, const char *prefix, const char *arg) {
-  size_t i, al = strlen(arg);
-  json_t *b;
-  double most = 0;
-  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
-    const char *name = text(b, "name");
-    for (const char *p = name ? strchr(name, '/') : NULL; p; p = strchr(p + 1, '/'))
-      if (!strncmp(p + 1, arg, al) && p[1 + al] == ':') {
-        double v = strtod(p + 2 + al, NULL);
-        if (isfinite(v) && v > most) most = v;
-      }
-  }
-  return most;
-}
-
 /* The series' data files: DIR/chart_F_K.dat and _disturbed.dat. 1 when it has a point, 0
  * when none, -1 on an error (in err). *largest: the value its .largest kept, if any. */
 static int series_data(json_t *benches, json_t *s, const char *dir, const char *file, int k, double *largest, char *err, size_t errlen) {
@@ -72,7 +55,7 @@ static int series_data(json_t *benches, json_t *s, const char *dir, const char *
   if (out && dout) {
     const char *x = text(s, "x"), *at = text(s, "largest");
     char with[96] = "";
-    double most = at ? largest_arg(benches, text(s, "bench"), at) : 0;
+    double most = at ? mb_series_largest_arg(benches, text(s, "bench"), at) : 0;
     if (most > 0) snprintf(with, sizeof with, "%s:%.0f", at, most), *largest = most;
     got = x ? mb_series_xy(benches, text(s, "bench"), x, text(s, "figure"), out, dout)
             : mb_series(benches, text(s, "bench"), text(s, "figure"), *with ? with : NULL, out, dout);

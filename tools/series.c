@@ -162,3 +162,18 @@ int mb_series_xy(json_t *benches, const char *prefix, const char *xfield, const 
   json_decref(seen);
   return bad ? -1 : np;
 }
+
+double mb_series_largest_arg(json_t *benches, const char *prefix, const char *arg) {
+  size_t i, al = strlen(arg);
+  json_t *b;
+  double most = 0;
+  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
+    const char *name = json_string_value(json_object_get(b, "name"));
+    for (const char *p = name ? strchr(name, '/') : NULL; p; p = strchr(p + 1, '/'))
+      if (!strncmp(p + 1, arg, al) && p[1 + al] == ':') {
+        double v = strtod(p + 2 + al, NULL);
+        if (isfinite(v) && v > most) most = v;
+      }
+  }
+  return most;
+}

@@ -21,4 +21,8 @@ int mb_series(json_t *benches, const char *prefix, const char *field, const char
  * or -1 when memory ran out. */
 int mb_series_xy(json_t *benches, const char *prefix, const char *xfield, const char *yfield, FILE *out, FILE *dout);
 
+/* The largest value of argument `arg` (a name component arg:VALUE) among the entries under
+ * PREFIX, 0 when none has it. */
+double mb_series_largest_arg(json_t *benches, const char *prefix, const char *arg);
+
 #endif
