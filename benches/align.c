@@ -398,6 +398,22 @@ static int v_atomic(mb_run_t *run, uint64_t result, uint64_t iters) {
 MB_BENCH(.family = "align", .variant = "atomic_split", .kernel = k_atomic, .setup = s_atomic_split, .teardown = t_atomic,
          .verify = v_atomic, .argnames = {"offset"}, .args = MB_ARGS(0, 56, 60), .doc = "lock add on 8 bytes at offset (60: a split lock)");
 
+/* Misaligned access as heat maps, one panel per operation and placement: a row per access
+ * size, a column per offset; the colour is the time per access over offset 0's (the same
+ * size), from the rates. */
+#define AG_PANEL(OP, LEVEL, W, TITLE) {"align/" OP "_" LEVEL "_" W, "items_per_second", TITLE, .rel = MB_REL_FIRST_OVER}
+#define AG_CHART(LEVEL, WHERE)                                                                                                               \
+  MB_CHART(.family = "align", .file = "align_" LEVEL, .kind = MB_CHART_MATRIX,                                                              \
+           .title = "Misaligned loads and stores in " WHERE ": where the line (and page) splits cost", .xlabel = "offset in the cache line (bytes)", \
+           .ylabel = "access size (bytes)", .zlabel = "time / time at offset 0", .logz = 2, .zrange = "0.5:16", .diverging = 1,                  \
+           .cols_at_value = 1, .xstep = 8,                                                                                                   \
+           .series = {AG_PANEL("load", LEVEL, "line", "load, splitting a cache line"),                                                       \
+                      AG_PANEL("load", LEVEL, "page", "load, the last line of a page: splits cross the page"),                               \
+                      AG_PANEL("store", LEVEL, "line", "store, splitting a cache line"),                                                     \
+                      AG_PANEL("store", LEVEL, "page", "store, the last line of a page: splits cross the page")})
+AG_CHART("l1", "L1");
+AG_CHART("dram", "memory");
+
 
 MB_VIEW(.family = "align", .heading = "Alignment", .place = 72,
         .charts = {{"align_l1", "misaligned access in L1"}, {"align_dram", "misaligned access in memory"}});

@@ -935,6 +935,11 @@ MB_CHART(.family = "hierarchy", .file = "bandwidth", .title = "Bandwidth vs work
                     BW_SERIES("write_nt", "write, non-temporal", 5, 2), BW_SERIES("copy_nt", "copy, non-temporal", 6, 2)});
 MB_CHART(.family = "hierarchy", .file = "stride", .title = "One 8-byte load every stride bytes over 64 MiB", .xlabel = "stride", .ylabel = "time per load (ns)",
          .logx = 2, .bytes = 2, .key = MB_KEY_OFF, .series = {{"hierarchy/stride", "real_time", NULL, 1}});
+/* The core-to-core matrix: both axes in topology order (compact: SMT siblings, then cores
+ * sharing a cache), OS indices as tic labels; pairs a sampled run did not measure stay blank. */
+MB_CHART(.family = "hierarchy", .file = "c2c", .kind = MB_CHART_MATRIX, .title = "Core to core: a cache line's round trip between two PUs",
+         .xlabel = "PU (OS index), topology order", .ylabel = "PU (OS index), topology order", .zlabel = "ns per round trip", .cell_labels = 16,
+         .both_ways = 1, .series = {{"hierarchy/c2c", "real_time", .row_place = "a_rank", .col_place = "b_rank"}});
 MB_VIEW(.family = "hierarchy", .heading = "Core to core", .place = 12, .charts = {{"c2c", "cache-line round trip between PUs, in topology order"}});
 MB_VIEW(.family = "hierarchy", .heading = "Hierarchy", .place = 10, .charts = {{"latency", "latency"}, {"bandwidth", "bandwidth"}},
         .corner = "working set", .cols = {"random-chase latency", "read bandwidth"},

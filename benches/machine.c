@@ -758,3 +758,9 @@ MB_BENCH(.family = "machine", .variant = "numa_latency", .primary = {"latency_ns
 MB_BENCH(.family = "machine", .variant = "numa_bandwidth", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_bandwidth, .arm = a_machine,
          .teardown = t_machine, .verify = v_bandwidth, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "read bandwidth of every core of node I from memory bound on node J");
+MB_CHART(.family = "machine", .file = "numa_latency", .kind = MB_CHART_MATRIX, .title = "NUMA latency: threads on node I, memory on node J",
+         .xlabel = "memory on node", .ylabel = "threads on node", .zlabel = "ns per load", .cell_labels = 64,
+         .series = {{"machine/numa_latency", "latency_ns"}});
+MB_CHART(.family = "machine", .file = "numa_bandwidth", .kind = MB_CHART_MATRIX, .title = "NUMA bandwidth: threads on node I, memory on node J",
+         .xlabel = "memory on node", .ylabel = "threads on node", .zlabel = "bytes/s", .cell_labels = 64,
+         .series = {{"machine/numa_bandwidth", "bytes_per_second"}});

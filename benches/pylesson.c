@@ -475,3 +475,21 @@ MB_BENCH(.family = "python", .variant = "recursion_via_c", .param = RECURSION + 
          .arm = a_probe, .verify = v_probe, .argnames = {"limit"}, .args = MB_ARGS(1000000), .iterations = 1, .real_time = 1,
          .process = "pymalloc", .primary = {"depth", "frames", MB_BIGGER_IS_BETTER},
          .doc = "depth of recursion through C (__repr__ calling repr) at sys.setrecursionlimit(limit), and how it ended");
+
+/* The lesson's Python half, drawn. */
+MB_CHART(.family = "python", .file = "python_retain", .title = "After del of 3 x 10^6 floats: resident memory kept",
+         .xlabel = "floats kept of every 64 (evenly spread)", .ylabel = "% of the list's memory still resident", .xrange = "-2:66", .yrange = "0:110",
+         .xstep = 8, .plain_y = 1, .key = MB_KEY_BOTTOM_RIGHT,
+         .series = {{"python/retain", "retained_pct", "kept resident", 1},
+                    {"python/retain", "retained_pct", "the survivors' own share", 7, 2, .line = 1, .slope = 100.0 / 64}});
+MB_CHART(.family = "python", .file = "python_calls", .title = "Sum of 1..n in Python: time per term", .xlabel = "n (recursion depth)",
+         .ylabel = "ns per term", .logx = 10, .yrange = "0:*", .plain_y = 1, .key = MB_KEY_TOP_LEFT,
+         .series = {{"python/call_recursive", "real_time", "recursive call", 2, .per_x = 1}, {"python/sum_iterative", "real_time", "loop step", 1, .per_x = 1}});
+#define PY_SIZE(W) {"python/getsizeof_" #W, "getsizeof_bytes", #W, .also = "deep_bytes"}
+MB_CHART(.family = "python", .file = "python_sizes", .kind = MB_CHART_BARS, .title = "sys.getsizeof (shallow) against the deep size", .ylabel = "bytes",
+         .logy = 10, .yrange = "10:*", .si = 1, .key = MB_KEY_TOP_LEFT, .bar_titles = {"sys.getsizeof", "deep (gc.get_referents)"},
+         .series = {PY_SIZE(list3), PY_SIZE(list3_floats), PY_SIZE(dict3), PY_SIZE(str16), PY_SIZE(float), PY_SIZE(tuple3), PY_SIZE(ndarray_1m),
+                    PY_SIZE(ndarray_view)});
+MB_CHART(.family = "python", .file = "python_depths", .kind = MB_CHART_BARS, .title = "Recursion at sys.setrecursionlimit(10^6): depth reached",
+         .ylabel = "levels", .logy = 10, .yrange = "1000:*", .key = MB_KEY_OFF, .tags = {"?", "RecursionError", "MemoryError", "returned", "a signal"},
+         .series = {{"python/recursion_pure", "depth", "pure Python", .tag = "ending"}, {"python/recursion_via_c", "depth", "via C (repr)", .tag = "ending"}});

@@ -651,6 +651,12 @@ MB_CHART(.family = "stack", .file = "thread_stacks", .title = "Thread stacks: re
                     {"stack/threads/stack_kib:2048", "vm_kib_per_thread", "reserved, 2 MiB stacks", 2},
                     {"stack/threads/stack_kib:8192", "rss_kib_per_thread", "resident, 8 MiB stacks (wide)", .wide = 1},
                     {"stack/threads/stack_kib:2048", "rss_kib_per_thread", "resident, 2 MiB stacks", 2, 2}});
+/* What a fresh page costs at 512 pages: a dot each (a log axis has no zero for a bar). */
+#define PF_DOT(V, TITLE) {"stack/" V "/pages:512", "real_time", TITLE, .div = 512e3}
+MB_CHART(.family = "stack", .file = "pagefault", .kind = MB_CHART_DOTS, .title = "What a fresh page costs (512 base pages mapped, touched, unmapped)",
+         .ylabel = "time per page (µs, log scale)", .logy = 10, .key = MB_KEY_OFF, .value_unit = "µs",
+         .series = {PF_DOT("heap_untouched", "mapped, never touched"), PF_DOT("heap_first_touch", "first touch of each page"),
+                    PF_DOT("heap_populate", "MAP_POPULATE"), PF_DOT("heap_hugepage", "in a 2 MiB huge page")});
 MB_CLAIM(.id = "C3", .family = "stack", .after = "C2", .text = "malloc costs ~100 ns per call", .a = {"stack/malloc/size:16", "real_time"},
          .bound = 50, .high = 200, .measured = "malloc+free of 16 B: {a:2} ns", .holds = "holds (rule: 50–200 ns)",
          .differs = "differs (rule: 50–200 ns)");

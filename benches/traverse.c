@@ -468,6 +468,17 @@ MB_CHART(.family = "gemm", .file = "gemm", .title = "Matrix multiply C = AB (n x
          .series = {GM_SERIES("ijk", "naive ijk", 4, 0), GM_SERIES("ikj", "naive ikj", 3, 0), GM_SERIES("jki", "naive jki", 5, 0),
                     GM_SERIES("blas_row", "OpenBLAS, row-major, 1 thread", 1, 0), GM_SERIES("blas_col", "OpenBLAS, column-major, 1 thread", 2, 2),
                     GM_SERIES("blas_row_t", "OpenBLAS, row-major, A^T B^T, 1 thread", 6, 3), GM_SERIES("blas_row_threads", "OpenBLAS, row-major, every core", 7, 0)});
+/* Each cache-unfriendly order's time over its cache-friendly twin's, by n: the powers of 2
+ * joined, the sizes beside them alone (a line from 1024 to 1028 would draw a needle where
+ * conflict misses change the answer within 0.4% of n). */
+#define TR_RATIO(A, B, TITLE, STYLE) {"traverse/" A, "real_time", TITLE, STYLE, .over = "traverse/" B}
+MB_CHART(.family = "traverse", .file = "traverse", .title = "Cache-unfriendly over cache-friendly order on a row-major n x n matrix of doubles",
+         .xlabel = "n (matrix is n x n doubles)", .ylabel = "time ratio: the order named first over the second", .logx = 2, .logy = 10,
+         .key = MB_KEY_BOTTOM_LEFT, .pow2 = 1, .hline = 1, .note = "lines: n = 2^k;  open symbols: n next to 2^k", .note_at = MB_NOTE_BOTTOM_RIGHT,
+         .series = {TR_RATIO("col_sum", "row_sum", "column-order sum / row-order sum", 4),
+                    TR_RATIO("blocked_col_sum", "row_sum", "column order in strips of 8 rows / row-order sum", 3),
+                    TR_RATIO("col_scale", "row_scale", "column-order scale (b = 2a) / row-order scale", 2),
+                    TR_RATIO("transpose_naive", "transpose_blocked", "naive transpose / blocked transpose", 5)});
 
 /* Row against column order by n (time ratios from the bandwidths: the bytes are the same). */
 #define TR_ROW(N) {#N, {"traverse/row_sum/n:" #N, "traverse/col_sum/n:" #N, NULL, "traverse/blocked_col_sum/n:" #N, NULL, "traverse/row_sum/n:" #N}}

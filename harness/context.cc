@@ -124,7 +124,9 @@ json_t *claim_json(const mb_claim_t *c) {
 
 /* The words a chart's key and note places are recorded as (mbextract --charts reads them). */
 const char *const key_names[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top", "off"};
-const char *const note_names[] = {"top", "bottom left"};
+const char *const note_names[] = {"top", "bottom left", "bottom right"};
+const char *const kind_names[] = {"lines", "matrix", "dots", "bars"};
+const char *const rel_names[] = {"", "first_over", "over_first"};
 
 void set_text(json_t *o, const char *key, const char *v) {
   if (v) json_object_set_new(o, key, json_string(v));
@@ -156,6 +158,23 @@ json_t *chart_json(const mb_chart_t *c) {
   if (c->note) set_text(o, "note_at", note_names[c->note_at]);
   set_int(o, "caches", c->caches);
   set_int(o, "plain_y", c->plain_y);
+  if (c->kind != MB_CHART_LINES) set_text(o, "kind", kind_names[c->kind]);
+  set_int(o, "pow2", c->pow2);
+  set_number(o, "hline", c->hline);
+  set_text(o, "zlabel", c->zlabel);
+  set_int(o, "logz", c->logz);
+  set_text(o, "zrange", c->zrange);
+  set_int(o, "diverging", c->diverging);
+  set_int(o, "cell_labels", c->cell_labels);
+  set_int(o, "cols_at_value", c->cols_at_value);
+  set_int(o, "both_ways", c->both_ways);
+  set_text(o, "value_unit", c->value_unit);
+  if (c->bar_titles[0]) json_object_set_new(o, "bar_titles", json_pack("[ss]", c->bar_titles[0], c->bar_titles[1] ? c->bar_titles[1] : ""));
+  if (c->tags[0]) {
+    json_t *tags = json_array();
+    for (int t = 0; t < MB_CHART_TAGS && c->tags[t]; t++) json_array_append_new(tags, json_string(c->tags[t]));
+    json_object_set_new(o, "tags", tags);
+  }
   if (c->panel_title[1]) {
     json_object_set_new(o, "panel_titles", json_pack("[ss]", c->panel_title[0] ? c->panel_title[0] : "", c->panel_title[1]));
     json_object_set_new(o, "panel_ylabels", json_pack("[ss]", c->panel_ylabel[0] ? c->panel_ylabel[0] : "", c->panel_ylabel[1] ? c->panel_ylabel[1] : ""));
@@ -178,6 +197,13 @@ json_t *chart_json(const mb_chart_t *c) {
     set_text(j, "label", s->label);
     set_text(j, "largest", s->largest);
     set_int(j, "panel", s->panel);
+    set_text(j, "over", s->over);
+    set_number(j, "slope", s->slope);
+    set_text(j, "row_place", s->row_place);
+    set_text(j, "col_place", s->col_place);
+    if (s->rel != MB_REL_NONE) set_text(j, "rel", rel_names[s->rel]);
+    set_text(j, "also", s->also);
+    set_text(j, "tag", s->tag);
     json_array_append_new(series, j);
   }
   json_object_set_new(o, "series", series);

@@ -146,7 +146,10 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
   else if ((c->logx && c->logx != 2 && c->logx != 10) || (c->logy && c->logy != 2 && c->logy != 10) || c->bytes < 0 || c->bytes > 2)
     what = "has a log base other than 2 or 10, or bytes other than 0, 1 or 2";
   else if (c->xstep < 0 || c->xstep > 1000) what = "has an x step below 0 or over 1000";
-  else if ((unsigned)c->key > MB_KEY_OFF || (unsigned)c->note_at > MB_NOTE_BOTTOM_LEFT || c->key_rows < 0 || c->key_rows > 16)
+  else if ((unsigned)c->kind > MB_CHART_BARS) what = "is of a kind that is none of MB_CHART_*";
+  else if ((c->logz && c->logz != 2 && c->logz != 10) || !mb_chart_range_valid(c->zrange)) what = "has a colour scale with a log base other than 2 or 10, or a range other than \"MIN:MAX\"";
+  else if (c->kind == MB_CHART_MATRIX && c->series[4].bench) what = "draws more than four heat maps";
+  else if ((unsigned)c->key > MB_KEY_OFF || (unsigned)c->note_at > MB_NOTE_BOTTOM_RIGHT || c->key_rows < 0 || c->key_rows > 16)
     what = "has a key or note place that is none of MB_KEY_* or MB_NOTE_*";
   else if (!mb_chart_range_valid(c->xrange) || !mb_chart_range_valid(c->yrange)) what = "has a range other than \"MIN:MAX\" (numbers or *)";
   else if (!c->series[0].bench) what = "has no series";
@@ -159,6 +162,14 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
     else if (s->label && !s->x) what = "labels the points of a series whose x is its argument";
     else if (s->largest && !mb_chart_figure_valid(s->largest)) what = "keeps the largest value of something that is not an argument's name";
     else if (s->panel < 0 || s->panel > 1 || (s->panel && !c->panel_title[1])) what = "puts a series in a panel the chart does not have";
+    else if (s->over && !bench_matching(s->over, 0)) what = "divides a series by one that is no registered benchmark";
+    else if ((s->row_place && !mb_chart_figure_valid(s->row_place)) || (s->col_place && !mb_chart_figure_valid(s->col_place)) ||
+             (s->also && !mb_chart_figure_valid(s->also)) || (s->tag && !mb_chart_figure_valid(s->tag)))
+      what = "places, adds or names points by something that is not a figure's name";
+    else if ((unsigned)s->rel > MB_REL_OVER_FIRST) what = "relates cells by none of MB_REL_*";
+    else if ((s->over || s->slope || s->x) && c->kind != MB_CHART_LINES) what = "divides, draws a slope or takes x from a figure in a chart that has no lines";
+    else if ((s->row_place || s->col_place || s->rel) && c->kind != MB_CHART_MATRIX) what = "places or relates cells in a chart that is no heat map";
+    else if ((s->also || s->tag) && c->kind != MB_CHART_BARS && c->kind != MB_CHART_DOTS) what = "adds a bar or names a point in a chart of neither dots nor bars";
   }
   if (!what) return 0;
   snprintf(err, errlen, "chart '%s' (%s) %s%s%s", c->file ? c->file : "?", c->family ? c->family : "no family", what, *bad ? ": " : "", bad);

@@ -46,6 +46,67 @@ grep -q "^16384 " "$work/d/lat.dat" || fail "the disturbed point left its series
 bash "$src/plots/draw.sh" "$work/dist.json" "$work/dcharts" "$build/mbextract" "$views" > "$work/log3" 2>&1 || fail "draw.sh (disturbed): $(tail -3 "$work/log3")"
 grep -q "disturbed: something else had the CPU" "$work/dcharts/latency.svg" || fail "no ring on the disturbed latency point"
 
+# The heat maps, dots and ratios with known answers, from crafted entries (mbextract --charts
+# into a directory read here): a 2-node NUMA matrix (cell i, j = 100 + 10 i + j, one cell
+# disturbed), a core-to-core matrix of PUs 0, 1 and 4 placed in topology order 4, 0, 1 and
+# drawn both ways, and the traversal ratios (col_sum over row_sum at each n, the sizes that are
+# no power of 2 apart).
+/usr/bin/python3 - "$result" "$work/cells.json" <<'PY' || fail "cannot write the crafted cells"
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+tpl = next(b for b in d["benchmarks"] if b["name"].startswith("hierarchy/c2c/") and b.get("run_type") == "iteration")
+keep = [b for b in d["benchmarks"] if not b["name"].startswith(("machine/numa_", "hierarchy/c2c/"))]
+def entry(name, **fields):
+    b = copy.deepcopy(tpl)
+    b.update(name=name, run_name=name, **fields)
+    return b
+for i in range(2):
+    for j in range(2):
+        keep.append(entry("machine/numa_latency/from:%d/to:%d/real_time" % (i, j), family="machine", latency_ns=100.0 + 10 * i + j,
+                          mb_disturbed=(i, j) == (1, 0)))
+rank = {0: 1, 1: 2, 4: 0}
+for a, b in ((0, 1), (0, 4), (1, 4)):
+    keep.append(entry("hierarchy/c2c/a:%d/b:%d/real_time" % (a, b), real_time=200.0 + a + b, a_rank=float(rank[a]), b_rank=float(rank[b])))
+d["benchmarks"] = keep
+d["context"]["membench"].pop("presentation", None)  # drawn as this membench declares them
+json.dump(d, open(sys.argv[2], "w"))
+PY
+mkdir "$work/cells"
+"$build/mbextract" "$work/cells.json" --charts "$work/cells" "$views" > "$work/cells/list" || fail "mbextract --charts on the crafted cells"
+grep -qx "draw numa_latency" "$work/cells/list" && grep -qx "draw c2c" "$work/cells/list" || fail "the crafted matrices not drawn: $(cat "$work/cells/list")"
+[ "$(sort "$work/cells/chart_numa_latency_0.dat" | awk '{ printf "%s,%s,%s ", $1, $2, $3 }')" = "0,0,100 0,1,110 1,0,101 1,1,111 " ] ||
+  fail "NUMA cells (x = memory's node, y = the threads'): $(cat "$work/cells/chart_numa_latency_0.dat")"
+[ "$(cat "$work/cells/chart_numa_latency_0_disturbed.dat")" = "0 1" ] || fail "the disturbed NUMA cell: $(cat "$work/cells/chart_numa_latency_0_disturbed.dat")"
+grep -q "ls 100" "$work/cells/chart_numa_latency.gp" || fail "no ring for the disturbed NUMA cell"
+[ "$(sort "$work/cells/chart_c2c_0.dat" | awk '{ printf "%s,%s,%s ", $1, $2, $3 }')" = "0,1,204 0,2,205 1,0,204 1,2,201 2,0,205 2,1,201 " ] ||
+  fail "core-to-core cells in topology order, both ways: $(cat "$work/cells/chart_c2c_0.dat")"
+grep -q 'set xtics ("1" 2, "0" 1, "4" 0)\|set xtics ("[014]" [012], "[014]" [012], "[014]" [012])' "$work/cells/chart_c2c.gp" ||
+  fail "core-to-core tics: $(grep xtics "$work/cells/chart_c2c.gp")"
+for pu in 0 1 4; do grep "set xtics" "$work/cells/chart_c2c.gp" | grep -q "\"$pu\" $( [ $pu = 4 ] && echo 0 || echo $((pu + 1)) )" || fail "PU $pu not labelled at its place"; done
+/usr/bin/python3 - "$result" "$work/cells/chart_traverse_0.dat" "$work/cells/chart_traverse_0_other.dat" <<'PY' || fail "traversal ratios"
+import json, statistics, sys
+d = json.load(open(sys.argv[1]))
+def series(v):
+    out = {}
+    for b in d["benchmarks"]:
+        if b["name"].startswith("traverse/%s/n:" % v) and b.get("run_type") == "iteration" and not b.get("error_occurred"):
+            out.setdefault(int(b["name"].split("/")[2][2:]), []).append(b["real_time"])
+    return {n: statistics.median(t) for n, t in out.items()}
+col, row = series("col_sum"), series("row_sum")
+want = {n: col[n] / row[n] for n in col if n in row}
+pow2 = {float(l.split()[0]): float(l.split()[1]) for l in open(sys.argv[2])}
+other = {float(l.split()[0]): float(l.split()[1]) for l in open(sys.argv[3])}
+assert pow2 and other and all(int(n) & (int(n) - 1) == 0 for n in pow2) and all(int(n) & (int(n) - 1) for n in other), (pow2, other)
+for n, r in {**pow2, **other}.items():
+    assert abs(r / want[int(n)] - 1) < 1e-9, (n, r, want[int(n)])
+assert len(pow2) + len(other) == len(want), (len(pow2), len(other), len(want))
+PY
+pf=$(awk -F'" ' '{ print $2 }' "$work/cells/chart_pagefault.dat" | head -1)
+want=$(/usr/bin/python3 -c 'import json,statistics,sys; d=json.load(open(sys.argv[1])); print(statistics.median([b["real_time"] for b in d["benchmarks"] if (b["name"] + "/").startswith("stack/heap_untouched/pages:512/") and b.get("run_type") == "iteration"]) / 512e3)' "$result")
+/usr/bin/python3 -c 'import sys; a, b = map(float, sys.argv[1:]); assert abs(a / b - 1) < 1e-9, (a, b)' "$pf" "$want" || fail "the page-fault dot: $pf, not $want µs"
+grep -q '^"pure Python: RecursionError" ' "$work/cells/chart_python_depths.dat" || fail "the recursion bars' names: $(cat "$work/cells/chart_python_depths.dat")"
+echo "heat maps, dots, bars and ratios: the crafted cells and the reference's ratios where they belong"
+
 # A result may come from anyone: the charts it declares are data. Its own declaration wins
 # over this membench's (here a latency chart titled with quotes, backquotes and a newline, a
 # label that tries the same); a file name that is not a plain name, a range or a figure with

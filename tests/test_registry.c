@@ -171,12 +171,21 @@ int main(void) {
                           ch_label = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .label = "x"}}},
                           ch_fam = {.family = "zeta", .file = "a", .title = "t", .series = {{"alpha/one", "real_time"}}},
                           ch_big = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .largest = "size:"}}},
-                          ch_panel = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .panel = 1}}};
-  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big, &ch_panel};
+                          ch_panel = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .panel = 1}}},
+                          ch_over = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .over = "alpha/onee"}}},
+                          ch_kind = {.family = "alpha", .file = "a", .title = "t", .kind = (enum mb_chart_kind)9, .series = {{"alpha/one", "real_time"}}},
+                          ch_five = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX,
+                                     .series = {{"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}}},
+                          ch_place = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .row_place = "a_rank"}}},
+                          ch_zr = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX, .zrange = "1:2]", .series = {{"alpha/one", "real_time"}}},
+                          ch_tag = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_BARS, .series = {{"alpha/one", "real_time", .tag = "end ing"}}};
+  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big, &ch_panel,
+                                    &ch_over, &ch_kind, &ch_five, &ch_place, &ch_zr, &ch_tag};
   const char *chart_said[] = {"no registered benchmark: alpha/onee", "no registered benchmark: alpha/two/stride:1", "not a figure's name",
                               "no file name", "has a range other than", "log base", "MB_KEY_", "has no series", "labels the points", "without MB_FAMILY",
-                              "not an argument's name", "a panel the chart does not have"};
-  for (int k = 0; k < 12; k++) {
+                              "not an argument's name", "a panel the chart does not have", "divides a series by one that is no registered benchmark",
+                              "none of MB_CHART_*", "more than four heat maps", "in a chart that is no heat map", "colour scale", "not a figure's name"};
+  for (int k = 0; k < 18; k++) {
     err[0] = 0;
     CHECK_EQ_INT(mb_chart_check(bad_charts[k], err, sizeof err), -1);
     CHECK(strstr(err, chart_said[k]) != NULL);

@@ -68,7 +68,7 @@ static void python_claims(test_proc_t *p, const char *mbreport, const char *ref,
     CHECK((h && h < end) || (d && d < end));
     CHECK(r && strstr(r, "CPython 3.") && strstr(r, "CPython 3.") < end); /* the version it was measured on */
   }
-  CHECK(strstr(p->out, "![the Python half](charts/python.png)") && strstr(p->out, "### What it means"));
+  CHECK(strstr(p->out, "](charts/python_retain.png)") && strstr(p->out, "](charts/python_sizes.png)") && strstr(p->out, "### What it means"));
   char path[128];
   snprintf(path, sizeof path, "%s/py.json", dir);
   /* Rules with known answers, each way. */

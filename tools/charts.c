@@ -1,13 +1,11 @@
 /*
  * charts.c: a declared chart (MB_CHART, recorded in the result) becomes the data of its series
- * and a gnuplot script in the house style of plots/common.gp. A result may come from anyone:
- * what it says of a chart is data. File names and figures must be of the kinds membench
- * checks at start, places and scales come from fixed lists, numbers are printed by us, and
- * every text goes inside single quotes (where gnuplot expands nothing) with its quotes
- * doubled and its control characters blanked.
+ * and a gnuplot script in the house style of plots/common.gp: lines here, heat maps, dots and
+ * bars in chartgrid.c (what both share and how they treat a result: chartgp.h).
  */
 #define _GNU_SOURCE
 #include "charts.h"
+#include "chartgp.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,16 +18,18 @@
 static const char *const key_names[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top", "off", NULL};
 static const char *const key_gnuplot[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top center horizontal", "off"};
 
-static const char *text(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
-static int integer(json_t *o, const char *key) { return (int)json_integer_value(json_object_get(o, key)); }
-/* A number the result gives, 0 where it gives none or one that is not finite. */
-static double number(json_t *o, const char *key) {
+#define text mb_gp_text
+#define integer mb_gp_integer
+#define number mb_gp_number
+#define quoted mb_gp_quoted
+const char *mb_gp_text(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+int mb_gp_integer(json_t *o, const char *key) { return (int)json_integer_value(json_object_get(o, key)); }
+double mb_gp_number(json_t *o, const char *key) {
   double v = json_number_value(json_object_get(o, key));
   return isfinite(v) ? v : 0;
 }
 
-/* Text for gnuplot: 'text', at most 200 bytes of it. */
-static void quoted(FILE *f, const char *s) {
+void mb_gp_quoted(FILE *f, const char *s) {
   fputc('\'', f);
   for (int n = 0; s && *s && n < 200; s++, n++) {
     unsigned char c = (unsigned char)*s;
@@ -39,17 +39,82 @@ static void quoted(FILE *f, const char *s) {
   fputc('\'', f);
 }
 
+int mb_gp_nonempty(const char *path) {
+  FILE *f = fopen(path, "r");
+  int some = f && fgetc(f) != EOF;
+  if (f) fclose(f);
+  return some;
+}
+
 static int file_name(const char *s) {
   size_t n = s ? strlen(s) : 0;
   return n > 0 && n <= 48 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 }
 
-/* The series' data files: DIR/chart_F_K.dat and _disturbed.dat. 1 when it has a point, 0
- * when none, -1 on an error (in err). *largest: the value its .largest kept, if any. */
-static int series_data(json_t *benches, json_t *s, const char *dir, const char *file, int k, double *largest, char *err, size_t errlen) {
-  char path[4096], dpath[4096];
+/* "X Y" lines of a series in a buffer (*buf, *len; free it), its disturbed points in *dbuf. */
+static int series_text(json_t *benches, const char *bench, const char *figure, char **buf, size_t *len, char **dbuf, size_t *dlen) {
+  FILE *o = open_memstream(buf, len), *d = open_memstream(dbuf, dlen);
+  int rc = o && d ? mb_series(benches, bench, figure, NULL, o, d) : -1;
+  if (o) fclose(o);
+  if (d) fclose(d);
+  if (!o) *buf = NULL;
+  if (!d) *dbuf = NULL;
+  return rc;
+}
+
+/* Whether "X ..." lines in `text` have one at x; its y in *y. */
+static int y_at(const char *text, double x, double *y) {
+  for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    double a, b;
+    if (sscanf(l, "%lf %lf", &a, &b) == 2 && a == x) return *y = b, 1;
+  }
+  return 0;
+}
+
+/* A series over another at the same x ("X A/B"), a point disturbed when either was. */
+static int ratio_data(json_t *benches, json_t *s, FILE *out, FILE *dout) {
+  char *a = NULL, *da = NULL, *b = NULL, *db = NULL;
+  size_t la, lda, lb, ldb;
+  int rc = series_text(benches, text(s, "bench"), text(s, "figure"), &a, &la, &da, &lda);
+  if (!rc) rc = series_text(benches, text(s, "over"), text(s, "figure"), &b, &lb, &db, &ldb);
+  for (const char *l = rc ? NULL : a; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    double x, y, under, unused;
+    if (sscanf(l, "%lf %lf", &x, &y) != 2 || !y_at(b, x, &under) || under == 0) continue;
+    fprintf(out, "%.17g %.17g\n", x, y / under);
+    if (y_at(da, x, &unused) || y_at(db, x, &unused)) fprintf(dout, "%.17g %.17g\n", x, y / under);
+  }
+  free(a), free(da), free(b), free(db);
+  return rc;
+}
+
+static int is_pow2(double x) { return x >= 1 && x == ldexp(1, ilogb(x)); }
+
+/* The points of file `path` whose x is no power of 2 moved to `other`. 0, or -1. */
+static int split_pow2(const char *path, const char *other) {
+  char *all = NULL, line[256];
+  size_t len = 0;
+  FILE *in = fopen(path, "r"), *keep = open_memstream(&all, &len), *rest = fopen(other, "w");
+  int rc = in && keep && rest ? 0 : -1;
+  while (!rc && fgets(line, sizeof line, in)) fputs(line, is_pow2(strtod(line, NULL)) ? keep : rest);
+  if (in) fclose(in);
+  if (keep) fclose(keep);
+  if (rest && fclose(rest)) rc = -1;
+  FILE *out = rc ? NULL : fopen(path, "w");
+  if (out) fputs(all ? all : "", out);
+  if (!out || fclose(out)) rc = -1;
+  free(all);
+  return rc;
+}
+
+/* The series' data files: DIR/chart_F_K.dat and _disturbed.dat (and _other.dat, the points
+ * apart from the powers of 2, when the chart splits them). 1 when it has a point, 0 when
+ * none, -1 on an error (in err). *largest: the value its .largest kept, if any. */
+static int series_data(json_t *benches, json_t *c, json_t *s, const char *dir, int k, double *largest, char *err, size_t errlen) {
+  const char *file = text(c, "file");
+  char path[4096], dpath[4096], opath[4096];
   snprintf(path, sizeof path, "%s/chart_%s_%d.dat", dir, file, k);
   snprintf(dpath, sizeof dpath, "%s/chart_%s_%d_disturbed.dat", dir, file, k);
+  snprintf(opath, sizeof opath, "%s/chart_%s_%d_other.dat", dir, file, k);
   FILE *out = fopen(path, "w"), *dout = fopen(dpath, "w");
   int got = -1;
   if (out && dout) {
@@ -57,8 +122,9 @@ static int series_data(json_t *benches, json_t *s, const char *dir, const char *
     char with[96] = "";
     double most = at ? mb_series_largest_arg(benches, text(s, "bench"), at) : 0;
     if (most > 0) snprintf(with, sizeof with, "%s:%.0f", at, most), *largest = most;
-    got = x ? mb_series_xy(benches, text(s, "bench"), x, text(s, "figure"), out, dout)
-            : mb_series(benches, text(s, "bench"), text(s, "figure"), *with ? with : NULL, out, dout);
+    got = x                 ? mb_series_xy(benches, text(s, "bench"), x, text(s, "figure"), out, dout)
+          : text(s, "over") ? ratio_data(benches, s, out, dout)
+                            : mb_series(benches, text(s, "bench"), text(s, "figure"), *with ? with : NULL, out, dout);
     if (got < 0) snprintf(err, errlen, "out of memory");
     else got = ftell(out) > 0;
   } else {
@@ -66,6 +132,7 @@ static int series_data(json_t *benches, json_t *s, const char *dir, const char *
   }
   if (out && fclose(out) && got >= 0) got = -1, snprintf(err, errlen, "%s: cannot write", path);
   if (dout && fclose(dout) && got >= 0) got = -1, snprintf(err, errlen, "%s: cannot write", dpath);
+  if (got > 0 && integer(c, "pow2") && split_pow2(path, opath)) got = -1, snprintf(err, errlen, "%s: cannot write", opath);
   return got;
 }
 
@@ -74,14 +141,16 @@ static void using(FILE *f, json_t *s) {
   double xdiv = number(s, "xdiv"), div = number(s, "div"), inv = number(s, "inv");
   if (xdiv != 0) fprintf(f, "($1/%.17g):", xdiv);
   else fputs("1:", f);
-  if (inv != 0) fprintf(f, "(%.17g/$2)", inv);
+  double slope = number(s, "slope");
+  if (slope != 0) fprintf(f, "($1*%.17g)", slope);
+  else if (inv != 0) fprintf(f, "(%.17g/$2)", inv);
   else if (integer(s, "per_x")) fputs("($2/$1)", f);
   else if (div != 0) fprintf(f, "($2/%.17g)", div);
   else fputs("2", f);
 }
 
 /* "set key" as the chart says, on a line of its own. */
-static void key(FILE *f, json_t *c) {
+void mb_gp_key(FILE *f, json_t *c) {
   const char *k = text(c, "key");
   int at = 0;
   for (int i = 0; k && key_names[i]; i++)
@@ -100,18 +169,20 @@ static void title(FILE *f, const char *t, double largest) {
   quoted(f, at && largest > 0 ? said : t);
 }
 
-/* The axes, the key, the note and the footer: everything before `plot`. */
-static void preamble(FILE *f, json_t *c, double largest, int panels) {
+void mb_gp_preamble(FILE *f, json_t *c, double largest, int panels, int width, int height) {
   fputs("load here.\"/common.gp\"\n", f);
-  if (!panels) { /* two panels: the title is the multiplot's, the labels each panel's */
+  if (!panels) { /* several panels: the title is the multiplot's, the labels each panel's */
     fputs("set title ", f);
     title(f, text(c, "title"), largest);
-    if (text(c, "xlabel")) fputs("\nset xlabel ", f), quoted(f, text(c, "xlabel"));
-    if (text(c, "ylabel")) fputs("\nset ylabel ", f), quoted(f, text(c, "ylabel"));
     fputc('\n', f);
+  }
+  if (!panels || text(c, "kind")) { /* heat maps share their axes' labels */
+    if (text(c, "xlabel")) fputs("set xlabel ", f), quoted(f, text(c, "xlabel")), fputc('\n', f);
+    if (text(c, "ylabel")) fputs("set ylabel ", f), quoted(f, text(c, "ylabel")), fputc('\n', f);
   }
   int logx = integer(c, "logx"), logy = integer(c, "logy"), bytes = integer(c, "bytes");
   if (logx == 2 || logx == 10) fprintf(f, "set logscale x %d\n", logx);
+  if (integer(c, "pow2")) fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", f); /* x ends where the data do */
   if (bytes == 1 || bytes == 2) fprintf(f, "bytes_step = %d\n@bytes_axis\n", bytes == 2 ? 1 : 2);
   else fputs("set format x \"%g\"\n", f);
   int xstep = integer(c, "xstep");
@@ -122,25 +193,26 @@ static void preamble(FILE *f, json_t *c, double largest, int panels) {
   const char *xr = text(c, "xrange"), *yr = text(c, "yrange");
   if (xr && mb_chart_range_valid(xr)) fprintf(f, "set xrange [%s]\n", xr);
   if (yr && mb_chart_range_valid(yr)) fprintf(f, "set yrange [%s]\n", yr);
-  key(f, c);
+  mb_gp_key(f, c);
   if (integer(c, "caches")) fputs("load data.\"/caches.gp\"\n", f);
   if (text(c, "note")) {
     const char *at = text(c, "note_at");
     fputs("set label 101 ", f);
     quoted(f, text(c, "note"));
-    fputs(at && !strcmp(at, "bottom left") ? " at graph 0.02, graph 0.06 left" : " at graph 0.5, graph 0.95 center", f);
+    fputs(at && !strcmp(at, "bottom left")    ? " at graph 0.02, graph 0.06 left"
+          : at && !strcmp(at, "bottom right") ? " at graph 0.99, graph 0.04 right"
+                                              : " at graph 0.5, graph 0.95 center",
+          f);
     fputs(" font \",9\" tc rgb \"#666666\"\n", f);
   }
   fputs("set label 100 footer at screen 0.99, screen 0.015 right font \",8\" tc rgb \"#999999\"\n"
         "do for [t in \"svg png\"] {\n",
         f);
-  const int height = panels ? 760 : 600; /* two panels: taller */
   fprintf(f,
-          "  if (t eq \"svg\") { set terminal svg size 960,%d dynamic font \"Sans,11\" noenhanced; set output out.\".svg\" } \\\n"
-          "  else { set terminal pngcairo size 960,%d font \"Sans,10\" noenhanced; set output out.\".png\" }\n",
-          height, height);
+          "  if (t eq \"svg\") { set terminal svg size %d,%d dynamic font \"Sans,11\" noenhanced; set output out.\".svg\" } \\\n"
+          "  else { set terminal pngcairo size %d,%d font \"Sans,10\" noenhanced; set output out.\".png\" }\n",
+          width, height, width, height);
 }
-
 
 /* One series' clause (and its labels'), after `plot` or a comma. */
 static void clause(FILE *f, json_t *s, const char *file, int k, int place) {
@@ -170,11 +242,12 @@ static void clause(FILE *f, json_t *s, const char *file, int k, int place) {
   }
 }
 
-/* Chart c's data and script; its line in `list`. 0, or -1 on an error (in err). */
-/* The series' data file names and whether each has points (has[k]). */
+/* The series' data file names and whether each has points (has[k]); whether the chart
+ * draws the points at powers of 2 apart (pow2) and a reference line at y = hline. */
 typedef struct drawn {
   const char *dir, *file;
-  int has[MB_CHART_SERIES];
+  int has[MB_CHART_SERIES], pow2;
+  double hline;
 } drawn_t;
 
 /* `plot` with the clauses of the series in `panel` (-1: every one) that have points, then
@@ -189,16 +262,24 @@ static void plot(FILE *f, json_t *series, const drawn_t *d, int panel) {
     if (!d->has[k] || (panel >= 0 && integer(s, "panel") != panel)) continue;
     if (place++) fputs(", \\\n       ", f);
     clause(f, s, d->file, (int)k, (int)k);
+    char opath[4096];
+    snprintf(opath, sizeof opath, "%s/chart_%s_%d_other.dat", d->dir, d->file, (int)k);
+    if (!d->pow2 || !mb_gp_nonempty(opath)) continue;
+    /* The points beside the powers of 2: alone, each style's point open (plots/common.gp). */
+    static const int open_point[] = {6, 4, 8, 10, 12, 3, 1};
+    int style = integer(s, "style");
+    if (style < 1 || style > 7) style = 1 + (int)k % 7;
+    fprintf(f, ", \\\n       data.\"/chart_%s_%d_other.dat\" u ", d->file, (int)k);
+    using(f, s);
+    fprintf(f, " w p ls %d pt %d ps 1.1 notitle", style, open_point[style - 1]);
   }
+  if (d->hline != 0) fprintf(f, ", \\\n       %.17g w l lc rgb \"#888888\" dt 2 notitle", d->hline);
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;
     if (!d->has[k] || (panel >= 0 && integer(s, "panel") != panel)) continue;
     char dpath[4096];
     snprintf(dpath, sizeof dpath, "%s/chart_%s_%d_disturbed.dat", d->dir, d->file, (int)k);
-    FILE *df = fopen(dpath, "r");
-    int some = df && fgetc(df) != EOF;
-    if (df) fclose(df);
-    if (!some) continue;
+    if (!mb_gp_nonempty(dpath)) continue;
     fprintf(f, ", \\\n       data.\"/chart_%s_%d_disturbed.dat\" u ", d->file, (int)k);
     using(f, s);
     fprintf(f, " w p ls 100 t %s", rings++ ? "''" : "dist_title");
@@ -218,7 +299,7 @@ static void panels(FILE *f, json_t *c, json_t *series, const drawn_t *d, double 
     quoted(f, json_string_value(json_array_get(titles, (size_t)p)));
     fputs(" font \",11\"\n  set ylabel ", f);
     quoted(f, json_string_value(json_array_get(ylabels, (size_t)p)));
-    if (p == 0) fputs("\n  unset xlabel\n  ", f), key(f, c); /* again each time: the bottom panel turned it off */
+    if (p == 0) fputs("\n  unset xlabel\n  ", f), mb_gp_key(f, c); /* again each time: the bottom panel turned it off */
     else {
       fputs("\n  set xlabel ", f);
       quoted(f, text(c, "xlabel"));
@@ -231,34 +312,57 @@ static void panels(FILE *f, json_t *c, json_t *series, const drawn_t *d, double 
         f);
 }
 
-static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, char *err, size_t errlen) {
+/* A series membench could have declared: a benchmark's name and figures' names. */
+static int series_valid(json_t *s) {
+  static const char *const figures[] = {"x", "largest", "row_place", "col_place", "also", "tag"};
+  if (!text(s, "bench") || !mb_chart_figure_valid(text(s, "figure"))) return 0;
+  for (size_t k = 0; k < sizeof figures / sizeof *figures; k++)
+    if (text(s, figures[k]) && !mb_chart_figure_valid(text(s, figures[k]))) return 0;
+  return 1;
+}
+
+/* A chart of lines: its series' data and its script. 1 when drawn, 0 when no series had a
+ * point, -1 on an error (in err). */
+static int lines_chart(json_t *benches, json_t *c, const char *dir, char *err, size_t errlen) {
   const char *file = text(c, "file");
   json_t *series = json_object_get(c, "series"), *s;
-  if (!file_name(file) || !text(c, "title") || !json_is_array(series)) return 0; /* not a chart membench would declare */
-  drawn_t d = {dir, file, {0}};
+  drawn_t d = {dir, file, {0}, integer(c, "pow2"), number(c, "hline")};
   int any = 0;
   double largest = 0;
   size_t k;
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;
-    const char *x = text(s, "x");
-    const char *at = text(s, "largest");
-    if (!text(s, "bench") || !mb_chart_figure_valid(text(s, "figure")) || (x && !mb_chart_figure_valid(x)) || (at && !mb_chart_figure_valid(at))) continue;
-    if ((d.has[k] = series_data(benches, s, dir, file, (int)k, &largest, err, errlen)) < 0) return -1;
+    if (!series_valid(s)) continue;
+    if ((d.has[k] = series_data(benches, c, s, dir, (int)k, &largest, err, errlen)) < 0) return -1;
     any |= d.has[k];
   }
-  if (!any) return fprintf(list, "skip %s\n", file) < 0 ? -1 : 0;
+  if (!any) return 0;
   char path[4096];
   snprintf(path, sizeof path, "%s/chart_%s.gp", dir, file);
   FILE *f = fopen(path, "w");
   if (!f) return snprintf(err, errlen, "%s: cannot write", path), -1;
   const int two = json_array_size(json_object_get(c, "panel_titles")) == 2 && json_array_size(json_object_get(c, "panel_ylabels")) == 2;
-  preamble(f, c, largest, two);
+  mb_gp_preamble(f, c, largest, two, 960, two ? 760 : 600); /* two panels: taller */
   if (two) panels(f, c, series, &d, largest);
   else plot(f, series, &d, -1);
   fputs("}\n", f);
   if (fclose(f)) return snprintf(err, errlen, "%s: cannot write", path), -1;
-  return fprintf(list, "draw %s\n", file) < 0 ? -1 : 0;
+  return 1;
+}
+
+/* Chart c's data and script; its line in `list`. 0, or -1 on an error (in err). */
+static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, char *err, size_t errlen) {
+  const char *file = text(c, "file"), *kind = text(c, "kind");
+  json_t *series = json_object_get(c, "series"), *s;
+  size_t k;
+  if (!file_name(file) || !text(c, "title") || !json_is_array(series)) return 0; /* not a chart membench would declare */
+  json_array_foreach(series, k, s) if (!series_valid(s)) return 0;
+  int drawn = !kind                         ? lines_chart(benches, c, dir, err, errlen)
+              : !strcmp(kind, "matrix")     ? mb_chart_matrix(benches, c, dir, err, errlen)
+              : !strcmp(kind, "dots") || !strcmp(kind, "bars") ? mb_chart_categories(benches, c, dir, err, errlen)
+                                            : 0;
+  if (drawn < 0) return -1;
+  return fprintf(list, "%s %s\n", drawn ? "draw" : "skip", file) < 0 ? -1 : 0;
 }
 
 int mb_charts_write(json_t *doc, json_t *views, const char *dir, FILE *list, char *err, size_t errlen) {

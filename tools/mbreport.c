@@ -63,6 +63,13 @@ static double num(json_t *b, const char *key) {
   return m;
 }
 
+/* A figure that counts or names something (threads, an ending): -1 where it is missing or
+ * no int (a result may say anything). */
+static int num_int(json_t *b, const char *key) {
+  double v = num(b, key);
+  return isfinite(v) && v >= -1 && v <= 1e9 ? (int)v : -1;
+}
+
 /* The report as written, with the mark put on every line that showed a disturbed figure:
  * inside a table row's last cell (a cell past the header's would be dropped), else at the
  * end of the line. */
@@ -309,7 +316,7 @@ static void machine_section(const char *charts) {
     }
     if (!best_name) continue;
     json_t *top = bench(best_name);
-    if (o == 0) peak_read = best, peak_threads = (int)num(top, "threads");
+    if (o == 0) peak_read = best, peak_threads = num_int(top, "threads");
     printf("| peak %s (%s) | %.0f | %.3g GB/s | %.3g GB/s |\n", ops[o], strstr(best_name, "scatter") ? "scatter" : "compact",
            num(top, "threads"), best / 1e9, num(top, "per_thread_bytes_per_second") / 1e9);
     best = NAN, best_name = NULL;
@@ -332,7 +339,7 @@ static void machine_section(const char *charts) {
    * core but one, so they should come near it. */
   json_t *mr = bench("machine/loaded_read/delay:0");
   if (mr && !json_is_true(json_object_get(mr, "error_occurred")) && peak_read > 0) {
-    const int k = (int)num(mr, "loaders");
+    const int k = num_int(mr, "loaders");
     const double got = num(mr, "loaders_bytes_per_second");
     printf("\nThe traffic mixes' %d loader%s reading flat out (delay 0) moved %.3g GB/s: %.0f%% of the peak read above (%.3g GB/s with %d thread%s).\n", k,
            k == 1 ? "" : "s", got / 1e9, 100 * got / peak_read, peak_read / 1e9, peak_threads, peak_threads == 1 ? "" : "s");
@@ -424,6 +431,13 @@ static json_t *sections_of(const char *fam) {
   return json_is_array(s) ? s : NULL;
 }
 
+/* The charts a family declares, from the result or the views file. */
+static json_t *charts_of(const char *fam) {
+  json_t *s = json_object_get(json_object_get(json_object_get(mctx, "presentation"), fam), "charts");
+  if (!json_is_array(s)) s = json_object_get(json_object_get(views_file, fam), "charts");
+  return json_is_array(s) ? s : NULL;
+}
+
 /* The claims a family declares, from the result or the views file. */
 static json_t *claims_of(const char *fam) {
   json_t *s = json_object_get(json_object_get(json_object_get(mctx, "presentation"), fam), "claims");
@@ -482,15 +496,14 @@ static int view_shows(json_t *v) {
   return 0;
 }
 
-static void view_section(json_t *v, const char *charts) {
-  const char *heading = json_string_value(json_object_get(v, "heading"));
-  if (!view_shows(v)) return;
-  if (heading) printf("\n## %s\n", mb_md_text(heading)); /* none: a table of the section before */
+/* A link to each chart of `list` ({"file", ALT: the text}) drawn in directory `charts`, after
+ * an empty line; a file name that is not plain is left out. */
+static void chart_links(json_t *list, const char *alt_key, const char *charts) {
   size_t i;
   json_t *c;
   int drawn = 0;
-  json_array_foreach(json_object_get(v, "charts"), i, c) {
-    const char *file = json_string_value(json_object_get(c, "file")), *alt = json_string_value(json_object_get(c, "alt"));
+  json_array_foreach(list, i, c) {
+    const char *file = json_string_value(json_object_get(c, "file")), *alt = json_string_value(json_object_get(c, alt_key));
     if (!file || !mb_machine_name_valid(file)) continue;
     char a[128];
     snprintf(a, sizeof a, "%s", mb_md_text(alt ? alt : file));
@@ -498,6 +511,13 @@ static void view_section(json_t *v, const char *charts) {
       if (*p == '[' || *p == ']') *p = ' ';
     printf("%s![%s](%s/%s.png)\n", drawn++ ? "" : "\n", a, charts, file);
   }
+}
+
+static void view_section(json_t *v, const char *charts) {
+  const char *heading = json_string_value(json_object_get(v, "heading"));
+  if (!view_shows(v)) return;
+  if (heading) printf("\n## %s\n", mb_md_text(heading)); /* none: a table of the section before */
+  chart_links(json_object_get(v, "charts"), "alt", charts);
   json_t *cols = json_object_get(v, "columns"), *rows = json_object_get(v, "rows"), *row;
   size_t ncols = json_array_size(cols);
   if (ncols < 2 || ncols > 1 + MB_VIEW_COLS_MAX) return;
@@ -507,6 +527,7 @@ static void view_section(json_t *v, const char *charts) {
   for (size_t k = 0; k < ncols; k++) printf("---|");
   printf("\n");
   json_t *ratios = json_object_get(v, "ratio");
+  size_t i;
   json_array_foreach(rows, i, row) {
     int some = 0; /* a row none of whose benchmarks the result has (not in its mode) is left out */
     for (size_t k = 1; k < ncols && !some; k++) some = json_is_string(json_array_get(row, k)) && bench(json_string_value(json_array_get(row, k)));
@@ -894,14 +915,14 @@ static void claims_python_interpreter(void) { /* recursion */
   json_t *p = bench("python/recursion_pure"), *c = bench("python/recursion_via_c");
   static const char *const endings[] = {"", "a RecursionError", "a MemoryError", "a return", "a signal"};
   if (p) {
-    int e = (int)num(p, "ending");
+    int e = num_int(p, "ending");
     snprintf(m, sizeof m, "CPython %s, sys.setrecursionlimit(%.0f), %.0f KiB C stack: pure-Python recursion went %.0f deep and ended in %s%s",
              py_version(), num(p, "limit"), num(p, "stack_bytes") / 1024, num(p, "depth"), e >= 1 && e <= 4 ? endings[e] : "?",
              e == 4 ? " (the interpreter crashed)" : e == 1 ? " at the limit: a Python frame does not use the C stack (since 3.11)" : "");
     claim("C19", m, by_rule(e == 4, "the interpreter is killed by a signal"));
   } else not_here_because("C19", "python/recursion_pure");
   if (c) {
-    int e = (int)num(c, "ending");
+    int e = num_int(c, "ending");
     snprintf(m, sizeof m, "CPython %s, sys.setrecursionlimit(%.0f): recursion through C (__repr__ calling repr) went %.0f levels deep and ended in %s%s",
              py_version(), num(c, "limit"), num(c, "depth"), e >= 1 && e <= 4 ? endings[e] : "?",
              e == 4 ? (num(c, "signal") == 11 ? " (SIGSEGV: the C stack overflowed)" : " (not SIGSEGV)") : "");
@@ -1019,7 +1040,7 @@ static void python_figures(const char *charts) {
                 fmt_value(num(f, "pool_bytes"), "B"), num(f, "threshold"));
   if (p) printf("| C stack (RLIMIT_STACK) | %s |\n", fmt_value(num(p, "stack_bytes"), "B"));
   if (c) printf("| C stack per level of recursion through C | about %.0f B (the stack over the depth reached) |\n", num(c, "stack_bytes_per_level"));
-  printf("\n![the Python half](%s/python.png)\n", charts);
+  chart_links(charts_of("python"), "title", charts);
 
   static const char *const what[] = {"list3", "list3_floats", "dict3", "str16", "float", "tuple3", "ndarray_1m", "ndarray_view"};
   static const char *const label[] = {"[1, 2, 3]", "[1.5, 2.5, 3.5]", "dict of 3", "str of 16", "float", "tuple of 3", "ndarray, 10^6 float64",

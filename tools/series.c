@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "series.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,4 +177,43 @@ double mb_series_largest_arg(json_t *benches, const char *prefix, const char *ar
       }
   }
   return most;
+}
+
+/* The value of the second argument in `name` after PREFIX (PREFIX/a:V/b:W...): 1 with *arg. */
+static int second_arg(const char *name, size_t pl, double *arg) {
+  const char *slash = strchr(name + pl + 1, '/'), *colon = slash ? strchr(slash, ':') : NULL;
+  if (!colon) return 0;
+  char *end;
+  *arg = strtod(colon + 1, &end);
+  return end != colon + 1 && isfinite(*arg);
+}
+
+int mb_series_cells(json_t *benches, const char *prefix, const char *zfield, const char *row_place, const char *col_place, mb_cell_t **cells) {
+  size_t pl = strlen(prefix), i;
+  json_t *b, *seen = json_object();
+  int n = 0, cap = 0, bad = !seen;
+  *cells = NULL;
+  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
+    const char *name = bad ? NULL : measured_under(b, prefix, pl, NULL);
+    const char *run = json_string_value(json_object_get(b, "run_name"));
+    double row, col;
+    if (!name || !run || json_object_get(seen, run) || !arg_after(name, pl, &row) || !isfinite(row) || !second_arg(name, pl, &col)) continue;
+    json_object_set_new(seen, run, json_true());
+    int d = 0, unused;
+    double z = run_median(benches, run, zfield, &d);
+    if (!isfinite(z)) continue;
+    if ((bad = room(cells, n, &cap, sizeof **cells))) break;
+    (*cells)[n++] = (mb_cell_t){row, col, z, row_place ? run_median(benches, run, row_place, &unused) : NAN,
+                                col_place ? run_median(benches, run, col_place, &unused) : NAN, d};
+  }
+  json_decref(seen);
+  if (bad) free(*cells), *cells = NULL;
+  return bad ? -1 : n;
+}
+
+double mb_series_value(json_t *benches, const char *name, const char *field, int *disturbed) {
+  json_t *b = mb_first_named(benches, name);
+  const char *run = json_string_value(json_object_get(b, "run_name"));
+  *disturbed = 0;
+  return run ? run_median(benches, run, field, disturbed) : NAN;
 }

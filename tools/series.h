@@ -25,4 +25,19 @@ int mb_series_xy(json_t *benches, const char *prefix, const char *xfield, const 
  * PREFIX, 0 when none has it. */
 double mb_series_largest_arg(json_t *benches, const char *prefix, const char *arg);
 
+/* A heat map's cell: the entry PREFIX/r:ROW/c:COL's figure z (the median, as above) and the
+ * figures that place its row and column (NAN where none is asked for or given). */
+typedef struct mb_cell {
+  double row, col, z, row_at, col_at;
+  int disturbed;
+} mb_cell_t;
+
+/* The cells of every entry under PREFIX with two arguments, in the order of the result, into
+ * *cells (free it). Their number, or -1 when memory ran out. */
+int mb_series_cells(json_t *benches, const char *prefix, const char *zfield, const char *row_place, const char *col_place, mb_cell_t **cells);
+
+/* Benchmark NAME's figure (the median of its first run's clean repetitions), *disturbed set
+ * when every one was disturbed; NAN when the result has none. */
+double mb_series_value(json_t *benches, const char *name, const char *field, int *disturbed);
+
 #endif

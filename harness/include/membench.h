@@ -274,7 +274,15 @@ void mb_register_view(const mb_view_t *view);
  * (context.membench.presentation.<family>.charts) and printed by `membench --mb_views`. */
 #define MB_CHART_SERIES 16
 enum mb_key { MB_KEY_TOP_LEFT, MB_KEY_TOP_RIGHT, MB_KEY_TOP_CENTER, MB_KEY_BOTTOM_LEFT, MB_KEY_BOTTOM_RIGHT, MB_KEY_CENTER_RIGHT, MB_KEY_OUTSIDE_TOP, MB_KEY_OFF };
-enum mb_note_at { MB_NOTE_TOP, MB_NOTE_BOTTOM_LEFT };
+enum mb_note_at { MB_NOTE_TOP, MB_NOTE_BOTTOM_LEFT, MB_NOTE_BOTTOM_RIGHT };
+/* What a chart draws: lines against an argument (or a figure); a heat map per series of the
+ * entries PREFIX/row:R/col:C (rows by their first argument, columns by their second); one dot
+ * or one bar (two with .also) per series, each series one benchmark, labelled by its title. */
+enum mb_chart_kind { MB_CHART_LINES, MB_CHART_MATRIX, MB_CHART_DOTS, MB_CHART_BARS };
+/* A heat map's cell from its figure: as it is; the row's first column's over it (a time
+ * ratio from a rate); it over the row's first column's. */
+enum mb_chart_rel { MB_REL_NONE, MB_REL_FIRST_OVER, MB_REL_OVER_FIRST };
+#define MB_CHART_TAGS 8
 typedef struct mb_chart_series {
   const char *bench;  /* the entries under this name (family/variant[/arg:value...]): a point
                          each, x its next argument (a name without arguments: one point at 0) */
@@ -294,6 +302,14 @@ typedef struct mb_chart_series {
   const char *largest; /* only the entries at the largest value of this argument (the
                           machine's memory working set of those measured at two sizes) */
   int panel;          /* 0: the top panel (or the only one); 1: the bottom one */
+  const char *over;   /* lines: y over this benchmark's same figure at the same x (a ratio) */
+  double slope;       /* lines: instead of the data, y = slope * x at its points (a reference) */
+  const char *row_place, *col_place; /* matrix: the figures that place each row and column
+                                        (topology order); NULL: in order of their argument */
+  enum mb_chart_rel rel; /* matrix: each cell against its row's first */
+  const char *also;   /* bars: a second figure, a second bar beside the first */
+  const char *tag;    /* dots, bars: this figure's value names the point (the chart's .tags),
+                         after the title: "TITLE: TAG" */
 } mb_chart_series_t;
 typedef struct mb_chart {
   const char *family;         /* whose benchmarks it draws */
@@ -316,6 +332,21 @@ typedef struct mb_chart {
   /* Two panels, one above the other, sharing x (the title over both, the key in the top one,
    * the x label under the bottom one): each panel's title and y label. NULL: one panel. */
   const char *panel_title[2], *panel_ylabel[2];
+  enum mb_chart_kind kind;
+  int pow2;                   /* lines: only points at x = 2^k joined, the others drawn alone */
+  double hline;               /* lines: a dashed reference line at y = hline (0: none) */
+  /* matrix: the colour bar's label, log base and range; 1: a diverging palette (else light to
+   * dark blue); each cell's value written in it where there are at most cell_labels columns;
+   * 1: columns at their argument's value (else in order, each labelled with its value); 1:
+   * the matrix drawn both ways (a cell for B, A beside A, B), square. Several series: one
+   * panel each (up to 4, two by two), the series' title over its panel. */
+  const char *zlabel;
+  int logz;
+  const char *zrange;
+  int diverging, cell_labels, cols_at_value, both_ways;
+  const char *value_unit;     /* dots: each dot labelled with its value and this unit */
+  const char *bar_titles[2];  /* bars with .also: the key's names of the two bars */
+  const char *tags[MB_CHART_TAGS]; /* .tag's names of the values 0..7 */
   mb_chart_series_t series[MB_CHART_SERIES];
 } mb_chart_t;
 
