@@ -643,6 +643,15 @@ MB_CLAIM(.id = "C4, CPython", .family = "alloc", .after = "C4", .text = "pymallo
          .a = {"alloc/glibc/pair/size:32", "real_time"}, .b = {"alloc/pymalloc/pair/size:32", "real_time"}, .c = {"alloc/pool/pair/size:32", "real_time"},
          .above = 1, .bound = 2, .measured = "32-byte PyObject_Malloc + PyObject_Free: {b:2} ns, glibc {a:2} ns ({r:1}×), the pool {c:2} ns",
          .holds = "holds (rule: at least 2× faster than glibc's malloc)", .differs = "differs (rule: at least 2× faster than glibc's malloc)");
+MB_CLAIM(.id = "C5", .family = "alloc", .after = "C4, CPython", .text = "a 20-byte request uses a 24-byte block",
+         .a = {"alloc/pool/footprint/size:20", "internal_frag", 0.05}, .c = {"alloc/glibc/footprint/size:20", "internal_frag", 0.05}, .bound = 23.5, .high = 24.5,
+         .measured = "a 20-byte request gets {a:0} bytes from the pool (16-byte classes, as CPython since 3.8), {c:0} usable from glibc", .holds = "holds",
+         .differs = "differs: 8-byte classes were pymalloc's before 3.8 (rule: pool block = 24 B)");
+MB_CLAIM(.id = "C5, CPython", .family = "alloc", .after = "C5", .text = "a 20-byte request uses a 24-byte block",
+         .a = {"alloc/pymalloc/footprint/size:20", "block_bytes"}, .c = {"alloc/pymalloc/footprint/size:20", "classes"},
+         .d = {"alloc/pymalloc/footprint/size:20", "threshold"}, .bound = 23.5, .high = 24.5,
+         .measured = "CPython's pymalloc hands out a {a:0}-byte block for 20 bytes (measured), in {c:0} classes up to {d:0} B", .holds = "holds",
+         .differs = "differs (rule: block = 24 B; 16-byte classes since CPython 3.8)");
 MB_CLAIM(.id = "C6", .family = "alloc", .after = "C5, CPython", .text = "external fragmentation: freed memory scattered among live blocks stays with the process",
          .a = {"alloc/glibc/footprint/size:20", "rss_half_freed_kib"}, .b = {"alloc/glibc/footprint/size:20", "peak_rss_kib"},
          .c = {"alloc/glibc/footprint/size:20", "rss_all_freed_kib"}, .above = 1, .bound = 0.9,

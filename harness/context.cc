@@ -119,6 +119,7 @@ json_t *claim_json(const mb_claim_t *c) {
   if (c->c.bench) json_object_set_new(o, "c", claim_figure_json(&c->c));
   if (c->d.bench) json_object_set_new(o, "d", claim_figure_json(&c->d));
   if (c->high > 0) json_object_set_new(o, "high", json_real(c->high));
+  if (c->c_rule) json_object_set_new(o, "c_rule", json_pack("{s:b,s:f}", "above", c->c_above, "bound", c->c_bound));
   return o;
 }
 

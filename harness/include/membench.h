@@ -372,7 +372,8 @@ void mb_register_chart(const mb_chart_t *chart);
 /* A claim the report judges, declared beside the benchmarks that measure it (data: the tools
  * hold no names). Its rule compares a / b (or a alone, without b) with a bound; the report's
  * row says what was measured and the verdict from templates in which {a:N}, {b:N} and {r:N}
- * are a, b and a / b with N decimals (times in ns), {p:N} is 100 a / b (a share in %), and
+ * are a, b and a / b with N decimals (times in ns), {p:N} is 100 a / b (a share in %), {m:N}
+ * is 100 (1 - a / b) (how much less, in %), and
  * {c:N}, {d:N} two more figures the text shows (a missing one: "–"). A figure of the rule the
  * result lacks makes the row "not measurable here". The row follows the claim named by .after
  * in the table (or ends it); membench checks the benchmark names at start, as for MB_VIEW. */
@@ -389,6 +390,10 @@ typedef struct mb_claim {
   double bound;
   double high;                    /* above 0: holds when bound <= a / b <= high instead */
   mb_claim_figure_t c, d;         /* figures the measured text shows, beside a and b */
+  /* A second rule, on c alone: 1 in c_rule, and then c must be above (c_above) or below
+   * c_bound too (a figure the result lacks: "not measurable here"). */
+  int c_rule, c_above;
+  double c_bound;
   const char *measured, *holds, *differs; /* the templates */
 } mb_claim_t;
 void mb_register_claim(const mb_claim_t *claim);
