@@ -417,3 +417,17 @@ AG_CHART("dram", "memory");
 
 MB_VIEW(.family = "align", .heading = "Alignment", .place = 72,
         .charts = {{"align_l1", "misaligned access in L1"}, {"align_dram", "misaligned access in memory"}});
+
+/* C11: a split load's latency from memory is the dependent chain's (chase_): independent
+ * loads overlap their misses, so their time per access is a throughput, shown beside it. */
+#define AG_AT(V, OFF, FIG) {"align/" V "/size:8/offset:" #OFF, FIG}
+MB_CLAIM(.id = "C11", .family = "align", .after = "C10", .text = "packed (unaligned) access is legal but slow: 2× on cache misses",
+         .a = AG_AT("chase_dram_line", 60, "ns_per_access"), .b = AG_AT("chase_dram_line", 0, "ns_per_access"),
+         .c = AG_AT("chase_dram_page", 60, "ns_per_access"), .d = AG_AT("load_dram_line", 0, "items_per_second"),
+         .e = AG_AT("load_dram_line", 60, "items_per_second"), .f = AG_AT("load_dram_page", 60, "items_per_second"),
+         .g = AG_AT("store_l1_page", 0, "items_per_second"), .h = AG_AT("store_l1_page", 60, "items_per_second"),
+         .i = {"layout/packed_one/records:4000000", "real_time"}, .j = {"layout/padded_one/records:4000000", "real_time"}, .rule = "a / b >= 2",
+         .measured = "an 8-byte load from memory (a dependent chain: one miss at a time) takes {r:2}× the aligned time when it splits a line "
+                     "({a:0} vs {b:0} ns), {=c / b:2}× when it splits a page; independent loads (overlapping misses): {=d / e:2}× and {=d / f:2}×; "
+                     "8-byte stores in L1 splitting a page {=g / h:1}×; the packed struct's d summed over 4·10^6 records: {=i / j:2}× the padded struct's time",
+         .holds = "holds (rule: a line-split load's latency from memory ≥ 2×)", .differs = "differs (rule: a line-split load's latency from memory ≥ 2×)");

@@ -347,3 +347,11 @@ MB_CLAIM(.id = "C15", .family = "layout", .after = "C14", .text = "a flat array 
          .d = {"layout/boxed_malloc_shuffled/n:1000000", "real_time", 1e6},
          .measured = "10^6 doubles: flat {b:2} ns and 8 B per element; boxed (malloc) {a:2} ns in allocation order, {d:2} ns shuffled, {c:0} B per element",
          .holds = "holds (rule: ≥ 2× time and size)", .differs = "differs (rule: ≥ 2× time and size)");
+
+#define LY_SIZE(V, FIG) {"layout/" V "/records:1000", FIG}
+MB_CLAIM(.id = "C10", .family = "layout", .after = "C9", .text = "struct padding: 24 / 16 / 14 bytes; a million records 24 MB vs 16 MB",
+         .a = LY_SIZE("padded_one", "bytes_per_record"), .b = LY_SIZE("reordered_one", "bytes_per_record"), .c = LY_SIZE("packed_one", "bytes_per_record"),
+         .d = LY_SIZE("padded_one", "mib_per_million"), .e = LY_SIZE("reordered_one", "mib_per_million"), .f = LY_SIZE("packed_one", "mib_per_million"),
+         .rule = "a == 24 && b == 16 && c == 14",
+         .measured = "sizeof: {a:0} / {b:0} / {c:0} bytes (_Static_assert'ed); 10^6 records: {d:1} / {e:1} / {f:1} MiB", .holds = "holds",
+         .differs = "differs (rule: 24 / 16 / 14 bytes)");

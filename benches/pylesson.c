@@ -500,3 +500,78 @@ MB_CLAIM(.id = "C15, CPython", .family = "python", .after = "C15", .text = "a Nu
          .d = {"python/list_floats_sum/n:1000000", "bytes_per_element", 8},
          .measured = "10^6 floats: flat array {b:2} ns and 8 B per element; a list of float objects {a:2} ns and {c:0} B per element ({r:1}×, {d:1}×)",
          .holds = "holds (rule: ≥ 2× time and size)", .differs = "differs (rule: ≥ 2× time and size)");
+
+/* The lesson's claims about CPython, judged in the Python section (its table opens with C17). */
+#define PY_RULE(R) "holds (rule: " R ")", .differs = "differs (rule: " R ")"
+MB_CLAIM(.id = "C17", .family = "python", .after = "(python)",
+         .text = "what a module-level name reaches (a GC root) survives gc.collect(); only unreachable cycles are collected",
+         .a = {"python/gc_collect", "containers"}, .b = {"python/gc_collect", "collected_rooted"}, .c = {"python/gc_collect", "collected_unreferenced"},
+         .rule = "b == 0 && c >= a",
+         .measured = "CPython {s:python_version}: with {a:0} lists reachable from a module-level list, gc.collect() freed {b:0} of them; "
+                     "{a:0} self-referencing lists nothing named: {c:0} collected",
+         .holds = PY_RULE("nothing rooted collected, every unreferenced cycle collected"));
+MB_CLAIM(.id = "C18", .family = "python", .after = "C17",
+         .text = "after del of a big list its memory goes back only where whole arenas empty: survivors pin arenas",
+         .a = {"python/retain/kept_of_64:0", "retained_pct"}, .b = {"python/retain/kept_of_64:32", "retained_pct"},
+         .c = {"python/retain/kept_of_64:1", "retained_pct"}, .d = {"python/retain/kept_of_64:0", "floats"},
+         .e = {"python/retain/kept_of_64:0", "rss_added_kib", 1024}, .f = {"python/retain/kept_of_64:32", "survivors"}, .rule = "a <= 20 && b >= 60",
+         .measured = "CPython {s:python_version}, {d:0} floats ({e:0} MiB resident added), deleted: {a:1}% stayed resident with none kept, "
+                     "{c:1}% with 1 in 64 kept, {b:1}% with every other one kept ({f:0} survivors)",
+         .holds = PY_RULE("≤ 20% resident with no survivor, ≥ 60% with every other one surviving: survivors pin whole arenas"));
+MB_CLAIM(.id = "C21", .family = "python", .after = "C8, CPython", .text = "sys.getsizeof([1, 2, 3]) is 120 bytes",
+         .a = {"python/getsizeof_list3", "getsizeof_bytes"}, .b = {"python/getsizeof_list3_floats", "getsizeof_bytes"}, .rule = "a == 120",
+         .measured = "CPython {s:python_version}: sys.getsizeof([1, 2, 3]) = {a:0} B (a list of 3 floats: {b:0} B)", .holds = PY_RULE("= 120 B"));
+#define PY_SZ(W) {"python/getsizeof_" W, "getsizeof_bytes"}
+#define PY_DEEP(W) {"python/getsizeof_" W, "deep_bytes"}
+MB_CLAIM(.id = "C22", .family = "python", .after = "C21", .text = "sys.getsizeof is shallow: it does not count what a container refers to",
+         .a = PY_SZ("list3_floats"), .b = PY_DEEP("list3_floats"), .c = PY_SZ("dict3"), .d = PY_DEEP("dict3"), .e = PY_SZ("tuple3"), .f = PY_DEEP("tuple3"),
+         .rule = "b > a && d > c && f > e",
+         .measured = "CPython {s:python_version}: list3_floats {a:0} B shallow, {b:0} B deep; dict3 {c:0} B shallow, {d:0} B deep; "
+                     "tuple3 {e:0} B shallow, {f:0} B deep (deep: every object reachable by gc.get_referents, once)",
+         .holds = PY_RULE("every container's deep size above its getsizeof"));
+MB_CLAIM(.id = "C23", .family = "python", .after = "C22", .text = "a NumPy array's getsizeof counts the buffer it owns; a view's does not",
+         .a = PY_SZ("ndarray_1m"), .b = PY_SZ("ndarray_view"), .c = PY_DEEP("ndarray_view"), .rule = "a >= 8000000 && b < 1024",
+         .measured = "CPython {s:python_version}, NumPy: an array of 10^6 float64 {a:0} B; a view of every other element {b:0} B (its base's buffer: {c:0} B deep)",
+         .holds = PY_RULE("the array's getsizeof counts its 8 MB buffer, the view's not"));
+MB_CLAIM(.id = "C24", .family = "python", .after = "C23", .text = "pymalloc's arenas are 256 KB and its pools 4 KB",
+         .a = {"alloc/pymalloc/footprint/size:20", "arena_bytes", 1024}, .b = {"alloc/pymalloc/footprint/size:20", "pool_bytes", 1024},
+         .rule = "a == 256 && b == 4",
+         .measured = "CPython {s:python_version} (sys._debugmallocstats of the running interpreter): arenas of {a:0} KiB, pools of {b:0} KiB",
+         .holds = PY_RULE("256 KiB and 4 KiB; CPython 3.10 made them 1 MiB and 16 KiB where the address space is 64-bit"));
+#define PY_WR(FIG, PER) {"python/floats_workload_ratio", FIG, PER}
+MB_CLAIM(.id = "C25", .family = "python", .after = "C24", .text = "at a workload pymalloc is faster than the system malloc (PYTHONMALLOC=malloc)",
+         .a = PY_WR("malloc_slower_rounds", 0), .b = PY_WR("rounds", 0), .c = PY_WR("pymalloc_ns", 1e6), .d = PY_WR("malloc_ns", 1e6),
+         .e = PY_WR("malloc_over_pymalloc", 0), .f = {"python/floats_workload_ratio", .arg = "n"}, .rule = "a == b && b >= 3",
+         .measured = "CPython {s:python_version}, build a list of {f:0} floats and sum it, fresh embedded interpreters alternating: {c:0} ms on pymalloc, "
+                     "{d:0} ms with PYTHONMALLOC=malloc ({e:2}×, the median of {b:0} rounds; malloc slower in {a:0})",
+         .holds = PY_RULE("malloc slower in every round (of ≥ 3)"));
+MB_CLAIM(.id = "C26", .family = "python", .after = "C25", .text = "the small ints -5..256 are cached: one object each",
+         .a = {"python/small_ints", "cache_low"}, .b = {"python/small_ints", "cache_high"}, .c = {"python/small_ints", "contiguous"},
+         .rule = "a == -5 && b == 256 && c == 1",
+         .measured = "CPython {s:python_version}: int(str(i)) is int(str(i)) for i in {a:0}..{b:0}{c? (one run, nothing outside it)| (not one run)}",
+         .holds = PY_RULE("exactly -5..256"));
+MB_CLAIM(.id = "C27", .family = "python", .after = "C26", .text = "interned strings are freed once nothing references them",
+         .a = {"python/interned", "strings_freed_pct"}, .b = {"python/interned", "strings_bytes", 1024}, .c = {"python/interned", "intern_returns_same"},
+         .d = {"python/interned", .arg = "n"}, .rule = "a >= 90",
+         .measured = "CPython {s:python_version}: {d:0} interned strings ({b:0} KiB), the list naming them deleted: tracemalloc saw {a:1}% of their bytes "
+                     "freed; sys.intern returns the same object: {c?yes|no}",
+         .holds = PY_RULE("≥ 90% of the strings' bytes freed"));
+MB_CLAIM(.id = "C28", .family = "python", .after = "C27", .text = "tracemalloc attributes each allocation to the line that made it",
+         .a = {"python/floats_traced", "top_line_is_workload"}, .b = {"python/floats_traced", "top_line_share_pct"},
+         .c = {"python/floats_traced", "traced_bytes_per_float"}, .d = {"python/floats_traced", .arg = "n"}, .rule = "a == 1 && b >= 90",
+         .measured = "CPython {s:python_version}, {d:0} floats in a list: tracemalloc's top line is {a?the list comprehension that makes them|another line} "
+                     "({b:0}% of the traced bytes), {c:1} B per float (24 B the float, 8 B its slot)",
+         .holds = PY_RULE("the allocating line first, ≥ 90% of the bytes"));
+#define PY_ENDED "{a#?|a RecursionError|a MemoryError|a return|a signal}"
+MB_CLAIM(.id = "C19", .family = "python", .after = "C18", .text = "a raised sys.setrecursionlimit lets pure-Python recursion overflow the C stack and crash",
+         .a = {"python/recursion_pure", "ending"}, .b = {"python/recursion_pure", "depth"}, .c = {"python/recursion_pure", "limit"},
+         .d = {"python/recursion_pure", "stack_bytes", 1024}, .rule = "a == 4",
+         .measured = "CPython {s:python_version}, sys.setrecursionlimit({c:0}), {d:0} KiB C stack: pure-Python recursion went {b:0} deep and ended in "
+                     PY_ENDED "{a#| at the limit: a Python frame does not use the C stack (since 3.11)||| (the interpreter crashed)}",
+         .holds = PY_RULE("the interpreter is killed by a signal"));
+MB_CLAIM(.id = "C20", .family = "python", .after = "C19", .text = "recursion through C code (a __repr__ calling repr) crashes with SIGSEGV below a raised limit",
+         .a = {"python/recursion_via_c", "ending"}, .b = {"python/recursion_via_c", "depth"}, .c = {"python/recursion_via_c", "limit"},
+         .d = {"python/recursion_via_c", "signal"}, .rule = "a == 4 && d == 11 && b < c",
+         .measured = "CPython {s:python_version}, sys.setrecursionlimit({c:0}): recursion through C (__repr__ calling repr) went {b:0} levels deep "
+                     "and ended in " PY_ENDED "{(a == 4 && d == 11)? (SIGSEGV: the C stack overflowed)|}{(a == 4 && !(d == 11))? (not SIGSEGV)|}",
+         .holds = PY_RULE("SIGSEGV below the limit, in a child that did not take the run down"));

@@ -371,3 +371,13 @@ MB_CLAIM(.id = "C8", .family = "recursion", .after = "C7", .text = "recursion is
          .a = {"recursion/sum_recursive/n:900", "real_time", 900}, .b = {"recursion/sum_iterative/n:900", "real_time", 900},
          .above = 1, .bound = 1, .measured = "sum of 1..900: {a:2} ns per recursive call, {b:2} ns per iteration",
          .holds = "holds ({r:1}× slower)", .differs = "differs ({r:1}×)");
+
+MB_CLAIM(.id = "C1", .family = "recursion", .after = "(claims)", .text = "main and thread stacks are 8 MB",
+         .a = {"recursion/vla_max/stack:0", "rlimit_stack_bytes", 1048576}, .b = {.ctx = "stack_thread_default_bytes", .per = 1048576},
+         .rule = "a == 8 && b == 8", .measured = "RLIMIT_STACK {a:0} MiB; pthread default stack {b:0} MiB", .holds = "holds (both 8 MiB)",
+         .differs = "differs (rule: both 8 MiB)");
+MB_CLAIM(.id = "C9", .family = "recursion", .after = "C8", .text = "a 4 MB VLA on an 8 MB stack crashes",
+         .a = {"recursion/vla_max/stack:0", "fits_4mib"}, .b = {"recursion/vla_max/stack:0", "max_vla_bytes", 1048576},
+         .c = {"recursion/vla_max/stack:0", "max_vla_ints"}, .rule = "a != 1",
+         .measured = "largest VLA on the main stack: {b:2} MiB ({c:0} ints); a 4 MiB VLA {a?fits|does not fit}", .holds = "holds",
+         .differs = "differs");

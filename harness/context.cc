@@ -103,7 +103,9 @@ json_t *view_json(const mb_view_t *v) {
 }
 
 json_t *claim_figure_json(const mb_claim_figure_t *f) {
-  json_t *o = json_pack("{s:s}", "bench", f->bench);
+  json_t *o = f->ctx ? json_pack("{s:s}", "ctx", f->ctx) : json_pack("{s:s}", "bench", f->bench);
+  if (f->largest) json_object_set_new(o, "largest", json_true());
+  if (f->arg) json_object_set_new(o, "arg", json_string(f->arg));
   if (f->figure) json_object_set_new(o, "figure", json_string(f->figure));
   if (f->per > 0) json_object_set_new(o, "per", json_real(f->per));
   return o;
@@ -115,11 +117,16 @@ json_t *claim_json(const mb_claim_t *c) {
                         "differs", c->differs, "above", c->above, "bound", c->bound);
   if (c->after) json_object_set_new(o, "after", json_string(c->after));
   json_object_set_new(o, "a", claim_figure_json(&c->a));
-  if (c->b.bench) json_object_set_new(o, "b", claim_figure_json(&c->b));
-  if (c->c.bench) json_object_set_new(o, "c", claim_figure_json(&c->c));
-  if (c->d.bench) json_object_set_new(o, "d", claim_figure_json(&c->d));
+  if (c->b.bench || c->b.ctx) json_object_set_new(o, "b", claim_figure_json(&c->b));
+  if (c->c.bench || c->c.ctx) json_object_set_new(o, "c", claim_figure_json(&c->c));
+  if (c->d.bench || c->d.ctx) json_object_set_new(o, "d", claim_figure_json(&c->d));
   if (c->high > 0) json_object_set_new(o, "high", json_real(c->high));
   if (c->c_rule) json_object_set_new(o, "c_rule", json_pack("{s:b,s:f}", "above", c->c_above, "bound", c->c_bound));
+  if (c->rule) json_object_set_new(o, "rule", json_string(c->rule));
+  const mb_claim_figure_t *more[] = {&c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
+  static const char *const more_names[] = {"e", "f", "g", "h", "i", "j"};
+  for (int k = 0; k < 6; k++)
+    if (more[k]->bench || more[k]->ctx) json_object_set_new(o, more_names[k], claim_figure_json(more[k]));
   return o;
 }
 
@@ -161,6 +168,7 @@ json_t *chart_json(const mb_chart_t *c) {
   set_int(o, "plain_y", c->plain_y);
   if (c->kind != MB_CHART_LINES) set_text(o, "kind", kind_names[c->kind]);
   set_int(o, "pow2", c->pow2);
+  set_int(o, "xpad", c->xpad);
   set_number(o, "hline", c->hline);
   set_text(o, "zlabel", c->zlabel);
   set_int(o, "logz", c->logz);

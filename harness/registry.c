@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "registry.h"
+#include "mb_rule.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -183,15 +184,28 @@ int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
              c->id ? c->id : "(no id)");
     return -1;
   }
-  const char *bad = !c->a.bench || !names_a_benchmark(c->a.bench) ? (c->a.bench ? c->a.bench : "(no a)")
-                    : c->b.bench && !names_a_benchmark(c->b.bench) ? c->b.bench
-                    : c->c.bench && !names_a_benchmark(c->c.bench) ? c->c.bench
-                    : c->d.bench && !names_a_benchmark(c->d.bench) ? c->d.bench
-                                                                    : NULL;
+  const mb_claim_figure_t *figs[MB_RULE_FIGURES] = {&c->a, &c->b, &c->c, &c->d, &c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
+  const char *bad = !c->a.bench && !c->a.ctx ? "(no a)" : NULL;
+  for (int k = 0; k < MB_RULE_FIGURES && !bad; k++) {
+    const mb_claim_figure_t *f = figs[k];
+    if (f->ctx ? !mb_chart_figure_valid(f->ctx) : f->bench && (!bench_matching(f->bench, 0) || (f->arg && !mb_chart_figure_valid(f->arg))))
+      bad = f->ctx ? f->ctx : f->bench;
+  }
   if (bad) {
-    snprintf(err, errlen, "claim %s (%s): '%s' is not a registered benchmark", c->id, c->family, bad);
+    snprintf(err, errlen, "claim %s (%s): '%s' is not a registered benchmark (nor a context number's name)", c->id, c->family, bad);
     return -1;
   }
+  int malformed;
+  mb_rule_eval(c->rule, NULL, &malformed);
+  if (c->rule && malformed) {
+    snprintf(err, errlen, "claim %s (%s): its rule '%s' is no expression over a..j (mb_rule.h)", c->id, c->family, c->rule);
+    return -1;
+  }
+  for (int k = 0; c->rule && k < MB_RULE_FIGURES; k++)
+    if ((mb_rule_uses(c->rule) >> k & 1) && !figs[k]->bench && !figs[k]->ctx) {
+      snprintf(err, errlen, "claim %s (%s): its rule uses %c, which it does not declare", c->id, c->family, 'a' + k);
+      return -1;
+    }
   if (c->c_rule && !c->c.bench) {
     snprintf(err, errlen, "claim %s (%s): a rule on c, but no c", c->id, c->family);
     return -1;

@@ -4,6 +4,7 @@
  * and the run-side API (mb_skip, mb_fail, mb_counter).
  */
 #include "registry.h"
+#include "mb_rule.h"
 #include "testutil.h"
 
 static uint64_t k_loop(uint64_t iters, void *data) {
@@ -156,6 +157,31 @@ int main(void) {
   CHECK(strstr(err, "'(no a)'") != NULL);
   CHECK_EQ_INT(mb_claim_check(&cl_notext, err, sizeof err), -1);
   CHECK(strstr(err, "claim Z: an id, a text") != NULL);
+  /* A rule is an expression over the figures it declares; anything else is refused at start. */
+  static const mb_claim_t cl_rule = {.id = "R", .family = "alpha", .text = "t", .a = {"alpha/one/size:8"}, .b = {.ctx = "some_number"},
+                                     .rule = "a / b >= 2 && !(a == 3) || -a < 0.5", .measured = "m", .holds = "h", .differs = "d"},
+                          cl_syntax = {.id = "S", .family = "alpha", .text = "t", .a = {"alpha/one/size:8"}, .rule = "a >= ; system(1)",
+                                       .measured = "m", .holds = "h", .differs = "d"},
+                          cl_undeclared = {.id = "U", .family = "alpha", .text = "t", .a = {"alpha/one/size:8"}, .rule = "a > c",
+                                           .measured = "m", .holds = "h", .differs = "d"};
+  CHECK_EQ_INT(mb_claim_check(&cl_rule, err, sizeof err), 0);
+  CHECK_EQ_INT(mb_claim_check(&cl_syntax, err, sizeof err), -1);
+  CHECK(strstr(err, "its rule 'a >= ; system(1)' is no expression") != NULL);
+  CHECK_EQ_INT(mb_claim_check(&cl_undeclared, err, sizeof err), -1);
+  CHECK(strstr(err, "its rule uses c, which it does not declare") != NULL);
+  /* The rules' values, with known answers: precedence, a missing figure (NAN: no verdict),
+   * nesting beyond 32 refused. */
+  const double fv[6] = {4, 2, NAN, 0, 1, -5};
+  int malformed = 0;
+  CHECK(mb_rule_eval("a / b >= 2 && e == 1", fv, &malformed) == 1 && !malformed);
+  CHECK(mb_rule_eval("a - b * 2 == 0 || d", fv, &malformed) == 1 && !malformed);
+  CHECK(mb_rule_eval("f == -5 && !d && a != b", fv, &malformed) == 1 && !malformed);
+  CHECK(mb_rule_eval("a < b || (b > a)", fv, &malformed) == 0 && !malformed);
+  CHECK(isnan(mb_rule_eval("c > 1 && a > 1", fv, &malformed)) && !malformed);
+  CHECK(isnan(mb_rule_eval("a >", fv, &malformed)) || malformed);
+  CHECK((mb_rule_eval("a > 1 b", fv, &malformed), malformed));
+  CHECK((mb_rule_eval("((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))", fv, &malformed), malformed));
+  CHECK(mb_rule_uses("a / b >= 2 && e == 1") == (1u | 2u | 16u));
   CHECK_EQ_INT(mb_claim_count(), 1);
   /* Charts likewise: each series a registered benchmark (its leading arguments, or none), a
    * figure's name, a file name, places and scales from their lists. */

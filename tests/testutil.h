@@ -61,7 +61,7 @@ static int test_failures, test_checks;
 /* The outcome of running a program. */
 typedef struct test_proc {
   int exited, status, signaled, signal; /* from waitpid */
-  char out[1 << 16], err[1 << 16];      /* captured stdout and stderr (truncated) */
+  char out[1 << 18], err[1 << 16];      /* captured stdout (what --mb_views prints: 74 KB) and stderr (truncated) */
 } test_proc_t;
 
 static inline void read_all(int fd, char *buf, size_t cap) {

@@ -183,6 +183,7 @@ void mb_gp_preamble(FILE *f, json_t *c, double largest, int panels, int width, i
   int logx = integer(c, "logx"), logy = integer(c, "logy"), bytes = integer(c, "bytes");
   if (logx == 2 || logx == 10) fprintf(f, "set logscale x %d\n", logx);
   if (integer(c, "pow2")) fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", f); /* x ends where the data do */
+  else if (integer(c, "xpad")) fputs("set offsets 0, graph 0.06, graph 0.08, 0\n", f);
   if (bytes == 1 || bytes == 2) fprintf(f, "bytes_step = %d\n@bytes_axis\n", bytes == 2 ? 1 : 2);
   else fputs("set format x \"%g\"\n", f);
   int xstep = integer(c, "xstep");

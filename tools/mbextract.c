@@ -229,9 +229,10 @@ int main(int argc, char **argv) {
     json_array_foreach(json_object_get(json_object_get(json_object_get(ctx, "membench"), "topology"), "caches_hwloc"), i, c)
         printf("hwloc %lld %lld\n", (long long)json_integer_value(json_object_get(c, "level")),
                (long long)json_integer_value(json_object_get(c, "bytes")));
-    json_array_foreach(benches, i, b) {
-      const char *name = json_string_value(json_object_get(b, "name"));
-      if (!name || strncmp(name, "hierarchy/boundaries/", 21)) continue;
+    json_array_foreach(benches, i, b) { /* the levels the latency curve showed: the first entry that says L1_bytes */
+      const char *rt = json_string_value(json_object_get(b, "run_type"));
+      if ((rt && !strcmp(rt, "aggregate")) || json_is_true(json_object_get(b, "error_occurred")) || !json_is_number(json_object_get(b, "L1_bytes")))
+        continue;
       for (int l = 1; l <= 8; l++) {
         char key[32];
         snprintf(key, sizeof key, "L%d_bytes", l);

@@ -19,6 +19,7 @@
 #include "mballoc.h" /* the pool's parameters, for the pymalloc comparison */
 #include "env.h" /* mb_machine_name_valid: a name fit for a file name */
 #include "entries.h"
+#include "mb_rule.h"
 #include "escape.h"
 #include "tooldie.h"
 #include "fmt.h"
@@ -97,18 +98,6 @@ static void mark_lines(const char *text, size_t len, FILE *out) {
 }
 
 static double ns(const char *name) { return num(bench(name), "real_time"); }
-/* stack/<v>_untouched/size:<size>, or stack/<v>/size:<size> in a result from before the
- * untouched stack variants said so in their names. */
-static double ns_untouched(const char *v, const char *size) {
-  char n[96];
-  snprintf(n, sizeof n, "stack/%s_untouched/size:%s", v, size);
-  double t = ns(n);
-  if (isnan(t)) {
-    snprintf(n, sizeof n, "stack/%s/size:%s", v, size);
-    t = ns(n);
-  }
-  return t;
-}
 
 /* A string a family added to the context (context.membench.families), "unknown" if none. */
 static const char *family_str(const char *key) {
@@ -139,27 +128,9 @@ static int has_family(const char *family) {
 static const struct claim_def {
   const char *id, *text, *family;
 } claim_defs[] = {
-    {"C1", "main and thread stacks are 8 MB", "recursion"},
-    {"C2", "stack allocation is a single instruction, essentially free", "stack"},
-    {"C4", "a pool allocator makes small allocation essentially free", "alloc"},
     {"C7", "deep recursion overflows into the guard page: SIGSEGV", "recursion"},
     {"C8, CPython", "a Python call per term is slower than a loop step per term", "python"},
-    {"C9", "a 4 MB VLA on an 8 MB stack crashes", "recursion"},
-    {"C10", "struct padding: 24 / 16 / 14 bytes; a million records 24 MB vs 16 MB", "layout"},
-    {"C11", "packed (unaligned) access is legal but slow: 2× on cache misses", "align"},
     {"C16, CPython", "an arena whose pools are all free goes back to the OS", "alloc/pymalloc"},
-    {"C17", "what a module-level name reaches (a GC root) survives gc.collect(); only unreachable cycles are collected", "python"},
-    {"C18", "after del of a big list its memory goes back only where whole arenas empty: survivors pin arenas", "python"},
-    {"C19", "a raised sys.setrecursionlimit lets pure-Python recursion overflow the C stack and crash", "python"},
-    {"C20", "recursion through C code (a __repr__ calling repr) crashes with SIGSEGV below a raised limit", "python"},
-    {"C21", "sys.getsizeof([1, 2, 3]) is 120 bytes", "python"},
-    {"C22", "sys.getsizeof is shallow: it does not count what a container refers to", "python"},
-    {"C23", "a NumPy array's getsizeof counts the buffer it owns; a view's does not", "python"},
-    {"C24", "pymalloc's arenas are 256 KB and its pools 4 KB", "alloc/pymalloc"},
-    {"C25", "at a workload pymalloc is faster than the system malloc (PYTHONMALLOC=malloc)", "python"},
-    {"C26", "the small ints -5..256 are cached: one object each", "python"},
-    {"C27", "interned strings are freed once nothing references them", "python"},
-    {"C28", "tracemalloc attributes each allocation to the line that made it", "python"},
 };
 
 static const struct claim_def *claim_def(const char *id) {
@@ -216,42 +187,113 @@ static void collect_declared(void) {
   json_decref(seen);
 }
 
-/* A declared figure's value: the named benchmark's figure (its primary), divided by per. */
+/* The largest of `field` over the measured entries under PREFIX (each its median), NAN when
+ * none has it. */
+static double largest_under(const char *prefix, const char *field) {
+  double most = NAN;
+  size_t i, pl = prefix ? strlen(prefix) : 0;
+  json_t *b;
+  json_array_foreach(mb_entries_under(benches, prefix), i, b) {
+    const char *n = json_string_value(json_object_get(b, "run_name"));
+    if (!n || strncmp(n, prefix, pl) || n[pl] != '/' || bench(n) != b) continue; /* each run once */
+    double v = num(b, field ? field : json_string_value(json_object_get(b, "primary")));
+    if (!isnan(v) && (isnan(most) || v > most)) most = v;
+  }
+  return most;
+}
+
+/* A declared figure's value: the named benchmark's figure (its primary; the largest under a
+ * prefix with "largest"), or a number the families put in the context, divided by per. */
 static double claim_value(json_t *f) {
-  json_t *b = bench(json_string_value(json_object_get(f, "bench")));
+  const char *ctxkey = json_string_value(json_object_get(f, "ctx")), *name = json_string_value(json_object_get(f, "bench"));
   const char *fig = json_string_value(json_object_get(f, "figure"));
-  if (!fig) fig = json_string_value(json_object_get(b, "primary"));
+  double v;
+  if (ctxkey) {
+    const char *s = json_string_value(json_object_get(json_object_get(mctx, "families"), ctxkey));
+    char *end;
+    v = s ? strtod(s, &end) : NAN;
+    if (s && (end == s || *end)) v = NAN;
+  } else if (json_is_true(json_object_get(f, "largest"))) {
+    v = name ? largest_under(name, fig) : NAN;
+  } else if (json_string_value(json_object_get(f, "arg"))) { /* an argument of its name */
+    const char *n = json_string_value(json_object_get(bench(name), "name"));
+    char key[72];
+    snprintf(key, sizeof key, "/%.64s:", json_string_value(json_object_get(f, "arg")));
+    const char *at = n ? strstr(n, key) : NULL;
+    v = at ? atof(at + strlen(key)) : NAN;
+  } else {
+    json_t *b = bench(name);
+    if (!fig) fig = json_string_value(json_object_get(b, "primary"));
+    v = b && fig ? num(b, fig) : NAN;
+  }
   double per = json_number_value(json_object_get(f, "per"));
-  double v = b && fig ? num(b, fig) : NAN;
   return per > 0 ? v / per : v;
 }
 
-/* A template with {a:N}, {b:N}, {r:N} (a / b), {p:N} (100 a / b), {m:N} (100 (1 - a / b)), {c:N} and {d:N} filled in
- * (v: a, b, c, d), escaped as table text; a value that is not a number is "–". */
+/* The value of expression text[0..len) over the figures v (mb_rule.h), NAN when it is none. */
+static double expr_value(const char *text, size_t len, const double *v) {
+  char e[MB_RULE_MAX + 1];
+  if (len > MB_RULE_MAX) return NAN;
+  memcpy(e, text, len);
+  e[len] = 0;
+  int bad;
+  double x = mb_rule_eval(e, v, &bad);
+  return bad ? NAN : x;
+}
+
+/* A template with {a:N}..{j:N}, {r:N} (a / b), {p:N} (100 a / b), {m:N} (100 (1 - a / b)), {=EXPR:N},
+ * {x?YES|NO}, {(EXPR)?YES|NO}, {x#T0|T1|...} and {s:KEY} filled in (membench.h's MB_CLAIM)
+ * (v: a..j), escaped as table text; a value that is not a number is "–". */
 static const char *fill(const char *t, const double *v) {
   static char out[1024];
   size_t k = 0;
   for (t = t ? t : ""; *t && k + 64 < sizeof out; t++) {
     int prec;
-    char which;
-    const char *w = "abrpmcd";
-    if (t[0] == '{' && sscanf(t, "{%c:%d}", &which, &prec) == 2 && which && strchr(w, which) && prec >= 0 && prec <= 6 && strchr(t, '}')) {
-      double x = which == 'a'   ? v[0]
-                 : which == 'b' ? v[1]
-                 : which == 'r' ? v[0] / v[1]
-                 : which == 'p' ? 100 * v[0] / v[1]
-                 : which == 'm' ? 100 * (1 - v[0] / v[1])
-                 : which == 'c' ? v[2]
-                                : v[3];
+    char which, key[64];
+    const char *w = "abrpmcdefghij", *close = t[0] == '{' ? strchr(t, '}') : NULL;
+    const char *q = close ? memchr(t, '?', (size_t)(close - t)) : NULL, *bar = q ? memchr(q, '|', (size_t)(close - q)) : NULL;
+    if (bar && ((t[1] >= 'a' && t[1] <= 'j' && q == t + 2) || (t[1] == '(' && q[-1] == ')'))) { /* {x?YES|NO}, {(EXPR)?YES|NO} */
+      double x = t[1] == '(' ? expr_value(t + 1, (size_t)(q - t - 1), v) : v[t[1] - 'a'];
+      const char *from = isfinite(x) && x != 0 ? q + 1 : bar + 1, *to = isfinite(x) && x != 0 ? bar : close;
+      for (; from < to && k + 64 < sizeof out; from++) out[k++] = *from;
+      t = close;
+    } else if (close && t[1] >= 'a' && t[1] <= 'j' && t[2] == '#') { /* {x#T0|T1|...} */
+      const double x = v[t[1] - 'a'];
+      const char *from = t + 3;
+      for (int n = 0; isfinite(x) && x >= 0 && n < (int)x && from; n++) {
+        from = memchr(from, '|', (size_t)(close - from));
+        if (from) from++;
+      }
+      const char *to = from ? memchr(from, '|', (size_t)(close - from)) : NULL;
+      if (!isfinite(x) || x < 0 || !from) from = "?", to = from + 1;
+      for (const char *e = to ? to : close; from < e && k + 64 < sizeof out; from++) out[k++] = *from;
+      t = close;
+    } else if (close && t[1] == '=' && memrchr(t, ':', (size_t)(close - t)) && sscanf((const char *)memrchr(t, ':', (size_t)(close - t)), ":%d}", &prec) == 1 &&
+               prec >= 0 && prec <= 6) { /* {=EXPR:N} */
+      const char *colon = memrchr(t, ':', (size_t)(close - t));
+      double x = expr_value(t + 2, (size_t)(colon - t - 2), v);
       if (isfinite(x)) k += (size_t)snprintf(out + k, sizeof out - k, "%.*f", prec, x);
       else k += (size_t)snprintf(out + k, sizeof out - k, "–");
-      t = strchr(t, '}');
+      t = close;
+    } else if (close && sscanf(t, "{s:%63[a-z0-9_]}", key) == 1 && t + 3 + strlen(key) == close) { /* {s:KEY} */
+      const char *s = json_string_value(json_object_get(json_object_get(mctx, "families"), key));
+      k += (size_t)snprintf(out + k, sizeof out - k, "%.60s", s ? s : "unknown");
+      t = close;
+    } else if (close && sscanf(t, "{%c:%d}", &which, &prec) == 2 && which && strchr(w, which) && prec >= 0 && prec <= 6) {
+      double x = which == 'r'   ? v[0] / v[1]
+                 : which == 'p' ? 100 * v[0] / v[1]
+                 : which == 'm' ? 100 * (1 - v[0] / v[1])
+                                : v[which - 'a'];
+      if (isfinite(x)) k += (size_t)snprintf(out + k, sizeof out - k, "%.*f", prec, x);
+      else k += (size_t)snprintf(out + k, sizeof out - k, "–");
+      t = close;
     } else out[k++] = *t;
   }
   out[k] = 0;
   return mb_md_text(out);
 }
 
+static const char *why_missing(const char *prefix);
 static void declared_claim(json_t *c) {
   json_object_set_new(c, "printed", json_true());
   char id[64], text[512], measured[1024];
@@ -263,22 +305,45 @@ static void declared_claim(json_t *c) {
     claim_row(id, text, measured, "not measurable here yet");
     return;
   }
-  json_t *fa = json_object_get(c, "a"), *fb = json_object_get(c, "b"), *fc = json_object_get(c, "c"), *fd = json_object_get(c, "d");
+  static const char *const letters[MB_RULE_FIGURES] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+  json_t *fig[MB_RULE_FIGURES];
+  double v[MB_RULE_FIGURES];
+  for (int k = 0; k < MB_RULE_FIGURES; k++) {
+    fig[k] = json_object_get(c, letters[k]);
+    v[k] = json_is_object(fig[k]) ? claim_value(fig[k]) : k == 1 ? 1 : NAN; /* no b: a alone */
+  }
+  const char *rule = json_string_value(json_object_get(c, "rule"));
   json_t *c_rule = json_object_get(c, "c_rule");
-  double a = claim_value(fa), b = fb ? claim_value(fb) : 1, cv = fc ? claim_value(fc) : NAN;
-  if (isnan(a) || isnan(b) || (c_rule && isnan(cv))) {
-    const char *n = json_string_value(json_object_get(isnan(a) ? fa : isnan(b) ? fb : fc, "bench"));
-    snprintf(measured, sizeof measured, "not measured: no `%s` in this result", mb_md_code(n ? n : "?"));
-    claim_row(id, text, measured, "not measurable here yet");
+  /* The figures the verdict needs: the rule's (where its value is open without them), else a
+   * and b (and c with its rule). */
+  int malformed = 0;
+  const double verdict = rule ? mb_rule_eval(rule, v, &malformed) : 0;
+  if (malformed) {
+    claim_row(id, text, "not judged: its rule is no expression over a..j", "not measurable here");
     return;
   }
-  double r = a / b, bound = json_number_value(json_object_get(c, "bound")), high = json_number_value(json_object_get(c, "high"));
-  int holds = high > 0 ? r >= bound && r <= high : json_is_true(json_object_get(c, "above")) ? r > bound : r < bound;
-  if (c_rule) {
-    double cb = json_number_value(json_object_get(c_rule, "bound"));
-    holds &= json_is_true(json_object_get(c_rule, "above")) ? cv > cb : cv < cb;
+  unsigned needs = rule ? (isnan(verdict) ? mb_rule_uses(rule) : 0u) : 3u | (c_rule ? 4u : 0u);
+  for (int k = 0; k < MB_RULE_FIGURES; k++)
+    if ((needs >> k & 1) && isnan(v[k])) {
+      const char *n = json_string_value(json_object_get(fig[k], "bench"));
+      const char *why = n ? why_missing(n) : NULL; /* skipped, with its reason */
+      if (!n) n = json_string_value(json_object_get(fig[k], "ctx"));
+      if (why) snprintf(measured, sizeof measured, "`%s` did not run: %s", mb_md_code(n), mb_md_text(why));
+      else snprintf(measured, sizeof measured, "not measured: no `%s` in this result", mb_md_code(n ? n : "?"));
+      claim_row(id, text, measured, why ? "not measurable here" : "not measurable here yet");
+      return;
+    }
+  int holds;
+  if (rule) {
+    holds = verdict == 1;
+  } else {
+    double r = v[0] / v[1], bound = json_number_value(json_object_get(c, "bound")), high = json_number_value(json_object_get(c, "high"));
+    holds = high > 0 ? r >= bound && r <= high : json_is_true(json_object_get(c, "above")) ? r > bound : r < bound;
+    if (c_rule) {
+      double cb = json_number_value(json_object_get(c_rule, "bound"));
+      holds &= json_is_true(json_object_get(c_rule, "above")) ? v[2] > cb : v[2] < cb;
+    }
   }
-  const double v[4] = {a, b, cv, fd ? claim_value(fd) : NAN};
   snprintf(measured, sizeof measured, "%s", fill(json_string_value(json_object_get(c, "measured")), v));
   claim_row(id, text, measured, fill(json_string_value(json_object_get(c, holds ? "holds" : "differs")), v));
 }
@@ -592,55 +657,7 @@ static void declared_sections(const char *charts, const char *only) {
   json_decref(seen);
 }
 
-static void claims_stack(void) {
-  char m[640];
-  json_t *fam = json_object_get(mctx, "families");
-  double rl = num(bench("recursion/vla_max/stack:0"), "rlimit_stack_bytes");
-  const char *tdef = json_string_value(json_object_get(fam, "stack_thread_default_bytes"));
-  if (!isnan(rl)) {
-    double td = tdef ? atof(tdef) : NAN;
-    char a[32], b[32];
-    size_str(a, sizeof a, rl);
-    size_str(b, sizeof b, td);
-    snprintf(m, sizeof m, "RLIMIT_STACK %s; pthread default stack %s", a, b);
-    claim("C1", m, (rl == 8 << 20 && td == 8 << 20) ? "holds (both 8 MiB)" : "differs");
-  } else not_here("C1");
 
-  double empty = ns("harness/empty"), vla_max = 0, call = ns("stack/call/size:0");
-  for (int s = 16; s <= 1 << 20; s *= 2) {
-    char n[32];
-    snprintf(n, sizeof n, "%d", s);
-    double v = ns_untouched("vla", n);
-    if (!isnan(v) && v > vla_max) vla_max = v;
-  }
-  if (vla_max > 0 && !isnan(empty)) {
-    snprintf(m, sizeof m, "VLA allocate+release in a loop: at most %.2f ns per iteration at 16 B–1 MiB; empty loop %.2f ns; a call %.2f ns",
-             vla_max, empty, call);
-    claim("C2", m,
-          vla_max <= 2 * empty + 0.5 ? "holds (rule: within 2× the empty loop + 0.5 ns)" : "differs");
-  } else not_here("C2");
-
-
-}
-
-static void claims_alloc(void) {
-  char m[640];
-  static const char *const general[] = {"glibc", "jemalloc", "mimalloc", "tcmalloc"};
-  double pool = ns("alloc/pool/pair/size:32"), glibc = ns("alloc/glibc/pair/size:32"), fastest = NAN;
-  const char *fname = "";
-  for (int k = 0; k < 4; k++) {
-    char n[64];
-    snprintf(n, sizeof n, "alloc/%s/pair/size:32", general[k]);
-    double t = ns(n);
-    if (!isnan(t) && (isnan(fastest) || t < fastest)) fastest = t, fname = general[k];
-  }
-  if (!isnan(pool) && !isnan(glibc)) {
-    snprintf(m, sizeof m, "32-byte malloc + free: pool %.2f ns, glibc %.2f ns (%.1f×), fastest general-purpose (%s) %.2f ns (%.1f×); free list %.2f ns",
-             pool, glibc, glibc / pool, fname, fastest, fastest / pool, ns("alloc/freelist/pair/size:32"));
-    claim("C4", m,
-          glibc >= 2 * pool ? "holds (rule: pool at least 2× faster than glibc's malloc)" : "differs");
-  } else not_here("C4");
-}
 
 static void claims_recursion(void) {
   char m[640];
@@ -663,57 +680,10 @@ static void claims_recursion(void) {
     claim("C7", m, good == probes ? "holds (rule: every probe)" : "differs");
   } else not_here("C7");
 
-  json_t *vm = bench("recursion/vla_max/stack:0");
-  if (vm) {
-    char v[32];
-    size_str(v, sizeof v, num(vm, "max_vla_bytes"));
-    snprintf(m, sizeof m, "largest VLA on the main stack: %s (%.0f ints); a 4 MiB VLA %s", v, num(vm, "max_vla_ints"), num(vm, "fits_4mib") == 1 ? "fits" : "does not fit");
-    claim("C9", m, num(vm, "fits_4mib") == 1 ? "differs" : "holds");
-  } else not_here("C9");
+
 
 }
 
-static void claims_layout(void) {
-  char m[640];
-  double p = num(bench("layout/padded_one/records:1000"), "bytes_per_record"),
-         r = num(bench("layout/reordered_one/records:1000"), "bytes_per_record"),
-         k = num(bench("layout/packed_one/records:1000"), "bytes_per_record");
-  if (!isnan(p)) {
-    snprintf(m, sizeof m, "sizeof: %.0f / %.0f / %.0f bytes (_Static_assert'ed); 10^6 records: %.1f / %.1f / %.1f MiB", p, r, k,
-             p * 1e6 / 1048576, r * 1e6 / 1048576, k * 1e6 / 1048576);
-    claim("C10", m,
-          p == 24 && r == 16 && k == 14 ? "holds" : "differs");
-  } else not_here("C10");
-
-  double a0 = num(bench("align/load_dram_line/size:8/offset:0"), "items_per_second"),
-         a60 = num(bench("align/load_dram_line/size:8/offset:60"), "items_per_second"),
-         pg60 = num(bench("align/load_dram_page/size:8/offset:60"), "items_per_second"),
-         s0 = num(bench("align/store_l1_page/size:8/offset:0"), "items_per_second"),
-         s60 = num(bench("align/store_l1_page/size:8/offset:60"), "items_per_second");
-  /* A miss's latency is the dependent chain's (chase_): independent loads overlap their
-   * misses, so their time per access is a throughput. A result from before the chase judges
-   * from the loads, and says so. */
-  double c0 = num(bench("align/chase_dram_line/size:8/offset:0"), "ns_per_access"),
-         c60 = num(bench("align/chase_dram_line/size:8/offset:60"), "ns_per_access"),
-         cp60 = num(bench("align/chase_dram_page/size:8/offset:60"), "ns_per_access");
-  double pk = ns("layout/packed_one/records:4000000"), pd = ns("layout/padded_one/records:4000000");
-  if (!isnan(c0) && !isnan(c60)) {
-    snprintf(m, sizeof m, "an 8-byte load from memory (a dependent chain: one miss at a time) takes %.2f× the aligned time when it splits a line "
-             "(%.0f vs %.0f ns), %.2f× when it splits a page; independent loads (overlapping misses): %.2f× and %.2f×; "
-             "8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over 4·10^6 records: %.2f× the padded struct's time",
-             c60 / c0, c60, c0, cp60 / c0, a0 / a60, a0 / pg60, s0 / s60, pk / pd);
-    claim("C11", m,
-          c60 / c0 >= 2 ? "holds (rule: a line-split load's latency from memory ≥ 2×)" : "differs (rule: a line-split load's latency from memory ≥ 2×)");
-  } else if (!isnan(a0) && !isnan(a60)) {
-    snprintf(m, sizeof m, "8-byte loads from memory, independent (overlapping misses: a throughput, no chase in this result): %.2f× the aligned time "
-             "when they split a line, %.2f× when they split a page; 8-byte stores in L1 splitting a page %.1f×; the packed struct's d summed over "
-             "4·10^6 records: %.2f× the padded struct's time",
-             a0 / a60, a0 / pg60, s0 / s60, pk / pd);
-    claim("C11", m,
-          a0 / a60 >= 2 ? "holds (rule: line-split load from memory ≥ 2×; throughput only)" : "differs (rule: line-split load from memory ≥ 2×; throughput only)");
-  } else not_here("C11");
-
-}
 
 static const char *py_version(void);
 static const char *by_rule(int holds, const char *rule);
@@ -810,14 +780,6 @@ static void not_here_because(const char *id, const char *prefix) {
   claim(id, m, "not measurable here");
 }
 
-/* The numeric argument `arg` of an entry's name (".../arg:N"), NAN if none. */
-static double name_arg(json_t *b, const char *arg) {
-  const char *n = b ? json_string_value(json_object_get(b, "name")) : NULL;
-  char key[40];
-  snprintf(key, sizeof key, "/%s:", arg);
-  const char *at = n ? strstr(n, key) : NULL;
-  return at ? atof(at + strlen(key)) : NAN;
-}
 
 static const char *py_version(void) { return mb_md_text(family_str("python_version")); }
 
@@ -840,49 +802,9 @@ static const char *by_rule(int holds, const char *rule) {
   return v;
 }
 
-static void claims_python_objects(void) {
-  char m[640];
-  json_t *g = bench("python/gc_collect");
-  if (g) {
-    double n = num(g, "containers"), rooted = num(g, "collected_rooted"), unref = num(g, "collected_unreferenced");
-    snprintf(m, sizeof m, "CPython %s: with %.0f lists reachable from a module-level list, gc.collect() freed %.0f of them; %.0f self-referencing lists nothing named: %.0f collected",
-             py_version(), n, rooted, n, unref);
-    claim("C17", m, by_rule(rooted == 0 && unref >= n, "nothing rooted collected, every unreferenced cycle collected"));
-  } else not_here_because("C17", "python/gc_collect");
-
-  json_t *r0 = bench("python/retain/kept_of_64:0"), *rh = bench("python/retain/kept_of_64:32");
-  if (r0 && rh) {
-    json_t *r1 = bench("python/retain/kept_of_64:1");
-    snprintf(m, sizeof m, "CPython %s, %.0f floats (%.0f MiB resident added), deleted: %.1f%% stayed resident with none kept, %.1f%% with 1 in 64 kept%s, %.1f%% with every other one kept (%.0f survivors)",
-             py_version(), num(r0, "floats"), num(r0, "rss_added_kib") / 1024, num(r0, "retained_pct"), num(r1, "retained_pct"),
-             r1 ? "" : " (not measured)", num(rh, "retained_pct"), num(rh, "survivors"));
-    claim("C18", m, by_rule(num(r0, "retained_pct") <= 20 && num(rh, "retained_pct") >= 60,
-                            "≤ 20% resident with no survivor, ≥ 60% with every other one surviving: survivors pin whole arenas"));
-  } else not_here_because("C18", "python/retain");
-
-}
 
 static void claims_python_interpreter(void) { /* recursion */
   char m[640];
-  json_t *p = bench("python/recursion_pure"), *c = bench("python/recursion_via_c");
-  static const char *const endings[] = {"", "a RecursionError", "a MemoryError", "a return", "a signal"};
-  if (p) {
-    int e = num_int(p, "ending");
-    snprintf(m, sizeof m, "CPython %s, sys.setrecursionlimit(%.0f), %.0f KiB C stack: pure-Python recursion went %.0f deep and ended in %s%s",
-             py_version(), num(p, "limit"), num(p, "stack_bytes") / 1024, num(p, "depth"), e >= 1 && e <= 4 ? endings[e] : "?",
-             e == 4 ? " (the interpreter crashed)" : e == 1 ? " at the limit: a Python frame does not use the C stack (since 3.11)" : "");
-    claim("C19", m, by_rule(e == 4, "the interpreter is killed by a signal"));
-  } else not_here_because("C19", "python/recursion_pure");
-  if (c) {
-    int e = num_int(c, "ending");
-    snprintf(m, sizeof m, "CPython %s, sys.setrecursionlimit(%.0f): recursion through C (__repr__ calling repr) went %.0f levels deep and ended in %s%s",
-             py_version(), num(c, "limit"), num(c, "depth"), e >= 1 && e <= 4 ? endings[e] : "?",
-             e == 4 ? (num(c, "signal") == 11 ? " (SIGSEGV: the C stack overflowed)" : " (not SIGSEGV)") : "");
-    char rule[96];
-    snprintf(rule, sizeof rule, "SIGSEGV below the limit, in a child that did not take the run down");
-    claim("C20", m, by_rule(e == 4 && num(c, "signal") == 11 && num(c, "depth") < num(c, "limit"), rule));
-  } else not_here_because("C20", "python/recursion_via_c");
-
   /* C8 for CPython: one call per term against one loop step per term, at every depth measured. */
   char per[600] = "";
   int depths = 0, slower = 0;
@@ -902,87 +824,8 @@ static void claims_python_interpreter(void) { /* recursion */
 
 }
 
-static void claims_python_sizes(void) {
-  char m[640];
-  json_t *sz = bench("python/getsizeof_list3");
-  if (sz) {
-    double s = num(sz, "getsizeof_bytes");
-    snprintf(m, sizeof m, "CPython %s: sys.getsizeof([1, 2, 3]) = %.0f B (a list of 3 floats: %.0f B)", py_version(), s,
-             num(bench("python/getsizeof_list3_floats"), "getsizeof_bytes"));
-    claim("C21", m, by_rule(s == 120, "= 120 B"));
-  } else not_here_because("C21", "python/getsizeof_list3");
 
-  static const char *const shallow[] = {"list3_floats", "dict3", "tuple3"};
-  int deeper = 0, seen = 0;
-  char parts[3][96];
-  for (int k = 0; k < 3; k++) {
-    char n[64];
-    snprintf(n, sizeof n, "python/getsizeof_%s", shallow[k]);
-    json_t *e = bench(n);
-    parts[k][0] = 0;
-    if (!e) continue;
-    seen++;
-    deeper += num(e, "deep_bytes") > num(e, "getsizeof_bytes");
-    snprintf(parts[k], sizeof parts[k], "%s %.0f B shallow, %.0f B deep", shallow[k], num(e, "getsizeof_bytes"), num(e, "deep_bytes"));
-  }
-  if (seen) {
-    snprintf(m, sizeof m, "CPython %s: %s; %s; %s (deep: every object reachable by gc.get_referents, once)", py_version(), parts[0], parts[1], parts[2]);
-    claim("C22", m, by_rule(deeper == seen, "every container's deep size above its getsizeof"));
-  } else not_here_because("C22", "python/getsizeof_dict3");
 
-  json_t *a = bench("python/getsizeof_ndarray_1m"), *v = bench("python/getsizeof_ndarray_view");
-  if (a && v) {
-    double sa = num(a, "getsizeof_bytes"), sv = num(v, "getsizeof_bytes");
-    snprintf(m, sizeof m, "CPython %s, NumPy: an array of 10^6 float64 %.0f B; a view of every other element %.0f B (its base's buffer: %.0f B deep)",
-             py_version(), sa, sv, num(v, "deep_bytes"));
-    claim("C23", m, by_rule(sa >= 8e6 && sv < 1024, "the array's getsizeof counts its 8 MB buffer, the view's not"));
-  } else not_here_because("C23", "python/getsizeof_ndarray_1m");
-}
-
-static void claims_python_alloc(void) {
-  char m[640];
-  json_t *f = bench("alloc/pymalloc/footprint/size:20");
-  double arena = num(f, "arena_bytes"), pool = num(f, "pool_bytes");
-  if (f && !isnan(arena) && !isnan(pool)) {
-    snprintf(m, sizeof m, "CPython %s (sys._debugmallocstats of the running interpreter): arenas of %.0f KiB, pools of %.0f KiB", py_version(),
-             arena / 1024, pool / 1024);
-    claim("C24", m, by_rule(arena == 256 * 1024 && pool == 4 * 1024, "256 KiB and 4 KiB; CPython 3.10 made them 1 MiB and 16 KiB where the address space is 64-bit"));
-  } else not_here_because("C24", "alloc/pymalloc/footprint");
-
-  json_t *w = bench("python/floats_workload_ratio");
-  if (w) {
-    double ratio = num(w, "malloc_over_pymalloc"), rounds = num(w, "rounds"), slower = num(w, "malloc_slower_rounds");
-    snprintf(m, sizeof m, "CPython %s, build a list of %.0f floats and sum it, fresh embedded interpreters alternating: %s on pymalloc, %s with PYTHONMALLOC=malloc (%s, the median of %.0f rounds; malloc slower in %.0f)",
-             py_version(), name_arg(w, "n"), fmt_ns(num(w, "pymalloc_ns")), fmt_ns(num(w, "malloc_ns")), fmt_x(ratio), rounds, slower);
-    claim("C25", m, by_rule(slower == rounds && rounds >= 3, "malloc slower in every round (of ≥ 3)"));
-  } else not_here_because("C25", "python/floats_workload_ratio");
-}
-
-static void claims_python_tools(void) {
-  char m[640];
-  json_t *s = bench("python/small_ints");
-  if (s) {
-    double lo = num(s, "cache_low"), hi = num(s, "cache_high");
-    snprintf(m, sizeof m, "CPython %s: int(str(i)) is int(str(i)) for i in %.0f..%.0f%s", py_version(), lo, hi,
-             num(s, "contiguous") == 1 ? " (one run, nothing outside it)" : " (not one run)");
-    claim("C26", m, by_rule(lo == -5 && hi == 256 && num(s, "contiguous") == 1, "exactly -5..256"));
-  } else not_here_because("C26", "python/small_ints");
-  json_t *i = bench("python/interned");
-  if (i) {
-    double pct = num(i, "strings_freed_pct");
-    snprintf(m, sizeof m, "CPython %s: %.0f interned strings (%.0f KiB), the list naming them deleted: tracemalloc saw %.1f%% of their bytes freed; sys.intern returns the same object: %s",
-             py_version(), name_arg(i, "n"), num(i, "strings_bytes") / 1024, pct, num(i, "intern_returns_same") == 1 ? "yes" : "no");
-    claim("C27", m, by_rule(pct >= 90, "≥ 90% of the strings' bytes freed"));
-  } else not_here_because("C27", "python/interned");
-  json_t *t = bench("python/floats_traced");
-  if (t) {
-    int top = num(t, "top_line_is_workload") == 1;
-    snprintf(m, sizeof m, "CPython %s, %.0f floats in a list: tracemalloc's top line is %s (%.0f%% of the traced bytes), %.1f B per float (24 B the float, 8 B its slot)",
-             py_version(), name_arg(t, "n"), top ? "the list comprehension that makes them" : "another line", num(t, "top_line_share_pct"),
-             num(t, "traced_bytes_per_float"));
-    claim("C28", m, by_rule(top && num(t, "top_line_share_pct") >= 90, "the allocating line first, ≥ 90% of the bytes"));
-  } else not_here_because("C28", "python/floats_traced");
-}
 
 /* The interpreter, the tables and the chart. */
 static void python_figures(const char *charts) {
@@ -1071,12 +914,10 @@ static void python_meaning(void) {
 }
 
 /* Every Python claim, in the order of their ids. */
+/* The Python table: the declared claims that open it (C17, C18), then those written here. */
 static void claims_python(void) {
-  claims_python_objects();
+  declared_after("(python)");
   claims_python_interpreter();
-  claims_python_sizes();
-  claims_python_alloc();
-  claims_python_tools();
 }
 
 static void python_section(const char *charts) {
@@ -1297,10 +1138,8 @@ int main(int argc, char **argv) {
   printf("\n## The lesson's claims\n\nEach verdict follows the rule in its row; IDs as in docs/CLAIMS.md.%s\n\n"
          "| id | claim | measured here | verdict |\n|---|---|---|---|\n",
          has_family("python") ? " The claims about Python (C8 for CPython, C17–C28) open the Python section above." : "");
-  claims_stack();
-  claims_alloc();
+  declared_after("(claims)"); /* the declared claims that open the table */
   claims_recursion();
-  claims_layout();
   claims_memory();
   if (!has_family("python")) claims_python();
   declared_after(NULL); /* the declared claims that follow no row */

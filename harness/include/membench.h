@@ -334,6 +334,7 @@ typedef struct mb_chart {
   const char *panel_title[2], *panel_ylabel[2];
   enum mb_chart_kind kind;
   int pow2;                   /* lines: only points at x = 2^k joined, the others drawn alone */
+  int xpad;                   /* lines: room right of the last point and above the highest */
   double hline;               /* lines: a dashed reference line at y = hline (0: none) */
   /* matrix: the colour bar's label, log base and range; 1: a diverging palette (else light to
    * dark blue); each cell's value written in it where there are at most cell_labels columns;
@@ -373,7 +374,11 @@ void mb_register_chart(const mb_chart_t *chart);
  * hold no names). Its rule compares a / b (or a alone, without b) with a bound; the report's
  * row says what was measured and the verdict from templates in which {a:N}, {b:N} and {r:N}
  * are a, b and a / b with N decimals (times in ns), {p:N} is 100 a / b (a share in %), {m:N}
- * is 100 (1 - a / b) (how much less, in %), and
+ * is 100 (1 - a / b) (how much less, in %), {e:N}..{j:N} more figures, {=EXPR:N} the value
+ * of an expression over them (mb_rule.h), {x?YES|NO} the text YES where figure x (a..j) is a
+ * number other than 0, else NO, {(EXPR)?YES|NO} the same by an expression, {x#T0|T1|...}
+ * the text whose place is x's value ("?" past the last), {s:KEY} a string the families put in
+ * the context (context.membench.families.KEY: python_version), and
  * {c:N}, {d:N} two more figures the text shows (a missing one: "–"). A figure of the rule the
  * result lacks makes the row "not measurable here". The row follows the claim named by .after
  * in the table (or ends it); membench checks the benchmark names at start, as for MB_VIEW. */
@@ -381,6 +386,11 @@ typedef struct mb_claim_figure {
   const char *bench;  /* a benchmark's name (family/variant/arg:value) */
   const char *figure; /* NULL: its primary */
   double per;         /* a divisor (0: none): per call of a benchmark that makes `per` of them */
+  int largest;        /* 1: bench is a prefix, the figure the largest over the entries under it */
+  const char *ctx;    /* instead of a benchmark: a number the families put in the context
+                         (context.membench.families.<ctx>, e.g. stack_thread_default_bytes) */
+  const char *arg;    /* instead of a figure: the value of this argument in the benchmark's
+                         name (the n of python/interned/n:100000) */
 } mb_claim_figure_t;
 typedef struct mb_claim {
   const char *id, *family, *text; /* the id (docs/CLAIMS.md's), the family that measures it, the claim */
@@ -394,6 +404,10 @@ typedef struct mb_claim {
    * c_bound too (a figure the result lacks: "not measurable here"). */
   int c_rule, c_above;
   double c_bound;
+  /* Or the rule as an expression over the figures a..j (mb_rule.h: "a / b >= 2 && c >= 16"),
+   * which then decides alone; e..j more figures for it and the texts. */
+  const char *rule;
+  mb_claim_figure_t e, f, g, h, i, j;
   const char *measured, *holds, *differs; /* the templates */
 } mb_claim_t;
 void mb_register_claim(const mb_claim_t *claim);
