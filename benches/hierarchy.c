@@ -33,6 +33,11 @@
  *                           --mb_quick, all with --mb_long), else a sample that keeps each kind
  *                           of distance (args_c2c); counters a_rank, b_rank (places in
  *                           topology order, for the heat map) and pairs_coverage
+ *   c2c_modified|c2c_clean/a:A/b:B   one load by PU B of a line PU A holds modified (it has
+ *                           just written it) or clean (read back after a flush): B chases a
+ *                           random chain of 256 lines A holds, one round after another;
+ *                           latency_ns per load, A the first PU in topology order and B every
+ *                           other (its neighbour and the farthest with --mb_quick)
  *   false_sharing/same_line:1|0/scatter:0|1   two pinned threads incrementing their own
  *                           counters, on one cache line or on separate lines
  *
@@ -891,6 +896,134 @@ static int args_c2c(mb_arglist_t *l, const mb_config_t *c) {
   return rc;
 }
 
+/* A line in another core's cache: PU A holds a chain of lines, modified (it has just written
+ * a stamp in each) or clean (it flushed them out of every cache and read them back: exclusive
+ * in its own), and PU B chases the chain, one dependent load per line: what a load costs when
+ * another core has the line, as Intel MLC's c2c latency tells HITM from HIT. Each round, A
+ * then B, one spinning barrier between; B times its own chases. */
+#define HELD_NODES 256
+typedef struct held {
+  char *lines;
+  size_t line;
+  uint32_t order[HELD_NODES];
+  int clean;
+  uint64_t base;                        /* rounds before this kernel call (each stamps its number) */
+  uint64_t stamps, visits, owned, ends; /* B: stamps read, lines visited, chases ending at the start; A: lines it touched */
+  double secs;                          /* B's time in its chases */
+  crew_t *crew;
+} held_t;
+
+#define HELD_STAMP(h, i) (*(volatile uint64_t *)((h)->lines + (size_t)(i) * (h)->line + sizeof(void *)))
+
+static void held_owner(held_t *h, uint64_t round) {
+  if (h->clean) {
+    mb_flush_lines(h->lines, (int)(HELD_NODES * h->line), h->line);
+    mb_flush_done();
+    uint64_t sum = 0;
+    for (size_t i = 0; i < HELD_NODES; i++) sum += HELD_STAMP(h, i);
+    mb_sink_u64(&sum);
+  } else {
+    for (size_t i = 0; i < HELD_NODES; i++) HELD_STAMP(h, i) = round;
+  }
+  h->owned += HELD_NODES;
+}
+
+static void held_reader(held_t *h) {
+  const double t0 = crew_now();
+  char *p = h->lines;
+  uint64_t stamps = 0;
+  for (size_t k = 0; k < HELD_NODES; k++) {
+    p = *(char *volatile *)p;
+    stamps += *(volatile uint64_t *)(p + sizeof(void *));
+  }
+  h->secs += crew_now() - t0;
+  h->stamps += stamps, h->visits += HELD_NODES, h->ends += p == h->lines;
+}
+
+static void held_rounds(crew_t *c, int who, uint64_t iters) {
+  held_t *h = c->user;
+  for (uint64_t r = 1, m = MB_WORK(iters); r <= m; r++) {
+    if (who == 0) held_owner(h, h->base + r);
+    crew_sync(c);
+    if (who == 1) held_reader(h);
+    crew_sync(c);
+  }
+}
+
+static uint64_t k_held(uint64_t iters, void *data) {
+  held_t *h = data;
+  h->stamps = h->visits = h->owned = h->ends = 0, h->secs = 0;
+  crew_run(h->crew, held_rounds, iters);
+  h->base += iters;
+  return h->visits;
+}
+
+static int s_held(mb_run_t *run, int clean) {
+  const int a = (int)run->arg[0], b = (int)run->arg[1];
+  if (a == b) return mb_skip(run, "needs two PUs");
+  if (clean && mb_flush_lines(NULL, 0, 64)) return mb_skip(run, "no cache-line flush instruction on this architecture");
+  held_t *h = calloc(1, sizeof *h);
+  if (!h) return mb_skip(run, "out of memory");
+  run->data = h;
+  h->clean = clean;
+  h->line = run->config->cache_line >= 64 ? run->config->cache_line : 64;
+  if (!(h->lines = aligned_alloc(4096, HELD_NODES * h->line))) return mb_skip(run, "out of memory");
+  memset(h->lines, 0, HELD_NODES * h->line);
+  if (mb_chase_build(h->lines, HELD_NODES, h->line, 1, h->order, mb_rng_of(run, 0).s) != HELD_NODES)
+    return mb_fail(run, "the chain is not one cycle through every node");
+  char why[160];
+  if (mb_chase_unpredictable(h->order, HELD_NODES, why, sizeof why)) return mb_fail(run, "the chain is not random: %s", why);
+  for (size_t i = 0; i < HELD_NODES; i++) HELD_STAMP(h, i) = i + 1; /* a clean line's stamp: its number */
+  run->items_per_iter = HELD_NODES;
+  if (crew_start(run, &h->crew, 2, (const int[]){a, b}, h)) return 1;
+  crew_report_pus(run, h->crew);
+  if (a < C2C_MAX_PUS && b >= 0 && b < C2C_MAX_PUS && a >= 0 && c2c_rank[a] && c2c_rank[b]) {
+    mb_counter(run, "a_rank", c2c_rank[a] - 1, MB_COUNTER_VALUE);
+    mb_counter(run, "b_rank", c2c_rank[b] - 1, MB_COUNTER_VALUE);
+  }
+  return 0;
+}
+static int s_held_modified(mb_run_t *run) { return s_held(run, 0); }
+static int s_held_clean(mb_run_t *run) { return s_held(run, 1); }
+
+/* Every line visited every round, each chase back at its start, A's every line every round,
+ * and the stamps B read: A's of that very round (modified), or the lines' numbers (clean). */
+static int v_held(mb_run_t *run, uint64_t result, uint64_t iters) {
+  const held_t *h = run->data;
+  const uint64_t n = HELD_NODES, base = h->base - iters;
+  const uint64_t want = h->clean ? iters * (n * (n + 1) / 2) : n * (iters * base + iters * (iters + 1) / 2);
+  if (result != iters * n || h->owned != iters * n || h->ends != iters)
+    return mb_fail(run, "%llu lines visited, %llu held, %llu chases back at the start, of %llu rounds of %llu", (unsigned long long)result,
+                   (unsigned long long)h->owned, (unsigned long long)h->ends, (unsigned long long)iters, (unsigned long long)n);
+  if (h->stamps != want) return mb_fail(run, "stamps read sum to %llu, expected %llu", (unsigned long long)h->stamps, (unsigned long long)want);
+  mb_counter(run, "latency_ns", h->secs * 1e9 / (double)(iters * n), MB_COUNTER_VALUE);
+  return 0;
+}
+
+static void t_held(mb_run_t *run) {
+  held_t *h = run->data;
+  if (h) {
+    crew_stop(h->crew);
+    free(h->lines);
+  }
+  free(h);
+  run->data = NULL;
+}
+
+/* A, the first PU in topology order, with every other (a row of the matrix; with --mb_quick
+ * its neighbour and the farthest). */
+static int args_held(mb_arglist_t *l, const mb_config_t *c) {
+  int n = c->pus > C2C_MAX_PUS ? C2C_MAX_PUS : c->pus;
+  static int pus[C2C_MAX_PUS];
+  if (n < 2 || mb_place(MB_COMPACT, n, pus)) return 0;
+  for (int j = 1; j < n; j++) {
+    if (c->quick && j != 1 && j != n - 1) continue;
+    int64_t t[2] = {pus[0], pus[j]};
+    if (mb_arglist_add(l, t)) return -1;
+  }
+  return 0;
+}
+
 static int s_false_sharing(mb_run_t *run) {
   int pus[2];
   if (mb_place(run->arg[1] ? MB_SCATTER : MB_COMPACT, 2, pus)) return mb_skip(run, "needs two PUs");
@@ -920,6 +1053,12 @@ MB_BENCH(.family = "hierarchy", .variant = "write_nt", .primary = {"bytes_per_se
 MB_BENCH(.family = "hierarchy", .variant = "copy_nt", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_copy_nt, .arm = a_stream, .setup = s_copy_nt, .teardown = t_stream, .verify = v_copy, .argnames = {"ws"}, .args_fn = args_nt, .doc = "copy with non-temporal stores");
 MB_BENCH(.family = "hierarchy", .variant = "stride", .kernel = k_stride, .setup = s_stride, .teardown = t_stride, .verify = v_stride, .argnames = {"stride"}, .args = MB_ARGS(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), .quick_args = MB_ARGS(8, 64, 4096), .doc = "one load every stride bytes over 64 MiB");
 MB_BENCH(.family = "hierarchy", .variant = "c2c", .kernel = k_pair, .setup = s_c2c, .teardown = t_pair, .verify = v_c2c, .argnames = {"a", "b"}, .args_fn = args_c2c, .real_time = 1, .doc = "cache-line round trip between two PUs (every pair, or a sample with its coverage)");
+MB_BENCH(.family = "hierarchy", .variant = "c2c_modified", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_held, .setup = s_held_modified,
+         .teardown = t_held, .verify = v_held, .argnames = {"a", "b"}, .args_fn = args_held, .real_time = 1,
+         .doc = "one load by PU B of a line PU A has just written (modified in A's cache): ns per load of a chase");
+MB_BENCH(.family = "hierarchy", .variant = "c2c_clean", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER}, .kernel = k_held, .setup = s_held_clean,
+         .teardown = t_held, .verify = v_held, .argnames = {"a", "b"}, .args_fn = args_held, .real_time = 1,
+         .doc = "one load by PU B of a line PU A has read after a flush (clean, exclusive in A's cache): ns per load of a chase");
 MB_BENCH(.family = "hierarchy", .variant = "false_sharing", .kernel = k_pair, .setup = s_false_sharing, .teardown = t_pair, .verify = v_false_sharing, .argnames = {"same_line", "scatter"}, .args = MB_ARGS(1, 0, 0, 0, 1, 1, 0, 1), .real_time = 1, .doc = "two threads' counters on one line vs separate lines");
 
 MB_CHART(.family = "hierarchy", .file = "latency", .title = "Load latency vs working set (dependent loads)", .xlabel = "working set",
@@ -940,7 +1079,14 @@ MB_CHART(.family = "hierarchy", .file = "stride", .title = "One 8-byte load ever
 MB_CHART(.family = "hierarchy", .file = "c2c", .kind = MB_CHART_MATRIX, .title = "Core to core: a cache line's round trip between two PUs",
          .xlabel = "PU (OS index), topology order", .ylabel = "PU (OS index), topology order", .zlabel = "ns per round trip", .cell_labels = 16,
          .both_ways = 1, .series = {{"hierarchy/c2c", "real_time", .row_place = "a_rank", .col_place = "b_rank"}});
-MB_VIEW(.family = "hierarchy", .heading = "Core to core", .place = 12, .charts = {{"c2c", "cache-line round trip between PUs, in topology order"}});
+/* A line in another core's cache, modified or clean, by how far B is from A in topology order. */
+MB_CHART(.family = "hierarchy", .file = "c2c_line", .title = "One load of a line another core holds: modified (it wrote it) or clean (it read it)",
+         .xlabel = "B's place in topology order (A: place 0; 1: its nearest)", .ylabel = "ns per load (B chasing lines that A holds)",
+         .xrange = "0:*", .yrange = "0:*", .xstep = 1, .xpad = 1, .key = MB_KEY_BOTTOM_RIGHT,
+         .series = {{"hierarchy/c2c_modified", "latency_ns", "modified in A's cache", 4, .x = "b_rank"},
+                    {"hierarchy/c2c_clean", "latency_ns", "clean (exclusive) in A's cache", 3, .x = "b_rank"}});
+MB_VIEW(.family = "hierarchy", .heading = "Core to core", .place = 12,
+        .charts = {{"c2c", "cache-line round trip between PUs, in topology order"}, {"c2c_line", "a line another core holds, modified or clean"}});
 MB_VIEW(.family = "hierarchy", .heading = "Hierarchy", .place = 10, .charts = {{"latency", "latency"}, {"bandwidth", "bandwidth"}},
         .corner = "working set", .cols = {"random-chase latency", "read bandwidth"},
         .rows = {{"16 KiB / 32 KiB", {"hierarchy/latency_random/ws:16384", "hierarchy/read/ws:32768"}},

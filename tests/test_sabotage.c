@@ -24,7 +24,7 @@ static const struct mode {
 } modes[] = {
     {"part", "^(hierarchy/read/|traverse/(row|col|blocked_col)_sum/|layout/|machine/(read_|loaded_latency/loaders:[1-9]|loaded_[^l])|python/list_floats_sum/)",
      "summed the first eighth of their data eight times"},
-    {"order", "^(hierarchy/latency_(random|huge)/|machine/loaded_|mlp/)", "chased a chain of seven-line steps as random"},
+    {"order", "^(hierarchy/(latency_(random|huge)|c2c_modified|c2c_clean)/|machine/loaded_|mlp/)", "chased a chain of seven-line steps as random"},
     {"last", "^(hierarchy/(write|copy|triad|write_nt|copy_nt)/|traverse/(row_scale|col_scale|transpose_)|machine/(write|copy|triad)_|machine/loaded_[0-9])",
      "did only their last pass"},
 };
