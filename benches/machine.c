@@ -32,6 +32,8 @@
  *        read and written, 64 B each), delay_ns_per_line (the spin, timed once per process).
  *        The 2 x memory working set is built once and kept between these benchmarks (they
  *        run together in a child process of their own).
+ *   loaded_numa/from:I/to:J  the chase on a core of node I while node I's other cores stream
+ *        reads, all over memory bound to node J: loaded latency per node.
  *   numa_latency/from:I/to:J, numa_bandwidth/from:I/to:J   the chase on a PU of node I, and
  *        a read with every core of node I, over memory bound to node J (hwloc membind): the
  *        matrices; skipped with the reason on a machine with one NUMA node.
@@ -633,6 +635,18 @@ static int s_numa_bandwidth(mb_run_t *run) {
   return setup_job(run, NUMA_BW, n, pus, memory_ws(run->config), (int)run->arg[1], 0);
 }
 
+/* loaded_numa/from:I/to:J: the chase on the first core of node I while every other core of
+ * node I streams reads, the chase and the loaders' arrays all bound to node J: MLC's loaded
+ * latency per node (one thread per core, SMT siblings left out, as numa_bandwidth). */
+static int s_loaded_numa(mb_run_t *run) {
+  int pus[MB_CREW_MAX], n = numa_pus(run, (int)run->arg[0], 1, pus);
+  if (n < 0) return mb_skip(run, "one NUMA node here: no loaded latency between nodes");
+  int cores = run->config->cores / run->config->numa_nodes;
+  if (cores >= 1 && n > cores) n = cores;
+  if (n < 2) return mb_skip(run, "one core on node %d: none left to load memory", (int)run->arg[0]);
+  return setup_job(run, LOADED, n, pus, memory_ws(run->config), (int)run->arg[1], 1);
+}
+
 #define S_BW(OP, POL, NAME) \
   static int s_##NAME(mb_run_t *run) { return s_bandwidth(run, OP, POL); }
 S_BW(READ, MB_COMPACT, read_compact)
@@ -758,6 +772,13 @@ MB_BENCH(.family = "machine", .variant = "numa_latency", .primary = {"latency_ns
 MB_BENCH(.family = "machine", .variant = "numa_bandwidth", .primary = {"bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}, .kernel = k_machine, .setup = s_numa_bandwidth, .arm = a_machine,
          .teardown = t_machine, .verify = v_bandwidth, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "read bandwidth of every core of node I from memory bound on node J");
+MB_BENCH(.family = "machine", .variant = "loaded_numa", .primary = {"latency_ns", "ns", MB_SMALLER_IS_BETTER},
+         .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_loaded_numa, .teardown = t_machine,
+         .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
+         .doc = "random-chase latency from a core of node I while node I's other cores stream reads, all over memory bound to node J");
+MB_CHART(.family = "machine", .file = "numa_loaded", .kind = MB_CHART_MATRIX, .title = "NUMA loaded latency: node I's cores streaming from node J, the chase too",
+         .xlabel = "memory on node", .ylabel = "threads on node", .zlabel = "ns per load, loaded", .cell_labels = 64,
+         .series = {{"machine/loaded_numa", "latency_ns"}});
 MB_CHART(.family = "machine", .file = "numa_latency", .kind = MB_CHART_MATRIX, .title = "NUMA latency: threads on node I, memory on node J",
          .xlabel = "memory on node", .ylabel = "threads on node", .zlabel = "ns per load", .cell_labels = 64,
          .series = {{"machine/numa_latency", "latency_ns"}});

@@ -418,17 +418,21 @@ static void machine_section(const char *charts) {
     printf("\nOne NUMA node: no latency or bandwidth matrix between nodes.\n");
     return;
   }
-  printf("\n![NUMA latency](%s/numa_latency.png)\n![NUMA bandwidth](%s/numa_bandwidth.png)\n\n| threads on \\ memory on |", charts, charts);
+  printf("\n![NUMA latency](%s/numa_latency.png)\n![NUMA bandwidth](%s/numa_bandwidth.png)\n![NUMA loaded latency](%s/numa_loaded.png)\n\n"
+         "Each cell: idle latency, loaded latency (node I's other cores streaming from node J), read bandwidth of node I's cores.\n\n"
+         "| threads on \\ memory on |",
+         charts, charts, charts);
   for (int j = 0; j < nodes; j++) printf(" node %d |", j);
   printf("\n|---|");
   for (int j = 0; j < nodes; j++) printf("---|");
   for (int a = 0; a < nodes; a++) {
     printf("\n| node %d |", a);
     for (int j = 0; j < nodes; j++) {
-      char l[80], w[80];
+      char l[80], w[80], ld[80];
       snprintf(l, sizeof l, "machine/numa_latency/from:%d/to:%d", a, j);
       snprintf(w, sizeof w, "machine/numa_bandwidth/from:%d/to:%d", a, j);
-      printf(" %s, %.3g GB/s |", fmt_ns(num(bench(l), "latency_ns")), num(bench(w), "bytes_per_second") / 1e9);
+      snprintf(ld, sizeof ld, "machine/loaded_numa/from:%d/to:%d", a, j);
+      printf(" %s, %s loaded, %.3g GB/s |", fmt_ns(num(bench(l), "latency_ns")), fmt_ns(num(bench(ld), "latency_ns")), num(bench(w), "bytes_per_second") / 1e9);
     }
   }
   printf("\n");
