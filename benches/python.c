@@ -193,3 +193,15 @@ MB_BENCH(.family = "python", .variant = "new_list", .kernel = k_new, .setup = s_
 MB_BENCH(.family = "python", .variant = "list_floats_sum", .kernel = k_list_floats, .setup = s_list_floats, .teardown = t_py,
          .verify = v_list_floats, .argnames = {"n"}, .args = MB_ARGS(10000, 1000000), .quick_args = MB_ARGS(10000),
          .process = "pymalloc", .doc = "sum of a list of n float objects, as a C extension reads them");
+
+/* The objects' cost and sizes, and the list of floats, in the Python section. */
+#define PY_OBJ(LABEL, N) {LABEL, {"python/" N, "python/" N, "python/" N, "python/" N}}
+MB_VIEW(.family = "python", .heading = "CPython's objects through the C API", .place = 90, .corner = "object",
+        .cols = {"create + release", "__sizeof__", "sys.getsizeof", "block pymalloc hands out"},
+        .figure = {"real_time", "sizeof_bytes", "getsizeof_bytes", "block_bytes"}, .unit = {"ns", "B", "B", "B"},
+        .rows = {PY_OBJ("int", "new_int"), PY_OBJ("float", "new_float"), PY_OBJ("tuple of 2", "new_tuple2"), PY_OBJ("dict of 1", "new_dict1"),
+                 PY_OBJ("list of 0 slots", "new_list/n:0"), PY_OBJ("list of 8", "new_list/n:8"), PY_OBJ("list of 64", "new_list/n:64")},
+        .note = "The block is measured: the commonest distance between 1,000 objects alive at once.");
+#define PY_SUM(N) {#N, {"python/list_floats_sum/n:" #N, "python/list_floats_sum/n:" #N}}
+MB_VIEW(.family = "python", .place = 91, .corner = "a list of n floats summed in C", .cols = {"time", "bytes per element"},
+        .figure = {"real_time", "bytes_per_element"}, .unit = {"ns", "B"}, .rows = {PY_SUM(10000), PY_SUM(1000000)});

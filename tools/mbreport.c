@@ -456,19 +456,6 @@ static void pymalloc_section(void) {
          num(yp, "arenas_reclaimed"));
   printf("| 32-byte malloc + free | %s | %s (glibc %s) |\n", fmt_ns(ns("alloc/pool/pair/size:32")), fmt_ns(ns("alloc/pymalloc/pair/size:32")),
          fmt_ns(ns("alloc/glibc/pair/size:32")));
-  if (has_family("python")) {
-    printf("\nPython objects (through the C API; block: the commonest distance between 1,000 alive at once):\n\n"
-           "| object | create + release | `__sizeof__` | `sys.getsizeof` | block |\n|---|---|---|---|---|\n");
-    static const char *const objs[] = {"new_int", "new_float", "new_tuple2", "new_dict1", "new_list/n:8"};
-    static const char *const objlabel[] = {"int", "float", "tuple of 2", "dict of 1", "list of 8"};
-    for (int k = 0; k < 5; k++) {
-      char n[64];
-      snprintf(n, sizeof n, "python/%s", objs[k]);
-      json_t *o = bench(n);
-      printf("| %s | %s | %.0f B | %.0f B | %.0f B |\n", objlabel[k], fmt_ns(ns(n)), num(o, "sizeof_bytes"), num(o, "getsizeof_bytes"),
-             num(o, "block_bytes"));
-    }
-  }
 }
 
 /* Every entry a result may hold, as data: a string name, times that are finite numbers of
@@ -930,10 +917,8 @@ static void python_section(const char *charts) {
          "child interpreter).\n\n| id | claim | measured here | verdict |\n|---|---|---|---|\n");
   claims_python();
   python_figures(charts);
-  static const char *const capi[] = {"python/new_", "python/list_floats_sum/", NULL};
-  printf("\n### CPython's objects through the C API\n\n");
-  primary_table("python", capi);
   python_meaning();
+  declared_sections(charts, "python"); /* the objects through the C API */
 }
 
 static void machine_table(void) {
