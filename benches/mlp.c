@@ -150,7 +150,16 @@ MB_BENCH(.family = "mlp", .variant = "chase", .primary = {"ns_per_load", "ns", M
          .figures = {{"misses_in_flight", "x", MB_BIGGER_IS_BETTER}}, .kernel = k_mlp, .setup = s_mlp, .teardown = t_mlp, .verify = v_mlp,
          .argnames = {"chains", "ws"}, .args = MB_ARGS(1, WS, 2, WS, 3, WS, 4, WS, 6, WS, 8, WS, 10, WS, 12, WS, 16, WS),
          .quick_args = MB_ARGS(1, WS, 4, WS, 16, WS), .doc = "N independent random chases in one thread: ns per load");
-MB_VIEW(.family = "mlp", .heading = "Memory-level parallelism", .place = 15, .charts = {{"family_mlp", "ns per load by chains"}},
+/* Each load's latency and the core's time per load, by chains; below, the misses in flight
+ * against the line of perfect overlap (N chains, N misses). */
+MB_CHART(.family = "mlp", .file = "mlp", .title = "Memory-level parallelism: N independent random chases in one thread over 256 MiB",
+         .xlabel = "independent chains", .logx = 2, .xstep = 2, .logy = 10, .key = MB_KEY_TOP_RIGHT,
+         .panel_title = {"time of a load", "misses in flight: one chain's ns per load over N chains' (dashed: N, perfect overlap)"},
+         .panel_ylabel = {"ns", "misses in flight"},
+         .series = {{"mlp/chase", "real_time", "latency of each load", 1}, {"mlp/chase", "ns_per_load", "the core's time per load", 2},
+                    {"mlp/chase", "misses_in_flight", "measured", 4, .panel = 1},
+                    {"mlp/chase", "misses_in_flight", "perfect overlap: N", 7, 2, .line = 1, .slope = 1, .panel = 1}});
+MB_VIEW(.family = "mlp", .heading = "Memory-level parallelism", .place = 15, .charts = {{"mlp", "ns per load and misses in flight by chains"}},
         .corner = "independent chains", .cols = {"latency of each load", "ns per load", "misses in flight"},
         .figure = {"real_time", "ns_per_load", "misses_in_flight"},
         .rows = {{"1", {"mlp/chase/chains:1/ws:268435456", "mlp/chase/chains:1/ws:268435456", "mlp/chase/chains:1/ws:268435456"}},
