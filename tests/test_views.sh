@@ -50,7 +50,17 @@ d["context"]["membench"]["presentation"]["hierarchy"]["claims"] = [
   c("X1", text="t <i>", measured="{a:2} vs {b:2} | {a:99} {q:1}"), c("X2", above=True), c("X3", a={"bench": "no/such/thing"}),
   c("X4", after="X1", a={"bench": "hierarchy/latency_random/ws:16384", "per": 2}, b=None),
   c("X5", b=lat(16384), bound=0.5, high=1.5, measured="{p:0}% {c:2} {d:1}", c=lat(16384), d={"bench": "no/such/thing"}),
-  c("X6", b=lat(16384), bound=1.5, high=3, measured="{r:1}")]
+  c("X6", b=lat(16384), bound=1.5, high=3, measured="{r:1}"),
+  # Rules as expressions (mb_rule.h) and the templates they bring, with known answers: a / b
+  # is far below 1 (a in L1, b in memory).
+  c("X7", rule="a < b && min(a, b) == a || e", e={"bench": "no/such/thing"}, c=lat(16384),
+    f={"bench": "hierarchy/latency_random/ws:16384", "per": 1e9}, g={"bench": "hierarchy/latency_random/ws:16384", "per": 1e-6},
+    measured="{=b / a:0}x {f#zero|one|two} {g#zero|one} {(a < b)?less|more} {c?yes|no} {d?yes|no} {s:none_such} {e:1}", holds="H", differs="D"),
+  c("X8", rule="a > b && e > 0", e={"bench": "no/such/thing"}, holds="H", differs="D"),
+  c("X9", rule="a > b || e > 0", e={"bench": "no/such/other"}, holds="H", differs="D"),
+  c("X10", rule="a >= ; x", holds="H", differs="D"),
+  c("X11", rule="a == 8 && b == 8", a={"ctx": "stack_thread_default_bytes", "per": 1048576}, b={"bench": "hierarchy/latency_random", "largest": True},
+    measured="{a:0} MiB, the largest {b:1}", holds="H", differs="D")]
 del d["context"]["membench"]["presentation"]["hierarchy"]["claims"][3]["b"]
 json.dump(d, open(sys.argv[2], "w"))
 PY
@@ -91,6 +101,19 @@ assert row["X4"][0] == row["X1"][0] + 1 and ("| %.2f vs 1.00 |" % (a / 2)) in ro
 # share in %, {c} a figure of the text, {d} one the result lacks.
 assert row["X5"][1].endswith("| 100%% %.2f – | holds (%.3f) |" % (a, 1.0)), row["X5"]
 assert row["X6"][1].endswith("| 1.0 | differs |"), row["X6"]
+# X7: a rule that holds though e is missing (the || side decides alone); {=...} an expression,
+# {a#...} a place past the list ("?"), {(...)?} and {x?} choices, a missing context string.
+assert row["X7"][1] == "| X7 | t X7 | %.0fx zero ? less yes no unknown – | H |" % (b / a), row["X7"]
+# X8: false whatever e is (0 && x); X9: open without e: not measurable, naming it.
+assert row["X8"][1].endswith("| D |"), row["X8"]
+assert "not measured: no `no/such/other` in this result | not measurable here yet |" in row["X9"][1], row["X9"]
+assert row["X10"][1].endswith("| not judged: its rule is no expression over a..j | not measurable here |"), row["X10"]
+# X11: a context number and the largest over a sweep.
+fam = res["context"]["membench"]["families"]
+most = max(med(b["run_name"]) for b in res["benchmarks"] if b.get("run_name", "").startswith("hierarchy/latency_random/")
+           and b.get("run_type") != "aggregate" and not b.get("error_occurred"))
+assert row["X11"][1] == "| X11 | t X11 | %.0f MiB, the largest %.1f | %s |" % (
+    float(fam["stack_thread_default_bytes"]) / 1048576, most, "H" if float(fam["stack_thread_default_bytes"]) == 8 << 20 and most == 8 else "D"), row["X11"]
 PY
 echo '{"hierarchy":' > "$dir/bad.json"
 "$build/mbreport" "$result" charts --views="$dir/bad.json" > /dev/null 2> "$dir/err"; rc=$?
