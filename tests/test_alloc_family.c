@@ -45,7 +45,7 @@ static void lesson_checks(json_t *doc) {
   json_t *l3 = find_bench(doc, "python/getsizeof_list3"), *d3 = find_bench(doc, "python/getsizeof_dict3");
   CHECK(l3 && d3 && num(l3, "getsizeof_bytes") >= 56 + 24 && num(d3, "deep_bytes") > num(d3, "getsizeof_bytes"));
   json_t *w = find_bench(doc, "python/floats_workload_ratio/n:100000/iterations:1/real_time");
-  CHECK(w && !error_of(w) && num(w, "rounds") == 3 && num(w, "pymalloc_ns") > 0 && num(w, "malloc_ns") > 0);
+  CHECK(w && !error_of(w) && num(w, "rounds") == 7 && num(w, "malloc_slower_rounds") >= 0 && num(w, "malloc_slower_rounds") <= 7 && num(w, "pymalloc_ns") > 0 && num(w, "malloc_ns") > 0);
   json_t *t = find_bench(doc, "python/floats_traced/n:100000");
   CHECK(t && !error_of(t) && num(t, "top_line_is_workload") == 1 && num(t, "traced_bytes_per_float") >= 24);
   json_t *si = find_bench(doc, "python/small_ints"), *in = find_bench(doc, "python/interned/n:10000");
