@@ -19,7 +19,7 @@
 #define LEVEL_RATIO 0.4054651081 /* ln 1.5: adjacent levels at least this far apart */
 #define MEMORY_RATIO 2.9957322736 /* ln 20: memory vs the first level */
 #define MEMORY_SPAN 0.6931471806  /* ln 2: memory's plateau spans a doubling at least */
-#define PLATEAU_SPAN 0.4054651081 /* ln 1.5: any plateau spans this much at least */
+#define PLATEAU_SPAN 0.4054651081 /* ln 1.5: any plateau spans more than this */
 
 typedef struct plateau {
   int first, last; /* point indices, inclusive */
@@ -93,15 +93,16 @@ static int find_plateaus(const double *x, const double *y, int n, double tol, pl
   return np;
 }
 
-/* Plateaus that, after merging, span less than PLATEAU_SPAN of working set: points of a
+/* Plateaus that, after merging, span no more than PLATEAU_SPAN of working set: points of a
  * dense sweep close together that happen to agree inside a ramp are part of the ramp (this
  * VM's L2 ramp, flat from 448 to 512 KiB and again from 576 to 640 KiB, made a phantom level
- * at 8 ns between L2 at 3.7 and L3 at 15.7), while two points of a power-of-two sweep still
- * make a plateau. Returns how many are left. */
+ * at 8 ns between L2 at 3.7 and L3 at 15.7; on 2026-12-08 two points 1.5x apart, 512 and 768
+ * KiB at 5.3 and 6.4 ns, one at 5.8 ns between L2 and a 4 MiB L3), while two points of a
+ * power-of-two sweep still make a plateau. Returns how many are left. */
 static int drop_short(const double *x, plateau_t *p, int np) {
   int w = 0;
   for (int k = 0; k < np; k++)
-    if (x[p[k].last] - x[p[k].first] >= PLATEAU_SPAN - 1e-9 || np == 1) p[w++] = p[k];
+    if (x[p[k].last] - x[p[k].first] > PLATEAU_SPAN + 1e-9 || np == 1) p[w++] = p[k];
   return w;
 }
 

@@ -364,6 +364,10 @@ static void real_curves(const char *mbdetect) {
       /* The same VM's full run that day: an L2 ramp with two short flats (448-512 KiB,
        * 576-640 KiB) is a ramp, not a level of its own. */
       {"data/curves/amd-epyc-2c-2026-12-03-ramp.txt", NULL, {28672, 393216, 4194304}, {36864, 1048576, 16777216}, 100, 200},
+      /* The same VM (hwloc L2 1 MiB) on 2026-12-08, alone and with its huge-page curve: two
+       * points 1.5x apart that agree on the L2 ramp (512 and 768 KiB) are the ramp too. */
+      {"data/curves/amd-epyc-2c-2026-12-08-random.txt", NULL, {28672, 786432, 4194304}, {36864, 1310720, 8388608}, 100, 200},
+      {"data/curves/amd-epyc-2c-2026-12-08-random.txt", "data/curves/amd-epyc-2c-2026-12-08-huge.txt", {28672, 786432, 4194304}, {36864, 1310720, 8388608}, 100, 200},
   };
   test_proc_t *p = malloc(sizeof *p);
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
