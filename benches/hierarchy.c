@@ -833,14 +833,31 @@ static void t_pair(mb_run_t *run) {
 static int c2c_rank[C2C_MAX_PUS]; /* by OS index: place in the compact order + 1 (0: none) */
 static double c2c_coverage;
 
-static int s_c2c(mb_run_t *run) {
-  if (run->arg[0] == run->arg[1]) return mb_skip(run, "a round trip needs two PUs");
-  if (s_pair(run, (int)run->arg[0], (int)run->arg[1], pingpong, 0)) return 1;
+/* Counters a_rank, b_rank: the places of the run's PUs A and B (its two arguments) in
+ * topology order, for the charts. */
+static void c2c_report_ranks(mb_run_t *run) {
   const int64_t a = run->arg[0], b = run->arg[1];
   if (a >= 0 && a < C2C_MAX_PUS && b >= 0 && b < C2C_MAX_PUS && c2c_rank[a] && c2c_rank[b]) {
     mb_counter(run, "a_rank", c2c_rank[a] - 1, MB_COUNTER_VALUE);
     mb_counter(run, "b_rank", c2c_rank[b] - 1, MB_COUNTER_VALUE);
   }
+}
+
+/* The PUs in topology order (compact) into pus, each one's place in c2c_rank: how many (0:
+ * fewer than two). */
+static int c2c_order(const mb_config_t *c, int *pus) {
+  int n = c->pus > C2C_MAX_PUS ? C2C_MAX_PUS : c->pus;
+  if (n < 2 || mb_place(MB_COMPACT, n, pus)) return 0;
+  memset(c2c_rank, 0, sizeof c2c_rank);
+  for (int i = 0; i < n; i++)
+    if (pus[i] >= 0 && pus[i] < C2C_MAX_PUS) c2c_rank[pus[i]] = i + 1;
+  return n;
+}
+
+static int s_c2c(mb_run_t *run) {
+  if (run->arg[0] == run->arg[1]) return mb_skip(run, "a round trip needs two PUs");
+  if (s_pair(run, (int)run->arg[0], (int)run->arg[1], pingpong, 0)) return 1;
+  c2c_report_ranks(run);
   mb_counter(run, "pairs_coverage", c2c_coverage, MB_COUNTER_VALUE);
   return 0;
 }
@@ -869,12 +886,9 @@ static int c2c_add(mb_arglist_t *l, unsigned char *done, const int *pus, int n, 
 }
 
 static int args_c2c(mb_arglist_t *l, const mb_config_t *c) {
-  int n = c->pus > C2C_MAX_PUS ? C2C_MAX_PUS : c->pus;
   static int pus[C2C_MAX_PUS];
-  if (n < 2 || mb_place(MB_COMPACT, n, pus)) return 0;
-  memset(c2c_rank, 0, sizeof c2c_rank);
-  for (int i = 0; i < n; i++)
-    if (pus[i] >= 0 && pus[i] < C2C_MAX_PUS) c2c_rank[pus[i]] = i + 1;
+  const int n = c2c_order(c, pus);
+  if (!n) return 0;
   const long all = (long)n * (n - 1) / 2;
   const long budget = c->long_sweep ? all : c->quick ? C2C_BUDGET_QUICK : C2C_BUDGET;
   unsigned char *done = calloc((size_t)n * (size_t)n, 1);
@@ -977,10 +991,7 @@ static int s_held(mb_run_t *run, int clean) {
   run->items_per_iter = HELD_NODES;
   if (crew_start(run, &h->crew, 2, (const int[]){a, b}, h)) return 1;
   crew_report_pus(run, h->crew);
-  if (a < C2C_MAX_PUS && b >= 0 && b < C2C_MAX_PUS && a >= 0 && c2c_rank[a] && c2c_rank[b]) {
-    mb_counter(run, "a_rank", c2c_rank[a] - 1, MB_COUNTER_VALUE);
-    mb_counter(run, "b_rank", c2c_rank[b] - 1, MB_COUNTER_VALUE);
-  }
+  c2c_report_ranks(run);
   return 0;
 }
 static int s_held_modified(mb_run_t *run) { return s_held(run, 0); }
@@ -1013,9 +1024,8 @@ static void t_held(mb_run_t *run) {
 /* A, the first PU in topology order, with every other (a row of the matrix; with --mb_quick
  * its neighbour and the farthest). */
 static int args_held(mb_arglist_t *l, const mb_config_t *c) {
-  int n = c->pus > C2C_MAX_PUS ? C2C_MAX_PUS : c->pus;
   static int pus[C2C_MAX_PUS];
-  if (n < 2 || mb_place(MB_COMPACT, n, pus)) return 0;
+  const int n = c2c_order(c, pus);
   for (int j = 1; j < n; j++) {
     if (c->quick && j != 1 && j != n - 1) continue;
     int64_t t[2] = {pus[0], pus[j]};

@@ -495,8 +495,8 @@ MB_CHART(.family = "python", .file = "python_depths", .kind = MB_CHART_BARS, .ti
          .series = {{"python/recursion_pure", "depth", "pure Python", .tag = "ending"}, {"python/recursion_via_c", "depth", "via C (repr)", .tag = "ending"}});
 
 MB_CLAIM(.id = "C15, CPython", .family = "python", .after = "C15", .text = "a NumPy-style flat array beats a list of boxed floats",
-         .a = {"python/list_floats_sum/n:1000000", "real_time", 1e6}, .b = {"layout/unboxed/n:1000000", "real_time", 1e6}, .above = 1, .bound = 2,
-         .c = {"python/list_floats_sum/n:1000000", "bytes_per_element"}, .c_rule = 1, .c_above = 1, .c_bound = 15.5,
+         .a = {"python/list_floats_sum/n:1000000", "real_time", 1e6}, .b = {"layout/unboxed/n:1000000", "real_time", 1e6},
+         .c = {"python/list_floats_sum/n:1000000", "bytes_per_element"}, .rule = "a / b > 2 && c > 15.5",
          .d = {"python/list_floats_sum/n:1000000", "bytes_per_element", 8},
          .measured = "10^6 floats: flat array {b:2} ns and 8 B per element; a list of float objects {a:2} ns and {c:0} B per element ({r:1}×, {d:1}×)",
          .holds = "holds (rule: ≥ 2× time and size)", .differs = "differs (rule: ≥ 2× time and size)");

@@ -667,12 +667,12 @@ MB_CLAIM(.id = "C2", .family = "stack", .after = "C1", .text = "stack allocation
          .holds = "holds (rule: within 2× the empty loop + 0.5 ns)", .differs = "differs (rule: within 2× the empty loop + 0.5 ns)");
 MB_CLAIM(.id = "C13", .family = "stack", .after = "C12", .text = "2 MB stacks cut reserved virtual memory by 75%, not resident memory",
          .a = {"stack/threads/stack_kib:2048/threads:64", "vm_mib_total"}, .b = {"stack/threads/stack_kib:8192/threads:64", "vm_mib_total"},
-         .bound = 0.2, .high = 0.3, .c = {"stack/threads/stack_kib:2048/threads:64", "rss_kib_per_thread"}, .c_rule = 1, .c_bound = 256,
+         .c = {"stack/threads/stack_kib:2048/threads:64", "rss_kib_per_thread"}, .rule = "a / b >= 0.2 && a / b <= 0.3 && c < 256",
          .measured = "64 threads reserve {b:0} MiB with 8 MiB stacks, {a:0} MiB with 2 MiB (−{m:0}%); resident {c:1} KiB per thread",
          .holds = "holds (rule: 70–80% less, under 256 KiB resident)", .differs = "differs (rule: 70–80% less, under 256 KiB resident)");
 MB_CLAIM(.id = "C14", .family = "stack", .after = "C13", .text = "large buffers come from mmap and cost nothing until touched",
-         .a = {"stack/heap_untouched/pages:512", "real_time", 512e3}, .b = {"stack/heap_first_touch/pages:512", "real_time", 512e3}, .bound = 0.1,
-         .c = {"stack/heap_malloc_fixed/size:1048576", "mmapped"}, .c_rule = 1, .c_above = 1, .c_bound = 0.5,
+         .a = {"stack/heap_untouched/pages:512", "real_time", 512e3}, .b = {"stack/heap_first_touch/pages:512", "real_time", 512e3},
+         .c = {"stack/heap_malloc_fixed/size:1048576", "mmapped"}, .rule = "a / b < 0.1 && c > 0.5",
          .d = {"stack/heap_first_touch/pages:512", "real_time", 1e6},
          .measured = "512 pages mapped and unmapped, per page: untouched {a:3} µs, touched {b:2} µs ({d:2} ms in all); "
                      "1 MiB malloc with the threshold fixed came from mmap: {c:0} (1: yes)",

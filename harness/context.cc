@@ -121,7 +121,6 @@ json_t *claim_json(const mb_claim_t *c) {
   if (c->c.bench || c->c.ctx) json_object_set_new(o, "c", claim_figure_json(&c->c));
   if (c->d.bench || c->d.ctx) json_object_set_new(o, "d", claim_figure_json(&c->d));
   if (c->high > 0) json_object_set_new(o, "high", json_real(c->high));
-  if (c->c_rule) json_object_set_new(o, "c_rule", json_pack("{s:b,s:f}", "above", c->c_above, "bound", c->c_bound));
   if (c->rule) json_object_set_new(o, "rule", json_string(c->rule));
   const mb_claim_figure_t *more[] = {&c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
   static const char *const more_names[] = {"e", "f", "g", "h", "i", "j"};

@@ -206,10 +206,6 @@ int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
       snprintf(err, errlen, "claim %s (%s): its rule uses %c, which it does not declare", c->id, c->family, 'a' + k);
       return -1;
     }
-  if (c->c_rule && !c->c.bench) {
-    snprintf(err, errlen, "claim %s (%s): a rule on c, but no c", c->id, c->family);
-    return -1;
-  }
   return 0;
 }
 

@@ -26,6 +26,11 @@ void mb_gp_preamble(FILE *f, json_t *c, double largest, int panels, int width, i
 void mb_gp_key(FILE *f, json_t *c);
 /* 1 when the file exists and is not empty. */
 int mb_gp_nonempty(const char *path);
+/* The short names both writers use. */
+#define text mb_gp_text
+#define integer mb_gp_integer
+#define number mb_gp_number
+#define quoted mb_gp_quoted
 
 /* The heat maps (kind "matrix") and the dots and bars ("dots", "bars") of chart c into DIR
  * (data and DIR/chart_F.gp). 1 when drawn, 0 when no series had a point, -1 on an error (in

@@ -13,10 +13,6 @@
 #include "membench.h"
 #include "series.h"
 
-#define text mb_gp_text
-#define integer mb_gp_integer
-#define number mb_gp_number
-#define quoted mb_gp_quoted
 
 static int by_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;

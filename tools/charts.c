@@ -18,10 +18,6 @@
 static const char *const key_names[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top", "off", NULL};
 static const char *const key_gnuplot[] = {"top left", "top right", "top center", "bottom left", "bottom right", "center right", "outside top center horizontal", "off"};
 
-#define text mb_gp_text
-#define integer mb_gp_integer
-#define number mb_gp_number
-#define quoted mb_gp_quoted
 const char *mb_gp_text(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
 int mb_gp_integer(json_t *o, const char *key) { return (int)json_integer_value(json_object_get(o, key)); }
 double mb_gp_number(json_t *o, const char *key) {

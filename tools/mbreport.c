@@ -313,7 +313,7 @@ static void declared_claim(json_t *c) {
     v[k] = json_is_object(fig[k]) ? claim_value(fig[k]) : k == 1 ? 1 : NAN; /* no b: a alone */
   }
   const char *rule = json_string_value(json_object_get(c, "rule"));
-  json_t *c_rule = json_object_get(c, "c_rule");
+  json_t *c_rule = json_object_get(c, "c_rule"); /* a second rule on c: results recorded on 2026-12-08 before .rule */
   /* The figures the verdict needs: the rule's (where its value is open without them), else a
    * and b (and c with its rule). */
   int malformed = 0;

@@ -400,10 +400,6 @@ typedef struct mb_claim {
   double bound;
   double high;                    /* above 0: holds when bound <= a / b <= high instead */
   mb_claim_figure_t c, d;         /* figures the measured text shows, beside a and b */
-  /* A second rule, on c alone: 1 in c_rule, and then c must be above (c_above) or below
-   * c_bound too (a figure the result lacks: "not measurable here"). */
-  int c_rule, c_above;
-  double c_bound;
   /* Or the rule as an expression over the figures a..j (mb_rule.h: "a / b >= 2 && c >= 16"),
    * which then decides alone; e..j more figures for it and the texts. */
   const char *rule;
