@@ -95,9 +95,10 @@ plots-side-by-side: build
 	for r in "$$@"; do [ -f "$$r" ] || { echo "membench: no result $$r" >&2; exit 2; }; \
 	  m=$$($(BUILD)/mbextract "$$r" --machine) || exit 2; names="$${names:+$$names-vs-}$$m"; done; \
 	dir="$(RESULTS)/side-by-side/$$names"; mkdir -p "$$dir" && \
-	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract "$$@" && \
+	views=$$(mktemp) && trap 'rm -f "$$views"' EXIT && $(BUILD)/membench --mb_views > "$$views" && \
+	bash plots/machines.sh "$$dir/charts" $(BUILD)/mbextract --views="$$views" "$$@" && \
 	tmp=$$(mktemp --suffix=.tmp "$$dir/.REPORT.XXXXXX") && \
-	{ $(BUILD)/mbside --charts="$$dir/charts" "$$@" > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
+	{ $(BUILD)/mbside --charts="$$dir/charts" --views="$$views" "$$@" > "$$tmp" && chmod "$$(umask -S | tr -d x)" "$$tmp" && mv "$$tmp" "$$dir/REPORT.md" || { rm -f "$$tmp"; exit 2; }; } && \
 	echo "plots: $$dir/REPORT.md"
 
 bench-quick: build
@@ -126,7 +127,7 @@ compare: build
 	@if [ -z "$$MB_BASE" ] || [ -z "$$MB_NEW" ]; then echo "usage: make compare BASE=a.json NEW=b.json" >&2; exit 2; fi
 	@set -f; $(BUILD)/mbcompare $$MB_COMPARE_ARGS "$$MB_BASE" "$$MB_NEW"
 
-# CI regression tracking on the CI subset (tools/ci_subset.txt, one pattern per line, read
+# CI regression tracking on the CI subset (benches/ci_subset.txt, one pattern per line, read
 # here, by tools/bench-ci.sh and by mbgrind, so they never drift apart):
 #   make bench-ci BASE=<rev>   the paired gate: BASE built once (kept under $(BUILD)/gate/),
 #                              then BASE and this tree run in interleaved rounds on one PU and
@@ -139,7 +140,7 @@ compare: build
 # The gate's exit status: 0 no regression, 1 regression, 2 could not run or judge; make itself
 # exits 2 on any failure and names the gate's status in its "Error N" line, so scripts that
 # need the three apart call bash tools/bench-ci.sh BASE BUILD (or mbcompare) directly.
-CI_FILTER ?= ^($(shell paste -sd'|' tools/ci_subset.txt))$$
+CI_FILTER ?= ^($(shell paste -sd'|' benches/ci_subset.txt))$$
 CI_RUN = $(BUILD)/membench --mb_quick --benchmark_filter='$(CI_FILTER)' --benchmark_repetitions=9 --mb_counters=none
 
 bench-ci: build

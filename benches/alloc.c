@@ -482,7 +482,10 @@ static int probe_footprint(const int64_t *spec, int nspec) {
     r[F_ARENAS_BEFORE] = st0.arenas, r[F_ARENAS_PEAK] = st.highwater;
     r[F_CLASSES] = st.classes, r[F_THRESHOLD] = st.threshold, r[F_POOL_BYTES] = st.pool_bytes;
   }
-  if (kind == POOL) mbp_pool_trim(&c.pool);
+  if (kind == POOL) { /* its parameters, for the report's table beside pymalloc's */
+    mbp_pool_trim(&c.pool);
+    r[F_ARENA_BYTES] = MBP_ARENA_SIZE, r[F_POOL_BYTES] = MBP_POOL_SIZE, r[F_THRESHOLD] = MBP_SMALL_MAX, r[F_CLASSES] = MBP_SMALL_MAX / MBP_ALIGNMENT;
+  }
   r[F_ALL] = mb_status_kb("VmRSS") - rss0;
   /* The allocator measured is the one named (LD_PRELOAD reached this process too). */
   r[F_LIBRARY_OK] = (kind > TCMALLOC && kind != PYMALLOC) || strstr(kind == PYMALLOC ? mb_py.path : malloc_library(), kinds[kind].library) != NULL;
@@ -621,6 +624,13 @@ MB_CHART(.family = "alloc", .file = "alloc_memory", .title = "8 MiB requested in
          .series = {AL_MEM2("pool", "pool", 1), AL_MEM2("freelist", "free list", 2), AL_MEM2("bump", "bump region", 3), AL_MEM2("glibc", "glibc", 4),
                     AL_MEM2("jemalloc", "jemalloc", 5), AL_MEM2("mimalloc", "mimalloc", 6), AL_MEM2("tcmalloc", "tcmalloc", 7)});
 
+/* Machines side by side: a bar per machine for each allocator. */
+#define AL_BAR(A) {"alloc/" A "/pair/size:64", "real_time", A}
+MB_CHART(.family = "alloc", .file = "machines_alloc_pair", .machines = 1, .kind = MB_CHART_BARS,
+         .title = "malloc + free of 64 bytes, by allocator and machine (smaller is better)", .ylabel = "ns per pair", .yrange = "0:*",
+         .key = MB_KEY_TOP_LEFT,
+         .series = {AL_BAR("pool"), AL_BAR("freelist"), AL_BAR("bump"), AL_BAR("glibc"), AL_BAR("jemalloc"), AL_BAR("mimalloc"), AL_BAR("tcmalloc"),
+                    AL_BAR("pymalloc")});
 /* The allocators side by side: time per operation at 32 bytes, memory at 20-byte blocks. */
 #define AL_ROW(A, LABEL)                                                                                                            \
   {LABEL,                                                                                                                           \
@@ -639,7 +649,29 @@ MB_VIEW(.family = "alloc", .heading = "Allocators", .place = 50, .charts = {{"al
                 "freeing itself grew the process (the allocator's own bookkeeping). The pool and the bump region give their arenas back once "
                 "they are empty.");
 
+/* The pool beside the allocator it imitates, as this run measured both (after the other
+ * families' sections). */
+#define AL_FOOT(A, FIG) {"alloc/" A "/footprint/size:20", FIG}
+MB_VIEW(.family = "alloc", .heading = "The pool beside CPython's pymalloc", .place = 80);
+MB_TEXT(.family = "alloc", .place = 80, .a = {"alloc/pymalloc/pair/size:32", "real_time"}, .when = "known(a)",
+        .cells = {"The pool (`alloc/`) imitates pymalloc as the lesson describes it; `alloc/pymalloc/*` is the real one, "
+                  "`PyObject_Malloc` of libpython ({s:alloc_pymalloc_library})."});
+MB_TEXT(.family = "alloc", .place = 80, .header = 1, .cells = {"", "pool", "CPython's pymalloc"}, .a = {"alloc/pymalloc/pair/size:32", "real_time"});
+MB_TEXT(.family = "alloc", .place = 80, .cells = {"size classes", "every {=c / d:0} B up to {c:0} B ({d:0} classes)", "up to {a:0} B, {b:0} classes"},
+        .a = AL_FOOT("pymalloc", "threshold"), .b = AL_FOOT("pymalloc", "classes"), .c = AL_FOOT("pool", "threshold"), .d = AL_FOOT("pool", "classes"));
+MB_TEXT(.family = "alloc", .place = 80,
+        .cells = {"block for a 20-byte request", "{=20 * a:0} B", "{b:0} B (measured: the distance between neighbouring blocks)"},
+        .a = AL_FOOT("pool", "internal_frag"), .b = AL_FOOT("pymalloc", "block_bytes"));
+MB_TEXT(.family = "alloc", .place = 80, .cells = {"arena", "{a:0} KiB, {b:0} KiB pools", "{c:0} KiB (the allocator's own account)"},
+        .a = {"alloc/pool/footprint/size:20", "arena_bytes", 1024}, .b = {"alloc/pool/footprint/size:20", "pool_bytes", 1024},
+        .c = {"alloc/pymalloc/footprint/size:20", "arena_bytes", 1024});
+MB_TEXT(.family = "alloc", .place = 80,
+        .cells = {"after freeing 8 MiB of 20-byte blocks", "{=100 * a / b:1}% of the peak resident", "{=100 * c / d:1}% of the peak resident, {e:0} arenas given back"},
+        .a = AL_FOOT("pool", "rss_all_freed_kib"), .b = AL_FOOT("pool", "peak_rss_kib"), .c = AL_FOOT("pymalloc", "rss_all_freed_kib"),
+        .d = AL_FOOT("pymalloc", "peak_rss_kib"), .e = AL_FOOT("pymalloc", "arenas_reclaimed"));
 #define AL_PAIR32(A) {"alloc/" A "/pair/size:32", "real_time"}
+MB_TEXT(.family = "alloc", .place = 80, .cells = {"32-byte malloc + free", "{a:ns}", "{b:ns} (glibc {c:ns})"}, .a = AL_PAIR32("pool"),
+        .b = AL_PAIR32("pymalloc"), .c = AL_PAIR32("glibc"));
 MB_CLAIM(.id = "C4", .family = "alloc", .after = "C3", .text = "a pool allocator makes small allocation essentially free",
          .a = AL_PAIR32("pool"), .b = AL_PAIR32("glibc"), .c = AL_PAIR32("jemalloc"), .d = AL_PAIR32("mimalloc"), .e = AL_PAIR32("tcmalloc"), .f = AL_PAIR32("freelist"),
          .rule = "b >= 2 * a",

@@ -1077,6 +1077,13 @@ MB_CHART(.family = "hierarchy", .file = "latency", .title = "Load latency vs wor
                     {"hierarchy/latency_huge", "sample_median_ns", "random chase, 2 MiB pages", 3},
                     {"hierarchy/latency_seq", "sample_median_ns", "sequential chase (prefetched)", 2},
                     {"hierarchy/latency_1g", "sample_median_ns", "random chase, 1 GiB pages", 4}});
+/* Machines side by side (make plots RESULT="a.json b.json"): each machine's curve in its colour. */
+MB_CHART(.family = "hierarchy", .file = "machines_latency", .machines = 1, .title = "Load latency vs working set (dependent loads, random order), by machine",
+         .xlabel = "working set", .ylabel = "latency per load (ns)", .logx = 2, .bytes = 1, .logy = 10, .key = MB_KEY_TOP_LEFT,
+         .series = {{"hierarchy/latency_random", "sample_median_ns"}});
+MB_CHART(.family = "hierarchy", .file = "machines_bandwidth", .machines = 1, .title = "Bandwidth vs working set, by machine (solid: read, dashed: triad)",
+         .xlabel = "working set", .ylabel = "GB/s (10^9 bytes per second)", .logx = 2, .bytes = 1, .yrange = "0:*", .key = MB_KEY_TOP_RIGHT,
+         .series = {{"hierarchy/read", "bytes_per_second", "read", .div = 1e9}, {"hierarchy/triad", "bytes_per_second", "triad", .dash = 2, .div = 1e9}});
 #define BW_SERIES(V, TITLE, STYLE, DASH) {"hierarchy/" V, "bytes_per_second", TITLE, STYLE, DASH, .div = 1e9}
 MB_CHART(.family = "hierarchy", .file = "bandwidth", .title = "Bandwidth vs working set (STREAM byte accounting)", .xlabel = "working set (all arrays)",
          .ylabel = "bandwidth (GB/s, 1 GB = 10^9 bytes)", .logx = 2, .bytes = 1, .logy = 10, .key = MB_KEY_TOP_RIGHT,

@@ -748,7 +748,7 @@ MIXB(1r1w, "the chase while every other core reads 1 line and writes 1");
 MIXB(2r1w_nt, "the chase while every other core reads 2 lines and writes 1 with non-temporal stores");
 #define MIX_ROW(LABEL, M) \
   {LABEL, {"machine/loaded_" M "/delay:20000", "machine/loaded_" M "/delay:1000", "machine/loaded_" M "/delay:0", "machine/loaded_" M "/delay:0"}}
-MB_VIEW(.family = "machine", .heading = "Loaded latency by traffic mix", .place = 40,
+MB_VIEW(.family = "machine", .heading = "Loaded latency by traffic mix", .place = 83,
         .corner = "every other core", .cols = {"chase, loaders idle (delay 20000)", "delay 1000", "delay 0 (flat out)", "loaders' bandwidth, delay 0"},
         .figure = {"latency_ns", "latency_ns", "latency_ns", "loaders_bytes_per_second"},
         .rows = {MIX_ROW("reads", "read"), MIX_ROW("3 reads, 1 write", "3r1w"), MIX_ROW("2 reads, 1 write", "2r1w"),
@@ -776,6 +776,45 @@ MB_BENCH(.family = "machine", .variant = "loaded_numa", .primary = {"latency_ns"
          .figures = {{"loaders_bytes_per_second", "B/s", MB_BIGGER_IS_BETTER}}, .kernel = k_machine, .setup = s_loaded_numa, .teardown = t_machine,
          .verify = v_latency, .argnames = {"from", "to"}, .args_fn = args_numa, .real_time = 1,
          .doc = "random-chase latency from a core of node I while node I's other cores stream reads, all over memory bound to node J");
+/* The whole machine: the peak of each operation at the memory working set (the better of
+ * compact and scatter), idle against loaded latency, the mixes' loaders against that peak,
+ * and the NUMA matrices where there are several nodes. */
+MB_VIEW(.family = "machine", .heading = "The whole machine", .place = 81, .charts = {{"machine", "bandwidth vs threads"}, {"loaded", "loaded latency"}});
+#define MC_PEAK(OP, P, PICK) {"machine/" OP "_" P, "bytes_per_second", .largest = 1, .at_largest = "ws", .pick = PICK}
+#define MC_PEAKS(OP)                                                                                                                      \
+  .a = MC_PEAK(OP, "compact", NULL), .b = MC_PEAK(OP, "scatter", NULL), .c = MC_PEAK(OP, "compact", "threads"),                        \
+  .d = MC_PEAK(OP, "scatter", "threads"), .e = MC_PEAK(OP, "compact", "per_thread_bytes_per_second"),                               \
+  .f = MC_PEAK(OP, "scatter", "per_thread_bytes_per_second")
+/* (b > a): scatter's peak is the higher; then d and f, else c and e. */
+#define MC_PEAK_ROW(OP)                                                                                                                   \
+  MB_TEXT(.family = "machine", .place = 81, MC_PEAKS(OP),                                                                              \
+          .cells = {"peak " OP " ({(b > a)?scatter|compact})", "{=(b > a) * d + !(b > a) * c:0}", "{=max(a, b):B/s}",                   \
+                    "{=(b > a) * f + !(b > a) * e:B/s}"})
+MB_TEXT(.family = "machine", .place = 81, .header = 1, .cells = {"", "threads", "bandwidth (all threads)", "per thread"}, .a = MC_PEAK("read", "compact", NULL),
+        .when = "known(a)");
+MC_PEAK_ROW("read");
+MC_PEAK_ROW("write");
+MC_PEAK_ROW("copy");
+MC_PEAK_ROW("triad");
+MB_TEXT(.family = "machine", .place = 81,
+        .cells = {"Memory working set {a:0} MiB. Latency of a random chase: idle {b:ns}, with {c:0} other core{(c == 1)?|s} reading {d:ns} ({e:B/s}): {=d / b:2}×."},
+        .a = {"machine/read_compact", .arg = "ws", .largest = 1, .per = 1048576}, .b = {"machine/loaded_latency/loaders:0", "latency_ns"},
+        .c = {"machine/loaded_latency", .arg = "loaders", .largest = 1}, .d = {"machine/loaded_latency", .arg = "loaders", .largest = 1, .pick = "latency_ns"},
+        .e = {"machine/loaded_latency", .arg = "loaders", .largest = 1, .pick = "loaders_bytes_per_second"}, .when = "known(c)");
+/* The mixes' loaders (every core but one) reading flat out should come near the peak read. */
+MB_TEXT(.family = "machine", .place = 81,
+        .cells = {"The traffic mixes' {a:0} loader{(a == 1)?|s} reading flat out (delay 0) moved {b:B/s}: {=100 * b / max(c, d):0}% of the peak read above "
+                  "({=max(c, d):B/s} with {=(d > c) * f + !(d > c) * e:0} thread{(((d > c) * f + !(d > c) * e) == 1)?|s})."},
+        .a = {"machine/loaded_read/delay:0", "loaders"}, .b = {"machine/loaded_read/delay:0", "loaders_bytes_per_second"},
+        .c = MC_PEAK("read", "compact", NULL), .d = MC_PEAK("read", "scatter", NULL), .e = MC_PEAK("read", "compact", "threads"),
+        .f = MC_PEAK("read", "scatter", "threads"), .when = "known(b) && max(c, d) > 0");
+MB_TEXT(.family = "machine", .place = 81, .cells = {"One NUMA node: no latency or bandwidth matrix between nodes."},
+        .a = {"machine/numa_latency", "latency_ns", .count = 1}, .when = "!known(a)");
+MB_VIEW(.family = "machine", .place = 82,
+        .charts = {{"numa_latency", "NUMA latency"}, {"numa_bandwidth", "NUMA bandwidth"}, {"numa_loaded", "NUMA loaded latency"}},
+        .lead = "Each cell: idle latency, loaded latency (node I's other cores streaming from node J), read bandwidth of node I's cores.",
+        .corner = "threads on \\ memory on", .grid = {"machine/numa_latency", "machine/loaded_numa", "machine/numa_bandwidth"},
+        .grid_figure = {"latency_ns", "latency_ns", "bytes_per_second"}, .grid_cell = "{a:ns}, {b:ns} loaded, {c:B/s}", .grid_label = "node ");
 MB_CHART(.family = "machine", .file = "numa_loaded", .kind = MB_CHART_MATRIX, .title = "NUMA loaded latency: node I's cores streaming from node J, the chase too",
          .xlabel = "memory on node", .ylabel = "threads on node", .zlabel = "ns per load, loaded", .cell_labels = 64,
          .series = {{"machine/loaded_numa", "latency_ns"}});

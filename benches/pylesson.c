@@ -494,6 +494,85 @@ MB_CHART(.family = "python", .file = "python_depths", .kind = MB_CHART_BARS, .ti
          .ylabel = "levels", .logy = 10, .yrange = "1000:*", .key = MB_KEY_OFF, .tags = {"?", "RecursionError", "MemoryError", "returned", "a signal"},
          .series = {{"python/recursion_pure", "depth", "pure Python", .tag = "ending"}, {"python/recursion_via_c", "depth", "via C (repr)", .tag = "ending"}});
 
+/* The section: its claims first, then what this interpreter is, then the figures, then what
+ * they mean. */
+MB_VIEW(.family = "python", .heading = "Python: the lesson's Python half", .place = 86, .claims = "(python)",
+        .lead = "The lesson's statements about CPython, judged on this interpreter (benches/pylesson.c runs benches/python_lesson.py in the "
+                "embedded libpython; what may crash runs in a fresh child interpreter).",
+        .claims_note = "The claims about Python (C8 for CPython, C17–C28) open the Python section above.");
+#define PY_FOOT(FIG) {"alloc/pymalloc/footprint/size:20", FIG}
+MB_TEXT(.family = "python", .place = 86, .heading = "The interpreter here", .header = 1, .cells = {"", ""});
+MB_TEXT(.family = "python", .place = 86, .cells = {"CPython", "{s:python_version} ({s:alloc_pymalloc_library})"});
+MB_TEXT(.family = "python", .place = 86, .cells = {"pymalloc", "arenas {a:B}, pools {b:B}, size classes up to {c:0} B"}, .a = PY_FOOT("arena_bytes"),
+        .b = PY_FOOT("pool_bytes"), .c = PY_FOOT("threshold"));
+MB_TEXT(.family = "python", .place = 86, .cells = {"C stack (RLIMIT_STACK)", "{a:B}"}, .a = {"python/recursion_pure", "stack_bytes"});
+MB_TEXT(.family = "python", .place = 86, .cells = {"C stack per level of recursion through C", "about {a:0} B (the stack over the depth reached)"},
+        .a = {"python/recursion_via_c", "stack_bytes_per_level"});
+#define PY_OBJ(LABEL, W) {LABEL, {"python/getsizeof_" W, "python/getsizeof_" W, "python/getsizeof_" W}}
+MB_VIEW(.family = "python", .place = 87,
+        .charts = {{"python_retain", "After del of 3 x 10^6 floats: resident memory kept"}, {"python_calls", "Sum of 1..n in Python: time per term"},
+                   {"python_sizes", "sys.getsizeof (shallow) against the deep size"}, {"python_depths", "Recursion at sys.setrecursionlimit(10^6): depth reached"}},
+        .corner = "object", .cols = {"`sys.getsizeof`", "deep (gc.get_referents)", "tracemalloc, one made"},
+        .figure = {"getsizeof_bytes", "deep_bytes", "traced_bytes"}, .unit = {"B", "B", "B"},
+        .rows = {PY_OBJ("[1, 2, 3]", "list3"), PY_OBJ("[1.5, 2.5, 3.5]", "list3_floats"), PY_OBJ("dict of 3", "dict3"), PY_OBJ("str of 16", "str16"),
+                 PY_OBJ("float", "float"), PY_OBJ("tuple of 3", "tuple3"), PY_OBJ("ndarray, 10^6 float64", "ndarray_1m"),
+                 PY_OBJ("view of it, [::2]", "ndarray_view")});
+MB_TEXT(.family = "python", .place = 87, .header = 1,
+        .cells = {"kept of 64 after `del`", "survivors", "resident added", "resident kept", "arenas added / given back"},
+        .a = {"python/retain", "retained_pct", .count = 1});
+#define PY_KEPT(K)                                                                                                                  \
+  MB_TEXT(.family = "python", .place = 87, .cells = {#K, "{a:0}", "{b:1} MiB", "{c:1} MiB ({d:1}%)", "{e:0} / {f:0}"},                \
+          .a = {"python/retain/kept_of_64:" #K, "survivors"}, .b = {"python/retain/kept_of_64:" #K, "rss_added_kib", 1024},            \
+          .c = {"python/retain/kept_of_64:" #K, "rss_kept_kib", 1024}, .d = {"python/retain/kept_of_64:" #K, "retained_pct"},          \
+          .e = {"python/retain/kept_of_64:" #K, "arenas_added"}, .f = {"python/retain/kept_of_64:" #K, "arenas_freed"})
+PY_KEPT(0);
+PY_KEPT(1);
+PY_KEPT(8);
+PY_KEPT(32);
+PY_KEPT(64);
+MB_TEXT(.family = "python", .place = 87, .header = 1,
+        .cells = {"n (depth)", "recursive call, per term", "page faults per 1,000 calls", "loop step, per term"},
+        .a = {"python/call_recursive", "real_time", .count = 1}, .b = {"python/sum_iterative", "real_time", .count = 1}, .when = "known(a) || known(b)");
+#define PY_DEPTH(N)                                                                                                                  \
+  MB_TEXT(.family = "python", .place = 87, .cells = {#N, "{=a / " #N ":ns}", "{=b / " #N " * 1000:1}", "{=c / " #N ":ns}"},             \
+          .a = {"python/call_recursive/depth:" #N, "real_time"}, .b = {"python/call_recursive/depth:" #N, "page-faults"},                \
+          .c = {"python/sum_iterative/n:" #N, "real_time"}, .when = "known(a) || known(c)")
+PY_DEPTH(10);
+PY_DEPTH(50);
+PY_DEPTH(100);
+PY_DEPTH(150);
+PY_DEPTH(200);
+PY_DEPTH(300);
+PY_DEPTH(1000);
+PY_DEPTH(3000);
+PY_DEPTH(10000);
+/* What the figures mean for someone debugging memory in Python. */
+MB_TEXT(.family = "python", .place = 87, .heading = "What it means",
+        .cells = {"- A name at module level (a cache, a registry, a list of results) keeps everything it reaches alive; `gc.collect()` cannot help, it "
+                  "only frees what nothing reaches. Find what holds memory with tracemalloc's snapshots (they name the line), not with "
+                  "`sys.getsizeof`, which counts one object and none of what it refers to."});
+MB_TEXT(.family = "python", .place = 87,
+        .cells = {"- `del` gives memory back to the operating system only where whole arenas empty: here {a:1}% of a big list's memory stayed resident "
+                  "when nothing survived it, {b:1}% when one float in 64 did. Long-lived objects made amid short-lived ones (a few results kept "
+                  "from each batch) keep the whole batch's memory."},
+        .a = {"python/retain/kept_of_64:0", "retained_pct"}, .b = {"python/retain/kept_of_64:1", "retained_pct"});
+MB_TEXT(.family = "python", .place = 87,
+        .cells = {"- Raising the recursion limit is safe for pure Python on this interpreter (a RecursionError, not a crash), but code that recurses "
+                  "through C (repr, serializers, copy.deepcopy of deep structures) is bounded by the C stack, not by the limit: repr of objects "
+                  "nested {a:0} deep crashed the process with SIGSEGV here (about {b:0} B of C stack a level)."},
+        .a = {"python/recursion_via_c", "depth"}, .b = {"python/recursion_via_c", "stack_bytes_per_level"});
+MB_TEXT(.family = "python", .place = 87,
+        .cells = {"- A Python call costs {=b / a:ns} per term {a:0} frames deep and {=d / c:ns} {c:0} deep (the table above shows where it steps up): "
+                  "CPython 3.11 keeps frames on a data stack of its own, in chunks, and a recursion past the first chunk maps a new one (the page "
+                  "faults in the table above) each time it goes that deep."},
+        .a = {"python/call_recursive", .arg = "depth", .smallest = 1}, .b = {"python/call_recursive", .arg = "depth", .smallest = 1, .pick = "real_time"},
+        .c = {"python/call_recursive", .arg = "depth", .largest = 1}, .d = {"python/call_recursive", .arg = "depth", .largest = 1, .pick = "real_time"},
+        .when = "c > a");
+MB_TEXT(.family = "python", .place = 87,
+        .cells = {"- pymalloc is worth keeping: building and summing a list of floats took {a:x} as long with `PYTHONMALLOC=malloc`; use that setting "
+                  "to let a C-level tool (valgrind, ASan, heaptrack) see every allocation, not in production."},
+        .a = {"python/floats_workload_ratio", "malloc_over_pymalloc"});
+
 MB_CLAIM(.id = "C15, CPython", .family = "python", .after = "C15", .text = "a NumPy-style flat array beats a list of boxed floats",
          .a = {"python/list_floats_sum/n:1000000", "real_time", 1e6}, .b = {"layout/unboxed/n:1000000", "real_time", 1e6},
          .c = {"python/list_floats_sum/n:1000000", "bytes_per_element"}, .rule = "a / b > 2 && c > 15.5",
@@ -518,6 +597,22 @@ MB_CLAIM(.id = "C18", .family = "python", .after = "C17",
          .measured = "CPython {s:python_version}, {d:0} floats ({e:0} MiB resident added), deleted: {a:1}% stayed resident with none kept, "
                      "{c:1}% with 1 in 64 kept, {b:1}% with every other one kept ({f:0} survivors)",
          .holds = PY_RULE("≤ 20% resident with no survivor, ≥ 60% with every other one surviving: survivors pin whole arenas"));
+MB_CLAIM(.id = "C8, CPython", .family = "python", .after = "C20", .text = "a Python call per term is slower than a loop step per term",
+         .a = {"python/call_recursive", "real_time", .smallest = 1, .over = "python/sum_iterative"},
+         .b = {"python/call_recursive", "real_time", .largest = 1, .over = "python/sum_iterative"},
+         .c = {"python/call_recursive", "real_time", .count = 1},
+         .rule = "a > 1",
+         .measured = "CPython {s:python_version}, sum of 1..n: a recursive call per term {a:1}× to {b:1}× a loop step per term, at the {c:0} depths "
+                     "of the table below",
+         .holds = PY_RULE("a call dearer than a loop step at every n"));
+MB_CLAIM(.id = "C16, CPython", .family = "python", .after = "C16", .text = "an arena whose pools are all free goes back to the OS",
+         .a = {"python/retain/kept_of_64:0", "arenas_added"}, .b = {"python/retain/kept_of_64:0", "arenas_freed"},
+         .c = {"python/retain/kept_of_64:0", "floats"}, .d = {"python/retain/kept_of_64:0", "rss_added_kib", 1024},
+         .e = {"python/retain/kept_of_64:0", "rss_kept_kib", 1024}, .f = {"python/retain/kept_of_64:0", "retained_pct"},
+         .rule = "a >= 16 && b >= 0.9 * a",
+         .measured = "CPython {s:python_version}, {c:0} floats in a list, deleted, none kept: of the {a:0} arenas it added {b:0} went back to the OS "
+                     "({=100 * b / a:1}%); RSS {d:1} MiB added, {e:1} MiB stayed ({f:1}%)",
+         .holds = PY_RULE("at scale (≥ 16 arenas), ≥ 90% of the arenas the workload added went back"));
 MB_CLAIM(.id = "C21", .family = "python", .after = "C8, CPython", .text = "sys.getsizeof([1, 2, 3]) is 120 bytes",
          .a = {"python/getsizeof_list3", "getsizeof_bytes"}, .b = {"python/getsizeof_list3_floats", "getsizeof_bytes"}, .rule = "a == 120",
          .measured = "CPython {s:python_version}: sys.getsizeof([1, 2, 3]) = {a:0} B (a list of 3 floats: {b:0} B)", .holds = PY_RULE("= 120 B"));

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -266,6 +267,11 @@ static int v_overflow(mb_run_t *run, uint64_t result, uint64_t iters) {
   /* Below the lowest usable address by less than a frame (+ red zone): the guard. */
   mb_counter(run, "fault_below_stack", (double)r->lo - (double)r->fault, MB_COUNTER_VALUE);
   mb_counter(run, "guard_bytes", (double)r->guard, MB_COUNTER_VALUE);
+  /* C7's reading of this probe: SIGSEGV within one frame of the predicted depth, the fault
+   * below the stack by less than a frame and the red zone. */
+  const double below = (double)r->lo - (double)r->fault;
+  mb_counter(run, "as_predicted", r->sig == SIGSEGV && fabs((double)r->depth - usable / frame) <= 1 && below >= 0 && below <= frame + 128,
+             MB_COUNTER_VALUE);
   return 0;
 }
 
@@ -367,6 +373,13 @@ MB_CHART(.family = "recursion", .file = "recursion", .title = "Recursion depth a
                     {"recursion/overflow_thread/stack_kib:8192", "depth", "thread, 8 MiB stack", 2},
                     {"recursion/overflow_thread/stack_kib:2048", "depth", "thread, 2 MiB stack", 3},
                     {"recursion/overflow_thread/stack_kib:256", "depth", "thread, 256 KiB stack", 4}});
+MB_CLAIM(.id = "C7", .family = "recursion", .after = "C6", .text = "deep recursion overflows into the guard page: SIGSEGV",
+         .a = {"recursion/overflow_main", "as_predicted", .sum = 1}, .b = {"recursion/overflow_thread", "as_predicted", .sum = 1},
+         .c = {"recursion/overflow_main", "as_predicted", .count = 1}, .d = {"recursion/overflow_thread", "as_predicted", .count = 1},
+         .e = {"recursion/overflow_main/frame:16", "depth"}, .f = {"recursion/overflow_main/frame:16", "expected_depth"}, .rule = "c + d > 0 && a + b == c + d",
+         .measured = "{=a + b:0} of {=c + d:0} overflow probes ended in SIGSEGV within one frame of the predicted depth, the fault just below the stack "
+                     "(main thread, 16 B locals: {e:0} deep, {f:0} predicted)",
+         .holds = "holds (rule: every probe)", .differs = "differs (rule: every probe)");
 MB_CLAIM(.id = "C8", .family = "recursion", .after = "C7", .text = "recursion is slower per call than iteration",
          .a = {"recursion/sum_recursive/n:900", "real_time", 900}, .b = {"recursion/sum_iterative/n:900", "real_time", 900},
          .above = 1, .bound = 1, .measured = "sum of 1..900: {a:2} ns per recursive call, {b:2} ns per iteration",

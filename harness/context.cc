@@ -45,6 +45,11 @@ json_t *counters_json() {
   return ctr;
 }
 
+void set_text(json_t *o, const char *key, const char *v) {
+  if (v) json_object_set_new(o, key, json_string(v));
+}
+
+
 /* The unit of column c's figure, from the descriptor of its first cell (the primary's, or a
  * declared figure's); null where none says (each cell's own primary, or a bare counter). */
 json_t *column_unit(const mb_view_t *v, int c) {
@@ -99,15 +104,55 @@ json_t *view_json(const mb_view_t *v) {
   json_object_set_new(o, "share_of", share);
   json_object_set_new(o, "ratio", ratio);
   if (v->note) json_object_set_new(o, "note", json_string(v->note));
+  set_text(o, "lead", v->lead);
+  if (v->grid[0]) {
+    json_t *g = json_array(), *gf = json_array();
+    for (int k = 0; k < 3 && v->grid[k]; k++) {
+      json_array_append_new(g, json_string(v->grid[k]));
+      json_array_append_new(gf, v->grid_figure[k] ? json_string(v->grid_figure[k]) : json_null());
+    }
+    json_object_set_new(o, "grid", g);
+    json_object_set_new(o, "grid_figures", gf);
+    set_text(o, "grid_cell", v->grid_cell);
+    set_text(o, "grid_label", v->grid_label);
+  }
+  set_text(o, "claims", v->claims);
+  set_text(o, "claims_note", v->claims_note);
   return o;
 }
 
 json_t *claim_figure_json(const mb_claim_figure_t *f) {
   json_t *o = f->ctx ? json_pack("{s:s}", "ctx", f->ctx) : json_pack("{s:s}", "bench", f->bench);
   if (f->largest) json_object_set_new(o, "largest", json_true());
+  if (f->smallest) json_object_set_new(o, "smallest", json_true());
+  if (f->count) json_object_set_new(o, "count", json_true());
+  if (f->sum) json_object_set_new(o, "sum", json_true());
+  if (f->over) json_object_set_new(o, "over", json_string(f->over));
+  if (f->at_largest) json_object_set_new(o, "at_largest", json_string(f->at_largest));
+  if (f->pick) json_object_set_new(o, "pick", json_string(f->pick));
   if (f->arg) json_object_set_new(o, "arg", json_string(f->arg));
   if (f->figure) json_object_set_new(o, "figure", json_string(f->figure));
   if (f->per > 0) json_object_set_new(o, "per", json_real(f->per));
+  return o;
+}
+
+/* The figures a..j of a claim or a line that declares them, into o. */
+void figures_json(json_t *o, const mb_claim_figure_t *const figs[10]) {
+  static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+  for (int k = 0; k < 10; k++)
+    if (figs[k]->bench || figs[k]->ctx) json_object_set_new(o, names[k], claim_figure_json(figs[k]));
+}
+
+/* A declared line (MB_TEXT) as data. */
+json_t *text_json(const mb_text_t *t) {
+  json_t *o = json_pack("{s:i}", "place", t->place), *cells = json_array();
+  for (int c = 0; c < MB_TEXT_CELLS && t->cells[c]; c++) json_array_append_new(cells, json_string(t->cells[c]));
+  json_object_set_new(o, "cells", cells);
+  set_text(o, "heading", t->heading);
+  if (t->header) json_object_set_new(o, "header", json_true());
+  set_text(o, "when", t->when);
+  const mb_claim_figure_t *const figs[10] = {&t->a, &t->b, &t->c, &t->d, &t->e, &t->f, &t->g, &t->h, &t->i, &t->j};
+  figures_json(o, figs);
   return o;
 }
 
@@ -116,16 +161,10 @@ json_t *claim_json(const mb_claim_t *c) {
   json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:f}", "id", c->id, "text", c->text, "measured", c->measured, "holds", c->holds,
                         "differs", c->differs, "above", c->above, "bound", c->bound);
   if (c->after) json_object_set_new(o, "after", json_string(c->after));
-  json_object_set_new(o, "a", claim_figure_json(&c->a));
-  if (c->b.bench || c->b.ctx) json_object_set_new(o, "b", claim_figure_json(&c->b));
-  if (c->c.bench || c->c.ctx) json_object_set_new(o, "c", claim_figure_json(&c->c));
-  if (c->d.bench || c->d.ctx) json_object_set_new(o, "d", claim_figure_json(&c->d));
   if (c->high > 0) json_object_set_new(o, "high", json_real(c->high));
   if (c->rule) json_object_set_new(o, "rule", json_string(c->rule));
-  const mb_claim_figure_t *more[] = {&c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
-  static const char *const more_names[] = {"e", "f", "g", "h", "i", "j"};
-  for (int k = 0; k < 6; k++)
-    if (more[k]->bench || more[k]->ctx) json_object_set_new(o, more_names[k], claim_figure_json(more[k]));
+  const mb_claim_figure_t *const figs[10] = {&c->a, &c->b, &c->c, &c->d, &c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
+  figures_json(o, figs);
   return o;
 }
 
@@ -135,9 +174,6 @@ const char *const note_names[] = {"top", "bottom left", "bottom right"};
 const char *const kind_names[] = {"lines", "matrix", "dots", "bars"};
 const char *const rel_names[] = {"", "first_over", "over_first"};
 
-void set_text(json_t *o, const char *key, const char *v) {
-  if (v) json_object_set_new(o, key, json_string(v));
-}
 void set_number(json_t *o, const char *key, double v) {
   if (v != 0) json_object_set_new(o, key, json_real(v));
 }
@@ -167,6 +203,7 @@ json_t *chart_json(const mb_chart_t *c) {
   set_int(o, "plain_y", c->plain_y);
   if (c->kind != MB_CHART_LINES) set_text(o, "kind", kind_names[c->kind]);
   set_int(o, "pow2", c->pow2);
+  set_int(o, "machines", c->machines);
   set_int(o, "xpad", c->xpad);
   set_number(o, "hline", c->hline);
   set_text(o, "zlabel", c->zlabel);
@@ -243,6 +280,11 @@ json_t *presentation_json() {
       if (!strcmp(mb_claim_at(c)->family, f->name)) json_array_append_new(cl, claim_json(mb_claim_at(c)));
     if (json_array_size(cl)) json_object_set_new(o, "claims", cl);
     else json_decref(cl);
+    json_t *tx = json_array();
+    for (int t = 0; t < mb_text_count(); t++)
+      if (!strcmp(mb_text_at(t)->family, f->name)) json_array_append_new(tx, text_json(mb_text_at(t)));
+    if (json_array_size(tx)) json_object_set_new(o, "texts", tx);
+    else json_decref(tx);
     json_t *ch = json_array();
     for (int c = 0; c < mb_chart_count(); c++)
       if (!strcmp(mb_chart_at(c)->family, f->name)) json_array_append_new(ch, chart_json(mb_chart_at(c)));

@@ -43,6 +43,7 @@ MB_DECL_TABLE(family, mb_family_t, 64)
 MB_DECL_TABLE(view, mb_view_t, 128)
 MB_DECL_TABLE(chart, mb_chart_t, 64)
 MB_DECL_TABLE(claim, mb_claim_t, 128)
+MB_DECL_TABLE(text, mb_text_t, 256)
 
 const mb_family_t *mb_family_find(const char *name) {
   for (int i = 0; name && i < family_n; i++)
@@ -101,6 +102,12 @@ static const char *const view_units[] = {"ns", "B", "B/s", "FLOP/s", "x", "%", "
 
 int mb_view_check(const mb_view_t *w, char *err, size_t errlen) {
   const char *name = w->heading ? w->heading : "(continued)";
+  if (w->grid[0] && (!bench_matching(w->grid[0], 0) || (w->grid[1] && !bench_matching(w->grid[1], 0)) || (w->grid[2] && !bench_matching(w->grid[2], 0)) ||
+                     !w->grid_cell || !w->corner || w->rows[0].label)) {
+    snprintf(err, errlen, "report section '%s' (%s): its grid names no registered benchmark, or has no cell template or corner, or rows besides",
+             name, w->family ? w->family : "no family");
+    return -1;
+  }
   if (!w->family || !mb_family_find(w->family) || (!w->heading && !w->corner)) {
     snprintf(err, errlen, "a report section (%s) names a family without MB_FAMILY, or has neither a heading nor a table", w->family ? w->family : "no family");
     return -1;
@@ -154,6 +161,7 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
     what = "has a key or note place that is none of MB_KEY_* or MB_NOTE_*";
   else if (!mb_chart_range_valid(c->xrange) || !mb_chart_range_valid(c->yrange)) what = "has a range other than \"MIN:MAX\" (numbers or *)";
   else if (!c->series[0].bench) what = "has no series";
+  else if (c->machines && c->kind != MB_CHART_LINES && c->kind != MB_CHART_BARS) what = "is for machines side by side but of neither lines nor bars";
   for (int k = 0; !what && k < MB_CHART_SERIES && c->series[k].bench; k++) {
     const mb_chart_series_t *s = &c->series[k];
     bad = s->bench;
@@ -178,35 +186,74 @@ int mb_chart_check(const mb_chart_t *c, char *err, size_t errlen) {
 }
 
 
+/* The figures a..j of a claim or a line (WHAT ID of FAMILY in messages) and the expressions
+ * over them (rule: the claim's rule or the line's .when): every name a registered benchmark,
+ * each figure of one kind, every letter an expression uses declared. */
+static int figures_check(const char *what, const char *id, const char *family, const mb_claim_figure_t *const figs[MB_RULE_FIGURES],
+                         const char *rule, const char *rule_name, char *err, size_t errlen) {
+  const char *bad = NULL;
+  for (int k = 0; k < MB_RULE_FIGURES && !bad; k++) {
+    const mb_claim_figure_t *f = figs[k];
+    if (f->ctx ? !mb_chart_figure_valid(f->ctx) : f->bench && (!bench_matching(f->bench, 0) || (f->arg && !mb_chart_figure_valid(f->arg))))
+      bad = f->ctx ? f->ctx : f->bench;
+    else if (f->over && !bench_matching(f->over, 0)) bad = f->over;
+  }
+  if (bad) {
+    snprintf(err, errlen, "%s %s (%s): '%s' is not a registered benchmark (nor a context number's name)", what, id, family, bad);
+    return -1;
+  }
+  for (int k = 0; k < MB_RULE_FIGURES; k++) {
+    const mb_claim_figure_t *f = figs[k];
+    const int aggregate = !!f->largest + !!f->smallest + !!f->count + !!f->sum;
+    if (aggregate > 1 || ((f->over || f->pick) && !f->largest && !f->smallest) || (f->at_largest && !aggregate) ||
+        (f->pick && !mb_chart_figure_valid(f->pick)) || (f->at_largest && !mb_chart_figure_valid(f->at_largest))) {
+      snprintf(err, errlen, "%s %s (%s): figure %c is more than one of largest, smallest, count and sum, or takes over or pick without "
+               "largest or smallest, or at_largest without any, or names no figure", what, id, family, 'a' + k);
+      return -1;
+    }
+  }
+  int malformed;
+  mb_rule_eval(rule, NULL, &malformed);
+  if (rule && malformed) {
+    snprintf(err, errlen, "%s %s (%s): %s '%s' is no expression over a..j (mb_rule.h)", what, id, family, rule_name, rule);
+    return -1;
+  }
+  for (int k = 0; rule && k < MB_RULE_FIGURES; k++)
+    if ((mb_rule_uses(rule) >> k & 1) && !figs[k]->bench && !figs[k]->ctx) {
+      snprintf(err, errlen, "%s %s (%s): %s uses %c, which it does not declare", what, id, family, rule_name, 'a' + k);
+      return -1;
+    }
+  return 0;
+}
+
 int mb_claim_check(const mb_claim_t *c, char *err, size_t errlen) {
   if (!c->id || !c->text || !c->family || !mb_family_find(c->family) || !c->measured || !c->holds || !c->differs) {
     snprintf(err, errlen, "claim %s: an id, a text, a family declared with MB_FAMILY and the measured, holds and differs texts are needed",
              c->id ? c->id : "(no id)");
     return -1;
   }
-  const mb_claim_figure_t *figs[MB_RULE_FIGURES] = {&c->a, &c->b, &c->c, &c->d, &c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
-  const char *bad = !c->a.bench && !c->a.ctx ? "(no a)" : NULL;
-  for (int k = 0; k < MB_RULE_FIGURES && !bad; k++) {
-    const mb_claim_figure_t *f = figs[k];
-    if (f->ctx ? !mb_chart_figure_valid(f->ctx) : f->bench && (!bench_matching(f->bench, 0) || (f->arg && !mb_chart_figure_valid(f->arg))))
-      bad = f->ctx ? f->ctx : f->bench;
-  }
-  if (bad) {
-    snprintf(err, errlen, "claim %s (%s): '%s' is not a registered benchmark (nor a context number's name)", c->id, c->family, bad);
+  if (!c->a.bench && !c->a.ctx) {
+    snprintf(err, errlen, "claim %s (%s): '(no a)' is not a registered benchmark (nor a context number's name)", c->id, c->family);
     return -1;
   }
-  int malformed;
-  mb_rule_eval(c->rule, NULL, &malformed);
-  if (c->rule && malformed) {
-    snprintf(err, errlen, "claim %s (%s): its rule '%s' is no expression over a..j (mb_rule.h)", c->id, c->family, c->rule);
+  const mb_claim_figure_t *const figs[MB_RULE_FIGURES] = {&c->a, &c->b, &c->c, &c->d, &c->e, &c->f, &c->g, &c->h, &c->i, &c->j};
+  return figures_check("claim", c->id, c->family, figs, c->rule, "its rule", err, errlen);
+}
+
+int mb_text_check(const mb_text_t *t, char *err, size_t errlen) {
+  char id[96];
+  snprintf(id, sizeof id, "'%.80s'", t->cells[0] ? t->cells[0] : "?");
+  if (!t->family || !mb_family_find(t->family) || !t->cells[0]) {
+    snprintf(err, errlen, "report line %s: a family declared with MB_FAMILY and a first cell are needed", id);
     return -1;
   }
-  for (int k = 0; c->rule && k < MB_RULE_FIGURES; k++)
-    if ((mb_rule_uses(c->rule) >> k & 1) && !figs[k]->bench && !figs[k]->ctx) {
-      snprintf(err, errlen, "claim %s (%s): its rule uses %c, which it does not declare", c->id, c->family, 'a' + k);
+  for (int c = 1; c < MB_TEXT_CELLS; c++)
+    if (t->cells[c] && !t->cells[c - 1]) {
+      snprintf(err, errlen, "report line %s (%s): cell %d follows an empty one", id, t->family, c + 1);
       return -1;
     }
-  return 0;
+  const mb_claim_figure_t *const figs[MB_RULE_FIGURES] = {&t->a, &t->b, &t->c, &t->d, &t->e, &t->f, &t->g, &t->h, &t->i, &t->j};
+  return figures_check("report line", id, t->family, figs, t->when, "its .when", err, errlen);
 }
 
 int mb_views_check(char *err, size_t errlen) {
@@ -214,6 +261,8 @@ int mb_views_check(char *err, size_t errlen) {
     if (mb_view_check(view_table[v], err, errlen)) return -1;
   for (int c = 0; c < claim_n; c++)
     if (mb_claim_check(claim_table[c], err, errlen)) return -1;
+  for (int t = 0; t < text_n; t++)
+    if (mb_text_check(text_table[t], err, errlen)) return -1;
   for (int c = 0; c < chart_n; c++) {
     if (mb_chart_check(chart_table[c], err, errlen)) return -1;
     for (int d = 0; d < c; d++)
@@ -383,9 +432,10 @@ int mb_registry_expand(const mb_config_t *config, mb_instance_t **out, char *err
     sorted[j] = benches[i];
   }
   if (dropped) {
-    snprintf(err, errlen, "%d declarations over the limits (%d benchmarks, %d families, %d sections, %d charts, %d claims) were not registered", dropped,
-             MB_MAX_BENCHES, (int)(sizeof family_table / sizeof *family_table), (int)(sizeof view_table / sizeof *view_table),
-             (int)(sizeof chart_table / sizeof *chart_table), (int)(sizeof claim_table / sizeof *claim_table));
+    snprintf(err, errlen, "%d declarations over the limits (%d benchmarks, %d families, %d sections, %d charts, %d claims, %d lines) were not registered",
+             dropped, MB_MAX_BENCHES, (int)(sizeof family_table / sizeof *family_table), (int)(sizeof view_table / sizeof *view_table),
+             (int)(sizeof chart_table / sizeof *chart_table), (int)(sizeof claim_table / sizeof *claim_table),
+             (int)(sizeof text_table / sizeof *text_table));
     errno = EINVAL;
     goto out;
   }

@@ -42,6 +42,10 @@ int mb_chart_check(const mb_chart_t *chart, char *err, size_t errlen);
 int mb_claim_count(void);
 const mb_claim_t *mb_claim_at(int i);
 int mb_claim_check(const mb_claim_t *claim, char *err, size_t errlen);
+/* The lines of the report declared with MB_TEXT. */
+int mb_text_count(void);
+const mb_text_t *mb_text_at(int i);
+int mb_text_check(const mb_text_t *text, char *err, size_t errlen);
 int mb_family_count(void);
 const mb_family_t *mb_family_at(int i);
 

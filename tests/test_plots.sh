@@ -108,7 +108,7 @@ grep -q '^"pure Python: RecursionError" ' "$work/cells/chart_python_depths.dat" 
 echo "heat maps, dots, bars and ratios: the crafted cells and the reference's ratios where they belong"
 
 # A result may come from anyone: the charts it declares are data. Its own declaration wins
-# over this membench's (here a latency chart titled with quotes, backquotes and a newline, a
+# over this membench's of the same name (here a latency chart titled with quotes, backquotes and a newline, a
 # label that tries the same); a file name that is not a plain name, a range or a figure with
 # code in it is left out; nothing runs.
 /usr/bin/python3 - "$result" "$work/crafted.json" "$work" <<'PY' || fail "cannot write the crafted copy"
@@ -129,7 +129,10 @@ PY
 bash "$src/plots/draw.sh" "$work/crafted.json" "$work/ccharts" "$build/mbextract" "$views" > "$work/log5" 2>&1 || fail "draw.sh (crafted): $(tail -3 "$work/log5")"
 [ -z "$(ls "$work"/pwned* 2>/dev/null)" ] || fail "a crafted chart ran a command: $(ls "$work"/pwned*)"
 grep -q "it's .touch" "$work/ccharts/latency.svg" || fail "the crafted title was not drawn as text"
-[ ! -e "$work/ccharts/stride.svg" ] || fail "this membench's declaration overrode the result's own"
+# The result's latency chart drawn, not this membench's of the same name; a chart this membench
+# declares that the result does not (stride, here) drawn from the views beside it.
+grep -q "random chase, 2 MiB pages" "$work/ccharts/latency.svg" && fail "this membench's declaration overrode the result's own"
+[ -e "$work/ccharts/stride.svg" ] || fail "a chart declared since the result was recorded is not drawn"
 [ -z "$(find "$work" -name 'evil*')" ] && [ ! -e "$work/ccharts/figure.svg" ] || fail "a chart with a crafted name or figure was drawn"
 [ -s "$work/ccharts/range.svg" ] && ! grep -q "pwned" "$work/ccharts/range.svg" || fail "a chart with a crafted range: not drawn without it"
 echo "crafted chart declarations: drawn as text, nothing run"

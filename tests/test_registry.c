@@ -40,6 +40,54 @@ MB_CHART(.family = "alpha", .file = "alpha", .title = "Alpha", .series = {{"alph
 MB_CLAIM(.id = "A1", .family = "alpha", .text = "one is cheaper than two", .a = {"alpha/one/size:8"}, .b = {"alpha/two/n:64/stride:1", NULL, 2},
          .bound = 1, .measured = "{a:1} vs {b:1}", .holds = "holds", .differs = "differs");
 
+/* Figures put together over a prefix, lines (MB_TEXT) and grids: each checked at start as a
+ * claim's figures are. */
+static void aggregates_lines_grids(const double *fv) {
+  char err[512];
+  int malformed = 0;
+  /* Figures put together over a prefix: one way each, pick and over only with largest or smallest. */
+  static const mb_claim_t cl_two = {.id = "T", .family = "alpha", .text = "t", .a = {"alpha/one", .largest = 1, .sum = 1}, .measured = "m", .holds = "h",
+                                    .differs = "d"},
+                          cl_pick = {.id = "P", .family = "alpha", .text = "t", .a = {"alpha/one", .count = 1, .pick = "real_time"}, .measured = "m",
+                                     .holds = "h", .differs = "d"},
+                          cl_over = {.id = "O", .family = "alpha", .text = "t", .a = {"alpha/one", .smallest = 1, .over = "alpha/onee"}, .measured = "m",
+                                     .holds = "h", .differs = "d"},
+                          cl_agg = {.id = "A", .family = "alpha", .text = "t", .a = {"alpha/one", .arg = "size", .largest = 1, .pick = "real_time"},
+                                    .b = {"alpha/one", .smallest = 1, .at_largest = "size", .over = "alpha/one"}, .rule = "a > b && known(b)",
+                                    .measured = "m", .holds = "h", .differs = "d"};
+  CHECK_EQ_INT(mb_claim_check(&cl_two, err, sizeof err), -1);
+  CHECK(strstr(err, "figure a is more than one of largest, smallest, count and sum") != NULL);
+  CHECK_EQ_INT(mb_claim_check(&cl_pick, err, sizeof err), -1);
+  CHECK_EQ_INT(mb_claim_check(&cl_over, err, sizeof err), -1);
+  CHECK(strstr(err, "'alpha/onee' is not a registered benchmark") != NULL);
+  CHECK_EQ_INT(mb_claim_check(&cl_agg, err, sizeof err), 0);
+  CHECK(mb_rule_eval("known(c) == 0 && known(a)", fv, &malformed) == 1 && !malformed);
+  /* Lines (MB_TEXT) likewise: a family, a first cell, no gap between cells, their figures and
+   * their condition checked as a claim's. */
+  static const mb_text_t tx_ok = {.family = "alpha", .cells = {"a", "{a:ns}", "{=a / b:2}"}, .a = {"alpha/one/size:8"}, .b = {"alpha/one", .count = 1},
+                                  .when = "known(a) || b > 1"},
+                         tx_typo = {.family = "alpha", .cells = {"{a:0}"}, .a = {"alpha/onee/size:8"}},
+                         tx_gap = {.family = "alpha", .cells = {"a", NULL, "c"}},
+                         tx_when = {.family = "alpha", .cells = {"a"}, .when = "c > 1"},
+                         tx_nofam = {.family = "nosuch", .cells = {"a"}};
+  CHECK_EQ_INT(mb_text_check(&tx_ok, err, sizeof err), 0);
+  CHECK_EQ_INT(mb_text_check(&tx_typo, err, sizeof err), -1);
+  CHECK(strstr(err, "report line '{a:0}' (alpha): 'alpha/onee/size:8' is not a registered benchmark") != NULL);
+  CHECK_EQ_INT(mb_text_check(&tx_gap, err, sizeof err), -1);
+  CHECK(strstr(err, "cell 3 follows an empty one") != NULL);
+  CHECK_EQ_INT(mb_text_check(&tx_when, err, sizeof err), -1);
+  CHECK(strstr(err, "its .when uses c, which it does not declare") != NULL);
+  CHECK_EQ_INT(mb_text_check(&tx_nofam, err, sizeof err), -1);
+  /* A grid: its prefixes registered, a cell template and a corner, no rows besides. */
+  static const mb_view_t v_grid = {.family = "alpha", .corner = "c", .grid = {"alpha/one", "alpha/two"}, .grid_figure = {"real_time"}, .grid_cell = "{a:ns}"},
+                         v_grid_typo = {.family = "alpha", .corner = "c", .grid = {"alpha/one", "alpha/twoo"}, .grid_cell = "{a:ns}"},
+                         v_grid_nocell = {.family = "alpha", .corner = "c", .grid = {"alpha/one"}};
+  CHECK_EQ_INT(mb_view_check(&v_grid, err, sizeof err), 0);
+  CHECK_EQ_INT(mb_view_check(&v_grid_typo, err, sizeof err), -1);
+  CHECK(strstr(err, "its grid names no registered benchmark") != NULL);
+  CHECK_EQ_INT(mb_view_check(&v_grid_nocell, err, sizeof err), -1);
+}
+
 int main(void) {
   char err[256];
   mb_instance_t *in;
@@ -182,6 +230,7 @@ int main(void) {
   CHECK((mb_rule_eval("a > 1 b", fv, &malformed), malformed));
   CHECK((mb_rule_eval("((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))", fv, &malformed), malformed));
   CHECK(mb_rule_uses("a / b >= 2 && e == 1") == (1u | 2u | 16u));
+  aggregates_lines_grids(fv);
   CHECK_EQ_INT(mb_claim_count(), 1);
   /* Charts likewise: each series a registered benchmark (its leading arguments, or none), a
    * figure's name, a file name, places and scales from their lists. */

@@ -98,6 +98,11 @@ static void python_claims(test_proc_t *p, const char *mbreport, const char *ref,
       {{{"python/small_ints", "cache_high", 1024}}, 1, "C26", "| differs"},
       {{{"python/interned", "strings_freed_pct", 10}}, 1, "C27", "| differs"},
       {{{"python/floats_traced", "top_line_is_workload", 0}}, 1, "C28", "| differs"},
+      /* C7: every probe as predicted holds, one not differs; C8 for CPython: a loop step dearer than the call at one depth differs */
+      {{{"recursion/overflow_main", "as_predicted", 1}, {"recursion/overflow_thread", "as_predicted", 1}}, 2, "C7", "| holds (rule: every probe)"},
+      {{{"recursion/overflow_main", "as_predicted", 1}, {"recursion/overflow_thread", "as_predicted", 1},
+        {"recursion/overflow_thread/stack_kib:256/frame:256", "as_predicted", 0}}, 3, "C7", "| differs (rule: every probe)"},
+      {{{"python/sum_iterative/n:150", "real_time", 1e6}}, 1, "C8, CPython", "| differs (rule: a call dearer"},
       /* C16 for CPython at scale: of 93 arenas 91 back holds, 80 does not */
       {{{"python/retain/kept_of_64:0", "arenas_added", 93}, {"python/retain/kept_of_64:0", "arenas_freed", 91}}, 2, "C16, CPython", "| holds (rule: at scale"},
       {{{"python/retain/kept_of_64:0", "arenas_added", 93}, {"python/retain/kept_of_64:0", "arenas_freed", 80}}, 2, "C16, CPython", "| differs (rule: at scale"},
@@ -121,7 +126,7 @@ static void python_claims(test_proc_t *p, const char *mbreport, const char *ref,
   CHECK(strstr(p->out, "## Python: the lesson's Python half") == NULL);
   CHECK(verdict_of(p->out, "C17", "| not measurable here yet") != NULL);
   CHECK(strstr(p->out, "the `python` family is not in this result") != NULL);
-  CHECK(verdict_of(p->out, "C16, CPython", " (rule: every arena the workload emptied") != NULL); /* the 8 MiB test instead */
+  CHECK(verdict_of(p->out, "C16, CPython", "| not measurable here yet") != NULL);
 }
 
 int main(int argc, char **argv) {
@@ -146,8 +151,8 @@ int main(int argc, char **argv) {
     const char *fam;
     CHECK(views && pres);
     json_object_foreach(views, fam, v) {
-      static const char *const keys[] = {"sections", "claims"};
-      for (int k = 0; k < 2; k++) {
+      static const char *const keys[] = {"sections", "claims", "texts"};
+      for (int k = 0; k < 3; k++) {
         json_t *s = json_object_get(v, keys[k]);
         if (s && json_object_get(pres, fam)) json_object_set(json_object_get(pres, fam), keys[k], s);
       }
@@ -220,46 +225,23 @@ int main(int argc, char **argv) {
   CHECK(strstr(p->out, "the `alloc` family is not in this result") != NULL);
   CHECK(strstr(p->out, "## Allocators") == NULL);
 
-  /* C16 for CPython is judged by arenas: every one the workload added went back but at most
-   * the one CPython keeps (bpo-37257), whatever the RSS left; two kept is "differs"; a result
-   * from before arenas_peak judges by RSS and says so. */
-  static const struct {
-    double before, peak, back, all; /* arenas_before, arenas_peak (-1: absent), arenas_reclaimed, rss_all_freed_kib */
-    const char *verdict;
-  } c16[] = {{2, 15, 12, 2028, "| holds (rule: every arena the workload emptied went back but at most one"},
-             {2, 15, 11, 2028, "| differs (rule: every arena the workload emptied went back but at most one"},
-             {2, -1, 11, 2028, "| differs |"},
-             {2, -1, 11, 900, "| holds (rule: < 10% of the peak left resident"}};
-  for (size_t k = 0; k < sizeof c16 / sizeof *c16; k++) {
-    snprintf(part, sizeof part, "%s/c16.json", dir);
-    doc = json_load_file(argv[2], 0, NULL);
-    int found = 0;
-    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
-      const char *n = json_string_value(json_object_get(b, "name"));
-      if (!n || strncmp(n, "alloc/pymalloc/footprint/size:20", 32)) continue;
-      found = 1;
-      json_object_set_new(b, "arenas_before", json_real(c16[k].before));
-      if (c16[k].peak >= 0) json_object_set_new(b, "arenas_peak", json_real(c16[k].peak));
-      else json_object_del(b, "arenas_peak");
-      json_object_set_new(b, "arenas_reclaimed", json_real(c16[k].back));
-      json_object_set_new(b, "peak_rss_kib", json_real(13160));
-      json_object_set_new(b, "rss_all_freed_kib", json_real(c16[k].all));
-    }
-    CHECK(found);
-    json_t *kept = json_array(); /* without python/retain: the 8 MiB test is what judges */
-    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
-      const char *n = json_string_value(json_object_get(b, "name"));
-      if (!n || strncmp(n, "python/retain/", 14)) json_array_append(kept, b);
-    }
-    json_object_set_new(doc, "benchmarks", kept);
-    CHECK(json_dump_file(doc, part, 0) == 0);
-    json_decref(doc);
-    char *cv16[] = {argv[1], part, NULL};
-    CHECK_EQ_INT(test_run(p, cv16, 0, 0), 0);
-    const char *row = strstr(p->out, "| C16, CPython | "), *end = row ? strchr(row, '\n') : NULL, *v = row ? strstr(row, c16[k].verdict) : NULL;
-    if (!(v && v < end)) fprintf(stderr, "C16, CPython case %zu: expected '%s' in %.*s\n", k, c16[k].verdict, row && end ? (int)(end - row) : 0, row ? row : "");
-    CHECK(v && v < end);
+  /* C16 for CPython is judged at scale (python/retain: tens of arenas); without it the row says
+   * what is missing, not a verdict from the 8 MiB footprint test (too few arenas: the one
+   * CPython keeps is 12% of it). */
+  snprintf(part, sizeof part, "%s/c16.json", dir);
+  doc = json_load_file(argv[2], 0, NULL);
+  json_t *kept = json_array();
+  json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+    const char *n = json_string_value(json_object_get(b, "name"));
+    if (!n || strncmp(n, "python/retain/", 14)) json_array_append(kept, b);
   }
+  json_object_set_new(doc, "benchmarks", kept);
+  CHECK(json_dump_file(doc, part, 0) == 0);
+  json_decref(doc);
+  char *cv16[] = {argv[1], part, NULL};
+  CHECK_EQ_INT(test_run(p, cv16, 0, 0), 0);
+  CHECK(verdict_of(p->out, "C16, CPython", "| not measurable here yet") != NULL);
+  CHECK(strstr(p->out, "not measured: no `python/retain/kept_of_64:0` in this result") != NULL);
 
   /* Repetitions: the report reads the median (here 2 ns), not the first (1 ns) or the mean. */
   snprintf(part, sizeof part, "%s/reps.json", dir);

@@ -61,7 +61,20 @@ d["context"]["membench"]["presentation"]["hierarchy"]["claims"] = [
   c("X10", rule="a >= ; x", holds="H", differs="D"),
   c("X11", rule="a == 8 && b == 8", a={"ctx": "stack_thread_default_bytes", "per": 1048576}, b={"bench": "hierarchy/latency_random", "largest": True},
     measured="{a:0} MiB, the largest {b:1}", holds="H", differs="D")]
+d["context"]["membench"]["presentation"]["hierarchy"]["claims"].append(
+  c("X12", rule="c >= 2", a={"bench": "hierarchy/latency_random", "smallest": True},
+    b={"bench": "hierarchy/latency_random", "arg": "ws", "largest": True, "pick": "sample_median_ns"}, c={"bench": "hierarchy/latency_random", "count": True},
+    d={"bench": "hierarchy/latency_random", "over": "hierarchy/latency_random", "largest": True}, measured="{a:2} {b:1} {c:0} {d:1}", holds="H", differs="D"))
 del d["context"]["membench"]["presentation"]["hierarchy"]["claims"][3]["b"]
+# Lines (MB_TEXT): filled, escaped (a code span kept, a '|' in it escaped), left out where a
+# figure is missing or the condition is malformed; a table's header row and a heading.
+d["context"]["membench"]["presentation"]["hierarchy"]["texts"] = [
+  {"place": 1, "cells": ["T1 <i> `code|x` {a:ns} {=a * 2:ns} {=a / a:x} {a:zz}"], "a": lat(16384)},
+  {"place": 1, "cells": ["T2 hidden {a:0}"], "a": {"bench": "no/such/thing"}},
+  {"place": 1, "cells": ["T3 hidden"], "when": "a >= ; x", "a": lat(16384)},
+  {"place": 1, "heading": "Sub\n# x", "header": True, "cells": ["h1", "h2"]},
+  {"place": 1, "cells": ["r", "{a:ns}"], "a": lat(16384)},
+  {"place": 1, "cells": ["- bullet {=max(a, e):ns}"], "a": lat(16384), "e": {"bench": "no/such/thing"}, "when": "known(a) && !known(e)"}]
 json.dump(d, open(sys.argv[2], "w"))
 PY
 "$build/mbreport" "$dir/crafted.json" charts > "$dir/c.md" || fail "mbreport on a crafted section failed"
@@ -114,6 +127,16 @@ most = max(med(b["run_name"]) for b in res["benchmarks"] if b.get("run_name", ""
            and b.get("run_type") != "aggregate" and not b.get("error_occurred"))
 assert row["X11"][1] == "| X11 | t X11 | %.0f MiB, the largest %.1f | %s |" % (
     float(fam["stack_thread_default_bytes"]) / 1048576, most, "H" if float(fam["stack_thread_default_bytes"]) == 8 << 20 and most == 8 else "D"), row["X11"]
+# X12: the smallest over a sweep, the figure at its largest argument, how many, each over itself.
+runs = {b["run_name"] for b in res["benchmarks"] if b.get("run_name", "").startswith("hierarchy/latency_random/")
+        and b.get("run_type") != "aggregate" and not b.get("error_occurred")}
+top = max(runs, key=lambda n: int(n.split("/ws:")[1].split("/")[0]))
+assert row["X12"][1] == "| X12 | t X12 | %.2f %.1f %d 1.0 | H |" % (min(med(n) for n in runs), med(top), len(runs)), row["X12"]
+# The lines.
+fmt = lambda v: "%.3g ns" % v
+i = rep.index("T1 &lt;i&gt; `code\\|x` %s %s 1× {a:zz}" % (fmt(a), fmt(2 * a)))
+assert not [l for l in rep if l.startswith("T2") or l.startswith("T3")], "a line without its figure, or with a malformed condition, shown"
+assert rep[i + 1:i + 9] == ["", "### Sub # x", "", "| h1 | h2 |", "|---|---|", "| r | %s |" % fmt(a), "", "- bullet %s" % fmt(a)], rep[i + 1:i + 9]
 PY
 echo '{"hierarchy":' > "$dir/bad.json"
 "$build/mbreport" "$result" charts --views="$dir/bad.json" > /dev/null 2> "$dir/err"; rc=$?

@@ -3,7 +3,7 @@
 #
 # Builds revision BASE once (a copy of its tree under BUILD/gate/, kept for the next run: a
 # revision's tree never changes), then runs BASE's membench and this tree's (BUILD/membench)
-# on the CI subset (tools/ci_subset.txt) in interleaved rounds on one PU, the order within
+# on the CI subset (benches/ci_subset.txt) in interleaved rounds on one PU, the order within
 # each round drawn at random, so that a drift in the machine's speed falls on both alike, and
 # decides with mbcompare --paired: the
 # exact signed-rank test over the rounds, Holm's correction, a minimum effect (COMPARE_ARGS:
@@ -46,7 +46,7 @@ head=$build/membench base=$bbuild/membench
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/membench-gate.XXXXXX") || fail "cannot make a temporary directory (TMPDIR=${TMPDIR:-})"
 trap 'rm -rf "$out"' EXIT
-filter="^($(paste -sd'|' "$src/tools/ci_subset.txt"))\$"
+filter="^($(paste -sd'|' "$src/benches/ci_subset.txt"))\$"
 # One PU for every run of both builds: where a run of this tree would go now (the quiet PU
 # of the default's kind); -1: unpinned.
 pu=$("$head" --mb_print_pu 2>/dev/null) || pu=-1

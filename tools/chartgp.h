@@ -36,6 +36,7 @@ int mb_gp_nonempty(const char *path);
  * (data and DIR/chart_F.gp). 1 when drawn, 0 when no series had a point, -1 on an error (in
  * err). */
 int mb_chart_matrix(json_t *benches, json_t *c, const char *dir, char *err, size_t errlen);
-int mb_chart_categories(json_t *benches, json_t *c, const char *dir, char *err, size_t errlen);
+/* Dots or bars of one result, or (nres > 1) a bar per result in each category, named by names[]. */
+int mb_chart_categories(json_t *const *benches, const char *const *names, int nres, json_t *c, const char *dir, char *err, size_t errlen);
 
 #endif

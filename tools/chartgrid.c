@@ -196,9 +196,10 @@ static void category_label(FILE *out, json_t *c, json_t *s, double tag, int dist
   fputc('"', out);
 }
 
-/* One dot (or bar, and a second with .also) per series: DIR/chart_F.dat, "LABEL Y [Y2]". How
- * many, or -1 on an error. */
-static int category_data(json_t *benches, json_t *c, const char *path, int *also, char *err, size_t errlen) {
+/* One dot (or bar, and a second with .also) per series: DIR/chart_F.dat, "LABEL Y [Y2]"; with
+ * n results side by side, "LABEL Y1 ... Yn" ("-" where a result has none). How many, or -1
+ * on an error. */
+static int category_data(json_t *const *benches, int nres, json_t *c, const char *path, int *also, char *err, size_t errlen) {
   FILE *out = fopen(path, "w");
   if (!out) return snprintf(err, errlen, "%s: cannot write", path), -1;
   json_t *series = json_object_get(c, "series"), *s;
@@ -207,15 +208,21 @@ static int category_data(json_t *benches, json_t *c, const char *path, int *also
   *also = 0;
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;
-    int d = 0, d2 = 0, unused;
-    double div = number(s, "div") != 0 ? number(s, "div") : 1;
-    double y = mb_series_value(benches, text(s, "bench"), text(s, "figure"), &d) / div;
-    double y2 = text(s, "also") ? mb_series_value(benches, text(s, "bench"), text(s, "also"), &d2) / div : NAN;
-    double tag = text(s, "tag") ? mb_series_value(benches, text(s, "bench"), text(s, "tag"), &unused) : NAN;
-    if (!isfinite(y)) continue;
+    int d = 0, d2 = 0, unused, some = 0;
+    double div = number(s, "div") != 0 ? number(s, "div") : 1, y[MB_CHART_SERIES];
+    for (int r = 0; r < nres; r++) {
+      int dr = 0;
+      y[r] = mb_series_value(benches[r], text(s, "bench"), text(s, "figure"), &dr) / div;
+      some |= isfinite(y[r]), d |= dr;
+    }
+    double y2 = nres == 1 && text(s, "also") ? mb_series_value(benches[0], text(s, "bench"), text(s, "also"), &d2) / div : NAN;
+    double tag = text(s, "tag") ? mb_series_value(benches[0], text(s, "bench"), text(s, "tag"), &unused) : NAN;
+    if (!some) continue;
     category_label(out, c, s, tag, d || d2);
-    fprintf(out, " %.17g", y);
-    if (text(s, "also")) fprintf(out, " %.17g", isfinite(y2) ? y2 : NAN), *also = 1;
+    for (int r = 0; r < nres; r++)
+      if (isfinite(y[r]) || nres == 1) fprintf(out, " %.17g", y[r]);
+      else fputs(" -", out);
+    if (nres == 1 && text(s, "also")) fprintf(out, " %.17g", isfinite(y2) ? y2 : NAN), *also = 1;
     fputc('\n', out);
     n++;
   }
@@ -223,11 +230,11 @@ static int category_data(json_t *benches, json_t *c, const char *path, int *also
   return n;
 }
 
-int mb_chart_categories(json_t *benches, json_t *c, const char *dir, char *err, size_t errlen) {
+int mb_chart_categories(json_t *const *benches, const char *const *names, int nres, json_t *c, const char *dir, char *err, size_t errlen) {
   const char *file = text(c, "file"), *unit = text(c, "value_unit");
   char path[4096], dpath[4096];
   snprintf(dpath, sizeof dpath, "%s/chart_%s.dat", dir, file);
-  int also, n = category_data(benches, c, dpath, &also, err, errlen);
+  int also, n = category_data(benches, nres, c, dpath, &also, err, errlen);
   if (n <= 0) return n;
   snprintf(path, sizeof path, "%s/chart_%s.gp", dir, file);
   FILE *f = fopen(path, "w");
@@ -244,10 +251,19 @@ int mb_chart_categories(json_t *benches, json_t *c, const char *dir, char *err, 
     json_t *bt = json_object_get(c, "bar_titles");
     fputs("  set style data histogram\n  set style histogram clustered gap 1\n  set style fill solid 0.8 border -1\n  set boxwidth 0.9\n", f);
     if (n > 5) fputs("  set xtics rotate by -30 font \",9\"\n", f);
-    fprintf(f, "  plot data.\"/chart_%s.dat\" u 2:xtic(1) ls %d t ", file, also ? 1 : 3);
-    quoted(f, also ? json_string_value(json_array_get(bt, 0)) : "");
-    if (also) fprintf(f, ", '' u 3 ls 2 t "), quoted(f, json_string_value(json_array_get(bt, 1)));
-    fputc('\n', f);
+    if (nres > 1) { /* a bar per result, in its colour, named by its machine */
+      fputs("  set datafile missing \"-\"\n  plot ", f);
+      for (int r = 0; r < nres; r++) {
+        fprintf(f, "%sdata.\"/chart_%s.dat\" u %d%s ls %d t ", r ? ", \\\n       " : "", file, r + 2, r ? "" : ":xtic(1)", 1 + r % 7);
+        quoted(f, names[r]);
+      }
+      fputc('\n', f);
+    } else {
+      fprintf(f, "  plot data.\"/chart_%s.dat\" u 2:xtic(1) ls %d t ", file, also ? 1 : 3);
+      quoted(f, also ? json_string_value(json_array_get(bt, 0)) : "");
+      if (also) fprintf(f, ", '' u 3 ls 2 t "), quoted(f, json_string_value(json_array_get(bt, 1)));
+      fputc('\n', f);
+    }
   }
   fputs("}\n", f);
   if (fclose(f)) return snprintf(err, errlen, "%s: cannot write", path), -1;

@@ -318,11 +318,11 @@ static int series_valid(json_t *s) {
   return 1;
 }
 
-/* A chart of lines: its series' data and its script. 1 when drawn, 0 when no series had a
- * point, -1 on an error (in err). */
-static int lines_chart(json_t *benches, json_t *c, const char *dir, char *err, size_t errlen) {
+/* A chart of lines: its series' data (series k from benches[k]) and its script. 1 when drawn,
+ * 0 when no series had a point, -1 on an error (in err). */
+static int lines_chart(json_t *const *benches, json_t *c, json_t *series, const char *dir, char *err, size_t errlen) {
   const char *file = text(c, "file");
-  json_t *series = json_object_get(c, "series"), *s;
+  json_t *s;
   drawn_t d = {dir, file, {0}, integer(c, "pow2"), number(c, "hline")};
   int any = 0;
   double largest = 0;
@@ -330,7 +330,7 @@ static int lines_chart(json_t *benches, json_t *c, const char *dir, char *err, s
   json_array_foreach(series, k, s) {
     if (k >= MB_CHART_SERIES) break;
     if (!series_valid(s)) continue;
-    if ((d.has[k] = series_data(benches, c, s, dir, (int)k, &largest, err, errlen)) < 0) return -1;
+    if ((d.has[k] = series_data(benches[k], c, s, dir, (int)k, &largest, err, errlen)) < 0) return -1;
     any |= d.has[k];
   }
   if (!any) return 0;
@@ -347,24 +347,59 @@ static int lines_chart(json_t *benches, json_t *c, const char *dir, char *err, s
   return 1;
 }
 
-/* Chart c's data and script; its line in `list`. 0, or -1 on an error (in err). */
-static int one_chart(json_t *benches, json_t *c, const char *dir, FILE *list, char *err, size_t errlen) {
-  const char *file = text(c, "file"), *kind = text(c, "kind");
+/* Chart c of several results side by side as one chart of lines: each series once per result
+ * (as many as MB_CHART_SERIES holds), in the result's colour, titled with its machine's name
+ * (and the series' title, where the chart has several). */
+static int machines_lines(json_t *const *docs, const char *const *names, int nres, json_t *c, const char *dir, char *err, size_t errlen) {
+  json_t *series = json_object_get(c, "series"), *all = json_array(), *s;
+  json_t *benches[MB_CHART_SERIES];
+  size_t k, nseries = json_array_size(series);
+  json_array_foreach(series, k, s) for (int r = 0; r < nres && json_array_size(all) < MB_CHART_SERIES; r++) {
+      json_t *m = json_deep_copy(s);
+      char t[256];
+      snprintf(t, sizeof t, "%s%s%s", names[r], nseries > 1 && text(s, "title") ? " " : "", nseries > 1 && text(s, "title") ? text(s, "title") : "");
+      json_object_set_new(m, "title", json_string(t));
+      json_object_set_new(m, "style", json_integer(1 + r % 7));
+      benches[json_array_size(all)] = json_object_get(docs[r], "benchmarks");
+      json_array_append_new(all, m);
+    }
+  int rc = lines_chart(benches, c, all, dir, err, errlen);
+  json_decref(all);
+  return rc;
+}
+
+/* Whether chart c is one membench would declare: a plain file name, a title, valid series. */
+static int chart_valid(json_t *c) {
   json_t *series = json_object_get(c, "series"), *s;
   size_t k;
-  if (!file_name(file) || !text(c, "title") || !json_is_array(series)) return 0; /* not a chart membench would declare */
+  if (!file_name(text(c, "file")) || !text(c, "title") || !json_is_array(series)) return 0;
   json_array_foreach(series, k, s) if (!series_valid(s)) return 0;
-  int drawn = !kind                         ? lines_chart(benches, c, dir, err, errlen)
-              : !strcmp(kind, "matrix")     ? mb_chart_matrix(benches, c, dir, err, errlen)
-              : !strcmp(kind, "dots") || !strcmp(kind, "bars") ? mb_chart_categories(benches, c, dir, err, errlen)
-                                            : 0;
+  return 1;
+}
+
+/* Chart c's data and script from n results (docs, their machines' names); its line in `list`.
+ * 0, or -1 on an error (in err). */
+static int one_chart(json_t *const *docs, const char *const *names, int nres, json_t *c, const char *dir, FILE *list, char *err, size_t errlen) {
+  const char *file = text(c, "file"), *kind = text(c, "kind");
+  json_t *benches[MB_CHART_SERIES];
+  if (!chart_valid(c) || nres < 1 || nres > MB_CHART_SERIES) return 0; /* not a chart membench would declare */
+  for (int k = 0; k < MB_CHART_SERIES; k++) benches[k] = json_object_get(docs[k < nres ? k : 0], "benchmarks");
+  int drawn = nres > 1 && !kind                ? machines_lines(docs, names, nres, c, dir, err, errlen)
+              : !kind                          ? lines_chart(benches, c, json_object_get(c, "series"), dir, err, errlen)
+              : nres > 1 && !strcmp(kind, "bars") ? mb_chart_categories(benches, names, nres, c, dir, err, errlen)
+              : nres > 1                       ? 0
+              : !strcmp(kind, "matrix")        ? mb_chart_matrix(benches[0], c, dir, err, errlen)
+              : !strcmp(kind, "dots") || !strcmp(kind, "bars") ? mb_chart_categories(benches, names, 1, c, dir, err, errlen)
+                                               : 0;
   if (drawn < 0) return -1;
   return fprintf(list, "%s %s\n", drawn ? "draw" : "skip", file) < 0 ? -1 : 0;
 }
 
-int mb_charts_write(json_t *doc, json_t *views, const char *dir, FILE *list, char *err, size_t errlen) {
-  json_t *benches = json_object_get(doc, "benchmarks"), *seen = json_object(), *b;
-  json_t *pres = json_object_get(json_object_get(json_object_get(doc, "context"), "membench"), "presentation");
+/* The charts of n results' families (the first result's presentation, else views'): with one
+ * result those not for machines side by side, with several only those. */
+static int charts_write(json_t *const *docs, const char *const *names, int nres, json_t *views, const char *dir, FILE *list, char *err, size_t errlen) {
+  json_t *benches = json_object_get(docs[0], "benchmarks"), *seen = json_object(), *b;
+  json_t *pres = json_object_get(json_object_get(json_object_get(docs[0], "context"), "membench"), "presentation");
   size_t i;
   int rc = 0;
   json_array_foreach(benches, i, b) {
@@ -372,13 +407,31 @@ int mb_charts_write(json_t *doc, json_t *views, const char *dir, FILE *list, cha
     if (!fam || json_object_get(seen, fam) || !file_name(fam)) continue;
     json_object_set_new(seen, fam, json_true());
     json_t *charts = json_object_get(json_object_get(pres, fam), "charts"), *c;
-    if (!json_is_array(charts)) charts = json_object_get(json_object_get(views, fam), "charts");
+    json_t *more = json_object_get(json_object_get(views, fam), "charts");
+    if (!json_is_array(charts)) charts = more, more = NULL;
     if (!json_is_array(charts) || !json_array_size(charts)) continue;
-    if (fprintf(list, "family %s\n", fam) < 0) rc = -1;
+    if (nres == 1 && fprintf(list, "family %s\n", fam) < 0) rc = -1;
     size_t k;
-    json_array_foreach(charts, k, c) if (!rc && json_is_object(c)) rc = one_chart(benches, c, dir, list, err, errlen);
+    for (int from = 0; from < 2 && !rc; from++) /* the result's, then those of views it lacks (a chart for machines added since) */
+      json_array_foreach(from ? more : charts, k, c) {
+        if (rc || !json_is_object(c) || !!integer(c, "machines") != (nres > 1)) continue;
+        int dup = 0;
+        size_t j;
+        json_t *o;
+        json_array_foreach(from ? charts : NULL, j, o) dup |= text(o, "file") && text(c, "file") && !strcmp(text(o, "file"), text(c, "file"));
+        if (!dup) rc = one_chart(docs, names, nres, c, dir, list, err, errlen);
+      }
     if (rc) break;
   }
   json_decref(seen);
   return rc;
+}
+
+int mb_charts_write(json_t *doc, json_t *views, const char *dir, FILE *list, char *err, size_t errlen) {
+  const char *none = "";
+  return charts_write(&doc, &none, 1, views, dir, list, err, errlen);
+}
+
+int mb_charts_write_machines(json_t *const *docs, const char *const *names, int n, json_t *views, const char *dir, FILE *list, char *err, size_t errlen) {
+  return charts_write(docs, names, n, views, dir, list, err, errlen);
 }

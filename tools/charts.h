@@ -20,4 +20,10 @@
  * blanked. 0, or -1 with the reason in err (a file that cannot be written, no memory). */
 int mb_charts_write(json_t *doc, json_t *views, const char *dir, FILE *list, char *err, size_t errlen);
 
+/* The same for n results side by side (2..16; names: their machines', plain names): the charts
+ * declared with .machines (the first result's, and those of `views` it lacks), each series
+ * once per result in the result's colour and named by its machine; "draw F" or "skip F" a
+ * chart. 0, or -1 with the reason in err. */
+int mb_charts_write_machines(json_t *const *docs, const char *const *names, int n, json_t *views, const char *dir, FILE *list, char *err, size_t errlen);
+
 #endif

@@ -117,6 +117,16 @@ static inline mb_index_t *mb_index_of(json_t *benches) {
   return x;
 }
 
+/* The first argument's value after PREFIX (pl characters) in `name` (PREFIX/argname:VALUE[/...]):
+ * 1 with *arg, else 0. */
+static inline int mb_arg_after(const char *name, size_t pl, double *arg) {
+  const char *colon = strchr(name + pl + 1, ':');
+  if (!colon) return 0;
+  char *end;
+  *arg = strtod(colon + 1, &end);
+  return end != colon + 1;
+}
+
 /* The iteration entries of run `run_name`, in order (an empty array when none; borrowed). */
 static inline json_t *mb_run_entries(json_t *benches, const char *run_name) {
   static json_t *none;

@@ -32,20 +32,25 @@ static inline const char *mb_term(const char *s) {
  * backtick (it would end the span) as "'", '|' escaped (GitHub's tables split on it even
  * there); as text (a cell, a line of a paragraph), control characters as ' ' (no new line,
  * so no heading or row of its own), HTML's <, > and & as entities, '|' and '`' escaped. */
+/* code: 0 text, 1 a code span, 2 text whose backticks make code spans (mb_md_spans). */
 static inline const char *mb_md(const char *s, int code) {
   char *b = mb_esc_buf();
   size_t k = 0;
   for (s = s ? s : "?"; *s && k + 7 < 1024; s++) {
     unsigned char c = (unsigned char)*s;
-    const char *ent = code ? NULL : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : NULL;
+    const char *ent = code == 1 ? NULL : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : NULL;
     if (ent) memcpy(b + k, ent, strlen(ent)), k += strlen(ent);
+    else if (code == 2 && c == '`') b[k++] = (char)c;
     else if (c == '|' || (!code && c == '`')) b[k++] = '\\', b[k++] = (char)c;
-    else b[k++] = mb_esc_control(c) ? (code ? '?' : ' ') : c == '`' ? '\'' : (char)c;
+    else b[k++] = mb_esc_control(c) ? (code == 1 ? '?' : ' ') : c == '`' ? '\'' : (char)c;
   }
   b[k] = 0;
   return b;
 }
 static inline const char *mb_md_code(const char *s) { return mb_md(s, 1); }
 static inline const char *mb_md_text(const char *s) { return mb_md(s, 0); }
+/* As text, but a backtick kept: a declared line's `code` spans (they can hold no HTML, and a
+ * '|' in one is escaped still). */
+static inline const char *mb_md_spans(const char *s) { return mb_md(s, 2); }
 
 #endif

@@ -36,6 +36,10 @@
  *                                 whose result records none): DIR/chart_F.gp and its data;
  *                                 printed: "draw F" or "skip F" (no point) a chart, and
  *                                 "family NAME" for each family that declares charts
+ *   mbextract FILE --machines DIR [--views=FILE] OTHER...  the charts families declare for
+ *                                 machines side by side (MB_CHART's .machines), of FILE and
+ *                                 the OTHER results: DIR/chart_F.gp and its data; printed:
+ *                                 "draw F" or "skip F"
  *   mbextract FILE --family-charts DIR [SKIP...]  the same for every family of the result but
  *                                 those named, in one read: DIR/family_F.dat and, what --family
  *                                 prints, DIR/family_F.meta; printed: the families, one a line
@@ -184,6 +188,41 @@ static void family_chart(json_t *doc, const char *fam, const char *dir, FILE *me
          *unit ? unit : "value", title);
 }
 
+/* mbextract FIRST --machines DIR [--views=FILE] OTHER...: the charts for machines side by
+ * side (mb_charts_write_machines), each result named by its machine ("NAME#K" for the K-th
+ * result of a machine already named). */
+static void machines_charts(json_t *first, int argc, char **argv) {
+  enum { MAX = 16 };
+  json_t *docs[MAX] = {first}, *views = NULL;
+  char names[MAX][72];
+  const char *name_of[MAX];
+  int n = 1;
+  json_error_t e;
+  for (int k = 4; k < argc; k++) {
+    if (!strncmp(argv[k], "--views=", 8)) {
+      if (!(views = json_load_file(argv[k] + 8, 0, &e))) die("%s: not valid JSON (line %d: %s)", argv[k] + 8, e.line, e.text);
+      continue;
+    }
+    if (n == MAX) die("more than %d results side by side", MAX);
+    if (!(docs[n] = json_load_file(argv[k], 0, &e))) die("%s: not valid JSON (line %d: %s)", argv[k], e.line, e.text);
+    if (!json_is_array(json_object_get(docs[n], "benchmarks"))) die("%s: not a Google Benchmark result", argv[k]);
+    n++;
+  }
+  if (n < 2) die("--machines: name at least one more result");
+  for (int k = 0; k < n; k++) {
+    const char *m = json_string_value(json_object_get(json_object_get(docs[k], "context"), "mb_machine"));
+    if (!m || !mb_machine_name_valid(m)) die("result %d: no machine name usable in a chart (letters, digits, '.', '_', '-')", k + 1);
+    snprintf(names[k], sizeof names[k], "%.64s", m);
+    for (int j = 0; j < k; j++)
+      if (!strcmp(name_of[j], m)) snprintf(names[k], sizeof names[k], "%.64s#%d", m, k + 1);
+    name_of[k] = names[k];
+  }
+  char err[512];
+  if (mb_charts_write_machines(docs, name_of, n, views, argv[3], stdout, err, sizeof err)) die("%s", err);
+  for (int k = 0; k < n; k++) json_decref(docs[k]);
+  json_decref(views);
+}
+
 int main(int argc, char **argv) {
   mb_tool_name = "mbextract";
   if (argc < 3) die("usage: mbextract FILE PREFIX FIELD | FILE --caches | FILE --machine");
@@ -277,6 +316,10 @@ int main(int argc, char **argv) {
     if (mb_charts_write(doc, views, argv[3], stdout, err, sizeof err)) die("%s", err);
     json_decref(views);
     json_decref(doc);
+    return 0;
+  }
+  if (argc >= 4 && !strcmp(argv[2], "--machines")) {
+    machines_charts(doc, argc, argv);
     return 0;
   }
   if (argc == 5 && !strcmp(argv[2], "--batch")) {

@@ -37,7 +37,7 @@
 #include "results.h"
 #include "tooldie.h"
 
-/* Small, fast benchmarks from each family: the CI regression subset (tools/ci_subset.txt,
+/* Small, fast benchmarks from each family: the CI regression subset (benches/ci_subset.txt,
  * which make bench-ci reads too). */
 #include "mb_ci_subset.h"
 #define MB_GRIND_DEFAULT_FILTER MB_CI_SUBSET

@@ -6,9 +6,11 @@
  * figure's own direction ("2× better" is half the time or twice the bandwidth); per family a
  * summary row (geometric mean of those ratios) and the full table folded under it.
  *
- * Usage: mbside [--charts=DIR] A.json B.json [...] > REPORT.md
+ * Usage: mbside [--charts=DIR] [--views=FILE] A.json B.json [...] > REPORT.md
  *   --charts=DIR   link the side-by-side charts of plots/machines.sh found in DIR, a directory
- *                  beside the report (linked by its last component, as make plots puts it)
+ *                  beside the report (linked by its last component, as make plots puts it):
+ *                  those the families declare (MB_CHART's .machines), in the reference's
+ *                  presentation or in FILE (what `membench --mb_views` prints)
  * Bad input: one line on stderr, exit 2. Every field of a result is data: names are printed
  * inside code spans with backticks and pipes removed.
  */
@@ -149,20 +151,29 @@ static void header(void) {
   }
 }
 
-static void charts(const char *dir) {
-  static const struct {
-    const char *file, *what;
-  } c[] = {{"latency", "Load latency by working set"}, {"bandwidth", "Read and triad bandwidth by working set"},
-           {"alloc_pair", "malloc + free of 64 bytes, by allocator"}};
+/* A link to each chart for machines side by side (MB_CHART's .machines, declared in the
+ * reference's presentation or in --views) that DIR holds, under its title. */
+static void charts(const char *dir, json_t *views) {
+  json_t *pres[2] = {json_object_get(R[0].mctx, "presentation"), views}, *f, *c, *seen = json_object();
+  const char *fam;
+  size_t k;
   int any = 0;
-  for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s.svg", dir, c[i].file);
-    if (access(path, R_OK)) continue;
-    if (!any++) printf("\n## Charts\n\n");
-    const char *rel = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-    printf("%s:\n\n![%s](%s/%s.svg)\n\n", c[i].what, c[i].what, rel, c[i].file);
-  }
+  for (int p = 0; p < 2; p++) json_object_foreach(pres[p], fam, f) json_array_foreach(json_object_get(f, "charts"), k, c) {
+      const char *file = json_string_value(json_object_get(c, "file")), *title = json_string_value(json_object_get(c, "title"));
+      if (!json_integer_value(json_object_get(c, "machines")) || !file || !mb_machine_name_valid(file) || json_object_get(seen, file)) continue;
+      json_object_set_new(seen, file, json_true());
+      char path[4200];
+      snprintf(path, sizeof path, "%s/%s.svg", dir, file);
+      if (access(path, R_OK)) continue;
+      if (!any++) printf("\n## Charts\n\n");
+      const char *rel = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+      char what[256];
+      snprintf(what, sizeof what, "%s", mb_md_text(title ? title : file));
+      for (char *q = what; *q; q++)
+        if (*q == '[' || *q == ']') *q = ' ';
+      printf("%s:\n\n![%s](%s/%s.svg)\n\n", what, what, rel, file);
+    }
+  json_decref(seen);
 }
 
 /* "1.8× better", "0.55× (worse)" for machine k against the reference. */
@@ -194,15 +205,20 @@ static void family_table(const char *fam, row_t *rows, int n) {
 int main(int argc, char **argv) {
   mb_tool_name = "mbside";
   const char *chart_dir = NULL;
+  json_t *views = NULL;
   for (int i = 1; i < argc; i++) {
+    json_error_t e;
     if (!strncmp(argv[i], "--charts=", 9)) chart_dir = argv[i] + 9;
-    else if (argv[i][0] == '-') die("unknown flag '%s' (usage: mbside [--charts=DIR] A.json B.json [...])", argv[i]);
+    else if (!strncmp(argv[i], "--views=", 8)) {
+      json_decref(views);
+      if (!(views = json_load_file(argv[i] + 8, 0, &e)) || !json_is_object(views)) die("%s: not the JSON membench --mb_views prints", argv[i] + 8);
+    } else if (argv[i][0] == '-') die("unknown flag '%s' (usage: mbside [--charts=DIR] [--views=FILE] A.json B.json [...])", argv[i]);
     else if (nr == MAX_RESULTS) die("at most %d results", MAX_RESULTS);
     else load(&R[nr], argv[i]), nr++;
   }
   if (nr < 2) die("usage: mbside [--charts=DIR] A.json B.json [...] (two results at least)");
   header();
-  if (chart_dir) charts(chart_dir);
+  if (chart_dir) charts(chart_dir, views);
 
   /* Benchmarks measured everywhere, in the reference's order, grouped by family. */
   json_t *a = R[0].benches;

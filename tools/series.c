@@ -39,16 +39,6 @@ static int by_arg(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The first argument's value after PREFIX in `name` (PREFIX/argname:VALUE[/...]): 1 with
- * *arg, else 0. */
-static int arg_after(const char *name, size_t pl, double *arg) {
-  const char *colon = strchr(name + pl + 1, ':');
-  if (!colon) return 0;
-  char *end;
-  *arg = strtod(colon + 1, &end);
-  return end != colon + 1;
-}
-
 /* Whether entry b is measured, under PREFIX/, with WITH (when given) a whole component of
  * its name after PREFIX. */
 static const char *measured_under(json_t *b, const char *prefix, size_t pl, const char *with) {
@@ -73,7 +63,7 @@ int mb_series(json_t *benches, const char *prefix, const char *field, const char
   json_array_foreach(mb_entries_under(benches, prefix), i, b) {
     const char *name = measured_under(b, prefix, pl, with);
     double arg;
-    if (!name || !arg_after(name, pl, &arg)) continue;
+    if (!name || !mb_arg_after(name, pl, &arg)) continue;
     json_t *v = json_object_get(b, field);
     if (!json_is_number(v)) continue;
     double val = json_number_value(v);
@@ -146,7 +136,7 @@ int mb_series_xy(json_t *benches, const char *prefix, const char *xfield, const 
     const char *name = bad ? NULL : measured_under(b, prefix, pl, NULL);
     const char *run = json_string_value(json_object_get(b, "run_name"));
     double arg;
-    if (!name || !run || json_object_get(seen, run) || !arg_after(name, pl, &arg)) continue;
+    if (!name || !run || json_object_get(seen, run) || !mb_arg_after(name, pl, &arg)) continue;
     json_object_set_new(seen, run, json_true());
     int dx = 0, dy = 0;
     double x = run_median(benches, run, xfield, &dx), y = run_median(benches, run, yfield, &dy);
@@ -197,7 +187,7 @@ int mb_series_cells(json_t *benches, const char *prefix, const char *zfield, con
     const char *name = bad ? NULL : measured_under(b, prefix, pl, NULL);
     const char *run = json_string_value(json_object_get(b, "run_name"));
     double row, col;
-    if (!name || !run || json_object_get(seen, run) || !arg_after(name, pl, &row) || !isfinite(row) || !second_arg(name, pl, &col)) continue;
+    if (!name || !run || json_object_get(seen, run) || !mb_arg_after(name, pl, &row) || !isfinite(row) || !second_arg(name, pl, &col)) continue;
     json_object_set_new(seen, run, json_true());
     int d = 0, unused;
     double z = run_median(benches, run, zfield, &d);

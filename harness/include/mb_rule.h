@@ -1,7 +1,7 @@
 /*
  * mb_rule.h: the rule of a declared claim (MB_CLAIM's .rule), a small expression over the
  * claim's figures a..j: numbers, the letters, ( ), min(x, ...) and max(x, ...) (of those that
- * are numbers), unary -, * /, + -, < <= > >= == !=, !, && and || (C's precedence); true is 1,
+ * are numbers), known(x) (1 where x is a number, else 0), unary -, * /, + -, < <= > >= == !=, !, && and || (C's precedence); true is 1,
  * false 0. A figure that is not a number makes what it touches NAN (no verdict), except where
  * the other side of && or || decides alone (0 && x is 0, 1 || x is 1). The harness checks a rule's syntax at start;
  * mbreport evaluates it on the figures of a result. A result may come from anyone: a rule is
@@ -57,6 +57,10 @@ static inline double mb_rule_atom_(mb_rule_parse_t *r) {
     r->p++;
     double y = mb_rule_atom_(r);
     x = isnan(y) ? NAN : y == 0;
+  } else if (!strncmp(r->p, "known(", 6)) { /* 1 where x is a number, else 0: never NAN */
+    r->p += 6;
+    x = !isnan(mb_rule_or_(r));
+    if (!mb_rule_take_(r, ")")) r->bad = 1;
   } else if ((!strncmp(r->p, "min(", 4) || !strncmp(r->p, "max(", 4))) {
     const int most = r->p[1] == 'a';
     r->p += 4;

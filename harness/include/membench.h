@@ -257,6 +257,15 @@ typedef struct mb_view {
   mb_view_ratio_t ratio[MB_VIEW_COLS]; /* a column without cells: column num / column den */
   mb_view_row_t rows[MB_VIEW_ROWS];
   const char *note; /* a paragraph after the table (NULL: none) */
+  const char *lead; /* a paragraph before the table (NULL: none) */
+  /* Instead of rows: a row per value I of the first argument and a column per value J of the
+   * second of the entries under grid[0] (PREFIX/from:I/to:J), labelled grid_label and the
+   * value; each cell grid_cell, a template (MB_TEXT's) in which a..c are figure grid_figure[k]
+   * of grid[k]'s entry at (I, J). A section with a grid shows only where the grid has cells. */
+  const char *grid[3], *grid_figure[3], *grid_cell, *grid_label;
+  /* A table of the declared claims that follow this anchor (MB_CLAIM's .after), judged here
+   * rather than in the claims table; claims_note says so in the claims table's introduction. */
+  const char *claims, *claims_note;
 } mb_view_t;
 
 void mb_register_view(const mb_view_t *view);
@@ -348,6 +357,10 @@ typedef struct mb_chart {
   const char *value_unit;     /* dots: each dot labelled with its value and this unit */
   const char *bar_titles[2];  /* bars with .also: the key's names of the two bars */
   const char *tags[MB_CHART_TAGS]; /* .tag's names of the values 0..7 */
+  /* 1: a chart for machines side by side (make plots RESULT="a.json b.json"), not for one:
+   * lines, each series once per result in the result's colour and named by its machine; or
+   * bars, one per result in each category. */
+  int machines;
   mb_chart_series_t series[MB_CHART_SERIES];
 } mb_chart_t;
 
@@ -391,6 +404,16 @@ typedef struct mb_claim_figure {
                          (context.membench.families.<ctx>, e.g. stack_thread_default_bytes) */
   const char *arg;    /* instead of a figure: the value of this argument in the benchmark's
                          name (the n of python/interned/n:100000) */
+  /* bench a prefix, like largest: the smallest of the figure over the entries under it, how
+   * many of them have it, its sum over them (with arg: of that argument's values) */
+  int smallest, count, sum;
+  const char *over;   /* with largest or smallest: each entry's figure over this prefix's
+                         entry at the same value of the next argument (call over loop step at
+                         each depth); entries without a partner are left out */
+  const char *at_largest; /* with a prefix: only the entries at the largest value of this
+                             argument among them (the memory working set) */
+  const char *pick;   /* with largest or smallest: instead of that value, this figure of the
+                         entry it came from (the threads of the peak bandwidth) */
 } mb_claim_figure_t;
 typedef struct mb_claim {
   const char *id, *family, *text; /* the id (docs/CLAIMS.md's), the family that measures it, the claim */
@@ -408,6 +431,28 @@ typedef struct mb_claim {
 } mb_claim_t;
 void mb_register_claim(const mb_claim_t *claim);
 #define MB_CLAIM(...) MB_DECLARE_(__COUNTER__, const mb_claim_t, mb_register_claim, __VA_ARGS__)
+
+/* Lines of the report filled from figures, declared beside the benchmarks (data, as a claim's
+ * templates): a paragraph, a bullet ("- ..."), or a table row (several cells; .header: a
+ * table's first row, its column names). Each goes after the family's section of the same
+ * .place (its charts, table and note), in the order declared; a section with lines but no
+ * table or chart shows where one of its lines does. A line is left out where .when (an
+ * expression over a..j, mb_rule.h) is not a number other than 0, or, without .when, where a
+ * figure it declares is missing. Its cells are MB_CLAIM's templates, and {x:U} or {=EXPR:U}
+ * writes a figure in a unit as the report does: U one of ns, B, B/s, x. The harness checks
+ * the names and the expressions at start, as for MB_CLAIM. */
+#define MB_TEXT_CELLS 5
+typedef struct mb_text {
+  const char *family;
+  int place;
+  const char *heading; /* a "### " heading before it (NULL: none) */
+  int header;          /* 1: the first row of a table */
+  const char *cells[MB_TEXT_CELLS];
+  const char *when;
+  mb_claim_figure_t a, b, c, d, e, f, g, h, i, j;
+} mb_text_t;
+void mb_register_text(const mb_text_t *text);
+#define MB_TEXT(...) MB_DECLARE_(__COUNTER__, const mb_text_t, mb_register_text, __VA_ARGS__)
 
 /* Cache levels a family measured, for the families that run after it (their MB_FAMILY names
  * it in .after): a typed channel, no text. hierarchy/boundaries publishes what it detected. */

@@ -5,10 +5,10 @@
 #     triad_avx512 at 32 KiB, 512 KiB, 8 MiB, 1 GiB (ratio = membench / likwid-bench),
 #     alternating, medians of three rounds; triad also against stream_avx512, likwid's
 #     STREAM-style 3-stream triad, the like-for-like kernel
-#   - latency: hierarchy/latency_random against tools/chase_ref.c (an independent chase)
+#   - latency: hierarchy/latency_random against benches/refs/chase_ref.c (an independent chase)
 #     at 16 KiB, 256 KiB, 4 MiB, 256 MiB, alternating, medians of three rounds
 #   - CV of the bandwidth points over 5 repetitions, and of latency per level
-# Usage: tools/compare_refs.sh [build dir] [cpu]. Needs likwid (Debian package) and a build.
+# Usage: benches/refs/compare_refs.sh [build dir] [cpu]. Needs likwid (Debian package) and a build.
 # This times things: it is a benchmark, not a test, and never runs in `make test`.
 set -euo pipefail
 build=${1:-build}
