@@ -55,6 +55,43 @@ static void lesson_checks(json_t *doc) {
   CHECK(v && !strncmp(v, "3.", 2));
 }
 
+/* What the lesson does without NumPy, and the pymalloc child without libpython: skips, each
+ * with its reason. */
+static void without_numpy_or_libpython(family_test_t *ft, const char *membench) {
+  json_t *doc;
+  /* Without NumPy (here: a numpy on PYTHONPATH that cannot be imported, as a missing one) its
+   * rows skip with the reason; the rest of the lesson runs. */
+  char fake[600];
+  snprintf(fake, sizeof fake, "%s/fakenumpy", ft->dir);
+  CHECK(mkdir(fake, 0755) == 0);
+  strcat(fake, "/numpy");
+  CHECK(mkdir(fake, 0755) == 0);
+  strcat(fake, "/__init__.py");
+  FILE *np = fopen(fake, "w");
+  CHECK(np != NULL);
+  if (np) fputs("raise ImportError('no NumPy here (a test)')\n", np), fclose(np);
+  *strrchr(fake, '/') = 0, *strrchr(fake, '/') = 0;
+  setenv("PYTHONPATH", fake, 1);
+  doc = family_test_run(ft, membench, "^python/getsizeof_(ndarray_1m|list3)$");
+  unsetenv("PYTHONPATH");
+  json_t *nd = doc ? find_bench(doc, "python/getsizeof_ndarray_1m") : NULL, *l3 = doc ? find_bench(doc, "python/getsizeof_list3") : NULL;
+  if (l3 && !error_of(l3)) CHECK(nd && error_of(nd) && strstr(error_of(nd), "skipped: NumPy is not installed"));
+  json_decref(doc);
+  /* Without libpython (here: a library that does not exist) the pymalloc child skips. */
+  setenv("MB_LIBPYTHON", "/nonexistent/libpython3.11.so.1.0", 1);
+  doc = family_test_run(ft, membench, "^(alloc/pymalloc/pair/size:32|python/new_int|python/gc_collect/.*|python/recursion_pure/.*)$");
+  unsetenv("MB_LIBPYTHON");
+  static const char *const without[] = {"alloc/pymalloc/pair/size:32", "python/new_int", "python/gc_collect/n:10000",
+                                        "python/recursion_pure/limit:1000000/iterations:1/real_time"};
+  for (size_t k = 0; doc && k < sizeof without / sizeof *without; k++) {
+    const char *m = error_of(find_bench(doc, without[k]));
+    if (!(m && strstr(m, "skipped: no libpython3 to load"))) fprintf(stderr, "%s: %s\n", without[k], m ? m : "(measured)");
+    CHECK(m && strstr(m, "skipped: no libpython3 to load"));
+  }
+  json_decref(doc);
+
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   family_test_t ft;
@@ -150,36 +187,7 @@ int main(int argc, char **argv) {
     lesson_checks(doc);
   }
   json_decref(doc);
-  /* Without NumPy (here: a numpy on PYTHONPATH that cannot be imported, as a missing one) its
-   * rows skip with the reason; the rest of the lesson runs. */
-  char fake[600];
-  snprintf(fake, sizeof fake, "%s/fakenumpy", ft.dir);
-  CHECK(mkdir(fake, 0755) == 0);
-  strcat(fake, "/numpy");
-  CHECK(mkdir(fake, 0755) == 0);
-  strcat(fake, "/__init__.py");
-  FILE *np = fopen(fake, "w");
-  CHECK(np != NULL);
-  if (np) fputs("raise ImportError('no NumPy here (a test)')\n", np), fclose(np);
-  *strrchr(fake, '/') = 0, *strrchr(fake, '/') = 0;
-  setenv("PYTHONPATH", fake, 1);
-  doc = family_test_run(&ft, argv[1], "^python/getsizeof_(ndarray_1m|list3)$");
-  unsetenv("PYTHONPATH");
-  json_t *nd = doc ? find_bench(doc, "python/getsizeof_ndarray_1m") : NULL, *l3 = doc ? find_bench(doc, "python/getsizeof_list3") : NULL;
-  if (l3 && !error_of(l3)) CHECK(nd && error_of(nd) && strstr(error_of(nd), "skipped: NumPy is not installed"));
-  json_decref(doc);
-  /* Without libpython (here: a library that does not exist) the pymalloc child skips. */
-  setenv("MB_LIBPYTHON", "/nonexistent/libpython3.11.so.1.0", 1);
-  doc = family_test_run(&ft, argv[1], "^(alloc/pymalloc/pair/size:32|python/new_int|python/gc_collect/.*|python/recursion_pure/.*)$");
-  unsetenv("MB_LIBPYTHON");
-  static const char *const without[] = {"alloc/pymalloc/pair/size:32", "python/new_int", "python/gc_collect/n:10000",
-                                        "python/recursion_pure/limit:1000000/iterations:1/real_time"};
-  for (size_t k = 0; doc && k < sizeof without / sizeof *without; k++) {
-    const char *m = error_of(find_bench(doc, without[k]));
-    if (!(m && strstr(m, "skipped: no libpython3 to load"))) fprintf(stderr, "%s: %s\n", without[k], m ? m : "(measured)");
-    CHECK(m && strstr(m, "skipped: no libpython3 to load"));
-  }
-  json_decref(doc);
+  without_numpy_or_libpython(&ft, argv[1]);
 
   /* A child whose LD_PRELOAD did not take skips with the reason (run one by hand). */
   setenv("MB_CHILD_PROCESS", "jemalloc", 1);

@@ -339,6 +339,43 @@ typedef struct expect_real {
   double mem_lo, mem_hi;
 } expect_real_t;
 
+/* Bad input: one line on stderr, exit 2 (good: a curve file that reads). */
+static void bad_input(test_proc_t *p, const char *mbdetect, const char *dir, const char *good) {
+  char path[512];
+  /* Bad input: one line on stderr, exit 2. */
+  static const char *bad[] = {"4096 1.2\nfour 2\n", "4096 -1\n", "4096 1\n4096 2\n", "# nothing\n",
+                              "4096.5 1\n", "4096 1 2 3\n", "4096 nan\n", "4096 1e999\n"};
+  for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
+    snprintf(path, sizeof path, "%s/c%zu.txt", dir, i);
+    if (i < sizeof bad / sizeof bad[0]) {
+      FILE *f = fopen(path, "w");
+      fputs(bad[i], f);
+      fclose(f);
+    } /* else: a file that does not exist */
+    char *av[] = {(char *)mbdetect, path, NULL};
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    if (p->status != 2 || test_lines(p->err) != 1 || !strstr(p->err, "mbdetect: ") || *p->out)
+      fprintf(stderr, "bad input %zu: status %d, stderr '%s'\n", i, p->status, p->err);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "mbdetect: ") && !*p->out);
+  }
+  char *none[] = {(char *)mbdetect, NULL};
+  CHECK_EQ_INT(test_run(p, none, 0, 0), 0);
+  CHECK(p->status == 2 && test_lines(p->err) == 1);
+  /* --huge: without its file, twice, with a bad curve, both curves from standard input. */
+  snprintf(path, sizeof path, "%s/c0.txt", dir); /* bad[0] */
+  char *huge_bad[][6] = {{(char *)mbdetect, (char *)good, "--huge", NULL},
+                         {(char *)mbdetect, (char *)good, "--huge", (char *)good, "--huge", (char *)good},
+                         {(char *)mbdetect, (char *)good, "--huge", path, NULL},
+                         {(char *)mbdetect, "-", "--huge", "-", NULL}};
+  for (size_t i = 0; i < sizeof huge_bad / sizeof huge_bad[0]; i++) {
+    char *av[7] = {0};
+    memcpy(av, huge_bad[i], sizeof huge_bad[i]);
+    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
+    if (p->status != 2 || test_lines(p->err) != 1 || *p->out) fprintf(stderr, "--huge case %zu: status %d, stderr '%s'\n", i, p->status, p->err);
+    CHECK(p->status == 2 && test_lines(p->err) == 1 && !*p->out);
+  }
+}
+
 static void real_curves(const char *mbdetect) {
   /* Intel Xeon VM (../shared/machines): L1 48 KiB, L2 2 MiB with a TLB-blurred edge, a small
    * L3 share to ~4 MiB, memory from ~6 MiB; a one-measurement-per-point curve with spikes.
@@ -434,38 +471,7 @@ static void real_curves(const char *mbdetect) {
     printf("busy curve, %d points marked disturbed: L1 %llu, L2 %llu\n", marked, l1, l2);
   }
 
-  /* Bad input: one line on stderr, exit 2. */
-  static const char *bad[] = {"4096 1.2\nfour 2\n", "4096 -1\n", "4096 1\n4096 2\n", "# nothing\n",
-                              "4096.5 1\n", "4096 1 2 3\n", "4096 nan\n", "4096 1e999\n"};
-  for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
-    snprintf(path, sizeof path, "%s/c%zu.txt", dir, i);
-    if (i < sizeof bad / sizeof bad[0]) {
-      FILE *f = fopen(path, "w");
-      fputs(bad[i], f);
-      fclose(f);
-    } /* else: a file that does not exist */
-    char *av[] = {(char *)mbdetect, path, NULL};
-    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
-    if (p->status != 2 || test_lines(p->err) != 1 || !strstr(p->err, "mbdetect: ") || *p->out)
-      fprintf(stderr, "bad input %zu: status %d, stderr '%s'\n", i, p->status, p->err);
-    CHECK(p->status == 2 && test_lines(p->err) == 1 && strstr(p->err, "mbdetect: ") && !*p->out);
-  }
-  char *none[] = {(char *)mbdetect, NULL};
-  CHECK_EQ_INT(test_run(p, none, 0, 0), 0);
-  CHECK(p->status == 2 && test_lines(p->err) == 1);
-  /* --huge: without its file, twice, with a bad curve, both curves from standard input. */
-  snprintf(path, sizeof path, "%s/c0.txt", dir); /* bad[0] */
-  char *huge_bad[][6] = {{(char *)mbdetect, (char *)cases[0].file, "--huge", NULL},
-                         {(char *)mbdetect, (char *)cases[0].file, "--huge", (char *)cases[0].file, "--huge", (char *)cases[0].file},
-                         {(char *)mbdetect, (char *)cases[0].file, "--huge", path, NULL},
-                         {(char *)mbdetect, "-", "--huge", "-", NULL}};
-  for (size_t i = 0; i < sizeof huge_bad / sizeof huge_bad[0]; i++) {
-    char *av[7] = {0};
-    memcpy(av, huge_bad[i], sizeof huge_bad[i]);
-    CHECK_EQ_INT(test_run(p, av, 0, 0), 0);
-    if (p->status != 2 || test_lines(p->err) != 1 || *p->out) fprintf(stderr, "--huge case %zu: status %d, stderr '%s'\n", i, p->status, p->err);
-    CHECK(p->status == 2 && test_lines(p->err) == 1 && !*p->out);
-  }
+  bad_input(p, mbdetect, dir, cases[0].file);
   test_rmtree(dir);
   free(p);
 }

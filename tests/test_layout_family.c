@@ -8,6 +8,55 @@
  */
 #include "testjson.h"
 
+/* Lines of another size: 128 bytes told by MB_CACHE_LINE, none in the topology (qemu-user). */
+static void other_cache_lines(family_test_t *ft, const char *membench) {
+  json_t *doc, *ctx;
+  /* A machine with 128-byte lines (Apple's cores), told by MB_CACHE_LINE: offset 60 of size 8
+   * still crosses a line, offset 0 does not, as the addresses themselves say; the touched
+   * stack variants store to every 128th byte and still pass their checks. */
+  setenv("MB_CACHE_LINE", "128", 1);
+  doc = family_test_run(ft, membench, "^(align/(load|store)_l1_line/size:8/offset:(0|60)|stack/malloc_touched/size:4096)$");
+  unsetenv("MB_CACHE_LINE");
+  if (doc) {
+    ctx = json_object_get(json_object_get(doc, "context"), "membench");
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(ctx, "topology"), "cache_line_used")), 128);
+    CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
+    static const char *op[] = {"load", "store"};
+    for (int k = 0; k < 2; k++) {
+      char name[128];
+      for (int off = 0; off <= 60; off += 60) { /* the quick sweep's offsets */
+        snprintf(name, sizeof name, "align/%s_l1_line/size:8/offset:%d/iterations:262144", op[k], off);
+        json_t *e = find_bench(doc, name);
+        CHECK(e && !error_of(e) && num(e, "line_split") == (off == 60) && num(e, "page_split") == 0);
+      }
+    }
+    json_t *m = find_bench(doc, "stack/malloc_touched/size:4096");
+    CHECK(m && !error_of(m));
+    json_decref(doc);
+  }
+
+  /* A topology with no caches at all (as qemu-user's, where align kernels overflowed their
+   * buffers with a line of 0): a sane line from sysconf or 64 with the reason, and the
+   * line-split kernels run and pass their checks. */
+  setenv("HWLOC_SYNTHETIC", "pack:1 core:2 pu:1", 1);
+  doc = family_test_run(ft, membench, "^align/(load|store)_l1_line/size:8/offset:(0|60)$");
+  unsetenv("HWLOC_SYNTHETIC");
+  if (doc) {
+    ctx = json_object_get(json_object_get(doc, "context"), "membench");
+    json_t *topo = json_object_get(ctx, "topology");
+    long long used = json_integer_value(json_object_get(topo, "cache_line_used"));
+    const char *from = json_string_value(json_object_get(topo, "cache_line_from"));
+    printf("no caches in the topology: line %lld from %s\n", used, from ? from : "?");
+    CHECK_EQ_INT(json_integer_value(json_object_get(topo, "cache_line")), 0);
+    CHECK(used >= 16 && used <= 256 && !(used & (used - 1)));
+    CHECK(from && strcmp(from, "hwloc"));
+    CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
+    CHECK(find_bench(doc, "align/store_l1_line/size:8/offset:60/iterations:262144") != NULL);
+    json_decref(doc);
+  }
+
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   family_test_t ft;
@@ -82,49 +131,7 @@ int main(int argc, char **argv) {
   CHECK(num(find_bench(doc, "gemm/ikj/n:64"), "items_per_second") > 0);
   json_decref(doc);
 
-  /* A machine with 128-byte lines (Apple's cores), told by MB_CACHE_LINE: offset 60 of size 8
-   * still crosses a line, offset 0 does not, as the addresses themselves say; the touched
-   * stack variants store to every 128th byte and still pass their checks. */
-  setenv("MB_CACHE_LINE", "128", 1);
-  doc = family_test_run(&ft, argv[1], "^(align/(load|store)_l1_line/size:8/offset:(0|60)|stack/malloc_touched/size:4096)$");
-  unsetenv("MB_CACHE_LINE");
-  if (doc) {
-    ctx = json_object_get(json_object_get(doc, "context"), "membench");
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(ctx, "topology"), "cache_line_used")), 128);
-    CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
-    static const char *op[] = {"load", "store"};
-    for (int k = 0; k < 2; k++) {
-      char name[128];
-      for (int off = 0; off <= 60; off += 60) { /* the quick sweep's offsets */
-        snprintf(name, sizeof name, "align/%s_l1_line/size:8/offset:%d/iterations:262144", op[k], off);
-        json_t *e = find_bench(doc, name);
-        CHECK(e && !error_of(e) && num(e, "line_split") == (off == 60) && num(e, "page_split") == 0);
-      }
-    }
-    json_t *m = find_bench(doc, "stack/malloc_touched/size:4096");
-    CHECK(m && !error_of(m));
-    json_decref(doc);
-  }
-
-  /* A topology with no caches at all (as qemu-user's, where align kernels overflowed their
-   * buffers with a line of 0): a sane line from sysconf or 64 with the reason, and the
-   * line-split kernels run and pass their checks. */
-  setenv("HWLOC_SYNTHETIC", "pack:1 core:2 pu:1", 1);
-  doc = family_test_run(&ft, argv[1], "^align/(load|store)_l1_line/size:8/offset:(0|60)$");
-  unsetenv("HWLOC_SYNTHETIC");
-  if (doc) {
-    ctx = json_object_get(json_object_get(doc, "context"), "membench");
-    json_t *topo = json_object_get(ctx, "topology");
-    long long used = json_integer_value(json_object_get(topo, "cache_line_used"));
-    const char *from = json_string_value(json_object_get(topo, "cache_line_from"));
-    printf("no caches in the topology: line %lld from %s\n", used, from ? from : "?");
-    CHECK_EQ_INT(json_integer_value(json_object_get(topo, "cache_line")), 0);
-    CHECK(used >= 16 && used <= 256 && !(used & (used - 1)));
-    CHECK(from && strcmp(from, "hwloc"));
-    CHECK_EQ_INT(json_integer_value(json_object_get(ctx, "failed")), 0);
-    CHECK(find_bench(doc, "align/store_l1_line/size:8/offset:60/iterations:262144") != NULL);
-    json_decref(doc);
-  }
+  other_cache_lines(&ft, argv[1]);
 
   family_test_end(&ft);
   return TEST_EXIT();

@@ -105,6 +105,50 @@ static void expect(hwloc_topology_t t, mb_policy_t pol, int n, const int *want) 
   }
 }
 
+/* Groups, dies and shared caches placed compact and scatter, a one-PU machine, the policy names. */
+static void shared_caches_and_policies(void) {
+  hwloc_topology_t t;
+  /* Groups, dies, L2 shared by pairs of cores, no SMT. */
+  t = load_xml("96em64t-4n4d3ca2co-pci.xml");
+  check_invariants("96em64t-4n4d3ca2co", t);
+  {
+    int p[4];
+    mb_topo_place(t, MB_COMPACT, 2, p); /* two cores sharing one L2 */
+    CHECK(all_same(t, p, 2, HWLOC_OBJ_L2CACHE));
+    mb_topo_place(t, MB_SCATTER, 4, p); /* four groups = four NUMA nodes */
+    for (int i = 0; i < 4; i++)
+      for (int j = i + 1; j < 4; j++) CHECK(numa_of(t, p[i]) != numa_of(t, p[j]));
+  }
+  hwloc_topology_destroy(t);
+
+  /* Synthetic: 2 packages x 2 NUMA x 2 L3 x 4 cores x 2 PUs. */
+  t = load_synthetic("pack:2 numa:2 l3:2 core:4 pu:2");
+  check_invariants("synthetic pack:2 numa:2 l3:2 core:4 pu:2", t);
+  {
+    int p[8];
+    mb_topo_place(t, MB_SCATTER, 4, p); /* both packages, all four NUMA nodes */
+    for (int i = 0; i < 4; i++)
+      for (int j = i + 1; j < 4; j++) CHECK(numa_of(t, p[i]) != numa_of(t, p[j]));
+    mb_topo_place(t, MB_SCATTER, 8, p); /* all eight L3s */
+    CHECK(all_distinct(t, p, 8, HWLOC_OBJ_L3CACHE));
+    mb_topo_place(t, MB_COMPACT, 4, p); /* one L3, four cores */
+    CHECK(all_same(t, p, 4, HWLOC_OBJ_L3CACHE));
+  }
+  hwloc_topology_destroy(t);
+
+  /* A machine with no SMT and one core: the only PU is the default. */
+  t = load_synthetic("pack:1 core:1 pu:1");
+  CHECK_EQ_INT(mb_topo_default_pu(t), 0);
+  hwloc_topology_destroy(t);
+
+  mb_policy_t pol;
+  CHECK_EQ_INT(mb_policy_parse("compact", &pol), 0);
+  CHECK_EQ_INT(pol, MB_COMPACT);
+  CHECK_EQ_INT(mb_policy_parse("scatter", &pol), 0);
+  CHECK_EQ_INT(pol, MB_SCATTER);
+  CHECK_EQ_INT(mb_policy_parse("spread", &pol), -1);
+}
+
 int main(void) {
   /* 4 packages x 2 cores x 2 hyperthreads; OS indices interleave across packages. */
   hwloc_topology_t t = load_xml("16em64t-4s2c2t.xml");
@@ -187,44 +231,6 @@ int main(void) {
   }
   hwloc_topology_destroy(t);
 
-  /* Groups, dies, L2 shared by pairs of cores, no SMT. */
-  t = load_xml("96em64t-4n4d3ca2co-pci.xml");
-  check_invariants("96em64t-4n4d3ca2co", t);
-  {
-    int p[4];
-    mb_topo_place(t, MB_COMPACT, 2, p); /* two cores sharing one L2 */
-    CHECK(all_same(t, p, 2, HWLOC_OBJ_L2CACHE));
-    mb_topo_place(t, MB_SCATTER, 4, p); /* four groups = four NUMA nodes */
-    for (int i = 0; i < 4; i++)
-      for (int j = i + 1; j < 4; j++) CHECK(numa_of(t, p[i]) != numa_of(t, p[j]));
-  }
-  hwloc_topology_destroy(t);
-
-  /* Synthetic: 2 packages x 2 NUMA x 2 L3 x 4 cores x 2 PUs. */
-  t = load_synthetic("pack:2 numa:2 l3:2 core:4 pu:2");
-  check_invariants("synthetic pack:2 numa:2 l3:2 core:4 pu:2", t);
-  {
-    int p[8];
-    mb_topo_place(t, MB_SCATTER, 4, p); /* both packages, all four NUMA nodes */
-    for (int i = 0; i < 4; i++)
-      for (int j = i + 1; j < 4; j++) CHECK(numa_of(t, p[i]) != numa_of(t, p[j]));
-    mb_topo_place(t, MB_SCATTER, 8, p); /* all eight L3s */
-    CHECK(all_distinct(t, p, 8, HWLOC_OBJ_L3CACHE));
-    mb_topo_place(t, MB_COMPACT, 4, p); /* one L3, four cores */
-    CHECK(all_same(t, p, 4, HWLOC_OBJ_L3CACHE));
-  }
-  hwloc_topology_destroy(t);
-
-  /* A machine with no SMT and one core: the only PU is the default. */
-  t = load_synthetic("pack:1 core:1 pu:1");
-  CHECK_EQ_INT(mb_topo_default_pu(t), 0);
-  hwloc_topology_destroy(t);
-
-  mb_policy_t pol;
-  CHECK_EQ_INT(mb_policy_parse("compact", &pol), 0);
-  CHECK_EQ_INT(pol, MB_COMPACT);
-  CHECK_EQ_INT(mb_policy_parse("scatter", &pol), 0);
-  CHECK_EQ_INT(pol, MB_SCATTER);
-  CHECK_EQ_INT(mb_policy_parse("spread", &pol), -1);
+  shared_caches_and_policies();
   return TEST_EXIT();
 }

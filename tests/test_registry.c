@@ -88,76 +88,53 @@ static void aggregates_lines_grids(const double *fv) {
   CHECK_EQ_INT(mb_view_check(&v_grid_nocell, err, sizeof err), -1);
 }
 
-int main(void) {
+/* Charts: each series a registered benchmark (its leading arguments, or none), a figure's
+ * name, a file name, places and scales from their lists. */
+static void chart_checks(void) {
   char err[256];
-  mb_instance_t *in;
-  mb_config_t cfg = {.pu = -1};
-  CHECK_EQ_INT(mb_registry_count(), 4);
-
-  int n = mb_registry_expand(&cfg, &in, err, sizeof err);
-  CHECK_EQ_INT(n, 1 + 3 + 2 + 4);
-  /* Sorted by family, registration order kept inside a family. */
-  CHECK_STR(in[0].name, "alpha/one/size:8");
-  CHECK_STR(in[2].name, "alpha/one/size:32");
-  CHECK_STR(in[3].name, "alpha/two/n:64/stride:1");
-  CHECK_STR(in[4].name, "alpha/two/n:64/stride:8");
-  CHECK_STR(in[5].name, "alpha/computed/ws:1024");
-  CHECK_STR(in[8].name, "alpha/computed/ws:8192");
-  CHECK_STR(in[n - 1].name, "zeta/last");
-  CHECK_EQ_INT(in[4].arg[0], 64);
-  CHECK_EQ_INT(in[4].arg[1], 8);
-
-  mb_run_t run;
-  mb_run_init(&run, &in[5], &cfg);
-  CHECK_EQ_INT(run.arg[0], 1024);
-  CHECK(run.bytes_per_iter == 64 && run.items_per_iter == 1);
-  CHECK(run.config == &cfg);
-  free(in);
-
-  cfg.quick = 1;
-  n = mb_registry_expand(&cfg, &in, err, sizeof err);
-  CHECK_EQ_INT(n, 1 + 1 + 2 + 2);
-  CHECK(find(in, n, "alpha/one/size:16") < 0);
-  CHECK(find(in, n, "alpha/computed/ws:2048") >= 0);
-  free(in);
-
-  cfg.quick = 0;
-  cfg.long_sweep = 1;
-  n = mb_registry_expand(&cfg, &in, err, sizeof err);
-  CHECK(find(in, n, "alpha/one/size:64") >= 0);
-  free(in);
-
-  /* Skip, fail and counters are recorded on the run. */
-  CHECK(mb_skip(&run, "needs %d GiB", 4) != 0);
-  CHECK_STR(run.reason, "needs 4 GiB");
-  CHECK_EQ_INT(run.failed, 0);
-  CHECK(mb_fail(&run, "checksum %x", 0xbad) != 0);
-  CHECK_STR(run.reason, "checksum bad");
-  CHECK_EQ_INT(run.failed, 1);
-  mb_counter(&run, "depth", 10, MB_COUNTER_VALUE);
-  mb_counter(&run, "depth", 12, MB_COUNTER_VALUE);
-  mb_counter(&run, "faults", 3, MB_COUNTER_PER_ITER);
-  CHECK_EQ_INT(run.ncounters, 2);
-  CHECK(run.counters[0].value == 12);
-  /* Past the limit: kept as far as it goes, the rest said on stderr, never silently lost. */
-  char tmpl[] = "/tmp/mbtest-regXXXXXX";
-  int fd = mkstemp(tmpl), saved = dup(2);
-  dup2(fd, 2);
-  for (int k = 0; k < MB_MAX_COUNTERS + 1; k++) {
-    char name[32];
-    snprintf(name, sizeof name, "c%d", k);
-    mb_counter(&run, name, k, MB_COUNTER_VALUE);
+  /* Charts likewise: each series a registered benchmark (its leading arguments, or none), a
+   * figure's name, a file name, places and scales from their lists. */
+  CHECK_EQ_INT(mb_chart_count(), 1);
+  static const mb_chart_t ch_typo = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/onee", "real_time"}}},
+                          ch_arg = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/two/stride:1", "real_time"}}},
+                          ch_fig = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time u 1:2"}}},
+                          ch_file = {.family = "alpha", .file = "../a", .title = "t", .series = {{"alpha/one", "real_time"}}},
+                          ch_range = {.family = "alpha", .file = "a", .title = "t", .yrange = "0:1]; set", .series = {{"alpha/one", "real_time"}}},
+                          ch_log = {.family = "alpha", .file = "a", .title = "t", .logy = 3, .series = {{"alpha/one", "real_time"}}},
+                          ch_key = {.family = "alpha", .file = "a", .title = "t", .key = (enum mb_key)42, .series = {{"alpha/one", "real_time"}}},
+                          ch_none = {.family = "alpha", .file = "a", .title = "t"},
+                          ch_label = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .label = "x"}}},
+                          ch_fam = {.family = "zeta", .file = "a", .title = "t", .series = {{"alpha/one", "real_time"}}},
+                          ch_big = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .largest = "size:"}}},
+                          ch_panel = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .panel = 1}}},
+                          ch_over = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .over = "alpha/onee"}}},
+                          ch_kind = {.family = "alpha", .file = "a", .title = "t", .kind = (enum mb_chart_kind)9, .series = {{"alpha/one", "real_time"}}},
+                          ch_five = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX,
+                                     .series = {{"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}}},
+                          ch_place = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .row_place = "a_rank"}}},
+                          ch_zr = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX, .zrange = "1:2]", .series = {{"alpha/one", "real_time"}}},
+                          ch_tag = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_BARS, .series = {{"alpha/one", "real_time", .tag = "end ing"}}};
+  static const mb_chart_t ch_machines = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX, .machines = 1,
+                                         .series = {{"alpha/one", "real_time"}}};
+  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big, &ch_panel,
+                                    &ch_over, &ch_kind, &ch_five, &ch_place, &ch_zr, &ch_tag, &ch_machines};
+  const char *chart_said[] = {"no registered benchmark: alpha/onee", "no registered benchmark: alpha/two/stride:1", "not a figure's name",
+                              "no file name", "has a range other than", "log base", "MB_KEY_", "has no series", "labels the points", "without MB_FAMILY",
+                              "not an argument's name", "a panel the chart does not have", "divides a series by one that is no registered benchmark",
+                              "none of MB_CHART_*", "more than four heat maps", "in a chart that is no heat map", "colour scale", "not a figure's name",
+                              "for machines side by side but of neither lines nor bars"};
+  for (int k = 0; k < 19; k++) {
+    err[0] = 0;
+    CHECK_EQ_INT(mb_chart_check(bad_charts[k], err, sizeof err), -1);
+    CHECK(strstr(err, chart_said[k]) != NULL);
   }
-  fflush(stderr);
-  dup2(saved, 2);
-  close(saved);
-  CHECK_EQ_INT(run.ncounters, MB_MAX_COUNTERS);
-  char *said = test_slurp(tmpl);
-  CHECK(said && strstr(said, "more than 48 counters") && strstr(said, "'c46' left out") && strstr(said, "'c47' left out"));
-  free(said);
-  close(fd);
-  unlink(tmpl);
 
+}
+
+/* Report sections, claims and their rules: every name registered, every rule an expression
+ * over what it declares, with known answers. */
+static void view_and_claim_checks(void) {
+  char err[256];
   /* Report sections (MB_VIEW) name registered benchmarks: family, variant, argument names in
    * order and integer values; anything else is an error naming it. */
   CHECK_EQ_INT(mb_views_check(err, sizeof err), 0); /* the declared one below */
@@ -232,39 +209,80 @@ int main(void) {
   CHECK(mb_rule_uses("a / b >= 2 && e == 1") == (1u | 2u | 16u));
   aggregates_lines_grids(fv);
   CHECK_EQ_INT(mb_claim_count(), 1);
-  /* Charts likewise: each series a registered benchmark (its leading arguments, or none), a
-   * figure's name, a file name, places and scales from their lists. */
-  CHECK_EQ_INT(mb_chart_count(), 1);
-  static const mb_chart_t ch_typo = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/onee", "real_time"}}},
-                          ch_arg = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/two/stride:1", "real_time"}}},
-                          ch_fig = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time u 1:2"}}},
-                          ch_file = {.family = "alpha", .file = "../a", .title = "t", .series = {{"alpha/one", "real_time"}}},
-                          ch_range = {.family = "alpha", .file = "a", .title = "t", .yrange = "0:1]; set", .series = {{"alpha/one", "real_time"}}},
-                          ch_log = {.family = "alpha", .file = "a", .title = "t", .logy = 3, .series = {{"alpha/one", "real_time"}}},
-                          ch_key = {.family = "alpha", .file = "a", .title = "t", .key = (enum mb_key)42, .series = {{"alpha/one", "real_time"}}},
-                          ch_none = {.family = "alpha", .file = "a", .title = "t"},
-                          ch_label = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .label = "x"}}},
-                          ch_fam = {.family = "zeta", .file = "a", .title = "t", .series = {{"alpha/one", "real_time"}}},
-                          ch_big = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .largest = "size:"}}},
-                          ch_panel = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .panel = 1}}},
-                          ch_over = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .over = "alpha/onee"}}},
-                          ch_kind = {.family = "alpha", .file = "a", .title = "t", .kind = (enum mb_chart_kind)9, .series = {{"alpha/one", "real_time"}}},
-                          ch_five = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX,
-                                     .series = {{"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}, {"alpha/one", "real_time"}}},
-                          ch_place = {.family = "alpha", .file = "a", .title = "t", .series = {{"alpha/one", "real_time", .row_place = "a_rank"}}},
-                          ch_zr = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_MATRIX, .zrange = "1:2]", .series = {{"alpha/one", "real_time"}}},
-                          ch_tag = {.family = "alpha", .file = "a", .title = "t", .kind = MB_CHART_BARS, .series = {{"alpha/one", "real_time", .tag = "end ing"}}};
-  const mb_chart_t *bad_charts[] = {&ch_typo, &ch_arg, &ch_fig, &ch_file, &ch_range, &ch_log, &ch_key, &ch_none, &ch_label, &ch_fam, &ch_big, &ch_panel,
-                                    &ch_over, &ch_kind, &ch_five, &ch_place, &ch_zr, &ch_tag};
-  const char *chart_said[] = {"no registered benchmark: alpha/onee", "no registered benchmark: alpha/two/stride:1", "not a figure's name",
-                              "no file name", "has a range other than", "log base", "MB_KEY_", "has no series", "labels the points", "without MB_FAMILY",
-                              "not an argument's name", "a panel the chart does not have", "divides a series by one that is no registered benchmark",
-                              "none of MB_CHART_*", "more than four heat maps", "in a chart that is no heat map", "colour scale", "not a figure's name"};
-  for (int k = 0; k < 18; k++) {
-    err[0] = 0;
-    CHECK_EQ_INT(mb_chart_check(bad_charts[k], err, sizeof err), -1);
-    CHECK(strstr(err, chart_said[k]) != NULL);
+}
+
+int main(void) {
+  char err[256];
+  mb_instance_t *in;
+  mb_config_t cfg = {.pu = -1};
+  CHECK_EQ_INT(mb_registry_count(), 4);
+
+  int n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK_EQ_INT(n, 1 + 3 + 2 + 4);
+  /* Sorted by family, registration order kept inside a family. */
+  CHECK_STR(in[0].name, "alpha/one/size:8");
+  CHECK_STR(in[2].name, "alpha/one/size:32");
+  CHECK_STR(in[3].name, "alpha/two/n:64/stride:1");
+  CHECK_STR(in[4].name, "alpha/two/n:64/stride:8");
+  CHECK_STR(in[5].name, "alpha/computed/ws:1024");
+  CHECK_STR(in[8].name, "alpha/computed/ws:8192");
+  CHECK_STR(in[n - 1].name, "zeta/last");
+  CHECK_EQ_INT(in[4].arg[0], 64);
+  CHECK_EQ_INT(in[4].arg[1], 8);
+
+  mb_run_t run;
+  mb_run_init(&run, &in[5], &cfg);
+  CHECK_EQ_INT(run.arg[0], 1024);
+  CHECK(run.bytes_per_iter == 64 && run.items_per_iter == 1);
+  CHECK(run.config == &cfg);
+  free(in);
+
+  cfg.quick = 1;
+  n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK_EQ_INT(n, 1 + 1 + 2 + 2);
+  CHECK(find(in, n, "alpha/one/size:16") < 0);
+  CHECK(find(in, n, "alpha/computed/ws:2048") >= 0);
+  free(in);
+
+  cfg.quick = 0;
+  cfg.long_sweep = 1;
+  n = mb_registry_expand(&cfg, &in, err, sizeof err);
+  CHECK(find(in, n, "alpha/one/size:64") >= 0);
+  free(in);
+
+  /* Skip, fail and counters are recorded on the run. */
+  CHECK(mb_skip(&run, "needs %d GiB", 4) != 0);
+  CHECK_STR(run.reason, "needs 4 GiB");
+  CHECK_EQ_INT(run.failed, 0);
+  CHECK(mb_fail(&run, "checksum %x", 0xbad) != 0);
+  CHECK_STR(run.reason, "checksum bad");
+  CHECK_EQ_INT(run.failed, 1);
+  mb_counter(&run, "depth", 10, MB_COUNTER_VALUE);
+  mb_counter(&run, "depth", 12, MB_COUNTER_VALUE);
+  mb_counter(&run, "faults", 3, MB_COUNTER_PER_ITER);
+  CHECK_EQ_INT(run.ncounters, 2);
+  CHECK(run.counters[0].value == 12);
+  /* Past the limit: kept as far as it goes, the rest said on stderr, never silently lost. */
+  char tmpl[] = "/tmp/mbtest-regXXXXXX";
+  int fd = mkstemp(tmpl), saved = dup(2);
+  dup2(fd, 2);
+  for (int k = 0; k < MB_MAX_COUNTERS + 1; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "c%d", k);
+    mb_counter(&run, name, k, MB_COUNTER_VALUE);
   }
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  CHECK_EQ_INT(run.ncounters, MB_MAX_COUNTERS);
+  char *said = test_slurp(tmpl);
+  CHECK(said && strstr(said, "more than 48 counters") && strstr(said, "'c46' left out") && strstr(said, "'c47' left out"));
+  free(said);
+  close(fd);
+  unlink(tmpl);
+
+  view_and_claim_checks();
+  chart_checks();
 
   /* Malformed: two argument names but an odd count of values. */
   mb_register(&bad);
