@@ -27,8 +27,6 @@
 
 namespace mb {
 
-Harness H;
-
 void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -77,7 +75,7 @@ void check_descriptors() {
       "result); raise the limit (ulimit -n 1024)", (unsigned long long)rl.rlim_max, (unsigned long long)MIN_FDS);
 }
 
-bool check_request(int *argc, char **argv) {
+bool check_request(Harness &H, int *argc, char **argv) {
   char err[512] = "";
   check_descriptors();
   if (mb_cli_parse(argc, argv, &H.opt, err, sizeof err)) die("%s", err);
@@ -141,7 +139,7 @@ bool check_request(int *argc, char **argv) {
   return true;
 }
 
-void name_outputs(Outputs *o) {
+void name_outputs(Harness &H, Outputs *o) {
   o->writes = !H.opt.bm_list && !H.opt.help && (H.opt.out_dir || H.opt.bm_out);
   if (!o->writes) return;
   mb_results_guard();
@@ -164,7 +162,7 @@ void name_outputs(Outputs *o) {
 
 /* The result's directory exists and a file can be made beside it: found out now, not after
  * an hour of benchmarks. */
-void check_writable(const Outputs &o) {
+void check_writable(Harness &H, const Outputs &o) {
   if (!o.writes) return;
   char err[512], probe[4096];
   if (!o.dir_machine.empty() && mb_mkdir_p(o.dir_machine.c_str(), err, sizeof err)) die("%s", err);
@@ -202,7 +200,7 @@ unsigned line_size(unsigned hwloc_line, const char **from) {
   return 64;
 }
 
-void configure() {
+void configure(Harness &H) {
   H.config.quick = H.opt.quick;
   H.config.long_sweep = H.opt.long_sweep;
   /* Sized from the smallest limit that applies: a container's or a CI job's memory cgroup
@@ -227,7 +225,7 @@ void configure() {
 
 /* Google Benchmark's argv: ours minus the filter (membench selected), plus the default min
  * time; it writes no file (the collector keeps the runs). Exits 2 on a flag it rejects. */
-void initialize_gb(int argc, char **argv) {
+void initialize_gb(Harness &H, int argc, char **argv) {
   std::vector<std::string> extra;
   if (planned_min_time > 0) extra.push_back("--benchmark_min_time=" + std::to_string(planned_min_time));
   else if (!H.opt.bm_min_time_given) extra.push_back(H.opt.quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.1");
@@ -246,9 +244,9 @@ void initialize_gb(int argc, char **argv) {
  * the first benchmark does not measure a core whose clock is still rising (Google Benchmark
  * 1.7.1 has no warm-up option; the first harness/empty of a fresh process read 0.50 ns
  * instead of 0.29 without it). */
-void prepare_machine() {
+void prepare_machine(Harness &H) {
   if (H.opt.quiet_check) mb_quiet_watch_stops();
-  choose_and_pin();
+  choose_and_pin(H);
   int avail = mb_counters_probe(&H.counters);
   std::string missing;
   for (int i = 0; i < H.counters.n; i++)
@@ -278,7 +276,7 @@ void prepare_machine() {
 
 /* The context's strings (sorted, as Google Benchmark writes its custom context) and
  * membench's own object. */
-void finish_context(int argc, char **argv) {
+void finish_context(Harness &H, int argc, char **argv) {
   if (!json_object_get(H.doc, "context")) json_object_set_new(H.doc, "context", json_object());
   json_t *ctx = json_object_get(H.doc, "context");
   std::vector<std::pair<std::string, std::string>> custom; /* environment, build, machine, families' notes */
@@ -289,7 +287,7 @@ void finish_context(int argc, char **argv) {
   for (int i = 0; i < mb_context_count(); i++) custom.emplace_back(mb_context_key(i), mb_context_value(i));
   std::stable_sort(custom.begin(), custom.end(), [](auto &x, auto &y) { return x.first < y.first; });
   for (auto &kv : custom) json_object_set_new(ctx, kv.first.c_str(), json_string(kv.second.c_str()));
-  json_t *m = membench_context(argc, argv);
+  json_t *m = membench_context(H, argc, argv);
   json_object_update(ctx, m);
   json_decref(m);
 }
@@ -305,7 +303,7 @@ std::string partial_name(const char *path) {
 /* A checkpoint, at most every 2 s and never more than 5% of the run's time: H.doc with its
  * context as it stands and context.membench.incomplete. A failure to write one is said
  * once and the run goes on (the final write says what is wrong). */
-void checkpoint(bool force) {
+void checkpoint(Harness &H, bool force) {
   Outputs *o = checkpoint_to;
   if (!o || o->partials.empty()) return;
   double t0 = now_s();
@@ -315,7 +313,7 @@ void checkpoint(bool force) {
   H.doc = snap;
   std::vector<char *> av;
   for (auto &a : o->argv) av.push_back(&a[0]);
-  finish_context((int)av.size(), av.data());
+  finish_context(H, (int)av.size(), av.data());
   H.doc = whole;
   json_t *inc = json_object();
   json_object_set_new(inc, "why", json_string("a checkpoint: the run had not finished when this was written; a run that "
@@ -361,7 +359,7 @@ int kept_in_checkpoints(const Outputs *o) {
 
 /* The result, once: JSON at the user's path and/or the timestamped one with latest.json, or
  * Google Benchmark's other formats at the user's path. 0, or 2 with the reason said. */
-int write_outputs(Outputs *o) {
+int write_outputs(Harness &H, Outputs *o) {
   char err[512] = "";
   const char *fmt = H.opt.bm_out_format ? H.opt.bm_out_format : "json";
   if (*o->user_out && strcmp(fmt, "json")) {
@@ -397,63 +395,64 @@ using namespace mb;
 
 int main(int argc, char **argv) {
   mb_probe_dispatch(argc, argv); /* a probe's process runs its probe and nothing else */
+  Harness H; /* the run's state, handed to what reads or changes it */
   std::vector<char *> orig(argv, argv + argc);
-  if (!check_request(&argc, argv)) return 0;
+  if (!check_request(H, &argc, argv)) return 0;
   if (H.opt.print_pu) { /* where the quiet check would run it now (the gate pins both builds there) */
-    choose_and_pin();
+    choose_and_pin(H);
     printf("%d\n", H.pu);
     return 0;
   }
   Outputs out;
-  name_outputs(&out);
+  name_outputs(H, &out);
   out.argv.assign(orig.begin(), orig.end());
-  configure();
+  configure(H);
   char err[512] = "";
   H.ninst = mb_registry_expand(&H.config, &H.insts, err, sizeof err);
   if (H.ninst < 0) die("%s", err);
   std::map<std::string, int> children; /* child process -> benchmarks selected there */
   std::string why;
   std::vector<char> sel;
-  H.selected = select_instances(H.opt.bm_filter, &sel, &children, &why);
+  H.selected = select_instances(H, H.opt.bm_filter, &sel, &children, &why);
   H.sel = sel;
   if (H.selected < 0) die("--benchmark_filter=%s is not a regular expression (%s)", H.opt.bm_filter, why.c_str());
-  register_selected(sel);
+  register_selected(H, sel);
   int child_selected = 0;
   for (auto &c : children) child_selected += c.second;
   if (!H.opt.bm_list && H.selected + child_selected == 0)
     die("no benchmark matches --benchmark_filter=%s (see --benchmark_list_tests)", H.opt.bm_filter ? H.opt.bm_filter : "");
-  std::string estimate = plan_run(sel); /* the min time for --mb_budget, before Google Benchmark reads its flags */
-  initialize_gb(argc, argv);
-  benchmark::BenchmarkReporter *display = make_display(&why);
+  std::string estimate = plan_run(H, sel); /* the min time for --mb_budget, before Google Benchmark reads its flags */
+  initialize_gb(H, argc, argv);
+  benchmark::BenchmarkReporter *display = make_display(H, &why);
   if (!display) die("%s", why.c_str());
-  check_writable(out);
+  check_writable(H, out);
   fputs(estimate.c_str(), stderr); /* only once every flag and the output place are accepted */
   if (!H.opt.bm_list && !H.opt.help) {
-    prepare_machine();
-    describe_families(sel);
+    prepare_machine(H);
+    describe_families(H, sel);
   }
 
   H.doc = new_doc();
   if (out.writes) checkpoint_to = &out, out.selected = H.selected + child_selected;
-  benchmark::BenchmarkReporter *collector = make_collector(display);
+  benchmark::BenchmarkReporter *collector = make_collector(H, display);
   timing_start();
   if (H.selected) {
     benchmark::RunSpecifiedBenchmarks(collector);
-    warn_if_short();
-    teardown_current();
-    remeasure(collector, sel);
+    warn_if_short(H);
+    teardown_current(H);
+    remeasure(H, collector, sel);
   }
   mb_counters_close(&H.counters);
   if (!H.opt.bm_list && !H.opt.help && !children.empty()) {
-    checkpoint(true); /* all measured here is kept before the children run */
+    checkpoint(H, true); /* all measured here is kept before the children run */
     for (auto &c : children) {
       std::map<std::string, int> per_family; /* where the child's time goes */
       for (int i = 0; i < H.ninst; i++)
         if (sel[(size_t)i] && H.insts[i].bench->process && c.first == H.insts[i].bench->process) per_family[H.insts[i].bench->family]++;
       timing_add(nullptr, 0);
-      run_child(c.first, c.second, out.writes);
+      run_child(H, c.first, c.second, out.writes);
       timing_add_child(per_family);
-      checkpoint(true);
+      checkpoint(H, true);
     }
   }
   benchmark::Shutdown();
@@ -462,8 +461,8 @@ int main(int argc, char **argv) {
   int rc = H.failed.empty() && !H.child_failed && !H.child_errors ? 0 : 1;
   checkpoint_to = nullptr;
   if (out.writes) {
-    finish_context((int)orig.size(), orig.data());
-    if (int w = write_outputs(&out)) rc = w;
+    finish_context(H, (int)orig.size(), orig.data());
+    if (int w = write_outputs(H, &out)) rc = w;
   }
   if (!H.opt.bm_list)
     fprintf(stderr, "membench: %d benchmarks selected, %d skipped, %d failed verification, %d migrated, %d disturbed (marked), "

@@ -39,6 +39,10 @@ struct Mark {
   std::string why;
 };
 
+/* The run's state: the request, the machine as configured, the instances and their selection,
+ * the run in progress, what the children added, the result being built. main owns the one
+ * there is and hands it to each function that reads or changes it (its first parameter, H):
+ * no global, so what a function depends on is in its signature. */
 struct Harness {
   mb_options_t opt{};
   hwloc_topology_t topo = nullptr;
@@ -87,58 +91,56 @@ struct Harness {
   std::string out_near; /* a path the result goes to: temporaries are named beside it */
 };
 
-extern Harness H;
-
 [[noreturn]] void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* adapter.cc: the result so far, marked incomplete, beside the outputs (rate-limited): after
  * every batch of runs; before the child processes and after each (forced). */
-void checkpoint(bool force = false); /* force: now, whatever the rate limit says */
+void checkpoint(Harness &H, bool force = false); /* force: now, whatever the rate limit says */
 /* The checkpoint's name for an output: <path> less ".json", plus ".partial.json". */
 std::string partial_name(const char *path);
 
 /* place.cc: the PU to run on (the quiet check, the PU lock) and pinning to it; the passes
  * that re-measure disturbed benchmarks; what the check found, for the context. */
 bool cpu_allowed(int cpu);
-void choose_and_pin();
-void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> &sel);
-json_t *quiet_context();
+void choose_and_pin(Harness &H);
+void remeasure(Harness &H, benchmark::BenchmarkReporter *collector, const std::vector<char> &sel);
+json_t *quiet_context(Harness &H);
 
 /* run.cc */
-std::string gb_name(const mb_instance_t *inst);
-int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
-void register_selected(const std::vector<char> &sel);
-void describe_families(const std::vector<char> &sel);
-bool runs_here(const mb_instance_t *inst);
-void warn_if_short();
-void teardown_current();
+std::string gb_name(Harness &H, const mb_instance_t *inst);
+int select_instances(Harness &H, const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why);
+void register_selected(Harness &H, const std::vector<char> &sel);
+void describe_families(Harness &H, const std::vector<char> &sel);
+bool runs_here(Harness &H, const mb_instance_t *inst);
+void warn_if_short(Harness &H);
+void teardown_current(Harness &H);
 
 /* report.cc: the display Google Benchmark's flags ask for (console, json, csv), NULL with
  * *why for a format it does not have; the reporter that keeps every run as an entry of
  * H.doc while the display shows it. */
-benchmark::BenchmarkReporter *make_display(std::string *why);
+benchmark::BenchmarkReporter *make_display(Harness &H, std::string *why);
 /* What the descriptor says about an entry (family, variant, args, primary figure...). */
 void describe(json_t *e, const mb_instance_t *inst, const char *time_unit);
-benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display);
+benchmark::BenchmarkReporter *make_collector(Harness &H, benchmark::BenchmarkReporter *display);
 /* Before a re-measuring pass (H.pass > 1): its runs replace the earlier entries of their
  * benchmarks when they are less disturbed. */
 void collector_new_pass(benchmark::BenchmarkReporter *collector);
 /* The value of Google Benchmark flag `name` (e.g. "--benchmark_format=") as given, or dflt. */
-std::string gb_flag(const char *name, const char *dflt);
+std::string gb_flag(Harness &H, const char *name, const char *dflt);
 
 /* children.cc: run the benchmarks of child process `name`; with `collect`, its result joins
  * H.doc. */
-void run_child(const std::string &name, int count, bool collect);
+void run_child(Harness &H, const std::string &name, int count, bool collect);
 
 /* plan.cc: where the run's time goes (context.membench.timing), the estimate said before the
  * run, and the min time --mb_budget chooses (planned_min_time; 0: none). */
 extern double planned_min_time;
 double now_s(); /* CLOCK_MONOTONIC, in seconds */
-std::string plan_run(const std::vector<char> &sel); /* the estimate's line, said once the flags are known good */
+std::string plan_run(Harness &H, const std::vector<char> &sel); /* the estimate's line, said once the flags are known good */
 void timing_start();
 void timing_add(const char *family, int benchmarks); /* the time since the last mark to family (NULL: to none) */
 void timing_add_child(const std::map<std::string, int> &per_family);
-json_t *timing_json();
+json_t *timing_json(Harness &H);
 /* context.cc */
 /* Each family's presentation (MB_FAMILY) and its report sections (MB_VIEW), as the result
  * records them and --mb_views prints them. */
@@ -146,7 +148,7 @@ json_t *presentation_json();
 /* Benchmarks (distinct run names) with a disturbed entry in doc; *remeasured: those whose
  * entries came clean from a re-measuring pass. */
 int count_disturbed(json_t *doc, int *remeasured);
-json_t *membench_context(int argc, char **argv);
+json_t *membench_context(Harness &H, int argc, char **argv);
 /* An empty result document with no context yet. */
 json_t *new_doc();
 

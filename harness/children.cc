@@ -17,7 +17,7 @@ namespace mb {
 namespace {
 
 /* The child's argv: our Google Benchmark flags and our --mb_ choices, and where to write. */
-std::vector<std::string> child_args(const char *child_out) {
+std::vector<std::string> child_args(Harness &H, const char *child_out) {
   std::vector<std::string> args = {"/proc/self/exe"};
   for (auto &f : H.gb_flags) args.push_back(f);
   if (H.pu >= 0) args.push_back("--mb_cpu=" + std::to_string(H.pu));
@@ -40,7 +40,7 @@ std::vector<std::string> child_args(const char *child_out) {
  * planned work (a minute, and per benchmark 10 s plus 20 times its minimum time over all
  * repetitions): a child that hangs (an allocator deadlocked in its own lock) is stopped
  * instead of waited on forever. */
-double child_deadline(int count) {
+double child_deadline(Harness &H, int count) {
   const char *env = getenv("MB_CHILD_TIMEOUT");
   char *end;
   if (env && *env) {
@@ -48,16 +48,16 @@ double child_deadline(int count) {
     if (*end || !(v > 0)) die("MB_CHILD_TIMEOUT: '%s' is not a number of seconds", env);
     return v;
   }
-  double min_time = strtod(gb_flag("--benchmark_min_time=", H.opt.quick ? "0.01" : "0.1").c_str(), &end);
+  double min_time = strtod(gb_flag(H, "--benchmark_min_time=", H.opt.quick ? "0.01" : "0.1").c_str(), &end);
   if (planned_min_time > 0) min_time = planned_min_time, end = (char *)"";
   if (*end == 'x' || !(min_time > 0)) min_time = 0.1; /* an iteration count: time unknown */
-  double reps = strtod(gb_flag("--benchmark_repetitions=", "1").c_str(), nullptr);
+  double reps = strtod(gb_flag(H, "--benchmark_repetitions=", "1").c_str(), nullptr);
   return 60 + count * (10 + 20 * min_time * (reps >= 1 ? reps : 1));
 }
 
 /* Start the child and wait (at most `limit` s): its exit status as waitpid gives it, -1
  * when it could not run (*why says so), *timed_out when it was stopped at its deadline. */
-int spawn_and_wait(const std::string &name, const char *preload, std::vector<std::string> args, const char *child_out,
+int spawn_and_wait(Harness &H, const std::string &name, const char *preload, std::vector<std::string> args, const char *child_out,
                    double limit, int *timed_out, std::string *why) {
   std::vector<char *> cargv;
   for (auto &a : args) cargv.push_back(&a[0]);
@@ -74,7 +74,7 @@ int spawn_and_wait(const std::string &name, const char *preload, std::vector<std
   cenv.push_back(nullptr);
   /* A report on stdout that is not the console's (JSON, CSV) stays one document: the
    * child's console goes to stderr then. */
-  bool console = gb_flag("--benchmark_format=", "console") == "console";
+  bool console = gb_flag(H, "--benchmark_format=", "console") == "console";
   pid_t pid = mb_spawn_self(cargv.data(), cenv.data(), console ? -1 : 2, 1);
   *timed_out = 0;
   if (pid < 0) *why = std::string("could not start: ") + strerror(errno) + (errno == EAGAIN ? " (ulimit -u: too many processes)" : "");
@@ -86,7 +86,7 @@ int spawn_and_wait(const std::string &name, const char *preload, std::vector<std
 /* A child that failed: each of its selected benchmarks that left no entry gets one in
  * not_measured (status "error", the reason), and context.membench.child_failures says which
  * child, why and how many were lost. */
-void record_child_failure(const std::string &name, const std::string &why) {
+void record_child_failure(Harness &H, const std::string &name, const std::string &why) {
   std::set<std::string> seen;
   json_t *b;
   size_t i;
@@ -100,14 +100,14 @@ void record_child_failure(const std::string &name, const std::string &why) {
   for (int k = 0; k < H.ninst; k++) {
     const mb_instance_t *inst = &H.insts[k];
     if (k >= (int)H.sel.size() || !H.sel[(size_t)k] || !inst->bench->process || name != inst->bench->process) continue;
-    std::string gb = gb_name(inst);
+    std::string gb = gb_name(H, inst);
     if (seen.count(gb)) continue;
     json_t *e = json_object();
     json_object_set_new(e, "name", json_string(gb.c_str()));
     json_object_set_new(e, "run_name", json_string(gb.c_str()));
     json_object_set_new(e, "status", json_string("error"));
     json_object_set_new(e, "reason", json_string(("child process '" + name + "' " + why).c_str()));
-    describe(e, inst, gb_flag("--benchmark_time_unit=", "ns").c_str()); /* as its entries would have said */
+    describe(e, inst, gb_flag(H, "--benchmark_time_unit=", "ns").c_str()); /* as its entries would have said */
     json_array_append_new(json_object_get(H.doc, "not_measured"), e);
     lost++;
   }
@@ -120,7 +120,7 @@ void record_child_failure(const std::string &name, const std::string &why) {
 }
 
 /* The child's result joins H.doc; its counts and notes join ours. */
-void merge_child(const std::string &name, const char *child_out) {
+void merge_child(Harness &H, const std::string &name, const char *child_out) {
   char err[512];
   json_t *kid = mb_results_load(child_out, err, sizeof err);
   mb_results_discard(child_out);
@@ -149,7 +149,7 @@ void merge_child(const std::string &name, const char *child_out) {
 
 }  // namespace
 
-void run_child(const std::string &name, int count, bool collect) {
+void run_child(Harness &H, const std::string &name, int count, bool collect) {
   const char *preload = nullptr;
   for (int i = 0; i < H.ninst; i++)
     if (H.insts[i].bench->process && name == H.insts[i].bench->process) preload = H.insts[i].bench->preload;
@@ -162,16 +162,16 @@ void run_child(const std::string &name, int count, bool collect) {
     return;
   }
   int timed_out = 0;
-  const double limit = child_deadline(count);
+  const double limit = child_deadline(H, count);
   std::string why;
   /* The child's checkpoint: ours to merge when it fails, removed if we are interrupted. */
   std::string part = *child_out ? partial_name(child_out) : "";
   if (!part.empty()) mb_results_track(part.c_str());
-  int st = spawn_and_wait(name, preload, child_args(child_out), child_out, limit, &timed_out, &why);
+  int st = spawn_and_wait(H, name, preload, child_args(H, child_out), child_out, limit, &timed_out, &why);
   /* Exit 1 is a failed verification, which the child reported; anything else is an error. */
   if (!timed_out && st != -1 && WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 1)) {
     if (!part.empty()) mb_results_discard(part.c_str());
-    if (*child_out) merge_child(name, child_out);
+    if (*child_out) merge_child(H, name, child_out);
     return;
   }
   char buf[200];
@@ -187,11 +187,11 @@ void run_child(const std::string &name, int count, bool collect) {
   int kept = 0;
   if (!part.empty() && access(part.c_str(), R_OK) == 0) {
     size_t before = json_array_size(json_object_get(H.doc, "benchmarks"));
-    merge_child(name, part.c_str());
+    merge_child(H, name, part.c_str());
     kept = (int)(json_array_size(json_object_get(H.doc, "benchmarks")) - before);
   }
   if (!part.empty()) mb_results_discard(part.c_str());
-  record_child_failure(name, why);
+  record_child_failure(H, name, why);
   fprintf(stderr, "membench: error: child process '%s' %s; %s\n", name.c_str(), why.c_str(),
           kept ? (std::to_string(kept) + " entries from its last checkpoint are kept, the rest are in not_measured").c_str()
                : "its benchmarks are in not_measured with the reason");

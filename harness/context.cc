@@ -8,35 +8,37 @@
 namespace mb {
 namespace {
 
-json_t *topology_json() {
+/* hwloc's account of the machine (summary) and the cache line the benchmarks lay out by. */
+json_t *topology_json(const mb_topo_summary_t &summary, const mb_config_t &config, const char *cache_line_from) {
   json_t *topo = json_object();
-  json_object_set_new(topo, "packages", json_integer(H.summary.packages));
-  json_object_set_new(topo, "numa_nodes", json_integer(H.summary.numa_nodes));
-  json_object_set_new(topo, "cores", json_integer(H.summary.cores));
-  json_object_set_new(topo, "pus", json_integer(H.summary.pus));
-  json_object_set_new(topo, "smt", json_integer(H.summary.smt));
-  json_object_set_new(topo, "cache_line", json_integer(H.summary.cache_line)); /* hwloc's (0: unknown) */
-  json_object_set_new(topo, "cache_line_used", json_integer(H.config.cache_line)); /* what benchmarks lay out by */
-  json_object_set_new(topo, "cache_line_from", json_string(H.cache_line_from));
+  json_object_set_new(topo, "packages", json_integer(summary.packages));
+  json_object_set_new(topo, "numa_nodes", json_integer(summary.numa_nodes));
+  json_object_set_new(topo, "cores", json_integer(summary.cores));
+  json_object_set_new(topo, "pus", json_integer(summary.pus));
+  json_object_set_new(topo, "smt", json_integer(summary.smt));
+  json_object_set_new(topo, "cache_line", json_integer(summary.cache_line)); /* hwloc's (0: unknown) */
+  json_object_set_new(topo, "cache_line_used", json_integer(config.cache_line)); /* what benchmarks lay out by */
+  json_object_set_new(topo, "cache_line_from", json_string(cache_line_from));
   json_t *caches = json_array();
   for (int l = 1; l <= 4; l++) {
-    if (!H.summary.cache_size[l]) continue;
+    if (!summary.cache_size[l]) continue;
     json_t *c = json_object();
     json_object_set_new(c, "level", json_integer(l));
-    json_object_set_new(c, "bytes", json_integer((json_int_t)H.summary.cache_size[l]));
-    json_object_set_new(c, "count", json_integer(H.summary.cache_count[l]));
+    json_object_set_new(c, "bytes", json_integer((json_int_t)summary.cache_size[l]));
+    json_object_set_new(c, "count", json_integer(summary.cache_count[l]));
     json_array_append_new(caches, c);
   }
   json_object_set_new(topo, "caches_hwloc", caches);
   return topo;
 }
 
-json_t *counters_json() {
+/* The perf events: available, not (with why), counting user space only. */
+json_t *counters_json(const mb_counters_t &counters) {
   json_t *avail = json_array(), *unavail = json_object(), *user = json_array();
-  for (int i = 0; i < H.counters.n; i++) {
-    if (H.counters.ev[i].available) json_array_append_new(avail, json_string(H.counters.ev[i].name));
-    else json_object_set_new(unavail, H.counters.ev[i].name, json_string(H.counters.ev[i].why));
-    if (H.counters.ev[i].available && H.counters.ev[i].user_only) json_array_append_new(user, json_string(H.counters.ev[i].name));
+  for (int i = 0; i < counters.n; i++) {
+    if (counters.ev[i].available) json_array_append_new(avail, json_string(counters.ev[i].name));
+    else json_object_set_new(unavail, counters.ev[i].name, json_string(counters.ev[i].why));
+    if (counters.ev[i].available && counters.ev[i].user_only) json_array_append_new(user, json_string(counters.ev[i].name));
   }
   json_t *ctr = json_object();
   json_object_set_new(ctr, "available", avail);
@@ -320,7 +322,7 @@ json_t *new_doc() {
   return doc;
 }
 
-json_t *membench_context(int argc, char **argv) {
+json_t *membench_context(Harness &H, int argc, char **argv) {
   json_t *m = json_object();
   json_object_set_new(m, "machine", json_string(H.machine));
   json_object_set_new(m, "cpu_model", json_string(H.env.cpu_model));
@@ -332,15 +334,15 @@ json_t *membench_context(int argc, char **argv) {
   json_object_set_new(m, "membind", json_boolean(H.membind));
   json_object_set_new(m, "quick", json_boolean(H.opt.quick));
   json_object_set_new(m, "long", json_boolean(H.opt.long_sweep));
-  json_object_set_new(m, "topology", topology_json());
-  json_object_set_new(m, "counters", counters_json());
+  json_object_set_new(m, "topology", topology_json(H.summary, H.config, H.cache_line_from));
+  json_object_set_new(m, "counters", counters_json(H.counters));
   json_t *warns = json_array();
   for (int i = 0; i < H.env.nwarn; i++) json_array_append_new(warns, json_string(H.env.warn[i]));
   json_object_set_new(m, "warnings", warns);
   json_object_set_new(m, "skipped", json_integer((json_int_t)H.skipped.size() + H.child_skipped));
   json_object_set_new(m, "failed", json_integer((json_int_t)H.failed.size() + H.child_failed));
   json_object_set_new(m, "migrated", json_integer((json_int_t)H.migrated.size() + H.child_migrated));
-  json_object_set_new(m, "quiet", quiet_context());
+  json_object_set_new(m, "quiet", quiet_context(H));
   json_t *mem = json_object();
   json_object_set_new(mem, "bytes", json_integer((json_int_t)H.config.mem_available)); /* what working sets fit in */
   json_object_set_new(mem, "limited_by", json_string(H.mem.by));
@@ -359,7 +361,7 @@ json_t *membench_context(int argc, char **argv) {
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   json_object_set_new(m, "argv", args);
-  json_object_set_new(m, "timing", timing_json()); /* where the run's time went: the next run's estimate */
+  json_object_set_new(m, "timing", timing_json(H)); /* where the run's time went: the next run's estimate */
   /* What the families added (process layout...), typed as strings. */
   json_t *fam = json_object();
   for (int i = 0; i < mb_context_count(); i++) json_object_set_new(fam, mb_context_key(i), json_string(mb_context_value(i)));

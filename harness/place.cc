@@ -44,7 +44,7 @@ struct Candidate {
 };
 
 /* The PUs this process may use, with how busy each was over SAMPLE_S. */
-std::vector<Candidate> sample_pus() {
+std::vector<Candidate> sample_pus(Harness &H) {
   int all[CPU_SETSIZE];
   int n = mb_topo_pus(H.topo, all, CPU_SETSIZE);
   std::vector<int> pus;
@@ -61,7 +61,7 @@ bool quiet(double busy) { return busy < 0 || busy <= MB_QUIET_BUSY; }
 
 /* Take PU `pu`'s lock without waiting: true when held (or when no lock can be had here,
  * said once in the context); *holder is the other membench's pid when it is taken. */
-bool try_lock(int pu, int *holder) {
+bool try_lock(Harness &H, int pu, int *holder) {
   int fd = mb_pu_lock(pu, 0, holder);
   if (fd >= 0) {
     H.quiet_pu_lock = fd;
@@ -73,7 +73,7 @@ bool try_lock(int pu, int *holder) {
 }
 
 /* Wait for PU `pu`'s lock, saying so. */
-void wait_lock(int pu, int holder) {
+void wait_lock(Harness &H, int pu, int holder) {
   fprintf(stderr, "membench: PU %d is in use by another membench (pid %d): waiting for it to finish "
                   "(--mb_cpu=N runs on another PU now)\n", pu, holder);
   int h;
@@ -82,7 +82,7 @@ void wait_lock(int pu, int holder) {
 }
 
 /* One line when the machine is busy; the load and each PU's share in the context. */
-void say_load(const std::vector<Candidate> &pus) {
+void say_load(Harness &H, const std::vector<Candidate> &pus) {
   double load = -1;
   int running = 0;
   bool la = mb_loadavg(&load, &running) == 0;
@@ -110,18 +110,18 @@ void say_load(const std::vector<Candidate> &pus) {
 }
 
 /* The PU to run on, with the quiet check: see the top of the file. */
-int choose_pu(int dflt) {
-  std::vector<Candidate> pus = sample_pus();
-  say_load(pus);
+int choose_pu(Harness &H, int dflt) {
+  std::vector<Candidate> pus = sample_pus(H);
+  say_load(H, pus);
   int holder = 0;
   if (H.opt.cpu >= 0) { /* the user's choice: waited for, never changed */
-    if (!try_lock(H.opt.cpu, &holder)) wait_lock(H.opt.cpu, holder);
+    if (!try_lock(H, H.opt.cpu, &holder)) wait_lock(H, H.opt.cpu, holder);
     return H.opt.cpu;
   }
   double dbusy = -1;
   for (auto &c : pus)
     if (c.pu == dflt) dbusy = c.busy;
-  if (quiet(dbusy) && try_lock(dflt, &holder)) return dflt;
+  if (quiet(dbusy) && try_lock(H, dflt, &holder)) return dflt;
   std::string why = holder ? "PU " + std::to_string(dflt) + " (the default) is held by another membench (pid " + std::to_string(holder) + ")"
                            : "PU " + std::to_string(dflt) + " (the default) was " + pct(dbusy) + " busy with other work";
   /* The quietest free PU of the default's kind. */
@@ -131,7 +131,7 @@ int choose_pu(int dflt) {
   std::stable_sort(same.begin(), same.end(), [](const Candidate &a, const Candidate &b) { return a.busy < b.busy; });
   for (auto &c : same) {
     int h = 0;
-    if (!try_lock(c.pu, &h)) continue;
+    if (!try_lock(H, c.pu, &h)) continue;
     why += "; PU " + std::to_string(c.pu) + " was " + pct(c.busy) + " busy and free: running there";
     fprintf(stderr, "membench: %s\n", why.c_str());
     json_object_set_new(H.quiet, "pu_choice", json_string(why.c_str()));
@@ -140,7 +140,7 @@ int choose_pu(int dflt) {
   why += "; no other PU of its kind was quiet and free: running there all the same";
   fprintf(stderr, "membench: warning: %s\n", why.c_str());
   json_object_set_new(H.quiet, "pu_choice", json_string(why.c_str()));
-  if (holder && !try_lock(dflt, &holder)) wait_lock(dflt, holder);
+  if (holder && !try_lock(H, dflt, &holder)) wait_lock(H, dflt, holder);
   return dflt;
 }
 
@@ -152,7 +152,7 @@ bool cpu_allowed(int cpu) {
   return cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_ISSET(cpu, &set);
 }
 
-void choose_and_pin() {
+void choose_and_pin(Harness &H) {
   H.quiet = json_object();
   json_object_set_new(H.quiet, "check", json_string(H.opt.quiet_check ? "on" : "off"));
   if (!mb_topo_is_this_system(H.topo)) { /* HWLOC_XMLFILE, HWLOC_SYNTHETIC */
@@ -168,7 +168,7 @@ void choose_and_pin() {
       if (cpu_allowed(c) && mb_topo_has_pu(H.topo, c)) dflt = c;
   }
   /* A child process runs where its parent chose (its --mb_cpu), under the parent's lock. */
-  if (H.opt.quiet_check && !H.child_name && (dflt >= 0 || H.opt.cpu >= 0)) H.pu = choose_pu(dflt);
+  if (H.opt.quiet_check && !H.child_name && (dflt >= 0 || H.opt.cpu >= 0)) H.pu = choose_pu(H, dflt);
   else H.pu = H.opt.cpu >= 0 ? H.opt.cpu : dflt;
   char why[256] = "";
   if (H.pu < 0 || mb_topo_bind_thread(H.topo, H.pu, &H.membind, why, sizeof why)) {
@@ -180,7 +180,7 @@ void choose_and_pin() {
 
 /* The instances whose kept entries are disturbed, and those that read them (.reads), in the
  * selection's order. */
-static std::vector<char> disturbed_selection(const std::vector<char> &sel, int *count) {
+static std::vector<char> disturbed_selection(Harness &H, const std::vector<char> &sel, int *count) {
   std::set<std::string> names;
   json_t *b;
   size_t i;
@@ -192,7 +192,7 @@ static std::vector<char> disturbed_selection(const std::vector<char> &sel, int *
   *count = 0;
   for (int k = 0; k < H.ninst; k++) {
     const mb_instance_t *inst = &H.insts[k];
-    if (!sel[(size_t)k] || !runs_here(inst)) continue;
+    if (!sel[(size_t)k] || !runs_here(H, inst)) continue;
     for (auto &n : names) /* a run name is the instance's name and Google Benchmark's suffixes */
       if (!n.compare(0, strlen(inst->name), inst->name) && (n.size() == strlen(inst->name) || n[strlen(inst->name)] == '/')) {
         again[(size_t)k] = 1, ++*count;
@@ -201,7 +201,7 @@ static std::vector<char> disturbed_selection(const std::vector<char> &sel, int *
   }
   for (int k = 0; k < H.ninst; k++) { /* readers of a re-measured variant run after it */
     const mb_bench_t *r = H.insts[k].bench;
-    if (!sel[(size_t)k] || again[(size_t)k] || !r->reads || !runs_here(&H.insts[k])) continue;
+    if (!sel[(size_t)k] || again[(size_t)k] || !r->reads || !runs_here(H, &H.insts[k])) continue;
     for (int j = 0; j < H.ninst; j++)
       if (again[(size_t)j] && !strcmp(H.insts[j].bench->family, r->family) && !strcmp(H.insts[j].bench->variant, r->reads)) {
         again[(size_t)k] = 1;
@@ -212,7 +212,7 @@ static std::vector<char> disturbed_selection(const std::vector<char> &sel, int *
 }
 
 /* One disturbed entry and why, for the line that says what is re-measured. */
-static std::string example_reason() {
+static std::string example_reason(Harness &H) {
   json_t *b;
   size_t i;
   json_array_foreach(json_object_get(H.doc, "benchmarks"), i, b) if (json_is_true(json_object_get(b, "mb_disturbed"))) {
@@ -221,12 +221,12 @@ static std::string example_reason() {
   }
   return "";
 }
-void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> &sel) {
+void remeasure(Harness &H, benchmark::BenchmarkReporter *collector, const std::vector<char> &sel) {
   if (!H.opt.quiet_check || H.opt.bm_list || H.opt.help) return;
   const int selected = H.selected;
   for (int pass = 2; pass <= 1 + (int)(sizeof BACKOFF_S / sizeof *BACKOFF_S); pass++) {
     int n = 0;
-    std::vector<char> again = disturbed_selection(sel, &n);
+    std::vector<char> again = disturbed_selection(H, sel, &n);
     if (!n) break;
     double busy = -1;
     if (H.pu >= 0 && mb_pu_busy(&H.pu, 1, BACKOFF_S[pass - 2], &busy)) busy = -1;
@@ -236,9 +236,9 @@ void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> 
                       "their entries are marked\n", n, H.pu, pct(busy).c_str());
       break;
     }
-    fprintf(stderr, "membench: re-measuring %d benchmarks whose runs were disturbed (pass %d; %s)\n", n, pass, example_reason().c_str());
+    fprintf(stderr, "membench: re-measuring %d benchmarks whose runs were disturbed (pass %d; %s)\n", n, pass, example_reason(H).c_str());
     benchmark::ClearRegisteredBenchmarks();
-    register_selected(again);
+    register_selected(H, again);
     H.pass = pass;
     H.last_seen = nullptr;
     H.family.clear();
@@ -247,13 +247,13 @@ void remeasure(benchmark::BenchmarkReporter *collector, const std::vector<char> 
     for (char c : again) H.selected += c;
     collector_new_pass(collector);
     benchmark::RunSpecifiedBenchmarks(collector);
-    warn_if_short();
-    teardown_current();
+    warn_if_short(H);
+    teardown_current(H);
   }
   H.selected = selected;
 }
 
-json_t *quiet_context() {
+json_t *quiet_context(Harness &H) {
   json_t *q = H.quiet ? json_deep_copy(H.quiet) : json_object();
   if (!json_object_get(q, "check")) json_object_set_new(q, "check", json_string(H.opt.quiet_check ? "on" : "off"));
   json_t *rule = json_object();

@@ -57,11 +57,11 @@ struct Model {
 std::string mode_of(json_t *mb) {
   return json_is_true(json_object_get(mb, "quick")) ? "quick" : json_is_true(json_object_get(mb, "long")) ? "long" : "full";
 }
-std::string mode_now() { return H.opt.quick ? "quick" : H.opt.long_sweep ? "long" : "full"; }
+std::string mode_now(Harness &H) { return H.opt.quick ? "quick" : H.opt.long_sweep ? "long" : "full"; }
 
 /* The models of the newest result of this machine in the same mode (at most 6 files read,
  * newest first), and its date; none when there is none. */
-std::map<std::string, Model> history(std::string *from) {
+std::map<std::string, Model> history(Harness &H, std::string *from) {
   std::map<std::string, Model> models;
   if (!H.opt.out_dir) return models;
   std::string dir = std::string(H.opt.out_dir) + "/" + H.machine;
@@ -84,7 +84,7 @@ std::map<std::string, Model> history(std::string *from) {
     json_t *t = json_object_get(mb, "timing");
     double m = json_number_value(json_object_get(t, "min_time_s"));
     json_t *fams = json_object_get(t, "families");
-    if (mode_of(mb) != mode_now() || !json_is_object(fams) || !(m > 0)) {
+    if (mode_of(mb) != mode_now(H) || !json_is_object(fams) || !(m > 0)) {
       json_decref(doc);
       continue;
     }
@@ -120,7 +120,7 @@ std::map<std::string, Model> history(std::string *from) {
 }
 
 /* A benchmark with no history: its fixed part and its min-time part. */
-Model guess(const mb_instance_t *in, int reps) {
+Model guess(Harness &H, const mb_instance_t *in, int reps) {
   const mb_bench_t *b = in->bench;
   double touch = 0;
   for (int i = 0; i < MB_MAX_ARGS && b->argnames[i]; i++)
@@ -130,9 +130,9 @@ Model guess(const mb_instance_t *in, int reps) {
   return Model{FIXED_GUESS_S + touch, GB_OVERSHOOT * r};
 }
 
-double min_time_now() {
+double min_time_now(Harness &H) {
   if (planned_min_time > 0) return planned_min_time;
-  std::string v = gb_flag("--benchmark_min_time=", "");
+  std::string v = gb_flag(H, "--benchmark_min_time=", "");
   if (!v.empty()) {
     char *end;
     double t = strtod(v.c_str(), &end);
@@ -175,22 +175,22 @@ void timing_add_child(const std::map<std::string, int> &per_family) {
   last_mark = now;
 }
 
-json_t *timing_json() {
+json_t *timing_json(Harness &H) {
   json_t *t = json_object(), *fams = json_object();
   for (auto &p : spent)
     json_object_set_new(fams, p.first.c_str(), json_pack("{s:f, s:i}", "wall_s", p.second.wall, "benchmarks", p.second.benchmarks));
   json_object_set_new(t, "wall_s", json_real(run_start ? now_s() - run_start : 0));
-  json_object_set_new(t, "min_time_s", json_real(min_time_now()));
+  json_object_set_new(t, "min_time_s", json_real(min_time_now(H)));
   json_object_set_new(t, "families", fams);
   return t;
 }
 
-std::string plan_run(const std::vector<char> &sel) {
+std::string plan_run(Harness &H, const std::vector<char> &sel) {
   if (H.opt.bm_list || H.child_name) return "";
   if (H.opt.budget_s > 0 && H.opt.bm_min_time_given) die("--mb_budget chooses the min time: it cannot be given with --benchmark_min_time");
   std::string from;
-  std::map<std::string, Model> models = history(&from);
-  int reps = atoi(gb_flag("--benchmark_repetitions=", "1").c_str());
+  std::map<std::string, Model> models = history(H, &from);
+  int reps = atoi(gb_flag(H, "--benchmark_repetitions=", "1").c_str());
   if (reps < 1) reps = 1;
   double fixed = 0, per_min = 0;
   int n = 0, guessed = 0;
@@ -198,12 +198,12 @@ std::string plan_run(const std::vector<char> &sel) {
     if (!sel[(size_t)i]) continue;
     const mb_instance_t *in = &H.insts[i];
     auto it = models.find(in->bench->family);
-    Model m = it != models.end() ? it->second : guess(in, reps);
+    Model m = it != models.end() ? it->second : guess(H, in, reps);
     guessed += it == models.end();
     fixed += m.a, per_min += m.g, n++;
   }
   if (!n) return "";
-  double mt = min_time_now();
+  double mt = min_time_now(H);
   std::string warning;
   if (H.opt.budget_s > 0) {
     double want = per_min > 0 ? (H.opt.budget_s - fixed) / per_min : MIN_TIME_CEIL;
@@ -217,7 +217,7 @@ std::string plan_run(const std::vector<char> &sel) {
     }
     planned_min_time = mt = chosen;
   }
-  std::string basis = from.empty() ? "a guess: no earlier " + mode_now() + " run of " + H.machine + " under --mb_out_dir"
+  std::string basis = from.empty() ? "a guess: no earlier " + mode_now(H) + " run of " + H.machine + " under --mb_out_dir"
                                    : "from " + from + (guessed ? ", " + std::to_string(guessed) + " guessed" : "");
   return warning + "membench: " + std::to_string(n) + " benchmarks, about " + human(fixed + per_min * mt) +
          (planned_min_time > 0 ? ", min time " + std::to_string(mt).substr(0, 6) + " s for --mb_budget" : "") + " (" + basis + ")\n";

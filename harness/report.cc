@@ -64,23 +64,23 @@ struct Verdict {
 };
 
 /* The last `from_end` marks of the instance, the k-th of them (0-based). */
-const Mark *mark_at(const mb_instance_t *inst, size_t from_end, size_t k) {
+const Mark *mark_at(Harness &H, const mb_instance_t *inst, size_t from_end, size_t k) {
   auto it = H.marks.find(inst);
   if (!inst || it == H.marks.end() || it->second.size() < from_end) return nullptr;
   return &it->second[it->second.size() - from_end + k];
 }
 
-Verdict verdict_of(const benchmark::BenchmarkReporter::Run &r, const mb_instance_t *inst, size_t batch, size_t k) {
+Verdict verdict_of(Harness &H, const benchmark::BenchmarkReporter::Run &r, const mb_instance_t *inst, size_t batch, size_t k) {
   Verdict v;
   if (r.run_type != benchmark::BenchmarkReporter::Run::RT_Aggregate) {
-    const Mark *m = mark_at(inst, batch, k);
+    const Mark *m = mark_at(H, inst, batch, k);
     if (m) v.judged = m->judged, v.disturbed = m->disturbed, v.why = m->why;
     return v;
   }
   size_t reps = r.repetitions > 0 ? (size_t)r.repetitions : 1;
   int disturbed = 0;
   for (size_t i = 0; i < reps; i++) {
-    const Mark *m = mark_at(inst, reps, i);
+    const Mark *m = mark_at(H, inst, reps, i);
     if (!m) return v;
     v.judged |= m->judged;
     disturbed += m->disturbed;
@@ -93,7 +93,7 @@ Verdict verdict_of(const benchmark::BenchmarkReporter::Run &r, const mb_instance
 /* One run as Google Benchmark's JSON reporter writes it (1.7 field names and order), with
  * the quiet check's verdict: mb_disturbed (and mb_disturbed_reason when true) on every entry
  * of a benchmark with a timed figure. */
-json_t *entry_of(const benchmark::BenchmarkReporter::Run &r, const Verdict &v) {
+json_t *entry_of(Harness &H, const benchmark::BenchmarkReporter::Run &r, const Verdict &v) {
   json_t *e = json_object();
   const bool agg = r.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
   const char *unit = benchmark::GetTimeUnitString(r.time_unit);
@@ -131,7 +131,7 @@ json_t *entry_of(const benchmark::BenchmarkReporter::Run &r, const Verdict &v) {
 }
 
 /* A skipped or failed benchmark: its name, what it is, and why; once per name. */
-void add_not_measured(const benchmark::BenchmarkReporter::Run &r) {
+void add_not_measured(Harness &H, const benchmark::BenchmarkReporter::Run &r) {
   json_t *list = json_object_get(H.doc, "not_measured");
   std::string name = r.benchmark_name();
   size_t i;
@@ -185,7 +185,7 @@ json_t *context_of(const benchmark::BenchmarkReporter::Context &c) {
 
 class Collector : public benchmark::BenchmarkReporter {
  public:
-  explicit Collector(benchmark::BenchmarkReporter *display) : display_(display) {}
+  Collector(Harness &h, benchmark::BenchmarkReporter *display) : H(h), display_(display) {}
   bool ReportContext(const Context &c) override {
     /* Once: a re-measuring pass is part of the same run (its date is the run's start). */
     if (H.pass == 1 || !json_object_get(H.doc, "context")) json_object_set_new(H.doc, "context", context_of(c));
@@ -203,15 +203,15 @@ class Collector : public benchmark::BenchmarkReporter {
     for (size_t k = 0, it = 0; k < runs.size(); k++) {
       const Run &r = runs[k];
       const bool agg = r.run_type == Run::RT_Aggregate;
-      Verdict v = verdict_of(r, inst, batch, agg ? 0 : it++);
+      Verdict v = verdict_of(H, r, inst, batch, agg ? 0 : it++);
       if (r.error_occurred) {
         error = true;
         failed |= !r.error_message.compare(0, 8, "failed: ");
-        if (H.pass == 1 || failed) add_not_measured(r);
+        if (H.pass == 1 || failed) add_not_measured(H, r);
         continue;
       }
       bool spread = agg && (r.aggregate_name == "stddev" || r.aggregate_name == "cv");
-      entries[spread].push_back(entry_of(r, v));
+      entries[spread].push_back(entry_of(H, r, v));
     }
     if (H.pass > 1 && !keep_new(runs[0].run_name.str(), entries[0], error, failed)) {
       for (auto &list : entries)
@@ -222,13 +222,14 @@ class Collector : public benchmark::BenchmarkReporter {
     const char *key[2] = {"benchmarks", "spread"};
     for (int a = 0; a < 2; a++)
       for (json_t *e : entries[a]) place(json_object_get(H.doc, key[a]), runs[0].run_name.str(), e);
-    checkpoint();
+    checkpoint(H);
   }
   /* A new pass: the entries it replaces are looked up afresh. */
   void StartPass() { insert_at_.clear(), decided_.clear(), index_.clear(); }
   void Finalize() override { display_->Finalize(); }
 
  private:
+  Harness &H; /* the run's state: the result being built, the pass, the marks */
   benchmark::BenchmarkReporter *display_;
   /* Per run name re-measured in this pass: where its new entries go in each array. */
   std::map<std::string, std::map<json_t *, size_t>> insert_at_;
@@ -236,7 +237,7 @@ class Collector : public benchmark::BenchmarkReporter {
   std::map<std::string, std::pair<json_int_t, json_int_t>> index_;
   std::map<std::string, bool> decided_; /* whether the pass's entries of a run name replace the old */
 
-  static const mb_instance_t *instance_of(const Run &r) {
+  const mb_instance_t *instance_of(const Run &r) const {
     auto it = H.by_name.find(r.run_name.function_name);
     return it == H.by_name.end() ? nullptr : it->second;
   }
@@ -299,7 +300,7 @@ class Collector : public benchmark::BenchmarkReporter {
 
 }  // namespace
 
-std::string gb_flag(const char *name, const char *dflt) {
+std::string gb_flag(Harness &H, const char *name, const char *dflt) {
   std::string v = dflt;
   size_t l = strlen(name);
   for (auto &f : H.gb_flags)
@@ -307,8 +308,8 @@ std::string gb_flag(const char *name, const char *dflt) {
   return v;
 }
 
-benchmark::BenchmarkReporter *make_display(std::string *why) {
-  std::string fmt = gb_flag("--benchmark_format=", "console");
+benchmark::BenchmarkReporter *make_display(Harness &H, std::string *why) {
+  std::string fmt = gb_flag(H, "--benchmark_format=", "console");
   if (fmt == "json") return new benchmark::JSONReporter;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -319,7 +320,7 @@ benchmark::BenchmarkReporter *make_display(std::string *why) {
     return nullptr;
   }
   /* As Google Benchmark decides: colour when asked, or on a terminal that has it. */
-  std::string color = gb_flag("--benchmark_color=", "auto"), tab = gb_flag("--benchmark_counters_tabular=", "false");
+  std::string color = gb_flag(H, "--benchmark_color=", "auto"), tab = gb_flag(H, "--benchmark_counters_tabular=", "false");
   const char *term = getenv("TERM");
   bool col = color == "true" || color == "yes" || color == "1" ||
              (color == "auto" && isatty(1) && term && strcmp(term, "dumb"));
@@ -328,7 +329,7 @@ benchmark::BenchmarkReporter *make_display(std::string *why) {
   return new benchmark::ConsoleReporter((benchmark::ConsoleReporter::OutputOptions)opts);
 }
 
-benchmark::BenchmarkReporter *make_collector(benchmark::BenchmarkReporter *display) { return new Collector(display); }
+benchmark::BenchmarkReporter *make_collector(Harness &H, benchmark::BenchmarkReporter *display) { return new Collector(H, display); }
 
 void collector_new_pass(benchmark::BenchmarkReporter *collector) { static_cast<Collector *>(collector)->StartPass(); }
 

@@ -27,7 +27,7 @@ bool per_run_event(const char *name) {
   return !strcmp(name, "cpu-migrations") || !strcmp(name, "context-switches");
 }
 
-void progress(const mb_instance_t *inst) {
+void progress(Harness &H, const mb_instance_t *inst) {
   if (inst == H.last_seen) return;
   H.last_seen = inst;
   H.marks[inst].clear(); /* this pass's calls of it start here */
@@ -39,17 +39,17 @@ void progress(const mb_instance_t *inst) {
 }
 
 /* Setup for `inst`, or reuse the live one. False when the benchmark cannot run. */
-bool prepare(const mb_instance_t *inst) {
-  progress(inst);
+bool prepare(Harness &H, const mb_instance_t *inst) {
+  progress(H, inst);
   if (H.cur == inst && !inst->bench->fresh_setup) return H.cur_ok;
-  teardown_current();
+  teardown_current(H);
   H.cur = inst;
   mb_run_init(&H.run, inst, &H.config);
   H.cur_ok = !inst->bench->setup || inst->bench->setup(&H.run) == 0;
   return H.cur_ok;
 }
 
-void report_reason(benchmark::State &st, const mb_run_t &run) {
+void report_reason(Harness &H, benchmark::State &st, const mb_run_t &run) {
   std::string msg = std::string(run.failed ? "failed: " : "skipped: ") + run.reason;
   (run.failed ? H.failed : H.skipped).insert(H.cur);
   st.SkipWithError(msg.c_str());
@@ -79,7 +79,7 @@ struct Where {
 };
 
 /* The timed part: exactly one kernel call between our own wall-clock reads. */
-uint64_t timed_call(benchmark::State &st, const mb_instance_t *inst, Where *w) {
+uint64_t timed_call(Harness &H, benchmark::State &st, const mb_instance_t *inst, Where *w) {
   mb_run_t &run = H.run;
   const benchmark::IterationCount n = st.max_iterations;
   uint64_t result = 0;
@@ -113,7 +113,7 @@ uint64_t timed_call(benchmark::State &st, const mb_instance_t *inst, Where *w) {
 }
 
 /* Rates on the wall clock, steal, and whether the run was too short to trust. */
-void report_rates(benchmark::State &st, const mb_instance_t *inst, const Where &w, benchmark::IterationCount n) {
+void report_rates(Harness &H, benchmark::State &st, const mb_instance_t *inst, const Where &w, benchmark::IterationCount n) {
   const mb_run_t &run = H.run;
   const double secs = run.seconds > 0 ? run.seconds : 1e-9;
   if (run.bytes_per_iter > 0) st.counters["bytes_per_second"] = benchmark::Counter(run.bytes_per_iter * (double)n / secs, benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
@@ -129,7 +129,7 @@ void report_rates(benchmark::State &st, const mb_instance_t *inst, const Where &
 }
 
 /* The migrations the counters saw (0 when not counted). */
-double migrations_of(const mb_counter_values_t &v) {
+double migrations_of(Harness &H, const mb_counter_values_t &v) {
   for (int i = 0; i < H.counters.n; i++)
     if (!std::isnan(v.value[i]) && !strcmp(H.counters.ev[i].name, "cpu-migrations")) return v.value[i];
   return 0;
@@ -139,7 +139,7 @@ double migrations_of(const mb_counter_values_t &v) {
  * off its PU, the workers); what the benchmark says of itself joins it in verify (its
  * mb_disturbed appends). Judged only for a benchmark with a timed figure (a depth or a size
  * does not change when the CPU is shared). */
-void judge(const mb_instance_t *inst, Where *w, bool moved) {
+void judge(Harness &H, const mb_instance_t *inst, Where *w, bool moved) {
   mb_run_t &run = H.run;
   const double steal1 = w->steal0 >= 0 ? mb_steal_seconds(H.pu) : -1;
   w->steal = w->steal0 >= 0 && steal1 >= w->steal0 ? steal1 - w->steal0 : -1;
@@ -158,7 +158,7 @@ void judge(const mb_instance_t *inst, Where *w, bool moved) {
 }
 
 /* The mark of the call just made, with what verify said of it, and its evidence as counters. */
-void finish_mark(benchmark::State &st, const mb_instance_t *inst, const Where &w) {
+void finish_mark(Harness &H, benchmark::State &st, const mb_instance_t *inst, const Where &w) {
   mb_run_t &run = H.run;
   Mark &m = H.marks[inst].back();
   if (!m.judged) return;
@@ -170,7 +170,7 @@ void finish_mark(benchmark::State &st, const mb_instance_t *inst, const Where &w
 }
 
 /* Hardware/software counters and the benchmark's own. */
-void report_counters(benchmark::State &st, const mb_counter_values_t &v) {
+void report_counters(Harness &H, benchmark::State &st, const mb_counter_values_t &v) {
   const mb_run_t &run = H.run;
   for (int i = 0; i < H.counters.n; i++) {
     if (std::isnan(v.value[i])) continue; /* not counted: no number, not a zero */
@@ -191,29 +191,29 @@ void report_counters(benchmark::State &st, const mb_counter_values_t &v) {
   }
 }
 
-void run_instance(benchmark::State &st, const mb_instance_t *inst) {
-  if (H.short_inst && H.short_inst != inst) warn_if_short();
-  if (!prepare(inst)) {
-    report_reason(st, H.run);
+void run_instance(Harness &H, benchmark::State &st, const mb_instance_t *inst) {
+  if (H.short_inst && H.short_inst != inst) warn_if_short(H);
+  if (!prepare(H, inst)) {
+    report_reason(H, st, H.run);
     return;
   }
   const benchmark::IterationCount n = st.max_iterations;
   Where w{};
-  uint64_t result = timed_call(st, inst, &w);
+  uint64_t result = timed_call(H, st, inst, &w);
   mb_counter_values_t v;
   mb_counters_read(&H.counters, &v);
   /* Pinning proof: where we ran, and whether we moved (a move also disturbs the run). */
-  const double migrations = migrations_of(v);
+  const double migrations = migrations_of(H, v);
   const bool moved = migrations > 0 || w.cpu_before != w.cpu_after || (H.pu >= 0 && w.cpu_after != H.pu);
-  judge(inst, &w, moved);
+  judge(H, inst, &w, moved);
   if (inst->bench->verify && inst->bench->verify(&H.run, result, (uint64_t)n)) {
-    report_reason(st, H.run);
-    if (inst->bench->fresh_setup) teardown_current();
+    report_reason(H, st, H.run);
+    if (inst->bench->fresh_setup) teardown_current(H);
     return;
   }
-  finish_mark(st, inst, w);
-  report_rates(st, inst, w, n);
-  report_counters(st, v);
+  finish_mark(H, st, inst, w);
+  report_rates(H, st, inst, w, n);
+  report_counters(H, st, v);
   st.counters["mb_pu"] = w.cpu_after;
   if (moved) {
     st.counters["mb_migrated"] = 1;
@@ -221,13 +221,13 @@ void run_instance(benchmark::State &st, const mb_instance_t *inst) {
     fprintf(stderr, "membench: warning: %s migrated (cpu %d -> %d, %.0f migrations)\n", inst->name,
             w.cpu_before, w.cpu_after, migrations);
   }
-  if (inst->bench->fresh_setup) teardown_current();
+  if (inst->bench->fresh_setup) teardown_current(H);
 }
 
 }  // namespace
 
 /* Google Benchmark's name for an instance, for counting what the filter selects. */
-std::string gb_name(const mb_instance_t *inst) {
+std::string gb_name(Harness &H, const mb_instance_t *inst) {
   std::string n = inst->name;
   if (H.opt.iterations) n += "/iterations:" + std::to_string(H.opt.iterations);
   else if (inst->bench->iterations) n += "/iterations:" + std::to_string(inst->bench->iterations);
@@ -240,14 +240,14 @@ namespace {
 
 }  // namespace
 
-void teardown_current() {
+void teardown_current(Harness &H) {
   if (H.cur && H.cur_ok && H.cur->bench->teardown) H.cur->bench->teardown(&H.run);
   H.cur = nullptr;
   H.cur_ok = false;
 }
 
 /* Warn once about the instance whose last run was too short (called when it is done). */
-void warn_if_short() {
+void warn_if_short(Harness &H) {
   if (H.short_inst && H.short_iters)
     fprintf(stderr, "membench: warning: %s ran %lld iterations in %.3g us: too short to trust "
                     "(its entry has mb_too_short=1; raise --benchmark_min_time)\n",
@@ -258,7 +258,7 @@ void warn_if_short() {
 
 /* Whether this process runs `inst`: the parent runs those without .process, a child only
  * those of its own process. */
-bool runs_here(const mb_instance_t *inst) {
+bool runs_here(Harness &H, const mb_instance_t *inst) {
   const char *p = inst->bench->process;
   return H.child_name ? p && !strcmp(p, H.child_name) : !p;
 }
@@ -270,7 +270,7 @@ bool runs_here(const mb_instance_t *inst) {
  * only the selected instances are registered with it, and it is given the filter ".".
  * Returns how many run here (per child process, in *children, those a child would run), or
  * -1 with the engine's message in *why for a filter that is not a regular expression. */
-int select_instances(const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why) {
+int select_instances(Harness &H, const char *filter, std::vector<char> *sel, std::map<std::string, int> *children, std::string *why) {
   std::string spec = filter ? filter : "";
   if (spec.empty() || spec == "all") spec = ".";
   bool negative = spec[0] == '-';
@@ -286,10 +286,10 @@ int select_instances(const char *filter, std::vector<char> *sel, std::map<std::s
   sel->assign((size_t)H.ninst, 0);
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
-    bool hit = std::regex_search(std::string(inst->name), re) || std::regex_search(gb_name(inst), re);
+    bool hit = std::regex_search(std::string(inst->name), re) || std::regex_search(gb_name(H, inst), re);
     if (hit == negative) continue;
     (*sel)[(size_t)i] = 1;
-    if (runs_here(inst)) n++;
+    if (runs_here(H, inst)) n++;
     else if (!H.child_name && children) (*children)[inst->bench->process]++;
   }
   return n;
@@ -299,20 +299,20 @@ int select_instances(const char *filter, std::vector<char> *sel, std::map<std::s
  * --benchmark_list_tests in the parent). */
 /* Each family that runs a benchmark in this process says what it has to say about the
  * machine (MB_FAMILY's describe), once, before the first benchmark. */
-void describe_families(const std::vector<char> &sel) {
+void describe_families(Harness &H, const std::vector<char> &sel) {
   std::set<const mb_family_t *> done;
   for (int i = 0; i < H.ninst; i++) {
     const mb_family_t *f = mb_family_find(H.insts[i].bench->family);
-    if (sel[(size_t)i] && runs_here(&H.insts[i]) && f && f->describe && done.insert(f).second) f->describe();
+    if (sel[(size_t)i] && runs_here(H, &H.insts[i]) && f && f->describe && done.insert(f).second) f->describe();
   }
 }
 
-void register_selected(const std::vector<char> &sel) {
+void register_selected(Harness &H, const std::vector<char> &sel) {
   for (int i = 0; i < H.ninst; i++) {
     const mb_instance_t *inst = &H.insts[i];
     if (!sel[(size_t)i]) continue;
-    if (!runs_here(inst) && !(H.opt.bm_list && !H.child_name)) continue;
-    auto *b = benchmark::RegisterBenchmark(inst->name, [inst](benchmark::State &st) { run_instance(st, inst); });
+    if (!runs_here(H, inst) && !(H.opt.bm_list && !H.child_name)) continue;
+    auto *b = benchmark::RegisterBenchmark(inst->name, [&H, inst](benchmark::State &st) { run_instance(H, st, inst); });
     if (H.opt.iterations) b->Iterations((benchmark::IterationCount)H.opt.iterations);
     else if (inst->bench->iterations) b->Iterations((benchmark::IterationCount)inst->bench->iterations);
     if (inst->bench->repetitions) b->Repetitions(inst->bench->repetitions);
