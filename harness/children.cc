@@ -27,6 +27,7 @@ std::vector<std::string> child_args(Harness &H, const char *child_out) {
   if (H.opt.iterations) args.push_back("--mb_iterations=" + std::to_string(H.opt.iterations));
   if (H.opt.ws) args.push_back("--mb_ws=" + std::to_string(H.opt.ws));
   if (H.opt.threads) args.push_back("--mb_threads=" + std::to_string(H.opt.threads));
+  if (!H.opt.quiet_check) args.push_back("--mb_quiet_check=off"); /* the children judged theirs anyway */
   if (planned_min_time > 0) args.push_back("--benchmark_min_time=" + std::to_string(planned_min_time)); /* the budget's choice */
   args.push_back(std::string("--mb_machine=") + H.machine);
   if (*child_out) {
