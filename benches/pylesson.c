@@ -602,8 +602,8 @@ MB_CLAIM(.id = "C8, CPython", .family = "python", .after = "C20", .text = "a Pyt
          .b = {"python/call_recursive", "real_time", .largest = 1, .over = "python/sum_iterative"},
          .c = {"python/call_recursive", "real_time", .count = 1},
          .rule = "a > 1",
-         .measured = "CPython {s:python_version}, sum of 1..n: a recursive call per term {a:1}× to {b:1}× a loop step per term, at the {c:0} depths "
-                     "of the table below",
+         .measured = "CPython {s:python_version}, sum of 1..n: a recursive call per term {a:1}× a loop step per term or more (at most {b:1}×), over "
+                     "the {c:0} depth{(c == 1)?|s} of the table below",
          .holds = PY_RULE("a call dearer than a loop step at every n"));
 MB_CLAIM(.id = "C16, CPython", .family = "python", .after = "C16", .text = "an arena whose pools are all free goes back to the OS",
          .a = {"python/retain/kept_of_64:0", "arenas_added"}, .b = {"python/retain/kept_of_64:0", "arenas_freed"},

@@ -376,9 +376,10 @@ MB_CHART(.family = "recursion", .file = "recursion", .title = "Recursion depth a
 MB_CLAIM(.id = "C7", .family = "recursion", .after = "C6", .text = "deep recursion overflows into the guard page: SIGSEGV",
          .a = {"recursion/overflow_main", "as_predicted", .sum = 1}, .b = {"recursion/overflow_thread", "as_predicted", .sum = 1},
          .c = {"recursion/overflow_main", "as_predicted", .count = 1}, .d = {"recursion/overflow_thread", "as_predicted", .count = 1},
-         .e = {"recursion/overflow_main/frame:16", "depth"}, .f = {"recursion/overflow_main/frame:16", "expected_depth"}, .rule = "c + d > 0 && a + b == c + d",
+         .e = {"recursion/overflow_main", .arg = "frame", .smallest = 1}, .f = {"recursion/overflow_main", .arg = "frame", .smallest = 1, .pick = "depth"},
+         .g = {"recursion/overflow_main", .arg = "frame", .smallest = 1, .pick = "expected_depth"}, .rule = "c + d > 0 && a + b == c + d",
          .measured = "{=a + b:0} of {=c + d:0} overflow probes ended in SIGSEGV within one frame of the predicted depth, the fault just below the stack "
-                     "(main thread, 16 B locals: {e:0} deep, {f:0} predicted)",
+                     "(main thread, {e:0} B locals: {f:0} deep, {g:0} predicted)",
          .holds = "holds (rule: every probe)", .differs = "differs (rule: every probe)");
 MB_CLAIM(.id = "C8", .family = "recursion", .after = "C7", .text = "recursion is slower per call than iteration",
          .a = {"recursion/sum_recursive/n:900", "real_time", 900}, .b = {"recursion/sum_iterative/n:900", "real_time", 900},
