@@ -1,6 +1,6 @@
 /*
- * chartgp.h: what the chart writers share (charts.c: lines and the dispatch; chartgrid.c:
- * heat maps, dots and bars). A result may come from anyone: what it says of a chart is data.
+ * chartgp.h: what the chart writers share (chartgp.c), and what chartgrid.c draws for charts.c
+ * (charts.c: lines and the dispatch; chartgrid.c: heat maps, dots and bars). A result may come from anyone: what it says of a chart is data.
  * File names and figures must be of the kinds membench checks at start, places and scales come
  * from fixed lists, numbers are printed by us, and every text goes inside single quotes (where
  * gnuplot expands nothing) with its quotes doubled and its control characters blanked.
@@ -22,6 +22,8 @@ void mb_gp_quoted(FILE *f, const char *s);
  * several panels' (panels), its axis labels; the scales, ranges, key, note and footer; the
  * loop over SVG and PNG at width x height, left open for the plot. */
 void mb_gp_preamble(FILE *f, json_t *c, double largest, int panels, int width, int height);
+/* The title, "{largest}" in it said as `largest` bytes in MiB, quoted. */
+void mb_gp_title(FILE *f, const char *t, double largest);
 /* "set key ..." as the chart says. */
 void mb_gp_key(FILE *f, json_t *c);
 /* 1 when the file exists and is not empty. */
