@@ -19,7 +19,7 @@ libs="$(pkg-config --libs jansson) -lm"
 for tool in mbcompare mbextract mbreport; do
   up=$(echo "$tool" | tr '[:lower:]' '[:upper:]')
   extra=""
-  [ "$tool" = mbextract ] && extra="$src/tools/series.c $src/tools/charts.c $src/tools/chartgrid.c"
+  [ "$tool" = mbextract ] && extra="$src/tools/series.c $src/tools/charts.c $src/tools/chartgrid.c $src/tools/chartgp.c" # as CMakeLists.txt builds mbextract
   # shellcheck disable=SC2086
   clang $flags -DFUZZ_$up "$src/tools/$tool.c" $extra "$src/tests/fuzz_tool.c" $libs -o "fuzz_$tool"
   work=$(mktemp -d)
