@@ -20,6 +20,7 @@ for tool in mbcompare mbextract mbreport; do
   up=$(echo "$tool" | tr '[:lower:]' '[:upper:]')
   extra=""
   [ "$tool" = mbextract ] && extra="$src/tools/series.c $src/tools/charts.c $src/tools/chartgrid.c $src/tools/chartgp.c" # as CMakeLists.txt builds mbextract
+  [ "$tool" = mbreport ] && extra="$src/tools/series.c" # likewise
   # shellcheck disable=SC2086
   clang $flags -DFUZZ_$up "$src/tools/$tool.c" $extra "$src/tests/fuzz_tool.c" $libs -o "fuzz_$tool"
   work=$(mktemp -d)

@@ -21,6 +21,7 @@
 #include "escape.h"
 #include "tooldie.h"
 #include "fmt.h"
+#include "series.h" /* mb_series_cells: a grid's cells, as the heat maps read them */
 
 static json_t *benches, *ctx, *mctx;
 
@@ -153,6 +154,12 @@ static double name_arg(const char *n, const char *key) {
   return at ? atof(at + strlen(k)) : NAN;
 }
 
+/* Entry b's figure `field`, or its primary where none is named. */
+static double figure_of(json_t *b, const char *field) {
+  if (!field) field = json_string_value(json_object_get(b, "primary"));
+  return b && field ? num(b, field) : NAN;
+}
+
 /* A declared figure f over the measured entries under its bench (a prefix), each run once
  * (its median): its figure (NULL: each one's primary), or its argument's value, put together
  * as `how` says: "largest", "smallest", "count" (of those that have it), "sum". With over,
@@ -175,13 +182,13 @@ static double aggregate_under(json_t *f, const char *how) {
     const char *name = json_string_value(json_object_get(b, "run_name"));
     if (!name || strncmp(name, prefix, pl) || name[pl] != '/' || bench(name) != b) continue; /* each run once */
     if (at && name_arg(name, at) != at_value) continue;
-    double v = arg ? name_arg(name, arg) : num(b, field ? field : json_string_value(json_object_get(b, "primary")));
+    double v = arg ? name_arg(name, arg) : figure_of(b, field);
     if (over) { /* the partner at the same argument */
       double d = NAN;
       json_array_foreach(mb_entries_under(benches, over), j, o) {
         const char *on = json_string_value(json_object_get(o, "run_name"));
         if (on && bench(on) == o && mb_arg_after(name, pl, &x) && mb_arg_after(on, ol, &y) && x == y) {
-          d = num(o, field ? field : json_string_value(json_object_get(o, "primary")));
+          d = figure_of(o, field);
           break;
         }
       }
@@ -214,9 +221,7 @@ static double claim_value(json_t *f) {
   } else if (json_string_value(json_object_get(f, "arg"))) { /* an argument of its name */
     v = name_arg(json_string_value(json_object_get(bench(name), "name")), json_string_value(json_object_get(f, "arg")));
   } else {
-    json_t *b = bench(name);
-    if (!fig) fig = json_string_value(json_object_get(b, "primary"));
-    v = b && fig ? num(b, fig) : NAN;
+    v = figure_of(bench(name), fig);
   }
   double per = json_number_value(json_object_get(f, "per"));
   return per > 0 ? v / per : v;
@@ -483,30 +488,30 @@ static int text_when(json_t *t, json_t *const *fig, const double *v) {
   return json_array_size(json_object_get(t, "cells")) >= 1 && json_array_size(json_object_get(t, "cells")) <= MB_TEXT_CELLS_MAX;
 }
 
-/* Whether line t shows in this result: its figures read without marking anything (the line
- * marks them when it is written). */
-static int text_shows(json_t *t) {
+/* Line t's figures, read without marking anything (the line marks them when it is written):
+ * whether it shows; *disturbed, whether a figure came from disturbed runs only. */
+static int text_figures(json_t *t, json_t **fig, double *v, int *disturbed) {
   const int n = nmarks, d = disturbed_reads;
-  json_t *fig[MB_RULE_FIGURES];
-  double v[MB_RULE_FIGURES];
   figures_of(t, fig, v);
+  *disturbed = disturbed_reads > d;
   nmarks = n, disturbed_reads = d;
   return text_when(t, fig, v);
 }
 
 /* Line t, where it shows: its heading, then an empty line before a paragraph, a table's
- * header and the first of a run of bullets or rows. */
+ * header and the first of a run of bullets or rows; marked where a figure was disturbed. */
 static void text_line(json_t *t) {
-  if (!text_shows(t)) return;
   json_t *cells = json_object_get(t, "cells"), *fig[MB_RULE_FIGURES];
+  double v[MB_RULE_FIGURES];
+  int disturbed;
+  if (!text_figures(t, fig, v, &disturbed)) return;
   const char *heading = json_string_value(json_object_get(t, "heading")), *first = json_string_value(json_array_get(cells, 0));
   const size_t n = json_array_size(cells);
   const int header = json_is_true(json_object_get(t, "header")), kind = n > 1 ? 1 : first && !strncmp(first, "- ", 2) ? 2 : 0;
   if (heading) printf("\n### %s\n", mb_md_spans(heading)), last_line = 0;
   if (header || !kind || kind != last_line) printf("\n");
   last_line = kind;
-  double v[MB_RULE_FIGURES];
-  figures_of(t, fig, v); /* read as the line is written: a disturbed figure marks it */
+  if (disturbed && !header) note_disturbed(); /* on the line written next (a header shows no figure) */
   if (n == 1) {
     printf("%s\n", fill(first, v, 1));
     return;
@@ -530,83 +535,75 @@ static int texts_at(const char *fam, json_int_t place, int show) {
   json_t *t;
   json_array_foreach(texts_of(fam), i, t) {
     if (!json_is_object(t) || json_integer_value(json_object_get(t, "place")) != place) continue;
-    if (show && text_shows(t)) return 1;
+    json_t *fig[MB_RULE_FIGURES];
+    double v[MB_RULE_FIGURES];
+    int unused;
+    if (show && text_figures(t, fig, v, &unused)) return 1;
     if (!show) text_line(t);
   }
   return 0;
 }
 
-/* ---- A section's grid: a table of the entries PREFIX/x:I/y:J, a row per I, a column per J. ---- */
+/* ---- A section's grid: a table of the entries PREFIX/x:I/y:J, a row per I, a column per J
+ * (their cells as the heat maps read them: series.c). ---- */
 
 #define GRID_MAX 64 /* rows or columns: more is no machine's NUMA nodes */
 
-/* The two arguments after PREFIX (pl characters) in name: 1 with *i, *j, else 0. */
-static int two_args(const char *name, size_t pl, double *i, double *j) {
-  const char *slash = mb_arg_after(name, pl, i) ? strchr(strchr(name + pl + 1, ':'), '/') : NULL;
-  return slash && mb_arg_after(name, (size_t)(slash - name), j);
-}
-
-/* The entry under prefix at (i, j), or NULL. */
-static json_t *grid_entry(const char *prefix, double i, double j) {
-  size_t k, pl = strlen(prefix);
-  json_t *b;
-  double x, y;
-  json_array_foreach(mb_entries_under(benches, prefix), k, b) {
-    const char *n = json_string_value(json_object_get(b, "run_name"));
-    if (n && bench(n) == b && two_args(n, pl, &x, &y) && x == i && y == j) return b;
-  }
-  return NULL;
-}
-
-/* The values of the first (which 0) or second argument of the entries under prefix, sorted,
- * each once, into at (at most GRID_MAX); how many. */
-static int grid_values(const char *prefix, int which, double *at) {
-  size_t k, pl = strlen(prefix);
-  json_t *b;
-  int n = 0;
-  json_array_foreach(mb_entries_under(benches, prefix), k, b) {
-    const char *name = json_string_value(json_object_get(b, "run_name"));
-    double x[2];
-    if (!name || bench(name) != b || !two_args(name, pl, &x[0], &x[1]) || !isfinite(x[which])) continue;
+/* The distinct rows (which 0) or columns of cells[0..n), sorted, into at (at most GRID_MAX). */
+static int grid_values(const mb_cell_t *cells, int n, int which, double *at) {
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    const double x = which ? cells[i].col : cells[i].row;
     int seen = 0;
-    for (int m = 0; m < n; m++) seen |= at[m] == x[which];
-    if (!seen && n < GRID_MAX) at[n++] = x[which];
+    for (int k = 0; k < m; k++) seen |= at[k] == x;
+    if (!seen && m < GRID_MAX) at[m++] = x;
   }
-  qsort(at, (size_t)n, sizeof *at, mb_by_value);
-  return n;
+  qsort(at, (size_t)m, sizeof *at, mb_by_value);
+  return m;
 }
 
-/* Section v's grid (its "grid": up to three prefixes, "grid_figures", "grid_cell" a template
- * over a..c, "grid_label"), where it has cells; 1 if it has (show: only whether). */
+/* Section v's grid (its "grid": up to three prefixes, "grid_figures" (none: each prefix's
+ * primary), "grid_cell" a template over a..c, "grid_label"), where it has cells; 1 if it has
+ * (show: only whether). A cell measured only while disturbed marks its row. */
 static int grid_table(json_t *v, int show) {
   json_t *g = json_object_get(v, "grid");
-  const char *p0 = json_string_value(json_array_get(g, 0)), *cell = json_string_value(json_object_get(v, "grid_cell"));
-  const char *label = json_string_value(json_object_get(v, "grid_label"));
-  double rows[GRID_MAX], cols[GRID_MAX];
-  int nr = p0 ? grid_values(p0, 0, rows) : 0, nc = p0 ? grid_values(p0, 1, cols) : 0;
-  if (!nr || !nc || !cell) return 0;
-  if (show) return 1;
-  char lab[64];
-  snprintf(lab, sizeof lab, "%s", mb_md_text(label ? label : ""));
-  printf("\n| %s |", mb_md_text(json_string_value(json_array_get(json_object_get(v, "columns"), 0))));
-  for (int c = 0; c < nc; c++) printf(" %s%g |", lab, cols[c]);
-  printf("\n|---|");
-  for (int c = 0; c < nc; c++) printf("---|");
-  for (int r = 0; r < nr; r++) {
-    printf("\n| %s%g |", lab, rows[r]);
-    for (int c = 0; c < nc; c++) {
-      double x[MB_RULE_FIGURES];
-      for (int k = 0; k < MB_RULE_FIGURES; k++) {
-        const char *pk = k < 3 ? json_string_value(json_array_get(g, (size_t)k)) : NULL;
-        const char *fk = json_string_value(json_array_get(json_object_get(v, "grid_figures"), (size_t)k));
-        json_t *e = pk ? grid_entry(pk, rows[r], cols[c]) : NULL;
-        x[k] = e ? num(e, fk ? fk : json_string_value(json_object_get(e, "primary"))) : NAN;
-      }
-      printf(" %s |", fill(cell, x, 1));
-    }
+  const char *cell = json_string_value(json_object_get(v, "grid_cell")), *label = json_string_value(json_object_get(v, "grid_label"));
+  mb_cell_t *cells[3] = {NULL, NULL, NULL};
+  int ncell[3] = {0, 0, 0};
+  for (size_t k = 0; k < 3 && json_string_value(json_array_get(g, k)); k++) {
+    const char *pk = json_string_value(json_array_get(g, k)), *fk = json_string_value(json_array_get(json_object_get(v, "grid_figures"), k));
+    if (!fk) fk = json_string_value(json_object_get(json_array_get(mb_entries_under(benches, pk), 0), "primary"));
+    if (fk && (ncell[k] = mb_series_cells(benches, pk, fk, NULL, NULL, &cells[k])) < 0) die("out of memory");
   }
-  printf("\n");
-  return 1;
+  double rows[GRID_MAX], cols[GRID_MAX];
+  const int nr = grid_values(cells[0], ncell[0], 0, rows), nc = grid_values(cells[0], ncell[0], 1, cols);
+  const int shows = nr && nc && cell;
+  if (shows && !show) {
+    char lab[64];
+    snprintf(lab, sizeof lab, "%s", mb_md_text(label ? label : ""));
+    printf("\n| %s |", mb_md_text(json_string_value(json_array_get(json_object_get(v, "columns"), 0))));
+    for (int c = 0; c < nc; c++) printf(" %s%g |", lab, cols[c]);
+    printf("\n|---|");
+    for (int c = 0; c < nc; c++) printf("---|");
+    for (int r = 0; r < nr; r++) {
+      printf("\n| %s%g |", lab, rows[r]);
+      for (int c = 0; c < nc; c++) {
+        double x[MB_RULE_FIGURES];
+        for (int k = 0; k < MB_RULE_FIGURES; k++) x[k] = NAN;
+        for (int k = 0; k < 3; k++)
+          for (int i = 0; i < ncell[k]; i++)
+            if (cells[k][i].row == rows[r] && cells[k][i].col == cols[c]) {
+              x[k] = cells[k][i].z;
+              if (cells[k][i].disturbed) note_disturbed();
+              break;
+            }
+        printf(" %s |", fill(cell, x, 1));
+      }
+    }
+    printf("\n");
+  }
+  for (int k = 0; k < 3; k++) free(cells[k]);
+  return shows;
 }
 
 /* Whether a declared section has something of this result to show: a chart (with a grid: the
